@@ -1,0 +1,335 @@
+"""Validate SOP files: the JSON Schema first, then the rules a schema cannot express.
+
+Every problem carries the file, line and column of the offending key or value
+(``PATH:LINE:COL: error: MESSAGE``) and says how to fix it. Parsing lives in
+``yamlsource``, the model in ``definition``; this module only judges.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .definition import END, SOP, did_you_mean, normal
+from .i18n import _
+from .resources import schema_path
+from .waktu import WaktuError, parse
+from .yamlsource import Document, YAMLProblem, load_file
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Report:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    data: Any = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class _Collector:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def add(self, where: tuple, message: str, *, at_key: bool = False, severity: str = "error") -> None:
+        pos = self.doc.pos(where, at_key=at_key)
+        self.problems.append(Problem(self.doc.path, pos.line, pos.col, severity, message))
+
+    def warn(self, where: tuple, message: str, *, at_key: bool = False) -> None:
+        self.add(where, message, at_key=at_key, severity="warning")
+
+
+def check_file(path: Path) -> Report:
+    report = Report(str(path))
+    try:
+        doc = load_file(path)
+    except YAMLProblem as e:
+        report.problems.append(Problem(e.path, e.pos.line, e.pos.col, "error", e.message))
+        return report
+    return check_document(doc)
+
+
+def check_document(doc: Document) -> Report:
+    report = Report(doc.path, data=doc.data)
+    out = _Collector(doc)
+    if not isinstance(doc.data, dict):
+        out.add((), _("the file must be a mapping of keys (format, id, version, ...); start from 'sop new ID'"))
+    else:
+        _schema_layer(doc, out)
+        if not out.problems:  # the rules assume the shapes the schema guarantees
+            _rules_layer(doc, out)
+    report.problems = sorted(set(out.problems), key=lambda p: (p.line, p.col, p.message))
+    return report
+
+
+def check_ids_unique(reports: Iterable[Report]) -> list[Problem]:
+    """Across files: an SOP id names one SOP only."""
+    first: dict[str, Report] = {}
+    problems = []
+    for r in reports:
+        if not isinstance(r.data, dict) or not isinstance(r.data.get("id"), str) or r.errors:
+            continue
+        sop_id = r.data["id"]
+        if sop_id in first:
+            problems.append(
+                Problem(r.path, 1, 1, "error", _("the SOP id '{id}' is also used by {other}; give each SOP its own id").format(id=sop_id, other=first[sop_id].path))
+            )
+        else:
+            first[sop_id] = r
+    return problems
+
+
+# --- layer 1: the JSON Schema --------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema  # heavy: only validation needs it
+
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping (key: value)",
+    "boolean": "true or false",
+    "null": "empty",
+}
+_ID_PATTERN = "^[a-z][a-z0-9_-]*$"
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _name(path: tuple) -> str:
+    """A readable name for what ``path`` points at: 'waktu', 'item 2 of kelengkapan', 'step 3'."""
+    if not path:
+        return _("the file")
+    last = path[-1]
+    if isinstance(last, int):
+        parent = path[-2] if len(path) > 1 else ""
+        if parent == "steps":
+            return _("step {n}").format(n=last + 1)
+        return _("item {n} of '{key}'").format(n=last + 1, key=parent)
+    return f"'{last}'"
+
+
+def _schema_layer(doc: Document, out: _Collector) -> None:
+    from jsonschema.exceptions import best_match
+
+    for error in _validator().iter_errors(doc.data):
+        while error.context:  # anyOf/oneOf: report the branch that came closest
+            error = best_match(error.context)
+        path = tuple(error.absolute_path)
+        kind, instance, schema = error.validator, error.instance, error.schema
+        name = _name(path)
+        if kind == "additionalProperties":
+            allowed = list(schema.get("properties", {}))
+            for key in instance:
+                if key not in allowed:
+                    hint = did_you_mean(key, allowed) or _("; allowed here: {keys}").format(keys=", ".join(allowed))
+                    out.add(path + (key,), _("unknown key '{key}'{hint}").format(key=key, hint=hint), at_key=True)
+        elif kind == "required":
+            for key in error.validator_value:
+                if key not in instance:
+                    out.add(path, _("{name} lacks the required key '{key}'").format(name=name, key=key), at_key=True)
+        elif kind == "type":
+            expected = error.validator_value
+            expected = expected if isinstance(expected, str) else expected[0]
+            hint = ""
+            if expected == "string" and isinstance(instance, (int, float)) and not isinstance(instance, bool):
+                hint = _("; put it in quotes: \"{value}\"").format(value=_source_text(doc, path, instance))
+            out.add(
+                path,
+                _("{name} must be {expected}, not {actual}{hint}").format(
+                    name=name, expected=_(_TYPE_NAMES[expected]), actual=_(_TYPE_NAMES[_type_of(instance)]), hint=hint
+                ),
+            )
+        elif kind == "pattern" and error.validator_value == _ID_PATTERN:
+            out.add(path, _("'{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter").format(value=instance))
+        elif kind == "propertyNames":
+            out.add(path + (instance,), _("'{value}' is not a valid outcome name: use lowercase letters, digits, '-' and '_', starting with a letter").format(value=instance), at_key=True)
+        elif kind == "pattern":
+            out.add(path, _("{name} '{value}' has the wrong form; {hint}").format(name=name, value=instance, hint=schema.get("description", "")))
+        elif kind == "const":
+            out.add(path, _("{name} must be {value}").format(name=name, value=json.dumps(error.validator_value)))
+        elif kind == "enum":
+            choices = [str(c) for c in error.validator_value]
+            out.add(path, _("{name} must be one of {choices}{hint}").format(name=name, choices=", ".join(choices), hint=did_you_mean(str(instance), choices)))
+        elif kind in ("minItems", "minProperties"):
+            out.add(path, _("{name} needs at least {n} entries").format(name=name, n=error.validator_value))
+        elif kind == "minLength":
+            out.add(path, _("{name} must not be empty").format(name=name))
+        elif kind == "uniqueItems":
+            out.add(path, _("{name} lists the same value twice").format(name=name))
+        else:  # a keyword we have no wording for: jsonschema's own message
+            out.add(path, f"{name}: {error.message}")
+
+
+def _source_text(doc: Document, path: tuple, value: Any) -> str:
+    """The number as written (``1.10`` would otherwise become ``1.1``)."""
+    pos = doc.pos(path)
+    lines = doc.text.splitlines()
+    if 0 < pos.line <= len(lines):
+        written = lines[pos.line - 1][pos.col - 1 :].split(" #")[0].strip()
+        if written:
+            return written
+    return str(value)
+
+
+# --- layer 2: rules the schema cannot express ----------------------------------
+
+
+def _rules_layer(doc: Document, out: _Collector) -> None:
+    data = doc.data
+    steps = data["steps"]
+    stem = Path(doc.path).stem
+    if stem != data["id"] and not doc.path.startswith("<"):
+        out.warn(("id",), _("the file is named {stem} but the id is '{id}'; 'sop show {id}' looks for {id}.yaml — rename one of them").format(stem=Path(doc.path).name, id=data["id"]))
+    pelaksana_ids = _unique_ids(out, data["pelaksana"], "pelaksana")
+    step_ids = _unique_ids(out, steps, "steps")
+    targets = step_ids + [END]
+
+    for i, step in enumerate(steps):
+        here = ("steps", i)
+        names = step["pelaksana"] if isinstance(step["pelaksana"], list) else [step["pelaksana"]]
+        for j, pid in enumerate(names):
+            where = here + ("pelaksana", j) if isinstance(step["pelaksana"], list) else here + ("pelaksana",)
+            if pid not in pelaksana_ids:
+                out.add(where, _("unknown pelaksana '{id}'{hint}; the pelaksana are: {ids}").format(
+                    id=pid, hint=did_you_mean(pid, pelaksana_ids), ids=", ".join(pelaksana_ids)))
+        if "next" in step and "decision" in step:
+            out.add(here + ("next",), _("a step has either 'next' or 'decision', not both; the outcomes say where a decision leads"), at_key=True)
+        elif "next" in step and step["next"] not in targets:
+            out.add(here + ("next",), _("'next' names no step: '{id}'{hint}; use a step id or 'end'").format(
+                id=step["next"], hint=did_you_mean(step["next"], targets)))
+        for outcome, target in step.get("decision", {}).get("outcomes", {}).items():
+            if target not in targets:
+                out.add(here + ("decision", "outcomes", outcome), _("the outcome '{outcome}' leads to no step: '{id}'{hint}; use a step id or 'end'").format(
+                    outcome=outcome, id=target, hint=did_you_mean(target, targets)))
+        try:
+            parse(step["waktu"])
+        except WaktuError as e:
+            out.add(here + ("waktu",), str(e))
+    if out.problems:  # the graph checks need every id to resolve
+        return
+    sop = SOP.from_dict(data)
+    _graph_rules(sop, out)
+    _warnings(sop, out)
+
+
+def _unique_ids(out: _Collector, items: list[dict], where: str) -> list[str]:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item["id"] in seen:
+            out.add((where, i, "id"), _("the id '{id}' is already used by item {n} of '{where}'; ids must be unique").format(
+                id=item["id"], n=seen[item["id"]] + 1, where=where))
+        else:
+            seen[item["id"]] = i
+    return list(seen)
+
+
+def _reachable(start: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
+    todo, seen = list(start), set(start)
+    while todo:
+        for nxt in edges.get(todo.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _graph_rules(sop: SOP, out: _Collector) -> None:
+    forward = {s.id: s.targets for s in sop.steps}
+    backward: dict[str, list[str]] = {}
+    for src, dests in forward.items():
+        for d in dests:
+            backward.setdefault(d, []).append(src)
+    from_first = _reachable([sop.first.id], forward)
+    to_end = _reachable([END], backward)
+    for s in sop.steps:
+        if s.id not in from_first:
+            out.add(("steps", s.no - 1, "id"), _("step {no} '{id}' cannot be reached from the first step; point a 'next' or an outcome at it, or remove it").format(no=s.no, id=s.id))
+        elif s.id not in to_end:
+            out.add(("steps", s.no - 1, "id"), _("a case at step {no} '{id}' can never finish: no path leads from it to 'end'").format(no=s.no, id=s.id))
+
+
+def _near(a: str, b: str) -> bool:
+    import difflib
+
+    a, b = normal(a), normal(b)
+    if a == b:
+        return False
+    if a.startswith(b + " ") or b.startswith(a + " "):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _warnings(sop: SOP, out: _Collector) -> None:
+    used = {p for s in sop.steps for p in s.pelaksana}
+    for i, p in enumerate(sop.pelaksana):
+        if p.id not in used:
+            out.warn(("pelaksana", i, "id"), _("the pelaksana '{id}' has no step; remove it or give it one").format(id=p.id))
+    backward: dict[str, list[str]] = {}
+    for s in sop.steps:
+        for d in s.targets:
+            backward.setdefault(d, []).append(s.id)
+    all_outputs = {o for s in sop.steps for o in s.output}
+    for s in sop.steps:
+        before = _reachable(backward.get(s.id, []), backward)
+        produced = {normal(o) for b in before for o in sop.step(b).output}
+        for k, item in enumerate(s.kelengkapan):
+            if normal(item) in produced:
+                continue
+            near = sorted(o for o in all_outputs if _near(item, o))
+            if near:
+                out.warn(("steps", s.no - 1, "kelengkapan", k), _("no earlier step produces the kelengkapan '{item}'; did you mean the output '{near}'? (otherwise a clerk must attach it)").format(item=item, near=near[0]))
+
+
+def check_paths(paths: Iterable[Path]) -> list[Report]:
+    """Check files and folders (every *.yaml / *.yml inside a folder)."""
+    from .definition import yaml_files
+
+    reports = []
+    for p in paths:
+        files = yaml_files(p) if p.is_dir() else [p]
+        reports.extend(check_file(f) for f in files)
+    return reports

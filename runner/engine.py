@@ -1,0 +1,188 @@
+"""The generic runner: one ``transitions`` state machine per SOP definition.
+
+States are the step ids plus ``end`` (done) and ``_cancelled``. Completing a
+step fires ``advance``; its conditions check that the acting pelaksana may do
+the step and that every kelengkapan is at hand, and on a decision step that
+the outcome names this branch. A condition that fails records why, so the
+clerk hears the reason rather than "no transition".
+
+Nothing here knows any particular SOP: the machine is built from the
+definition alone, and a case's state is always the replay of its events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from transitions import EventData, Machine
+
+from .definition import END, SOP, Step, normal
+from .errors import Refused
+from .i18n import _
+
+CANCELLED = "_cancelled"  # step ids cannot start with "_", so this never clashes
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of a case's history, as the engine needs it."""
+
+    action: str  # start | advance | attach | cancel
+    at: datetime
+    role: str | None = None
+    outcome: str | None = None
+    documents: tuple[str, ...] = ()  # names attached with this event
+
+
+@dataclass(frozen=True)
+class CaseState:
+    status: str  # open | done | cancelled
+    step: str | None  # the current step id while open
+    entered_at: datetime  # when the case entered its current step (or closed)
+    available: frozenset[str] = field(default_factory=frozenset)  # normalised document names
+
+    def missing(self, sop: SOP) -> list[str]:
+        if self.step is None:
+            return []
+        return [k for k in sop.step(self.step).kelengkapan if normal(k) not in self.available]
+
+
+class _Case:
+    """The model object the machine drives for the length of one action."""
+
+    def __init__(self, sop: SOP, state: CaseState, case_id: str) -> None:
+        self.sop, self.case_id = sop, case_id
+        self.state = state.step
+        self.available = set(state.available)
+        self.refusal: str | None = None
+
+
+def _role_ok(ev: EventData) -> bool:
+    case: _Case = ev.model
+    step = case.sop.step(ev.state.name)
+    role = ev.kwargs.get("role")
+    if role in step.pelaksana:
+        return True
+    names = ", ".join(step.pelaksana)
+    if role not in {p.id for p in case.sop.pelaksana}:
+        case.refusal = _("'{role}' is not a pelaksana of this SOP; step {no} is done by: {names} (--as {first})").format(
+            role=role, no=step.no, names=names, first=step.pelaksana[0])
+    else:
+        case.refusal = _("step {no} '{id}' is done by {names}, not {role}; use --as {first}").format(
+            no=step.no, id=step.id, names=names, role=role, first=step.pelaksana[0])
+    return False
+
+
+def _kelengkapan_ok(ev: EventData) -> bool:
+    case: _Case = ev.model
+    step = case.sop.step(ev.state.name)
+    missing = [k for k in step.kelengkapan if normal(k) not in case.available]
+    if not missing:
+        return True
+    case.refusal = _("step {no} needs {missing} first; attach it with: {command}").format(
+        no=step.no,
+        missing=", ".join(f"'{m}'" for m in missing),
+        command=f'sop case attach {case.case_id} "{missing[0]}" FILE',
+    )
+    return False
+
+
+def _outcome_is(name: str) -> Any:
+    def check(ev: EventData) -> bool:
+        return ev.kwargs.get("outcome") == name
+
+    check.__name__ = f"outcome_is_{name}"
+    return check
+
+
+def _produce(ev: EventData) -> None:
+    """Completing a step makes its outputs available to the steps after it."""
+    case: _Case = ev.model
+    case.available.update(normal(o) for o in case.sop.step(ev.transition.source).output)
+
+
+def build_machine(sop: SOP) -> Machine:
+    states = [s.id for s in sop.steps] + [END, CANCELLED]
+    transitions: list[dict[str, Any]] = []
+    for s in sop.steps:
+        checks: list[Any] = [_role_ok, _kelengkapan_ok]
+        if s.decision:
+            for outcome, target in s.decision.outcomes.items():
+                transitions.append({"trigger": "advance", "source": s.id, "dest": target,
+                                    "conditions": checks + [_outcome_is(outcome)], "before": _produce})
+        else:
+            transitions.append({"trigger": "advance", "source": s.id, "dest": s.next,
+                                "conditions": checks, "before": _produce})
+        transitions.append({"trigger": "cancel", "source": s.id, "dest": CANCELLED})
+    return Machine(model=[], states=states, transitions=transitions, initial=sop.first.id,
+                   auto_transitions=False, send_event=True)
+
+
+_machines: dict[str, Machine] = {}
+
+
+def machine_for(sop: SOP) -> Machine:
+    """The machine of this exact definition, built once per process."""
+    m = _machines.get(sop.digest)
+    if m is None:
+        m = _machines[sop.digest] = build_machine(sop)
+    return m
+
+
+def start(sop: SOP, at: datetime, documents: Iterable[str] = ()) -> CaseState:
+    return CaseState("open", sop.first.id, at, frozenset(normal(d) for d in documents))
+
+
+def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> CaseState:
+    """The state after ``event``; raises Refused, changing nothing, when the SOP does not allow it."""
+    if event.action == "start":
+        return start(sop, event.at, event.documents)
+    if state.status != "open":
+        raise Refused(_("case {id} is {status}; nothing more can be done with it").format(
+            id=case_id, status=_(state.status)))
+    available = state.available | {normal(d) for d in event.documents}
+    if event.action == "attach":
+        return replace(state, available=frozenset(available))
+    if event.action == "cancel":
+        return CaseState("cancelled", None, event.at, frozenset(available))
+    if event.action != "advance":
+        raise ValueError(f"unknown action {event.action!r}")
+
+    step = sop.step(state.step)  # type: ignore[arg-type]
+    if event.outcome is not None and not step.decision:
+        raise Refused(_("step {no} is not a decision; leave out --outcome").format(no=step.no))
+    model = _Case(sop, replace(state, available=frozenset(available)), case_id)
+    machine = machine_for(sop)
+    machine.add_model(model, initial=state.step)
+    try:
+        moved = model.trigger("advance", role=event.role, outcome=event.outcome)  # type: ignore[attr-defined]
+    finally:
+        machine.remove_model(model)
+    if not moved:
+        raise Refused(model.refusal or _outcome_problem(step, event.outcome))
+    if model.state == END:
+        return CaseState("done", None, event.at, frozenset(model.available))
+    return CaseState("open", model.state, event.at, frozenset(model.available))
+
+
+def _outcome_problem(step: Step, outcome: str | None) -> str:
+    """Every check but the outcome passed: the outcome was missing or unknown."""
+    assert step.decision is not None
+    names = list(step.decision.outcomes)
+    if outcome is None:
+        return _("step {no} is a decision ({question}); give --outcome {names}").format(
+            no=step.no, question=step.decision.question, names="|".join(names))
+    return _("'{outcome}' is not an outcome of step {no}; use one of: {names}").format(
+        outcome=outcome, no=step.no, names=", ".join(names))
+
+
+def replay(sop: SOP, events: Iterable[Event], case_id: str = "CASE") -> CaseState:
+    state: CaseState | None = None
+    for ev in events:
+        state = apply(sop, state, ev, case_id)  # type: ignore[arg-type]
+    if state is None:
+        raise ValueError("a case has at least its start event")
+    return state

@@ -1,0 +1,24 @@
+"""``sop new``: a commented skeleton that validates as it is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import UserError
+from .i18n import _
+from .resources import resource_dir
+
+_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def write_skeleton(sop_id: str, folder: Path) -> Path:
+    if not _ID.match(sop_id) or sop_id == "end":
+        raise UserError(_("'{id}' is not a valid SOP id: use lowercase letters, digits, '-' and '_', starting with a letter").format(id=sop_id))
+    path = folder / f"{sop_id}.yaml"
+    if path.exists():
+        raise UserError(_("{path} exists already; pick another id or edit that file").format(path=path))
+    text = (resource_dir("templates") / "skeleton.yaml").read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace("{id}", sop_id), encoding="utf-8")
+    return path

@@ -1,0 +1,43 @@
+"""Where cases live: SQLite (standard library, the default) or PostgreSQL (psycopg 3).
+
+Both speak the same SQL through ``SQLStore``; a subclass only says how to
+connect, how to begin a write transaction and which errors mean "another
+clerk got there first". The store creates and migrates its own tables.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import UserError
+from ..i18n import _
+from .base import CaseRow, DocumentRow, EventRow, SQLStore
+
+__all__ = ["CaseRow", "DocumentRow", "EventRow", "SQLStore", "default_url", "open_store"]
+
+
+def default_url() -> str:
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('sop-runner')) / 'cases.sqlite3'}"
+
+
+def open_store(url: str | None = None) -> SQLStore:
+    """Open the store named by ``url`` (``--db``), ``$SOP_DB`` or the default SQLite file."""
+    url = url or os.environ.get("SOP_DB") or default_url()
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore
+
+        return PostgresStore(url)
+    if url.startswith("sqlite:///"):
+        from .sqlite import SQLiteStore
+
+        return SQLiteStore(Path(url[len("sqlite:///") :]))
+    if "://" not in url:  # a plain path is an SQLite file
+        from .sqlite import SQLiteStore
+
+        return SQLiteStore(Path(url))
+    raise UserError(
+        _("cannot use the database '{url}'; give sqlite:///PATH or postgresql://USER@HOST/DB").format(url=url)
+    )

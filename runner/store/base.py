@@ -1,0 +1,281 @@
+"""The SQL both stores share: tables, migrations, and the one-transaction writes.
+
+Concurrency is optimistic: an action reads the case, decides, then writes its
+event as ``seq + 1`` and moves the case row only ``WHERE seq = <what it read>``.
+If another clerk wrote in between, the event's primary key or the row's
+sequence number no longer fits, the transaction rolls back, and the clerk is
+told to look again. Nothing is lost and nothing is written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields
+from typing import Any
+
+from ..errors import ConcurrentChange, UserError
+from ..i18n import _
+
+
+@dataclass
+class CaseRow:
+    id: str
+    sop: str
+    number: int
+    title: str | None
+    definition: str  # sha256 of the SOP definition the case started with
+    status: str
+    step: str | None
+    entered_at: str  # ISO 8601, UTC: when the case entered its current step
+    deadline: str | None
+    available: str  # JSON list of the normalised names of documents at hand
+    seq: int  # the last event's sequence number
+    head: str  # the last event's hash
+    created_at: str
+    updated_at: str
+
+
+@dataclass
+class EventRow:
+    case_id: str
+    seq: int
+    at: str
+    action: str
+    step: str | None
+    outcome: str | None
+    role: str | None
+    operator: str
+    note: str | None
+    data: str  # canonical JSON: documents, title, definition, ...
+    prev_hash: str
+    hash: str
+
+
+@dataclass
+class DocumentRow:
+    case_id: str
+    seq: int  # the event that attached it
+    name: str
+    step: str | None
+    filename: str | None
+    size: int | None
+    sha256: str | None
+    content: bytes | None = None
+
+
+def _columns(cls: type) -> str:
+    return ", ".join(f.name for f in fields(cls))
+
+
+def _marks(cls: type) -> str:
+    return ", ".join("?" for _f in fields(cls))
+
+
+# Each migration is a list of statements; ``{blob}`` and the trigger syntax
+# differ between the dialects, so each store fills in ``DIALECT``.
+MIGRATIONS: list[list[str]] = [
+    [  # 1: the tables
+        "CREATE TABLE definitions (digest TEXT PRIMARY KEY, sop TEXT NOT NULL,"
+        " version TEXT NOT NULL, body TEXT NOT NULL)",
+        "CREATE TABLE cases (id TEXT PRIMARY KEY, sop TEXT NOT NULL, number INTEGER NOT NULL,"
+        " title TEXT, definition TEXT NOT NULL REFERENCES definitions (digest),"
+        " status TEXT NOT NULL, step TEXT, entered_at TEXT NOT NULL, deadline TEXT,"
+        " available TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL, UNIQUE (sop, number))",
+        "CREATE TABLE events (case_id TEXT NOT NULL REFERENCES cases (id), seq INTEGER NOT NULL,"
+        " at TEXT NOT NULL, action TEXT NOT NULL, step TEXT, outcome TEXT, role TEXT,"
+        " operator TEXT NOT NULL, note TEXT, data TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+        " hash TEXT NOT NULL, PRIMARY KEY (case_id, seq))",
+        "CREATE TABLE documents (case_id TEXT NOT NULL REFERENCES cases (id),"
+        " seq INTEGER NOT NULL, name TEXT NOT NULL, step TEXT, filename TEXT, size INTEGER,"
+        " sha256 TEXT, content {blob}, PRIMARY KEY (case_id, seq, name))",
+    ],
+    [  # 2: listing open cases by deadline; events that cannot be edited in place
+        "CREATE INDEX cases_status_deadline ON cases (status, deadline)",
+        "CREATE INDEX cases_sop ON cases (sop, status)",
+        "{append_only}",
+    ],
+]
+
+
+class SQLStore:
+    """The store interface; SQLiteStore and PostgresStore fill in the dialect."""
+
+    url: str
+    conn: Any
+    blob_type = "BLOB"
+    placeholder = "?"
+    integrity_errors: tuple[type[BaseException], ...] = ()
+    missing_table_errors: tuple[type[BaseException], ...] = ()
+
+    # --- dialect hooks -------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:  # pragma: no cover - overridden
+        raise NotImplementedError
+        yield
+
+    def append_only_sql(self) -> list[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def lock_numbering(self, sop: str) -> None:
+        """Serialise case numbering of one SOP (SQLite's write lock already does)."""
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- SQL helpers ---------------------------------------------------------
+
+    def execute(self, sql: str, params: tuple | list = ()) -> Any:
+        if self.placeholder != "?":
+            sql = sql.replace("?", self.placeholder)
+        # no parameters, no placeholder parsing (a literal % must stay a %)
+        return self.conn.execute(sql, params) if params else self.conn.execute(sql)
+
+    # --- schema --------------------------------------------------------------
+
+    def migrate(self, upto: int | None = None) -> int:
+        """Bring the tables to the newest version (or ``upto``); returns the version."""
+        target = len(MIGRATIONS) if upto is None else upto
+        if upto is None and self.schema_version() == target:
+            return target
+        with self.transaction():
+            self.lock_numbering("__schema__")
+            self.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            current = int(row[0]) if row else 0
+            if current > len(MIGRATIONS):
+                raise UserError(
+                    _("this store was written by a newer sop-runner (schema {v}); upgrade sop-runner").format(v=current)
+                )
+            for version in range(current + 1, target + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    for sql in self._expand(statement):
+                        self.execute(sql)
+            if target > current:
+                self.execute("DELETE FROM meta WHERE key = 'schema_version'")
+                self.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(target),))
+            return max(current, target)
+
+    def _expand(self, statement: str) -> list[str]:
+        if statement == "{append_only}":
+            return self.append_only_sql()
+        return [statement.replace("{blob}", self.blob_type)]
+
+    def schema_version(self) -> int:
+        try:
+            row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except self.missing_table_errors:
+            self.rollback_after_error()
+            return 0
+        return int(row[0]) if row else 0
+
+    def rollback_after_error(self) -> None:
+        """Some drivers need a reset after a failed read; SQLite does not."""
+
+    # --- writes: one transaction each ---------------------------------------
+
+    def create_case(
+        self,
+        sop: str,
+        definition: tuple[str, str, str],
+        build: Callable[[int], tuple[CaseRow, EventRow, list[DocumentRow]]],
+    ) -> CaseRow:
+        """Number a new case of ``sop`` and write it with its start event.
+
+        ``definition`` is (digest, version, canonical JSON); ``build`` makes the
+        rows from the case number, because the id and the hash depend on it.
+        """
+        digest, version, body = definition
+        with self.transaction():
+            self.lock_numbering(sop)
+            if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
+                self.execute(
+                    "INSERT INTO definitions (digest, sop, version, body) VALUES (?, ?, ?, ?)",
+                    (digest, sop, version, body),
+                )
+            (number,) = self.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (sop,)
+            ).fetchone()
+            case, event, documents = build(number)
+            self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", astuple(case))
+            self._insert_event(event, documents)
+        return case
+
+    def append(self, case: CaseRow, expected_seq: int, event: EventRow, documents: list[DocumentRow]) -> None:
+        """Write ``event`` and the case's new state, if nobody wrote since ``expected_seq``."""
+        try:
+            with self.transaction():
+                self._insert_event(event, documents)
+                moved = self.execute(
+                    "UPDATE cases SET status = ?, step = ?, entered_at = ?, deadline = ?, available = ?,"
+                    " seq = ?, head = ?, updated_at = ? WHERE id = ? AND seq = ?",
+                    (case.status, case.step, case.entered_at, case.deadline, case.available,
+                     case.seq, case.head, case.updated_at, case.id, expected_seq),
+                ).rowcount
+                if moved != 1:
+                    raise ConcurrentChange(self._concurrent(case.id))
+        except self.integrity_errors:
+            raise ConcurrentChange(self._concurrent(case.id)) from None
+
+    @staticmethod
+    def _concurrent(case_id: str) -> str:
+        return _("case {id} was changed by someone else just now; nothing was saved — look again with 'sop case show {id}' and repeat if still right").format(id=case_id)
+
+    def _insert_event(self, event: EventRow, documents: list[DocumentRow]) -> None:
+        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", astuple(event))
+        for doc in documents:
+            self.execute(
+                f"INSERT INTO documents ({_columns(DocumentRow)}) VALUES ({_marks(DocumentRow)})",
+                astuple(doc),
+            )
+
+    # --- reads ---------------------------------------------------------------
+
+    def definition(self, digest: str) -> str:
+        (body,) = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
+        return body
+
+    def case(self, case_id: str) -> CaseRow | None:
+        row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return CaseRow(*row) if row else None
+
+    def cases(self, sop: str | None = None, status: str | None = None, overdue_at: str | None = None) -> list[CaseRow]:
+        where, params = [], []
+        if sop:
+            where.append("sop = ?")
+            params.append(sop)
+        if overdue_at:
+            where.append("status = 'open' AND deadline < ?")
+            params.append(overdue_at)
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        sql = f"SELECT {_columns(CaseRow)} FROM cases"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at, sop, number"
+        return [CaseRow(*r) for r in self.execute(sql, params).fetchall()]
+
+    def case_ids(self) -> list[str]:
+        return [r[0] for r in self.execute("SELECT id FROM cases ORDER BY created_at, sop, number").fetchall()]
+
+    def events(self, case_id: str) -> list[EventRow]:
+        rows = self.execute(
+            f"SELECT {_columns(EventRow)} FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
+        ).fetchall()
+        return [EventRow(*r) for r in rows]
+
+    def documents(self, case_id: str, with_content: bool = False) -> list[DocumentRow]:
+        cols = _columns(DocumentRow) if with_content else _columns(DocumentRow).replace(", content", "")
+        rows = self.execute(
+            f"SELECT {cols} FROM documents WHERE case_id = ? ORDER BY seq, name", (case_id,)
+        ).fetchall()
+        return [DocumentRow(*[bytes(v) if isinstance(v, memoryview) else v for v in r]) for r in rows]

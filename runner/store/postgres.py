@@ -1,0 +1,48 @@
+"""The shared store: PostgreSQL through psycopg 3, for several clerks on several machines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+
+from ..errors import UserError
+from ..i18n import _
+from .base import SQLStore
+
+
+class PostgresStore(SQLStore):
+    blob_type = "BYTEA"
+    placeholder = "%s"
+    integrity_errors = (psycopg.errors.UniqueViolation,)
+    missing_table_errors = (psycopg.errors.UndefinedTable,)
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            # autocommit: reads take no transaction; writes open one explicitly
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            self.migrate()
+        except psycopg.OperationalError as e:
+            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise UserError(
+                _("cannot reach the case database: {reason}; check --db or SOP_DB").format(reason=reason)
+            ) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            yield
+
+    def lock_numbering(self, sop: str) -> None:
+        # held until the transaction ends; two clerks starting cases of one SOP take turns
+        self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"sop-runner:{sop}",))
+
+    def append_only_sql(self) -> list[str]:
+        return [
+            "CREATE OR REPLACE FUNCTION sop_events_append_only() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'events are append-only'; END $$",
+            "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events"
+            " FOR EACH ROW EXECUTE FUNCTION sop_events_append_only()",
+        ]
