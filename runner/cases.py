@@ -45,7 +45,9 @@ def parse_time(text: str, tz_name: str) -> datetime:
     try:
         t = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "T", 1))
     except ValueError:
-        raise UserError(_("cannot read the time '{text}'; write it as ISO 8601, e.g. 2026-11-28T09:30").format(text=text)) from None
+        raise UserError(
+            _("cannot read the time '{text}'; write it as ISO 8601, e.g. 2026-11-28T09:30").format(text=text)
+        ) from None
     return t if t.tzinfo else t.replace(tzinfo=zone(tz_name))
 
 
@@ -71,7 +73,7 @@ class Attachment:
         """``NAME=FILE`` or ``NAME`` alone (the paper is at hand, no file kept)."""
         name, sep, file = spec.partition("=")
         if not name.strip():
-            raise UserError(_("an attachment needs a name: --attach \"Surat Perintah=scan.pdf\""))
+            raise UserError(_('an attachment needs a name: --attach "Surat Perintah=scan.pdf"'))
         return cls(name.strip(), Path(file) if sep and file else None)
 
     def read(self) -> tuple[bytes | None, str | None]:
@@ -81,8 +83,9 @@ class Attachment:
             size = self.file.stat().st_size
             if size > MAX_ATTACHMENT_MB * 1024 * 1024:
                 raise UserError(
-                    _("{file} is {size:.1f} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone").format(
-                        file=self.file, size=size / 1024 / 1024, limit=MAX_ATTACHMENT_MB)
+                    _(
+                        "{file} is {size:.1f} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone"
+                    ).format(file=self.file, size=size / 1024 / 1024, limit=MAX_ATTACHMENT_MB)
                 )
             return self.file.read_bytes(), self.file.name
         except OSError as e:
@@ -94,8 +97,19 @@ class Attachment:
 
 def event_hash(event: EventRow) -> str:
     """sha256 over the previous hash and every field of the event but its own hash."""
-    fields = [event.case_id, event.seq, event.at, event.action, event.step, event.outcome,
-              event.role, event.operator, event.note, event.data, event.prev_hash]
+    fields = [
+        event.case_id,
+        event.seq,
+        event.at,
+        event.action,
+        event.step,
+        event.outcome,
+        event.role,
+        event.operator,
+        event.note,
+        event.data,
+        event.prev_hash,
+    ]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -182,8 +196,11 @@ class Cases:
         if row is None:
             from .definition import did_you_mean
 
-            raise UserError(_("no case '{id}'{hint}; 'sop case list' shows the cases").format(
-                id=case_id, hint=did_you_mean(case_id, self.store.case_ids())))
+            raise UserError(
+                _("no case '{id}'{hint}; 'sop case list' shows the cases").format(
+                    id=case_id, hint=did_you_mean(case_id, self.store.case_ids())
+                )
+            )
         return row, self.definition(row.definition)
 
     @staticmethod
@@ -203,12 +220,17 @@ class Cases:
         if t > current:
             raise UserError(_("--at {at} lies in the future; give a time up to now").format(at=at))
         if after is not None and iso(t) < after:
-            raise UserError(_("--at {at} is before the case's last event ({last}); actions are recorded in order").format(
-                at=at, last=local(after, sop.calendar.timezone)))
+            raise UserError(
+                _("--at {at} is before the case's last event ({last}); actions are recorded in order").format(
+                    at=at, last=local(after, sop.calendar.timezone)
+                )
+            )
         return t
 
     @staticmethod
-    def _documents(case_id: str, seq: int, step: str | None, attach: Sequence[Attachment]) -> tuple[list[DocumentRow], list[dict]]:
+    def _documents(
+        case_id: str, seq: int, step: str | None, attach: Sequence[Attachment]
+    ) -> tuple[list[DocumentRow], list[dict]]:
         rows, meta = [], []
         seen: set[str] = set()
         for a in attach:
@@ -230,17 +252,35 @@ class Cases:
         due = deadline(sop.calendar, entered, sop.step(step).duration)
         return iso(due) if due else None
 
-    def _event(self, row_seq: int, prev: str, case_id: str, at: datetime, action: str, step: str | None,
-               operator: str, data: dict, role: str | None = None, outcome: str | None = None,
-               note: str | None = None) -> EventRow:
-        ev = EventRow(case_id, row_seq, iso(at), action, step, outcome, role, operator, note,
-                      _canonical(data), prev, "")
+    def _event(
+        self,
+        row_seq: int,
+        prev: str,
+        case_id: str,
+        at: datetime,
+        action: str,
+        step: str | None,
+        operator: str,
+        data: dict,
+        role: str | None = None,
+        outcome: str | None = None,
+        note: str | None = None,
+    ) -> EventRow:
+        ev = EventRow(
+            case_id, row_seq, iso(at), action, step, outcome, role, operator, note, _canonical(data), prev, ""
+        )
         return replace(ev, hash=event_hash(ev))
 
     # --- actions -------------------------------------------------------------
 
-    def start(self, sop: SOP, title: str | None = None, attach: Sequence[Attachment] = (),
-              at: str | datetime | None = None, by: str | None = None) -> CaseRow:
+    def start(
+        self,
+        sop: SOP,
+        title: str | None = None,
+        attach: Sequence[Attachment] = (),
+        at: str | datetime | None = None,
+        by: str | None = None,
+    ) -> CaseRow:
         from . import engine
 
         when = self._when(at, sop, None)
@@ -252,50 +292,94 @@ class Cases:
             docs, meta = self._documents(case_id, 1, sop.first.id, attach)
             data = {"definition": sop.digest, "documents": meta, "title": title}
             ev = self._event(1, GENESIS, case_id, when, "start", sop.first.id, operator, data)
-            row = CaseRow(case_id, sop.id, number, title, sop.digest, state.status, state.step,
-                          iso(when), self._deadline(sop, state.step, when),
-                          json.dumps(sorted(state.available)), 1, ev.hash, iso(when), iso(when))
+            row = CaseRow(
+                case_id,
+                sop.id,
+                number,
+                title,
+                sop.digest,
+                state.status,
+                state.step,
+                iso(when),
+                self._deadline(sop, state.step, when),
+                json.dumps(sorted(state.available)),
+                1,
+                ev.hash,
+                iso(when),
+                iso(when),
+            )
             return row, ev, docs
 
         return self.store.create_case(sop.id, (sop.digest, sop.version, sop.canonical), build)
 
-    def _act(self, case_id: str, action: str, *, role: str | None = None, outcome: str | None = None,
-             note: str | None = None, attach: Sequence[Attachment] = (), at: str | datetime | None = None,
-             by: str | None = None) -> CaseRow:
+    def _act(
+        self,
+        case_id: str,
+        action: str,
+        *,
+        role: str | None = None,
+        outcome: str | None = None,
+        note: str | None = None,
+        attach: Sequence[Attachment] = (),
+        at: str | datetime | None = None,
+        by: str | None = None,
+    ) -> CaseRow:
         """The one path every change of a case takes: decide with the engine, write in one transaction."""
         from . import engine
 
         row, sop = self._case(case_id)
         when = self._when(at, sop, row.updated_at)  # updated_at: the last event's time
-        state = engine.CaseState(row.status, row.step, datetime.fromisoformat(row.entered_at),
-                                 frozenset(json.loads(row.available)))
+        state = engine.CaseState(
+            row.status, row.step, datetime.fromisoformat(row.entered_at), frozenset(json.loads(row.available))
+        )
         event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
         new = engine.apply(sop, state, event, case_id)  # raises Refused; nothing written yet
         seq = row.seq + 1
         docs, meta = self._documents(case_id, seq, row.step, attach)
-        ev = self._event(seq, row.head, case_id, when, action, row.step, self._operator(by),
-                         {"documents": meta}, role, outcome, note)
+        ev = self._event(
+            seq, row.head, case_id, when, action, row.step, self._operator(by), {"documents": meta}, role, outcome, note
+        )
         moved = new.step != row.step or new.status != row.status
         entered = new.entered_at if moved else datetime.fromisoformat(row.entered_at)
         updated = replace(
-            row, status=new.status, step=new.step, entered_at=iso(entered),
+            row,
+            status=new.status,
+            step=new.step,
+            entered_at=iso(entered),
             deadline=self._deadline(sop, new.step, entered) if moved else row.deadline,
-            available=json.dumps(sorted(new.available)), seq=seq, head=ev.hash, updated_at=iso(when),
+            available=json.dumps(sorted(new.available)),
+            seq=seq,
+            head=ev.hash,
+            updated_at=iso(when),
         )
         self.store.append(updated, row.seq, ev, docs)
         return updated
 
-    def advance(self, case_id: str, role: str, outcome: str | None = None, note: str | None = None,
-                attach: Sequence[Attachment] = (), at: str | datetime | None = None, by: str | None = None) -> CaseRow:
+    def advance(
+        self,
+        case_id: str,
+        role: str,
+        outcome: str | None = None,
+        note: str | None = None,
+        attach: Sequence[Attachment] = (),
+        at: str | datetime | None = None,
+        by: str | None = None,
+    ) -> CaseRow:
         return self._act(case_id, "advance", role=role, outcome=outcome, note=note, attach=attach, at=at, by=by)
 
-    def attach(self, case_id: str, attach: Sequence[Attachment], at: str | datetime | None = None,
-               by: str | None = None, note: str | None = None) -> CaseRow:
+    def attach(
+        self,
+        case_id: str,
+        attach: Sequence[Attachment],
+        at: str | datetime | None = None,
+        by: str | None = None,
+        note: str | None = None,
+    ) -> CaseRow:
         return self._act(case_id, "attach", attach=attach, at=at, by=by, note=note)
 
     def cancel(self, case_id: str, reason: str, at: str | datetime | None = None, by: str | None = None) -> CaseRow:
         if not reason.strip():
-            raise UserError(_("give the reason for cancelling: --reason \"...\""))
+            raise UserError(_('give the reason for cancelling: --reason "..."'))
         return self._act(case_id, "cancel", note=reason, at=at, by=by)
 
     # --- reading -------------------------------------------------------------
@@ -315,7 +399,8 @@ class Cases:
         if current.digest == sop.digest:
             return None
         return _("the SOP file now has version {new}; this case follows version {old}, which it started with").format(
-            new=current.version, old=sop.version)
+            new=current.version, old=sop.version
+        )
 
     def list(self, sop: str | None = None, status: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
         t = now()
@@ -323,20 +408,34 @@ class Cases:
         out = []
         for r in rows:
             tz = self.definition(r.definition).calendar.timezone
-            out.append({
-                "id": r.id, "sop": r.sop, "title": r.title, "status": r.status, "step": r.step,
-                "deadline": local(r.deadline, tz),
-                "overdue": r.status == "open" and r.deadline is not None and r.deadline < iso(t),
-            })
+            out.append(
+                {
+                    "id": r.id,
+                    "sop": r.sop,
+                    "title": r.title,
+                    "status": r.status,
+                    "step": r.step,
+                    "deadline": local(r.deadline, tz),
+                    "overdue": r.status == "open" and r.deadline is not None and r.deadline < iso(t),
+                }
+            )
         return out
 
     def history(self, case_id: str) -> list[dict[str, Any]]:
         row, sop = self._case(case_id)
         tz = sop.calendar.timezone
         return [
-            {"seq": e.seq, "at": local(e.at, tz), "action": e.action, "step": e.step, "outcome": e.outcome,
-             "role": e.role, "operator": e.operator, "note": e.note,
-             "documents": [d["name"] for d in json.loads(e.data).get("documents", [])]}
+            {
+                "seq": e.seq,
+                "at": local(e.at, tz),
+                "action": e.action,
+                "step": e.step,
+                "outcome": e.outcome,
+                "role": e.role,
+                "operator": e.operator,
+                "note": e.note,
+                "documents": [d["name"] for d in json.loads(e.data).get("documents", [])],
+            }
             for e in self.store.events(case_id)
         ]
 
@@ -362,22 +461,36 @@ class Cases:
         for e in events:
             where = _("case {id} event #{seq} ({action})").format(id=case_id, seq=e.seq, action=e.action)
             if e.prev_hash != prev or event_hash(e) != e.hash:
-                return _("{where}: its hash does not match its content — it was changed after it was written").format(where=where)
+                return _("{where}: its hash does not match its content — it was changed after it was written").format(
+                    where=where
+                )
             data = json.loads(e.data)
             for meta in data.get("documents", []):
                 doc = contents.get((e.seq, meta["name"]))
-                if doc is None or doc.sha256 != meta["sha256"] or (
-                        doc.content is not None and hashlib.sha256(doc.content).hexdigest() != meta["sha256"]):
+                if (
+                    doc is None
+                    or doc.sha256 != meta["sha256"]
+                    or (doc.content is not None and hashlib.sha256(doc.content).hexdigest() != meta["sha256"])
+                ):
                     return _("{where}: the document '{name}' does not match the sha256 recorded with it").format(
-                        where=where, name=meta["name"])
-            ev = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome,
-                              tuple(m["name"] for m in data.get("documents", [])))
+                        where=where, name=meta["name"]
+                    )
+            ev = engine.Event(
+                e.action,
+                datetime.fromisoformat(e.at),
+                e.role,
+                e.outcome,
+                tuple(m["name"] for m in data.get("documents", [])),
+            )
             try:
                 state = engine.apply(sop, state, ev, case_id)  # type: ignore[arg-type]
             except Refused as r:
                 return _("{where}: the SOP does not allow it on replay: {why}").format(where=where, why=r)
             prev = e.hash
-        if state is None or (row.status, row.step, row.seq, row.head) != (state.status, state.step, len(events), prev) \
-                or json.loads(row.available) != sorted(state.available):
+        if (
+            state is None
+            or (row.status, row.step, row.seq, row.head) != (state.status, state.step, len(events), prev)
+            or json.loads(row.available) != sorted(state.available)
+        ):
             return _("case {id}: its stored state does not equal the replay of its events").format(id=case_id)
         return None

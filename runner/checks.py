@@ -94,7 +94,15 @@ def check_ids_unique(reports: Iterable[Report]) -> list[Problem]:
         sop_id = r.data["id"]
         if sop_id in first:
             problems.append(
-                Problem(r.path, 1, 1, "error", _("the SOP id '{id}' is also used by {other}; give each SOP its own id").format(id=sop_id, other=first[sop_id].path))
+                Problem(
+                    r.path,
+                    1,
+                    1,
+                    "error",
+                    _("the SOP id '{id}' is also used by {other}; give each SOP its own id").format(
+                        id=sop_id, other=first[sop_id].path
+                    ),
+                )
             )
         else:
             first[sop_id] = r
@@ -123,6 +131,11 @@ _TYPE_NAMES = {
     "null": "empty",
 }
 _ID_PATTERN = "^[a-z][a-z0-9_-]*$"
+_PATTERN_HINTS = {  # what to write instead, for the schema's other patterns
+    "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$": 'write the working hours as "HH:MM-HH:MM", e.g. "08:00-16:00"',
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "write the date as YYYY-MM-DD, e.g. 2026-12-24",
+    "^[A-Z]{2}$": "give a two-letter country code such as ID, or null for no national holidays",
+}
 
 
 def _type_of(value: Any) -> str:
@@ -156,6 +169,15 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
     from jsonschema.exceptions import best_match
 
     for error in _validator().iter_errors(doc.data):
+        if "propertyNames" in error.schema_path:  # the instance is the key itself
+            out.add(
+                tuple(error.absolute_path) + (error.instance,),
+                _(
+                    "'{value}' is not a valid outcome name: use lowercase letters, digits, '-' and '_', starting with a letter"
+                ).format(value=error.instance),
+                at_key=True,
+            )
+            continue
         while error.context:  # anyOf/oneOf: report the branch that came closest
             error = best_match(error.context)
         path = tuple(error.absolute_path)
@@ -176,7 +198,7 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
             expected = expected if isinstance(expected, str) else expected[0]
             hint = ""
             if expected == "string" and isinstance(instance, (int, float)) and not isinstance(instance, bool):
-                hint = _("; put it in quotes: \"{value}\"").format(value=_source_text(doc, path, instance))
+                hint = _('; put it in quotes: "{value}"').format(value=_source_text(doc, path, instance))
             out.add(
                 path,
                 _("{name} must be {expected}, not {actual}{hint}").format(
@@ -184,16 +206,36 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
                 ),
             )
         elif kind == "pattern" and error.validator_value == _ID_PATTERN:
-            out.add(path, _("'{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter").format(value=instance))
-        elif kind == "propertyNames":
-            out.add(path + (instance,), _("'{value}' is not a valid outcome name: use lowercase letters, digits, '-' and '_', starting with a letter").format(value=instance), at_key=True)
+            out.add(
+                path,
+                _(
+                    "'{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
+                ).format(value=instance),
+            )
         elif kind == "pattern":
-            out.add(path, _("{name} '{value}' has the wrong form; {hint}").format(name=name, value=instance, hint=schema.get("description", "")))
+            out.add(
+                path,
+                _("{name} '{value}' has the wrong form; {hint}").format(
+                    name=name, value=instance, hint=_(_PATTERN_HINTS.get(error.validator_value, "see the schema"))
+                ),
+            )
         elif kind == "const":
-            out.add(path, _("{name} must be {value}").format(name=name, value=json.dumps(error.validator_value)))
+            out.add(
+                path,
+                _("{name} must be {value}, the only format this sop-runner reads").format(
+                    name=name, value=json.dumps(error.validator_value)
+                ),
+            )
         elif kind == "enum":
             choices = [str(c) for c in error.validator_value]
-            out.add(path, _("{name} must be one of {choices}{hint}").format(name=name, choices=", ".join(choices), hint=did_you_mean(str(instance), choices)))
+            out.add(
+                path,
+                _("{name} must be one of {choices}{hint}").format(
+                    name=name, choices=", ".join(choices), hint=did_you_mean(str(instance), choices)
+                ),
+            )
+        elif kind in ("minItems", "minProperties") and error.validator_value == 1:
+            out.add(path, _("{name} must not be empty").format(name=name))
         elif kind in ("minItems", "minProperties"):
             out.add(path, _("{name} needs at least {n} entries").format(name=name, n=error.validator_value))
         elif kind == "minLength":
@@ -223,9 +265,19 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
     steps = data["steps"]
     stem = Path(doc.path).stem
     if stem != data["id"] and not doc.path.startswith("<"):
-        out.warn(("id",), _("the file is named {stem} but the id is '{id}'; 'sop show {id}' looks for {id}.yaml — rename one of them").format(stem=Path(doc.path).name, id=data["id"]))
+        out.warn(
+            ("id",),
+            _(
+                "the file is named {stem} but the id is '{id}'; 'sop show {id}' looks for {id}.yaml — rename one of them"
+            ).format(stem=Path(doc.path).name, id=data["id"]),
+        )
     pelaksana_ids = _unique_ids(out, data["pelaksana"], "pelaksana")
     step_ids = _unique_ids(out, steps, "steps")
+    if END in step_ids:
+        out.add(
+            ("steps", step_ids.index(END), "id"),
+            _("'end' is reserved for the end of the SOP; give the step another id"),
+        )
     targets = step_ids + [END]
 
     for i, step in enumerate(steps):
@@ -234,17 +286,33 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
         for j, pid in enumerate(names):
             where = here + ("pelaksana", j) if isinstance(step["pelaksana"], list) else here + ("pelaksana",)
             if pid not in pelaksana_ids:
-                out.add(where, _("unknown pelaksana '{id}'{hint}; the pelaksana are: {ids}").format(
-                    id=pid, hint=did_you_mean(pid, pelaksana_ids), ids=", ".join(pelaksana_ids)))
+                out.add(
+                    where,
+                    _("unknown pelaksana '{id}'{hint}; the pelaksana are: {ids}").format(
+                        id=pid, hint=did_you_mean(pid, pelaksana_ids), ids=", ".join(pelaksana_ids)
+                    ),
+                )
         if "next" in step and "decision" in step:
-            out.add(here + ("next",), _("a step has either 'next' or 'decision', not both; the outcomes say where a decision leads"), at_key=True)
+            out.add(
+                here + ("next",),
+                _("a step has either 'next' or 'decision', not both; the outcomes say where a decision leads"),
+                at_key=True,
+            )
         elif "next" in step and step["next"] not in targets:
-            out.add(here + ("next",), _("'next' names no step: '{id}'{hint}; use a step id or 'end'").format(
-                id=step["next"], hint=did_you_mean(step["next"], targets)))
+            out.add(
+                here + ("next",),
+                _("'next' names no step: '{id}'{hint}; use a step id or 'end'").format(
+                    id=step["next"], hint=did_you_mean(step["next"], targets)
+                ),
+            )
         for outcome, target in step.get("decision", {}).get("outcomes", {}).items():
             if target not in targets:
-                out.add(here + ("decision", "outcomes", outcome), _("the outcome '{outcome}' leads to no step: '{id}'{hint}; use a step id or 'end'").format(
-                    outcome=outcome, id=target, hint=did_you_mean(target, targets)))
+                out.add(
+                    here + ("decision", "outcomes", outcome),
+                    _("the outcome '{outcome}' leads to no step: '{id}'{hint}; use a step id or 'end'").format(
+                        outcome=outcome, id=target, hint=did_you_mean(target, targets)
+                    ),
+                )
         try:
             parse(step["waktu"])
         except WaktuError as e:
@@ -260,8 +328,12 @@ def _unique_ids(out: _Collector, items: list[dict], where: str) -> list[str]:
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         if item["id"] in seen:
-            out.add((where, i, "id"), _("the id '{id}' is already used by item {n} of '{where}'; ids must be unique").format(
-                id=item["id"], n=seen[item["id"]] + 1, where=where))
+            out.add(
+                (where, i, "id"),
+                _("the id '{id}' is already used by item {n} of '{where}'; ids must be unique").format(
+                    id=item["id"], n=seen[item["id"]] + 1, where=where
+                ),
+            )
         else:
             seen[item["id"]] = i
     return list(seen)
@@ -287,9 +359,19 @@ def _graph_rules(sop: SOP, out: _Collector) -> None:
     to_end = _reachable([END], backward)
     for s in sop.steps:
         if s.id not in from_first:
-            out.add(("steps", s.no - 1, "id"), _("step {no} '{id}' cannot be reached from the first step; point a 'next' or an outcome at it, or remove it").format(no=s.no, id=s.id))
+            out.add(
+                ("steps", s.no - 1, "id"),
+                _(
+                    "step {no} '{id}' cannot be reached from the first step; point a 'next' or an outcome at it, or remove it"
+                ).format(no=s.no, id=s.id),
+            )
         elif s.id not in to_end:
-            out.add(("steps", s.no - 1, "id"), _("a case at step {no} '{id}' can never finish: no path leads from it to 'end'").format(no=s.no, id=s.id))
+            out.add(
+                ("steps", s.no - 1, "id"),
+                _("a case at step {no} '{id}' can never finish: no path leads from it to 'end'").format(
+                    no=s.no, id=s.id
+                ),
+            )
 
 
 def _near(a: str, b: str) -> bool:
@@ -307,7 +389,9 @@ def _warnings(sop: SOP, out: _Collector) -> None:
     used = {p for s in sop.steps for p in s.pelaksana}
     for i, p in enumerate(sop.pelaksana):
         if p.id not in used:
-            out.warn(("pelaksana", i, "id"), _("the pelaksana '{id}' has no step; remove it or give it one").format(id=p.id))
+            out.warn(
+                ("pelaksana", i, "id"), _("the pelaksana '{id}' has no step; remove it or give it one").format(id=p.id)
+            )
     backward: dict[str, list[str]] = {}
     for s in sop.steps:
         for d in s.targets:
@@ -321,7 +405,12 @@ def _warnings(sop: SOP, out: _Collector) -> None:
                 continue
             near = sorted(o for o in all_outputs if _near(item, o))
             if near:
-                out.warn(("steps", s.no - 1, "kelengkapan", k), _("no earlier step produces the kelengkapan '{item}'; did you mean the output '{near}'? (otherwise a clerk must attach it)").format(item=item, near=near[0]))
+                out.warn(
+                    ("steps", s.no - 1, "kelengkapan", k),
+                    _(
+                        "no earlier step produces the kelengkapan '{item}'; did you mean the output '{near}'? (otherwise a clerk must attach it)"
+                    ).format(item=item, near=near[0]),
+                )
 
 
 def check_paths(paths: Iterable[Path]) -> list[Report]:

@@ -47,21 +47,35 @@ def json_option(f: Callable) -> Callable:
 
 def action_options(f: Callable) -> Callable:
     """``--at`` and ``--by``, shared by every case action."""
-    f = click.option("--at", metavar="TIME", help=_("When it happened (ISO 8601; default now, never in the future)."))(f)
+    f = click.option("--at", metavar="TIME", help=_("When it happened (ISO 8601; default now, never in the future)."))(
+        f
+    )
     return click.option("--by", metavar="NAME", help=_("Who typed it (default: the OS user)."))(f)
 
 
 attach_option = click.option(
-    "--attach", "attach", multiple=True, metavar="NAME[=FILE]",
+    "--attach",
+    "attach",
+    multiple=True,
+    metavar="NAME[=FILE]",
     help=_("A document now at hand; with =FILE its content is kept in the store. Repeatable."),
 )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="SOP_DB", metavar="URL",
-              help=_("Case store: sqlite:///PATH or postgresql://... (env SOP_DB; default a file in your data folder)."))
-@click.option("--sop-dir", "sop_dirs", multiple=True, metavar="DIR",
-              help=_("Folder of SOP files to look in first (repeatable; env SOP_PATH)."))
+@click.option(
+    "--db",
+    envvar="SOP_DB",
+    metavar="URL",
+    help=_("Case store: sqlite:///PATH or postgresql://... (env SOP_DB; default a file in your data folder)."),
+)
+@click.option(
+    "--sop-dir",
+    "sop_dirs",
+    multiple=True,
+    metavar="DIR",
+    help=_("Folder of SOP files to look in first (repeatable; env SOP_PATH)."),
+)
 @click.option("--debug", is_flag=True, help=_("Show the Python traceback of unexpected errors."))
 @click.version_option(__version__, prog_name="sop")
 @click.pass_context
@@ -105,15 +119,27 @@ def list_sops(settings: Settings, as_json: bool) -> None:
     for path in discover(settings.sop_dirs):
         try:
             sop = load(path)
-            found.append({"id": sop.id, "nama": sop.nama, "version": sop.version, "steps": len(sop.steps),
-                          "path": str(path), "valid": True})
+            found.append(
+                {
+                    "id": sop.id,
+                    "nama": sop.nama,
+                    "version": sop.version,
+                    "steps": len(sop.steps),
+                    "path": str(path),
+                    "valid": True,
+                }
+            )
         except UserError:
-            found.append({"id": path.stem, "nama": None, "version": None, "steps": None, "path": str(path), "valid": False})
+            found.append(
+                {"id": path.stem, "nama": None, "version": None, "steps": None, "path": str(path), "valid": False}
+            )
     if as_json:
         term.json_out(found)
         return
-    rows = [[f["id"], f["nama"] or _("(invalid: run sop validate)"), f["version"] or "", str(f["steps"] or ""), f["path"]]
-            for f in found]
+    rows = [
+        [f["id"], f["nama"] or _("(invalid: run sop validate)"), f["version"] or "", str(f["steps"] or ""), f["path"]]
+        for f in found
+    ]
     term.out(term.table([_("ID"), _("Nama SOP"), _("Versi"), _("Langkah"), _("File")], rows, flex=1))
 
 
@@ -166,8 +192,15 @@ def _attachments(specs: tuple[str, ...]) -> list[Any]:
 @action_options
 @json_option
 @pass_settings
-def case_start(settings: Settings, sop_ref: str, title: str | None, attach: tuple[str, ...],
-               at: str | None, by: str | None, as_json: bool) -> None:
+def case_start(
+    settings: Settings,
+    sop_ref: str,
+    title: str | None,
+    attach: tuple[str, ...],
+    at: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
     """Start a case of SOP; prints the new case id."""
     sop = settings.sop(sop_ref)
     row = settings.cases().start(sop, title=title, attach=_attachments(attach), at=at, by=by)
@@ -176,8 +209,11 @@ def case_start(settings: Settings, sop_ref: str, title: str | None, attach: tupl
         return
     term.out(row.id)
     step = sop.step(row.step)
-    term.say(_("started {id}: step {no} '{step}' is for {who}").format(
-        id=row.id, no=step.no, step=step.id, who=", ".join(step.pelaksana)))
+    term.say(
+        _("started {id}: step {no} '{step}' is for {who}").format(
+            id=row.id, no=step.no, step=step.id, who=", ".join(step.pelaksana)
+        )
+    )
 
 
 @case.command("list")
@@ -235,8 +271,17 @@ def case_attach(settings: Settings, case_id: str, name: str, file: Path | None, 
 @action_options
 @json_option
 @pass_settings
-def case_advance(settings: Settings, case_id: str, role: str, outcome: str | None, note: str | None,
-                 attach: tuple[str, ...], at: str | None, by: str | None, as_json: bool) -> None:
+def case_advance(
+    settings: Settings,
+    case_id: str,
+    role: str,
+    outcome: str | None,
+    note: str | None,
+    attach: tuple[str, ...],
+    at: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
     """Complete the current step of CASE."""
     cases = settings.cases()
     cases.advance(case_id, role, outcome=outcome, note=note, attach=_attachments(attach), at=at, by=by)
@@ -323,6 +368,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:
         if debug:
             raise
-        term.error(_("internal error ({kind}: {msg}); please report it, with the output of the same command run with --debug").format(
-            kind=type(e).__name__, msg=e))
+        term.error(
+            _(
+                "internal error ({kind}: {msg}); please report it, with the output of the same command run with --debug"
+            ).format(kind=type(e).__name__, msg=e)
+        )
         sys.exit(EXIT_INTERNAL)

@@ -122,9 +122,7 @@ class SOP:
             nama=raw["nama"],
             unit=raw.get("unit"),
             instansi=raw.get("instansi"),
-            pelaksana=tuple(
-                Pelaksana(p["id"], p["nama"], p.get("singkatan")) for p in raw["pelaksana"]
-            ),
+            pelaksana=tuple(Pelaksana(p["id"], p["nama"], p.get("singkatan")) for p in raw["pelaksana"]),
             steps=tuple(steps),
             calendar=Calendar(
                 timezone=cal.get("timezone", "Asia/Jakarta"),
@@ -168,9 +166,7 @@ class SOP:
             "version": self.version,
             "unit": self.unit,
             "instansi": self.instansi,
-            "pelaksana": [
-                {"id": p.id, "nama": p.nama, "singkatan": p.singkatan} for p in self.pelaksana
-            ],
+            "pelaksana": [{"id": p.id, "nama": p.nama, "singkatan": p.singkatan} for p in self.pelaksana],
             "steps": [
                 {
                     "no": s.no,
@@ -183,9 +179,7 @@ class SOP:
                     "keterangan": s.keterangan,
                     "next": s.next,
                     "decision": (
-                        {"question": s.decision.question, "outcomes": dict(s.decision.outcomes)}
-                        if s.decision
-                        else None
+                        {"question": s.decision.question, "outcomes": dict(s.decision.outcomes)} if s.decision else None
                     ),
                 }
                 for s in self.steps
@@ -238,9 +232,7 @@ def find(ref: str, sop_dirs: Sequence[str | Path] = ()) -> Path:
                 return candidate
     known = sorted(p.stem for d in search_path(sop_dirs) if d.is_dir() for p in yaml_files(d))
     raise UserError(
-        _("unknown SOP '{ref}'{hint}; 'sop list' shows the SOPs found").format(
-            ref=ref, hint=did_you_mean(ref, known)
-        )
+        _("unknown SOP '{ref}'{hint}; 'sop list' shows the SOPs found").format(ref=ref, hint=did_you_mean(ref, known))
     )
 
 

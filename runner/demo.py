@@ -30,13 +30,15 @@ def run(folder: Path | None = None) -> Path:
 
     with open_store(f"sqlite:///{folder / 'cases.sqlite3'}") as store:
         cases = Cases(store)
-        case = cases.start(sop, title="Laporan warga RW 03", at=at(), by="demo",
-                           attach=[Attachment("Informasi Pelanggaran", report)]).id
+        case = cases.start(
+            sop, title="Laporan warga RW 03", at=at(), by="demo", attach=[Attachment("Informasi Pelanggaran", report)]
+        ).id
         term.say(_("started {id} on a throw-away store in {folder}").format(id=case, folder=folder))
 
         def step(role: str, outcome: str | None = None, attach: tuple[str, ...] = (), note: str | None = None) -> None:
-            cases.advance(case, role, outcome=outcome, note=note, at=at(), by="demo",
-                          attach=[Attachment(a) for a in attach])
+            cases.advance(
+                case, role, outcome=outcome, note=note, at=at(), by="demo", attach=[Attachment(a) for a in attach]
+            )
 
         step("kasi-trantib")
         step("camat")

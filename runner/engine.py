@@ -68,11 +68,13 @@ def _role_ok(ev: EventData) -> bool:
         return True
     names = ", ".join(step.pelaksana)
     if role not in {p.id for p in case.sop.pelaksana}:
-        case.refusal = _("'{role}' is not a pelaksana of this SOP; step {no} is done by: {names} (--as {first})").format(
-            role=role, no=step.no, names=names, first=step.pelaksana[0])
+        case.refusal = _(
+            "'{role}' is not a pelaksana of this SOP; step {no} is done by: {names} (--as {first})"
+        ).format(role=role, no=step.no, names=names, first=step.pelaksana[0])
     else:
         case.refusal = _("step {no} '{id}' is done by {names}, not {role}; use --as {first}").format(
-            no=step.no, id=step.id, names=names, role=role, first=step.pelaksana[0])
+            no=step.no, id=step.id, names=names, role=role, first=step.pelaksana[0]
+        )
     return False
 
 
@@ -111,14 +113,23 @@ def build_machine(sop: SOP) -> Machine:
         checks: list[Any] = [_role_ok, _kelengkapan_ok]
         if s.decision:
             for outcome, target in s.decision.outcomes.items():
-                transitions.append({"trigger": "advance", "source": s.id, "dest": target,
-                                    "conditions": checks + [_outcome_is(outcome)], "before": _produce})
+                transitions.append(
+                    {
+                        "trigger": "advance",
+                        "source": s.id,
+                        "dest": target,
+                        "conditions": checks + [_outcome_is(outcome)],
+                        "before": _produce,
+                    }
+                )
         else:
-            transitions.append({"trigger": "advance", "source": s.id, "dest": s.next,
-                                "conditions": checks, "before": _produce})
+            transitions.append(
+                {"trigger": "advance", "source": s.id, "dest": s.next, "conditions": checks, "before": _produce}
+            )
         transitions.append({"trigger": "cancel", "source": s.id, "dest": CANCELLED})
-    return Machine(model=[], states=states, transitions=transitions, initial=sop.first.id,
-                   auto_transitions=False, send_event=True)
+    return Machine(
+        model=[], states=states, transitions=transitions, initial=sop.first.id, auto_transitions=False, send_event=True
+    )
 
 
 _machines: dict[str, Machine] = {}
@@ -141,8 +152,9 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
     if event.action == "start":
         return start(sop, event.at, event.documents)
     if state.status != "open":
-        raise Refused(_("case {id} is {status}; nothing more can be done with it").format(
-            id=case_id, status=_(state.status)))
+        raise Refused(
+            _("case {id} is {status}; nothing more can be done with it").format(id=case_id, status=_(state.status))
+        )
     available = state.available | {normal(d) for d in event.documents}
     if event.action == "attach":
         return replace(state, available=frozenset(available))
@@ -174,9 +186,11 @@ def _outcome_problem(step: Step, outcome: str | None) -> str:
     names = list(step.decision.outcomes)
     if outcome is None:
         return _("step {no} is a decision ({question}); give --outcome {names}").format(
-            no=step.no, question=step.decision.question, names="|".join(names))
+            no=step.no, question=step.decision.question, names="|".join(names)
+        )
     return _("'{outcome}' is not an outcome of step {no}; use one of: {names}").format(
-        outcome=outcome, no=step.no, names=", ".join(names))
+        outcome=outcome, no=step.no, names=", ".join(names)
+    )
 
 
 def replay(sop: SOP, events: Iterable[Event], case_id: str = "CASE") -> CaseState:

@@ -14,7 +14,11 @@ _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 def write_skeleton(sop_id: str, folder: Path) -> Path:
     if not _ID.match(sop_id) or sop_id == "end":
-        raise UserError(_("'{id}' is not a valid SOP id: use lowercase letters, digits, '-' and '_', starting with a letter").format(id=sop_id))
+        raise UserError(
+            _(
+                "'{id}' is not a valid SOP id: use lowercase letters, digits, '-' and '_', starting with a letter"
+            ).format(id=sop_id)
+        )
     path = folder / f"{sop_id}.yaml"
     if path.exists():
         raise UserError(_("{path} exists already; pick another id or edit that file").format(path=path))

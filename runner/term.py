@@ -103,12 +103,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: int, fixe
         return left + mid.join("─" * (w + 2) for w in widths) + right
 
     def render(cells: Sequence[str], style: Any = None) -> list[str]:
-        wrapped = [wrap(c, w) for c, w in zip(cells, widths)]
+        wrapped = [wrap(c, w) for c, w in zip(cells, widths, strict=False)]
         height = max(len(c) for c in wrapped)
         result = []
         for k in range(height):
             parts = []
-            for c, w in zip(wrapped, widths):
+            for c, w in zip(wrapped, widths, strict=False):
                 text = (c[k] if k < len(c) else "").ljust(w)
                 parts.append(style(text) if style else text)
             result.append("│ " + " │ ".join(parts) + " │")

@@ -17,8 +17,15 @@ def _target(sop: SOP, target: str) -> str:
 
 def sop_table(sop: SOP) -> str:
     """The SOP as its printed table: No | Uraian | one column per pelaksana | Mutu Baku | Ket."""
-    headers = [_("No"), _("Uraian Kegiatan"), *(p.label for p in sop.pelaksana),
-               _("Kelengkapan"), _("Waktu"), _("Output"), _("Ket.")]
+    headers = [
+        _("No"),
+        _("Uraian Kegiatan"),
+        *(p.label for p in sop.pelaksana),
+        _("Kelengkapan"),
+        _("Waktu"),
+        _("Output"),
+        _("Ket."),
+    ]
     rows = []
     for s in sop.steps:
         uraian = s.uraian
@@ -29,8 +36,9 @@ def sop_table(sop: SOP) -> str:
         if s.next and s.next != following:
             uraian += "\n→ " + _target(sop, s.next)
         marks = [("◇" if s.decision else "✓") if p.id in s.pelaksana else "" for p in sop.pelaksana]
-        rows.append([f"{s.no}.", uraian, *marks, "\n".join(s.kelengkapan), s.waktu, "\n".join(s.output),
-                     s.keterangan or ""])
+        rows.append(
+            [f"{s.no}.", uraian, *marks, "\n".join(s.kelengkapan), s.waktu, "\n".join(s.output), s.keterangan or ""]
+        )
     title = term.bold(f"SOP {sop.nama.upper()}") + f"  ({sop.id}, versi {sop.version})"
     sub = " — ".join(x for x in (sop.unit, sop.instansi) if x)
     return "\n".join(x for x in (title, sub) if x) + "\n" + term.table(headers, rows, flex=1)
@@ -52,12 +60,16 @@ def case_card(view: CaseView) -> str:
         lines.append("           " + s.uraian)
         who = ", ".join(sop.pelaksana_by_id(p).label for p in s.pelaksana)
         lines.append(_("who:       {who}  (--as {ids})").format(who=who, ids=" | ".join(s.pelaksana)))
-        when = _("{at} ({rel}; waktu {waktu})").format(
-            at=_fmt(local(row.deadline, tz)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
-        ) if row.deadline else _("no time standard")
+        when = (
+            _("{at} ({rel}; waktu {waktu})").format(
+                at=_fmt(local(row.deadline, tz)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
+            )
+            if row.deadline
+            else _("no time standard")
+        )
         lines.append(_("deadline:  {when}").format(when=term.red(when) if view.overdue else when))
         for name in view.missing:
-            lines.append(_("missing:   {name}  →  sop case attach {id} \"{name}\" FILE").format(name=name, id=row.id))
+            lines.append(_('missing:   {name}  →  sop case attach {id} "{name}" FILE').format(name=name, id=row.id))
         command = f"sop case advance {row.id} --as {s.pelaksana[0]}"
         if s.decision:
             lines.append(_("decision:  {q}").format(q=s.decision.question))
@@ -111,4 +123,6 @@ def history_table(events: list[dict[str, Any]]) -> str:
         what = e["action"] + (f" ({e['outcome']})" if e["outcome"] else "")
         extra = "; ".join(x for x in [", ".join(e["documents"]), e["note"] or ""] if x)
         body.append([str(e["seq"]), _fmt(e["at"]), what, e["step"] or "", e["role"] or "", e["operator"], extra])
-    return term.table([_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")], body, flex=6)
+    return term.table(
+        [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")], body, flex=6
+    )

@@ -61,8 +61,10 @@ def parse(text: str) -> Waktu:
         unit = m and _UNITS.get(m.group(2).lower())
         if not m or unit is None:
             raise WaktuError(
-                _("cannot read the waktu '{text}'; write terms like '2 jam', '1,5 hari', "
-                  "'3 hari kerja' or '30 menit' (or '-' for none)").format(text=text)
+                _(
+                    "cannot read the waktu '{text}'; write terms like '2 jam', '1,5 hari', "
+                    "'3 hari kerja' or '30 menit' (or '-' for none)"
+                ).format(text=text)
             )
         amount = float(m.group(1).replace(",", "."))
         if m.group(3):

@@ -26,7 +26,9 @@ def zone(name: str) -> Any:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(_("unknown time zone '{name}'; use an IANA name such as Asia/Jakarta").format(name=name)) from None
+        raise UserError(
+            _("unknown time zone '{name}'; use an IANA name such as Asia/Jakarta").format(name=name)
+        ) from None
 
 
 class WorkCalendar:

@@ -9,6 +9,7 @@ iteratively, and stop early with a positioned error on anything hostile.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,12 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:str",
 }
+
+# Explicit tags a careful author may write; anything else (!!python/object, !custom) is refused.
+_ALLOWED_TAGS = _CORE_TAGS | {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:timestamp"}
+
+# Characters YAML forbids; libyaml reports them without a position, so we find them ourselves.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 Path_ = tuple  # a path into the data: ("steps", 2, "pelaksana")
 
@@ -106,9 +113,7 @@ def read_text(path: Path) -> str:
         raise YAMLProblem(
             name,
             Pos(line, col),
-            _("byte 0x{byte:02x} is not UTF-8 text; save the file as UTF-8").format(
-                byte=raw[e.start]
-            ),
+            _("byte 0x{byte:02x} is not UTF-8 text; save the file as UTF-8").format(byte=raw[e.start]),
         ) from None
 
 
@@ -124,8 +129,17 @@ def load_text(text: str, name: str = "<text>") -> Document:
         mark = e.problem_mark or e.context_mark
         pos = _pos(mark) if mark else Pos(1, 1)
         raise YAMLProblem(name, pos, _explain(e, text, pos)) from None
-    except yaml.YAMLError as e:  # e.g. a reader error on control characters
-        raise YAMLProblem(name, Pos(1, 1), str(e).splitlines()[0]) from None
+    except yaml.YAMLError as e:  # a reader error: a character YAML does not allow
+        bad = _FORBIDDEN.search(text)
+        if bad is None:
+            raise YAMLProblem(name, Pos(1, 1), str(e).splitlines()[0]) from None
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise YAMLProblem(
+            name,
+            Pos(line, col),
+            _("a control character (U+{code:04X}) that YAML does not allow; delete it").format(code=ord(bad.group())),
+        ) from None
     finally:
         loader.dispose()
 
@@ -137,13 +151,13 @@ def _explain(e: yaml.MarkedYAMLError, text: str, pos: Pos) -> str:
     here = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
     if "\t" in here[: pos.col] or "'\\t'" in problem:
         return _("a tab character; YAML indents with spaces only — replace the tab with spaces")
-    if problem == "mapping values are not allowed here":
+    if problem.startswith("mapping values are not allowed"):
         return _("a ':' where no key may start; put a value that contains ': ' in quotes")
+    if "nesting depth" in problem:  # libyaml's own limit, reached while scanning ahead
+        return _("nested more than {n} levels deep; an SOP needs about five").format(n=MAX_DEPTH)
     if problem == "could not find expected ':'":
         return _("a key without ':' after it; write 'key: value'")
-    return _("invalid YAML: {problem}; check the indentation and quotes here").format(
-        problem=problem
-    )
+    return _("invalid YAML: {problem}; check the indentation and quotes here").format(problem=problem)
 
 
 class _Frame:
@@ -209,10 +223,13 @@ def _compose(loader: Any, name: str, text: str) -> Document:
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             stack.pop()
             continue
-        if getattr(event, "tag", None) not in (None, "!") and not str(event.tag).startswith(
-            "tag:yaml.org,2002:"
-        ):
-            fail(event.start_mark, _("the tag {tag} is not allowed in an SOP file; remove it").format(tag=event.tag))
+        if getattr(event, "tag", None) not in (None, "!", *_ALLOWED_TAGS):
+            fail(
+                event.start_mark,
+                _("the tag {tag} is not allowed in an SOP file; remove it").format(
+                    tag=str(event.tag).replace("tag:yaml.org,2002:", "!!")
+                ),
+            )
         if isinstance(event, yaml.ScalarEvent):
             if wants_key:
                 key = event.value
@@ -220,9 +237,9 @@ def _compose(loader: Any, name: str, text: str) -> Document:
                 if first is not None:
                     fail(
                         event.start_mark,
-                        _("duplicate key '{key}' (first at line {line}); YAML keeps only one — remove or rename one").format(
-                            key=key, line=first.line
-                        ),
+                        _(
+                            "duplicate key '{key}' (first at line {line}); YAML keeps only one — remove or rename one"
+                        ).format(key=key, line=first.line),
                     )
                 top.keys[key] = _pos(event.start_mark)
                 top.key = key

@@ -201,9 +201,7 @@ class SQLStore:
                     "INSERT INTO definitions (digest, sop, version, body) VALUES (?, ?, ?, ?)",
                     (digest, sop, version, body),
                 )
-            (number,) = self.execute(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (sop,)
-            ).fetchone()
+            (number,) = self.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (sop,)).fetchone()
             case, event, documents = build(number)
             self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", astuple(case))
             self._insert_event(event, documents)
@@ -217,8 +215,18 @@ class SQLStore:
                 moved = self.execute(
                     "UPDATE cases SET status = ?, step = ?, entered_at = ?, deadline = ?, available = ?,"
                     " seq = ?, head = ?, updated_at = ? WHERE id = ? AND seq = ?",
-                    (case.status, case.step, case.entered_at, case.deadline, case.available,
-                     case.seq, case.head, case.updated_at, case.id, expected_seq),
+                    (
+                        case.status,
+                        case.step,
+                        case.entered_at,
+                        case.deadline,
+                        case.available,
+                        case.seq,
+                        case.head,
+                        case.updated_at,
+                        case.id,
+                        expected_seq,
+                    ),
                 ).rowcount
                 if moved != 1:
                     raise ConcurrentChange(self._concurrent(case.id))
@@ -227,7 +235,9 @@ class SQLStore:
 
     @staticmethod
     def _concurrent(case_id: str) -> str:
-        return _("case {id} was changed by someone else just now; nothing was saved — look again with 'sop case show {id}' and repeat if still right").format(id=case_id)
+        return _(
+            "case {id} was changed by someone else just now; nothing was saved — look again with 'sop case show {id}' and repeat if still right"
+        ).format(id=case_id)
 
     def _insert_event(self, event: EventRow, documents: list[DocumentRow]) -> None:
         self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", astuple(event))
@@ -275,7 +285,5 @@ class SQLStore:
 
     def documents(self, case_id: str, with_content: bool = False) -> list[DocumentRow]:
         cols = _columns(DocumentRow) if with_content else _columns(DocumentRow).replace(", content", "")
-        rows = self.execute(
-            f"SELECT {cols} FROM documents WHERE case_id = ? ORDER BY seq, name", (case_id,)
-        ).fetchall()
+        rows = self.execute(f"SELECT {cols} FROM documents WHERE case_id = ? ORDER BY seq, name", (case_id,)).fetchall()
         return [DocumentRow(*[bytes(v) if isinstance(v, memoryview) else v for v in r]) for r in rows]

@@ -1,0 +1,5 @@
+"""``python -m runner`` is the ``sop`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,116 @@
+"""Shared fixtures: real SQLite files, and a real PostgreSQL when SOP_TEST_PG_URL is set.
+
+Each PostgreSQL test gets a schema of its own (through the connection's
+search_path) and drops it afterwards, so the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from runner.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("SOP_TEST_PG_URL")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """Keep the user's data and cache folders out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("SOP_DB", raising=False)
+    monkeypatch.delenv("SOP_PATH", raising=False)
+    monkeypatch.chdir(ROOT)
+    return home
+
+
+def _pg_schema_url():
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    return schema, url
+
+
+def _drop_schema(schema):
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty case store of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+        return
+    if not PG_URL:
+        pytest.skip("SOP_TEST_PG_URL is not set")
+    schema, url = _pg_schema_url()
+    try:
+        yield url
+    finally:
+        _drop_schema(schema)
+
+
+@pytest.fixture
+def store(db_url):
+    from runner.store import open_store
+
+    with open_store(db_url) as s:
+        yield s
+
+
+@pytest.fixture
+def cases(store):
+    from runner.cases import Cases
+
+    return Cases(store)
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:
+        return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
+
+
+@pytest.fixture
+def sop(capsys):
+    """Run the ``sop`` command in this process: sop("case", "show", "x") -> Result."""
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def run_sop(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 60) -> Result:
+    """Run ``sop`` as a separate process, as a clerk would."""
+    full_env = {**os.environ, **(env or {})}
+    p = subprocess.run(
+        [sys.executable, "-m", "runner", *args],
+        capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout,
+    )
+    return Result(p.returncode, p.stdout, p.stderr)

@@ -1,0 +1,94 @@
+"""The golden corpus: broken files with their exact messages, valid edge cases, hostile input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_sop
+from runner.checks import check_file
+
+GOLDEN = Path(__file__).parent / "golden"
+INVALID = sorted((GOLDEN / "invalid").glob("*.yaml"))
+VALID = sorted((GOLDEN / "valid").glob("*.yaml"))
+
+
+def test_the_broken_corpus_is_large_enough():
+    assert len(INVALID) >= 30
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_broken_file_gives_its_expected_messages(path):
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    got = [f"{p.line}:{p.col}: {p.severity}: {p.message}" for p in check_file(path).problems]
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_broken_file_exits_1_with_its_line(sop, path):
+    first = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
+    result = sop("validate", str(path))
+    assert result.code == 1
+    assert f"{path}:{first}" in result.out
+    assert "Traceback" not in result.out + result.err
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_edge_case_has_no_problems(path):
+    report = check_file(path)
+    assert [str(p) for p in report.problems] == []
+
+
+def test_every_shipped_sop_validates(sop):
+    result = sop("validate", "sop/")
+    assert result.code == 0, result.out
+    assert len(list((ROOT / "sop").glob("*.yaml"))) >= 3
+
+
+def test_the_seed_warns_about_its_near_identical_kelengkapan():
+    report = check_file(ROOT / "sop" / "pelacuran.yaml")
+    assert report.errors == []
+    [warning] = report.warnings
+    assert "'Draft Laporan'" in warning.message and "'Draft Laporan Kegiatan'" in warning.message
+
+
+def test_duplicate_ids_across_files_are_an_error(sop, tmp_path):
+    text = (ROOT / "sop" / "pkl.yaml").read_text(encoding="utf-8")
+    (tmp_path / "pkl.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "pkl2.yaml").write_text(text, encoding="utf-8")
+    result = sop("validate", str(tmp_path))
+    assert result.code == 1
+    assert "also used by" in result.out
+
+
+# --- hostile input, as whole processes: no traceback, no hang, no memory blow-up ---------
+
+
+def _hostile(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("nested-20000", b"steps: " + b"[" * 20000 + b"]" * 20000 + b"\n", "nested more than"),
+        ("nested-maps", b"".join(b"  " * i + b"k:\n" for i in range(200)), "nested more than"),
+        ("alias-bomb-deep", b"a: &a [x, x]\n" + b"".join(
+            f"b{i}: &b{i} [{', '.join([f'*b{i - 1}' if i else '*a'] * 10)}]\n".encode() for i in range(30)), "alias"),
+        ("fifty-mb", b"# " + b"x" * (50 * 1024 * 1024) + b"\n", "at most 1 MB"),
+        ("nul-bytes", b"format: 1\nid: x\x00y\n", "control character"),
+    ],
+)
+def test_hostile_input_is_refused_quickly(tmp_path, name, content, expected):
+    path = _hostile(tmp_path, name, content)
+    started = time.monotonic()
+    result = run_sop("validate", str(path), timeout=60)
+    assert result.code == 1, result
+    assert "Traceback" not in result.err + result.out
+    assert expected in result.out
+    assert f"{path}:" in result.out
+    assert time.monotonic() - started < 30
