@@ -57,7 +57,7 @@ def local(stored: str | None, tz_name: str) -> str | None:
         return None
     from .workcal import zone
 
-    return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="minutes")
+    return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="seconds")
 
 
 # --- attachments ---------------------------------------------------------------

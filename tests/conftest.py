@@ -111,6 +111,10 @@ def run_sop(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
     full_env = {**os.environ, **(env or {})}
     p = subprocess.run(
         [sys.executable, "-m", "runner", *args],
-        capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=timeout,
     )
     return Result(p.returncode, p.stdout, p.stderr)

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_sop
+
 from runner.checks import check_file
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -77,8 +77,12 @@ def _hostile(tmp_path: Path, name: str, content: bytes) -> Path:
     [
         ("nested-20000", b"steps: " + b"[" * 20000 + b"]" * 20000 + b"\n", "nested more than"),
         ("nested-maps", b"".join(b"  " * i + b"k:\n" for i in range(200)), "nested more than"),
-        ("alias-bomb-deep", b"a: &a [x, x]\n" + b"".join(
-            f"b{i}: &b{i} [{', '.join([f'*b{i - 1}' if i else '*a'] * 10)}]\n".encode() for i in range(30)), "alias"),
+        (
+            "alias-bomb-deep",
+            b"a: &a [x, x]\n"
+            + b"".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}' if i else '*a'] * 10)}]\n".encode() for i in range(30)),
+            "alias",
+        ),
         ("fifty-mb", b"# " + b"x" * (50 * 1024 * 1024) + b"\n", "at most 1 MB"),
         ("nul-bytes", b"format: 1\nid: x\x00y\n", "control character"),
     ],

@@ -1,0 +1,297 @@
+"""Cases on both stores, through the commands a clerk types."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import ROOT
+
+from runner import cases as cases_module
+from runner.definition import Calendar, load
+from runner.store import open_store
+from runner.waktu import parse
+from runner.workcal import deadline
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def case(sop, db_url):
+    """Run ``sop --db <store> case ...``."""
+
+    def run(*args):
+        return sop("--db", db_url, "case", *args)
+
+    return run
+
+
+def _events(db_url, case_id):
+    with open_store(db_url) as s:
+        return s.events(case_id)
+
+
+def _start(case, *extra):
+    result = case("start", "pelacuran", "--attach", "Informasi Pelanggaran", *extra)
+    assert result.code == 0, result.err
+    return result.out.strip()
+
+
+def test_start_prints_the_id_alone_and_json_has_the_contract_keys(case):
+    first = _start(case)
+    assert first == "pelacuran-1"
+    data = json.loads(case("start", "pelacuran", "--json").out)
+    assert data == {"id": "pelacuran-2", "sop": "pelacuran", "status": "open", "step": "terima-laporan"}
+
+
+def test_a_whole_case_with_a_correction(case, db_url, tmp_path):
+    scan = tmp_path / "draft.pdf"
+    scan.write_bytes(b"%PDF-1.4 draft" * 100)
+    cid = _start(case, "--title", "Laporan RW 03")
+    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    plan = [
+        ("kasi-trantib", None),
+        ("camat", None),
+        ("kasi-trantib", None),
+        ("sekcam", "koreksi"),
+        ("kasi-trantib", None),
+        ("camat", "disetujui"),
+        ("kasi-trantib", None),
+    ]
+    for role, outcome in plan:
+        args = ["advance", cid, "--as", role] + (["--outcome", outcome] if outcome else [])
+        assert case(*args).code == 0
+    shown = json.loads(case("show", cid, "--json").out)
+    assert shown["step"]["id"] == sop.steps[5].id and shown["step"]["missing"] == ["Draft Laporan"]
+    refused = case("advance", cid, "--as", "danru")
+    assert refused.code == 1
+    assert f'sop case attach {cid} "Draft Laporan" FILE' in refused.err
+    assert case("attach", cid, "Draft Laporan", str(scan)).code == 0
+    assert case("advance", cid, "--as", "danru").code == 0
+    assert (
+        case(
+            "advance",
+            cid,
+            "--as",
+            "anggota",
+            "--attach",
+            "Seragam",
+            "--attach",
+            "alat peneritiban",
+            "--attach",
+            "kendaraan",
+            "--attach",
+            "perlengkapan",
+        ).code
+        == 0
+    )
+    for role, outcome in [("danru", None), ("kasi-trantib", "disetujui"), ("kasi-trantib", None)]:
+        args = ["advance", cid, "--as", role] + (["--outcome", outcome] if outcome else [])
+        assert case(*args).code == 0, case("show", cid).out
+
+    shown = json.loads(case("show", cid, "--json").out)
+    assert shown["status"] == "done" and shown["step"] is None
+    assert {"id", "sop", "version", "title", "status", "step", "documents"} <= set(shown)
+    draft = next(d for d in shown["documents"] if d["name"] == "Draft Laporan")
+    import hashlib
+
+    assert draft["sha256"] == hashlib.sha256(scan.read_bytes()).hexdigest()
+    with open_store(db_url) as s:
+        kept = next(d for d in s.documents(cid, with_content=True) if d.name == "Draft Laporan")
+    assert kept.content == scan.read_bytes() and kept.filename == "draft.pdf"
+
+    history = json.loads(case("history", cid, "--json").out)
+    assert [h["seq"] for h in history] == list(range(1, len(history) + 1))
+    assert {"seq", "at", "action", "step", "outcome", "role", "operator", "note"} <= set(history[0])
+    assert [h["outcome"] for h in history if h["outcome"]] == ["koreksi", "disetujui", "disetujui"]
+    assert {h["action"] for h in history} == {"start", "advance", "attach"}
+    assert case("verify", cid).code == 0
+    after = case("advance", cid, "--as", "kasi-trantib")
+    assert after.code == 1 and "is done" in after.err
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--as", "camat"], "use --as kasi-trantib"),
+        (["--as", "kasi-trantib", "--outcome", "ya"], "leave out --outcome"),
+        (["--as", "kasi-trantib", "--at", "2999-01-01T08:00"], "lies in the future"),
+        (["--as", "kasi-trantib", "--at", "2000-01-01T08:00"], "before the case's last event"),
+        (["--as", "kasi-trantib", "--at", "kemarin"], "cannot read the time"),
+    ],
+)
+def test_refusals_exit_1_with_one_line_and_change_nothing(case, db_url, args, message):
+    cid = _start(case)
+    before = _events(db_url, cid)
+    result = case("advance", cid, *args)
+    assert result.code == 1
+    assert result.err.startswith("error: ") and message in result.err
+    assert result.err.count("\n") == 1
+    assert _events(db_url, cid) == before
+
+
+def test_unknown_case_and_missing_outcome(case):
+    cid = _start(case)
+    unknown = case("show", cid + "0")
+    assert unknown.code == 1 and f"(did you mean '{cid}'?)" in unknown.err
+    for role in ("kasi-trantib", "camat", "kasi-trantib"):
+        case("advance", cid, "--as", role)
+    missing = case("advance", cid, "--as", "sekcam")
+    assert missing.code == 1 and "--outcome disetujui|koreksi" in missing.err
+    wrong = case("advance", cid, "--as", "sekcam", "--outcome", "tolak")
+    assert wrong.code == 1 and "use one of: disetujui, koreksi" in wrong.err
+
+
+def test_back_dated_actions_and_overdue_listing(case):
+    start = (datetime.now(WIB) - timedelta(days=2)).replace(microsecond=0)
+    cid = _start(case, "--at", start.replace(tzinfo=None).isoformat())
+    fresh = _start(case)
+    overdue = json.loads(case("list", "--overdue", "--json").out)
+    assert [c["id"] for c in overdue] == [cid] and overdue[0]["overdue"]
+    late = start + timedelta(hours=1)
+    assert case("advance", cid, "--as", "kasi-trantib", "--at", late.isoformat()).code == 0
+    history = json.loads(case("history", cid, "--json").out)
+    assert datetime.fromisoformat(history[1]["at"]) == late
+    assert json.loads(case("show", cid, "--json").out)["step"]["overdue"] is True
+    assert "deadline" in case("show", fresh).out
+    assert {c["id"] for c in json.loads(case("list", "--status", "open", "--json").out)} == {cid, fresh}
+    assert json.loads(case("list", "--sop", "pkl", "--json").out) == []
+
+
+def test_cancel_needs_a_reason_and_closes_the_case(case):
+    cid = _start(case)
+    assert case("cancel", cid, "--reason", "Laporan ganda").code == 0
+    assert json.loads(case("show", cid, "--json").out)["status"] == "cancelled"
+    assert case("cancel", cid, "--reason", "lagi").code == 1
+    assert json.loads(case("list", "--status", "cancelled", "--json").out)[0]["id"] == cid
+
+
+def test_attachment_size_limit(case, db_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(cases_module, "MAX_ATTACHMENT_MB", 0.001)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"x" * 5000)
+    cid = _start(case)
+    before = _events(db_url, cid)
+    result = case("attach", cid, "Surat Perintah", str(big))
+    assert result.code == 1 and "attachments are kept up to" in result.err
+    assert _events(db_url, cid) == before
+    missing = case("attach", cid, "Surat Perintah", str(tmp_path / "nope.pdf"))
+    assert missing.code == 1 and "cannot read" in missing.err
+
+
+def test_a_case_keeps_the_definition_it_started_with(sop, db_url, tmp_path):
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    shutil.copy(ROOT / "sop" / "pkl.yaml", folder / "pkl.yaml")
+    run = lambda *a: sop("--db", db_url, "--sop-dir", str(folder), "case", *a)  # noqa: E731
+    cid = run("start", "pkl", "--attach", "Laporan Pengaduan").out.strip()
+    text = (folder / "pkl.yaml").read_text(encoding="utf-8")
+    (folder / "pkl.yaml").write_text(
+        text.replace('version: "0.1"', 'version: "0.2"').replace(
+            "pelaksana: [danru, anggota]\n    kelengkapan: [Catatan", "pelaksana: camat\n    kelengkapan: [Catatan"
+        ),
+        encoding="utf-8",
+    )
+    assert run("advance", cid, "--as", "kasi-trantib").code == 0
+    shown = run("show", cid)
+    assert "now has version 0.2" in shown.out
+    # the running case still follows 0.1, where danru does step 2
+    assert "--as danru | anggota" in shown.out
+    (folder / "pkl.yaml").unlink()
+    assert run("show", cid).code == 0
+
+
+def test_verify_names_a_tampered_event(case, db_url, store):
+    cid = _start(case)
+    case("advance", cid, "--as", "kasi-trantib")
+    case("advance", cid, "--as", "camat")
+    assert case("verify").code == 0
+    with pytest.raises(Exception, match="append-only"):
+        with store.transaction():
+            store.execute("UPDATE events SET note = 'x' WHERE case_id = ? AND seq = 2", (cid,))
+    # someone with direct access removes the guard and edits history
+    with store.transaction():
+        if "postgresql" in db_url:
+            store.execute("DROP TRIGGER events_append_only ON events")
+        else:
+            store.execute("DROP TRIGGER events_no_update")
+        store.execute("UPDATE events SET role = 'camat' WHERE case_id = ? AND seq = 2", (cid,))
+    result = case("verify")
+    assert result.code == 1
+    assert f"case {cid} event #2 (advance)" in result.err
+
+
+def test_an_older_store_opens_after_an_upgrade(db_url, cases):
+    from runner.store import open_store as reopen
+
+    store = cases.store
+    # take the store back to schema 1, as an earlier release left it
+    triggers = (
+        ["DROP TRIGGER events_append_only ON events"]
+        if "postgresql" in db_url
+        else ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"]
+    )
+    with store.transaction():
+        for sql in ["DROP INDEX cases_status_deadline", "DROP INDEX cases_sop", *triggers]:
+            store.execute(sql)
+        store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    assert store.schema_version() == 1
+    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    row = cases.start(sop, attach=[cases_module.Attachment("Informasi Pelanggaran")])
+    with reopen(db_url) as upgraded:
+        assert upgraded.schema_version() == 2
+        assert upgraded.case(row.id).status == "open"
+    with store.transaction():
+        store.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    from runner.errors import UserError
+
+    with pytest.raises(UserError, match="newer sop-runner"):
+        reopen(db_url)
+
+
+# --- working time -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start, waktu, due",
+    [
+        (datetime(2026, 11, 27, 10, 0), "1 hari kerja", datetime(2026, 11, 30, 10, 0)),  # Friday -> Monday
+        (datetime(2026, 11, 27, 15, 0), "2 jam kerja", datetime(2026, 11, 30, 9, 0)),  # past closing time
+        (datetime(2026, 11, 28, 12, 0), "30 menit kerja", datetime(2026, 11, 30, 8, 30)),  # Saturday
+        (datetime(2026, 12, 24, 10, 0), "1 hari kerja", datetime(2026, 12, 28, 10, 0)),  # Christmas Day
+        (datetime(2026, 11, 27, 10, 0), "2 jam", datetime(2026, 11, 27, 12, 0)),  # calendar time
+        (datetime(2026, 11, 27, 10, 0), "1 minggu kerja", datetime(2026, 12, 4, 10, 0)),
+    ],
+)
+def test_working_time_deadlines(start, waktu, due):
+    got = deadline(Calendar(), start.replace(tzinfo=WIB), parse(waktu))
+    assert got == due.replace(tzinfo=WIB)
+
+
+def test_extra_holidays_and_no_time_standard():
+    cal = Calendar(extra_holidays=("2026-11-30",), holidays=None)
+    got = deadline(cal, datetime(2026, 11, 27, 10, 0, tzinfo=WIB), parse("1 hari kerja"))
+    assert got == datetime(2026, 12, 1, 10, 0, tzinfo=WIB)
+    assert deadline(cal, datetime.now(timezone.utc), parse("-")) is None
+
+
+def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
+    from dataclasses import replace
+
+    from runner.errors import ConcurrentChange
+
+    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    row = cases.start(sop, attach=[cases_module.Attachment("Informasi Pelanggaran")])
+    stale = cases.store.case(row.id)  # clerk A reads ...
+    with open_store(db_url) as other:  # ... clerk B advances in between ...
+        cases_module.Cases(other).advance(row.id, "kasi-trantib")
+    event = cases._event(
+        stale.seq + 1, stale.head, row.id, cases_module.now(), "advance", stale.step, "a", {}, role="kasi-trantib"
+    )
+    with pytest.raises(ConcurrentChange, match="changed by someone else"):
+        cases.store.append(replace(stale, seq=stale.seq + 1, head=event.hash), stale.seq, event, [])
+    assert [e.seq for e in cases.store.events(row.id)] == [1, 2]
+    assert cases.verify(row.id) == []
