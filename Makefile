@@ -15,7 +15,7 @@ demo: $(BIN)/sop
 	$(BIN)/sop demo
 
 test: $(BIN)/sop
-	$(BIN)/ruff check runner tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/sop
@@ -23,7 +23,7 @@ bench: $(BIN)/sop
 	$(BIN)/python bench/run.py
 
 docs: $(BIN)/sop
-	$(BIN)/python -m runner.docs_pages
+	$(BIN)/python docs/make_pages.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -171,6 +171,63 @@ def new(settings: Settings, sop_id: str) -> None:
     term.out(str(path))
 
 
+@cli.command()
+@click.argument("sop_ref", metavar="SOP")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help=_("Write to FILE (default: stdout; pdf needs a file).")
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "svg", "pdf", "mermaid", "dot"]),
+    help=_("Output format (default: from the -o suffix, else html)."),
+)
+@click.option("--case", "case_id", metavar="CASE", help=_("Draw this case's progress on the chart."))
+@click.option("--steps-per-page", type=click.IntRange(1, 30), help=_("Steps on each page (default: as many as fit)."))
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "f4"]),
+    default="a4",
+    show_default=True,
+    help=_("A4 landscape, or F4/Folio 215 x 330 mm landscape."),
+)
+@pass_settings
+def flowchart(
+    settings: Settings,
+    sop_ref: str,
+    output: Path | None,
+    fmt: str | None,
+    case_id: str | None,
+    steps_per_page: int | None,
+    paper: str,
+) -> None:
+    """The official SOP AP flowchart document of SOP."""
+    from .render import FORMATS, progress_of, render
+
+    if fmt is None:
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        fmt = {"htm": "html", "mmd": "mermaid", "gv": "dot"}.get(suffix, suffix if suffix in FORMATS else "html")
+    if fmt == "pdf" and output is None:
+        raise UserError(_("a PDF needs a file: add -o {id}.pdf").format(id=sop_ref))
+    overlay = None
+    if case_id:
+        cases = settings.cases()
+        view = cases.show(case_id)
+        sop = view.sop  # the definition the case runs on, not today's file
+        overlay = progress_of(sop, view, cases.history(case_id))
+    else:
+        sop = settings.sop(sop_ref)
+    document = render(sop, fmt, overlay, steps_per_page, paper)
+    if output is None:
+        term.out(document.rstrip("\n"))  # type: ignore[union-attr]
+        return
+    if isinstance(document, bytes):
+        output.write_bytes(document)
+    else:
+        output.write_text(document, encoding="utf-8")
+    term.say(_("wrote {path}").format(path=output))
+
+
 # --- cases ---------------------------------------------------------------------
 
 

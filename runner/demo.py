@@ -62,4 +62,13 @@ def run(folder: Path | None = None) -> Path:
         term.out(history_table(cases.history(case)))
         problems = cases.verify(case)
         term.say(problems[0] if problems else _("verified: the events replay to the stored state"))
+
+        from .render import progress_of, render
+
+        view = cases.show(case)
+        chart = folder / f"{case}.html"
+        chart.write_text(
+            str(render(view.sop, "html", progress_of(view.sop, view, cases.history(case)))), encoding="utf-8"
+        )
+        term.say(_("the flowchart with this case's progress: {path}").format(path=chart))
     return folder

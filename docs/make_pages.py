@@ -1,0 +1,51 @@
+"""Regenerate the PNG pictures of the seed SOP's printed pages (`make docs`).
+
+PDF (WeasyPrint) -> PNG (pypdfium2), so the pictures show exactly what prints.
+A second set shows the demo case's progress on the same chart.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from runner.cases import Cases
+from runner.definition import find, load
+from runner.demo import run
+from runner.render import progress_of, render
+from runner.store import open_store
+
+DOCS = Path(__file__).resolve().parent
+
+
+def pdf_to_png(pdf: bytes, stem: str, scale: float = 1.6) -> list[Path]:
+    for old in DOCS.glob(f"{stem}-*.png"):
+        old.unlink()
+    document = pdfium.PdfDocument(pdf)
+    written = []
+    for i, page in enumerate(document, start=1):
+        path = DOCS / f"{stem}-{i}.png"
+        page.render(scale=scale).to_pil().save(path, optimize=True)
+        written.append(path)
+    document.close()
+    return written
+
+
+def main() -> None:
+    sop = load(find("pelacuran"))
+    for path in pdf_to_png(render(sop, "pdf"), "pelacuran"):  # type: ignore[arg-type]
+        print(path.relative_to(DOCS.parent))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = run(Path(tmp))
+        with open_store(f"sqlite:///{folder / 'cases.sqlite3'}") as store:
+            cases = Cases(store)
+            view = cases.show("pelacuran-1")
+            overlay = progress_of(view.sop, view, cases.history("pelacuran-1"))
+            for path in pdf_to_png(render(view.sop, "pdf", overlay), "pelacuran-case"):  # type: ignore[arg-type]
+                print(path.relative_to(DOCS.parent))
+
+
+if __name__ == "__main__":
+    main()
