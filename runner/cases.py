@@ -7,8 +7,8 @@ history) never import the state machine: the case row keeps what they need.
 
 from __future__ import annotations
 
+import functools
 import getpass
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -58,6 +58,14 @@ def local(stored: str | None, tz_name: str) -> str | None:
     from .workcal import zone
 
     return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="seconds")
+
+
+@functools.cache
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in a bare container
+        return "unknown"
 
 
 # --- attachments ---------------------------------------------------------------
@@ -110,6 +118,8 @@ def event_hash(event: EventRow) -> str:
         event.data,
         event.prev_hash,
     ]
+    import hashlib  # imported late: OpenSSL's start-up is felt by `sop case show`
+
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -205,12 +215,7 @@ class Cases:
 
     @staticmethod
     def _operator(by: str | None) -> str:
-        if by:
-            return by
-        try:
-            return getpass.getuser()
-        except (OSError, KeyError):  # no user name in a bare container
-            return "unknown"
+        return by or _os_user()
 
     def _when(self, at: str | datetime | None, sop: SOP, after: str | None) -> datetime:
         current = now()
@@ -238,6 +243,8 @@ class Cases:
                 raise UserError(_("the document '{name}' is given twice; attach it once").format(name=a.name))
             seen.add(normal(a.name))
             content, filename = a.read()
+            import hashlib
+
             digest = hashlib.sha256(content).hexdigest() if content is not None else None
             size = len(content) if content is not None else None
             rows.append(DocumentRow(case_id, seq, a.name, step, filename, size, digest, content))
@@ -310,7 +317,7 @@ class Cases:
             )
             return row, ev, docs
 
-        return self.store.create_case(sop.id, (sop.digest, sop.version, sop.canonical), build)
+        return self.store.create_case(sop.id, (sop.digest, sop.version, sop.canonical, sop.source), build)
 
     def _act(
         self,
@@ -386,17 +393,21 @@ class Cases:
 
     def show(self, case_id: str) -> CaseView:
         row, sop = self._case(case_id)
-        return CaseView(row, sop, self.store.documents(case_id), now(), self._newer(sop))
+        return CaseView(row, sop, self.store.documents(case_id), now(), self._newer(sop, row.definition))
 
-    def _newer(self, sop: SOP) -> str | None:
-        """Say when the SOP file has changed since this case started with it."""
+    def _newer(self, sop: SOP, digest: str) -> str | None:
+        """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
         from .definition import find, load
 
         try:
-            current = load(find(sop.id, self.sop_dirs))
-        except UserError:
+            path = find(sop.id, self.sop_dirs)
+            stored = self.store.definition_source(digest)
+            if stored is not None and path.read_bytes().decode("utf-8", errors="replace") == stored:
+                return None  # the very text the case started with: nothing to parse or hash
+            current = load(path)
+        except (UserError, OSError):
             return None  # gone or invalid now: the case keeps its own copy either way
-        if current.digest == sop.digest:
+        if current.digest == digest:
             return None
         return _("the SOP file now has version {new}; this case follows version {old}, which it started with").format(
             new=current.version, old=sop.version
@@ -450,6 +461,8 @@ class Cases:
         return problems
 
     def _verify_one(self, case_id: str) -> str | None:
+        import hashlib
+
         from . import engine
         from .errors import Refused
 

@@ -412,7 +412,7 @@ def main(argv: list[str] | None = None) -> None:
         e.show()
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
-        term.error(_("interrupted; nothing was saved"))
+        term.error(_("interrupted; look with 'sop case show' at what was saved before"))
         sys.exit(EXIT_REFUSED)
     except InvalidSOP as e:
         for p in e.problems:

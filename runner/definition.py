@@ -8,7 +8,6 @@ day need neither YAML nor jsonschema.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -90,9 +89,10 @@ class SOP:
     calendar: Calendar = field(default_factory=Calendar)
     identity: dict[str, Any] | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    source: str | None = field(default=None, compare=False, repr=False)  # the YAML text it was read from
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> SOP:
+    def from_dict(cls, raw: dict[str, Any], source: str | None = None) -> SOP:
         items = raw["steps"]
         steps = []
         for i, s in enumerate(items):
@@ -133,6 +133,7 @@ class SOP:
             ),
             identity=raw.get("identity"),
             raw=raw,
+            source=source,
         )
 
     @cached_property
@@ -156,6 +157,8 @@ class SOP:
 
     @cached_property
     def digest(self) -> str:
+        import hashlib  # imported late: OpenSSL's start-up is felt by `sop case show`
+
         return hashlib.sha256(self.canonical.encode()).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
@@ -258,6 +261,8 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 
 def _cache_file(content: bytes) -> Path:
+    import hashlib
+
     from platformdirs import user_cache_dir
 
     key = hashlib.sha256(content + f"\0{__version__}\0{SCHEMA_ID}".encode()).hexdigest()
@@ -274,9 +279,10 @@ def load(path: Path) -> SOP:
         content = path.read_bytes()
     except OSError as e:
         raise UserError(_("cannot read {path}: {reason}").format(path=path, reason=e.strerror)) from None
+    source = content.decode("utf-8", errors="replace")
     cached = _cache_file(content)
     try:
-        return SOP.from_dict(json.loads(cached.read_text(encoding="utf-8")))
+        return SOP.from_dict(json.loads(cached.read_text(encoding="utf-8")), source)
     except (OSError, ValueError, KeyError):
         pass
     from .checks import check_file
@@ -285,7 +291,7 @@ def load(path: Path) -> SOP:
     report = check_file(path)
     if report.errors:
         raise InvalidSOP(report.errors)
-    sop = SOP.from_dict(report.data)
+    sop = SOP.from_dict(report.data, source)
     try:  # the cache is an optimisation: a read-only home must not break anything
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")

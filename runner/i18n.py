@@ -1,21 +1,26 @@
 """The one door for user-facing text, so that a translation can follow.
 
-Every string a clerk or an admin reads goes through ``_()``. The catalogue is
-looked up lazily under the ``sop-runner`` domain; without one the English text
-is used as it is.
+Every string a clerk or an admin reads goes through ``_()``. A catalogue is
+looked up under the ``sop-runner`` domain in ``runner/locale`` the first time
+a string is asked for; without one (as now) the English text is used as it is,
+and no time is spent searching for catalogues on every start.
 """
 
 from __future__ import annotations
 
-import gettext
-from pathlib import Path
+import os
 
-_translation: gettext.NullTranslations | None = None
+_LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
+_gettext = None
 
 
 def _(message: str) -> str:
-    global _translation
-    if _translation is None:
-        locale_dir = Path(__file__).parent / "locale"
-        _translation = gettext.translation("sop-runner", locale_dir, fallback=True)
-    return _translation.gettext(message)
+    global _gettext
+    if _gettext is None:
+        if os.path.isdir(_LOCALE_DIR):
+            import gettext
+
+            _gettext = gettext.translation("sop-runner", _LOCALE_DIR, fallback=True).gettext
+        else:
+            _gettext = str
+    return _gettext(message)

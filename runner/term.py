@@ -6,9 +6,6 @@ Results go to stdout; messages meant for people go to stderr, so that
 
 from __future__ import annotations
 
-import json
-import shutil
-import textwrap
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -35,6 +32,8 @@ def warn(message: str) -> None:
 
 
 def json_out(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -51,6 +50,8 @@ def dim(text: str) -> str:
 
 
 def width() -> int:
+    import shutil
+
     return max(60, shutil.get_terminal_size((120, 24)).columns)
 
 
@@ -92,6 +93,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: int, fixe
     widths = [fixed.get(i) or (20 if i == flex else natural(i)) for i in range(len(headers))]
     total = sum(widths) + 3 * len(widths) + 1
     widths[flex] = max(20, widths[flex] + width() - total)
+
+    import textwrap
 
     def wrap(cell: str, w: int) -> list[str]:
         lines: list[str] = []

@@ -13,6 +13,7 @@ from conftest import ROOT
 from runner import cases as cases_module
 from runner.definition import Calendar, load
 from runner.store import open_store
+from runner.store.base import MIGRATIONS
 from runner.waktu import parse
 from runner.workcal import deadline
 
@@ -225,29 +226,36 @@ def test_verify_names_a_tampered_event(case, db_url, store):
 
 
 def test_an_older_store_opens_after_an_upgrade(db_url, cases):
+    from runner.errors import UserError
     from runner.store import open_store as reopen
 
     store = cases.store
-    # take the store back to schema 1, as an earlier release left it
+    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    row = cases.start(sop, attach=[cases_module.Attachment("Informasi Pelanggaran")])
+    # take the store back to schema 1, as an earlier release left it, with its case
     triggers = (
         ["DROP TRIGGER events_append_only ON events"]
         if "postgresql" in db_url
         else ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"]
     )
     with store.transaction():
-        for sql in ["DROP INDEX cases_status_deadline", "DROP INDEX cases_sop", *triggers]:
+        for sql in [
+            "DROP INDEX cases_status_deadline",
+            "DROP INDEX cases_sop",
+            *triggers,
+            "ALTER TABLE definitions DROP COLUMN source",
+        ]:
             store.execute(sql)
         store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     assert store.schema_version() == 1
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
-    row = cases.start(sop, attach=[cases_module.Attachment("Informasi Pelanggaran")])
     with reopen(db_url) as upgraded:
-        assert upgraded.schema_version() == 2
-        assert upgraded.case(row.id).status == "open"
+        assert upgraded.schema_version() == len(MIGRATIONS)
+        again = cases_module.Cases(upgraded)
+        assert again.show(row.id).row.status == "open"
+        again.advance(row.id, "kasi-trantib")
+        assert again.verify(row.id) == []
     with store.transaction():
         store.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    from runner.errors import UserError
-
     with pytest.raises(UserError, match="newer sop-runner"):
         reopen(db_url)
 

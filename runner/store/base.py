@@ -9,9 +9,10 @@ told to look again. Nothing is lost and nothing is written twice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import ConcurrentChange, UserError
@@ -64,12 +65,22 @@ class DocumentRow:
     content: bytes | None = None
 
 
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _values(row: object) -> tuple:
+    """A row's field values in column order (dataclasses.astuple deep-copies, which costs)."""
+    return tuple(getattr(row, name) for name in _names(type(row)))
+
+
 def _columns(cls: type) -> str:
-    return ", ".join(f.name for f in fields(cls))
+    return ", ".join(_names(cls))
 
 
 def _marks(cls: type) -> str:
-    return ", ".join("?" for _f in fields(cls))
+    return ", ".join("?" for _name in _names(cls))
 
 
 # Each migration is a list of statements; ``{blob}`` and the trigger syntax
@@ -95,6 +106,9 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cases_status_deadline ON cases (status, deadline)",
         "CREATE INDEX cases_sop ON cases (sop, status)",
         "{append_only}",
+    ],
+    [  # 3: the YAML text a definition was read from, so that `case show` sees an unchanged file cheaply
+        "ALTER TABLE definitions ADD COLUMN source TEXT",
     ],
 ]
 
@@ -185,25 +199,25 @@ class SQLStore:
     def create_case(
         self,
         sop: str,
-        definition: tuple[str, str, str],
+        definition: tuple[str, str, str, str | None],
         build: Callable[[int], tuple[CaseRow, EventRow, list[DocumentRow]]],
     ) -> CaseRow:
         """Number a new case of ``sop`` and write it with its start event.
 
-        ``definition`` is (digest, version, canonical JSON); ``build`` makes the
-        rows from the case number, because the id and the hash depend on it.
+        ``definition`` is (digest, version, canonical JSON, YAML source); ``build``
+        makes the rows from the case number, because the id and the hash depend on it.
         """
-        digest, version, body = definition
+        digest, version, body, source = definition
         with self.transaction():
             self.lock_numbering(sop)
             if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
                 self.execute(
-                    "INSERT INTO definitions (digest, sop, version, body) VALUES (?, ?, ?, ?)",
-                    (digest, sop, version, body),
+                    "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
+                    (digest, sop, version, body, source),
                 )
             (number,) = self.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (sop,)).fetchone()
             case, event, documents = build(number)
-            self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", astuple(case))
+            self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", _values(case))
             self._insert_event(event, documents)
         return case
 
@@ -240,11 +254,11 @@ class SQLStore:
         ).format(id=case_id)
 
     def _insert_event(self, event: EventRow, documents: list[DocumentRow]) -> None:
-        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", astuple(event))
+        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", _values(event))
         for doc in documents:
             self.execute(
                 f"INSERT INTO documents ({_columns(DocumentRow)}) VALUES ({_marks(DocumentRow)})",
-                astuple(doc),
+                _values(doc),
             )
 
     # --- reads ---------------------------------------------------------------
@@ -252,6 +266,10 @@ class SQLStore:
     def definition(self, digest: str) -> str:
         (body,) = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
         return body
+
+    def definition_source(self, digest: str) -> str | None:
+        (source,) = self.execute("SELECT source FROM definitions WHERE digest = ?", (digest,)).fetchone()
+        return source
 
     def case(self, case_id: str) -> CaseRow | None:
         row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()
