@@ -34,6 +34,7 @@ from runner import engine
 from runner.cases import GENESIS, Attachment, Cases, event_hash, iso, now
 from runner.definition import find, load
 from runner.store import CaseRow, DocumentRow, EventRow, open_store
+from runner.store.sqlite import PRAGMAS
 from runner.workcal import deadline
 
 HERE = Path(__file__).resolve().parent
@@ -81,15 +82,20 @@ def run_engine(folder: Path, cases_per_round: int) -> tuple[float, int]:
     return steps / elapsed, steps
 
 
+def fresh_sqlite(folder: Path, name: str, table: str) -> sqlite3.Connection:
+    """An empty SQLite file beside the engine's, with the case store's own pragmas."""
+    for p in folder.glob(f"{name}*"):
+        p.unlink()
+    conn = sqlite3.connect(folder / name, isolation_level=None)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    conn.execute(table)
+    return conn
+
+
 def run_floor(folder: Path, transactions: int) -> float:
     """Bare SQLite transactions per second, with the store's own pragmas."""
-    path = folder / "floor.sqlite3"
-    for p in folder.glob("floor.sqlite3*"):
-        p.unlink()
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    conn = fresh_sqlite(folder, "floor.sqlite3", "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
     started = time.perf_counter()
     for i in range(transactions):
         conn.execute("BEGIN IMMEDIATE")
@@ -114,13 +120,7 @@ def run_peer(folder: Path, cases_per_round: int) -> float:
     parser.add_bpmn_str(to_bpmn(SOP).encode())
     spec = parser.get_spec(f"sop_{SOP.id}")
     serializer = BpmnWorkflowSerializer()
-    path = folder / "peer.sqlite3"
-    for p in folder.glob("peer.sqlite3*"):
-        p.unlink()
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("CREATE TABLE workflows (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
+    conn = fresh_sqlite(folder, "peer.sqlite3", "CREATE TABLE workflows (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
     steps = 0
     started = time.perf_counter()
     for case in range(cases_per_round):

@@ -23,7 +23,17 @@ from .i18n import _
 from .store import CaseRow, DocumentRow, EventRow, SQLStore
 
 GENESIS = "0" * 64
-MAX_ATTACHMENT_MB = float(os.environ.get("SOP_MAX_ATTACHMENT_MB", "20"))
+
+
+def _max_attachment_mb() -> float:
+    value = os.environ.get("SOP_MAX_ATTACHMENT_MB", "20")
+    try:
+        return float(value)
+    except ValueError:
+        raise UserError(
+            _("SOP_MAX_ATTACHMENT_MB is '{value}'; set it to a number of megabytes").format(value=value)
+        ) from None
+
 
 
 # --- time ----------------------------------------------------------------------
@@ -89,11 +99,12 @@ class Attachment:
             return None, None
         try:
             size = self.file.stat().st_size
-            if size > MAX_ATTACHMENT_MB * 1024 * 1024:
+            limit = _max_attachment_mb()
+            if size > limit * 1024 * 1024:
                 raise UserError(
                     _(
                         "{file} is {size:.1f} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone"
-                    ).format(file=self.file, size=size / 1024 / 1024, limit=MAX_ATTACHMENT_MB)
+                    ).format(file=self.file, size=size / 1024 / 1024, limit=limit)
                 )
             return self.file.read_bytes(), self.file.name
         except OSError as e:
@@ -105,6 +116,8 @@ class Attachment:
 
 def event_hash(event: EventRow) -> str:
     """sha256 over the previous hash and every field of the event but its own hash."""
+    import hashlib  # imported late: OpenSSL's start-up is felt by `sop case show`
+
     fields = [
         event.case_id,
         event.seq,
@@ -118,8 +131,6 @@ def event_hash(event: EventRow) -> str:
         event.data,
         event.prev_hash,
     ]
-    import hashlib  # imported late: OpenSSL's start-up is felt by `sop case show`
-
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -171,7 +171,7 @@ def test_cancel_needs_a_reason_and_closes_the_case(case):
 
 
 def test_attachment_size_limit(case, db_url, tmp_path, monkeypatch):
-    monkeypatch.setattr(cases_module, "MAX_ATTACHMENT_MB", 0.001)
+    monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "0.001")
     big = tmp_path / "big.pdf"
     big.write_bytes(b"x" * 5000)
     cid = _start(case)
@@ -181,6 +181,10 @@ def test_attachment_size_limit(case, db_url, tmp_path, monkeypatch):
     assert _events(db_url, cid) == before
     missing = case("attach", cid, "Surat Perintah", str(tmp_path / "nope.pdf"))
     assert missing.code == 1 and "cannot read" in missing.err
+    monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "banyak")
+    wrong = case("attach", cid, "Surat Perintah", str(big))
+    assert wrong.code == 1 and "set it to a number of megabytes" in wrong.err
+    assert _events(db_url, cid) == before
 
 
 def test_a_case_keeps_the_definition_it_started_with(sop, db_url, tmp_path):

@@ -11,6 +11,12 @@ from ..errors import UserError
 from ..i18n import _
 from .base import SQLStore
 
+PRAGMAS = (
+    "PRAGMA journal_mode = WAL",  # readers never wait for the writer
+    "PRAGMA synchronous = FULL",  # a reported commit survives a power cut
+    "PRAGMA foreign_keys = ON",
+)
+
 
 class SQLiteStore(SQLStore):
     blob_type = "BLOB"
@@ -24,9 +30,8 @@ class SQLiteStore(SQLStore):
             path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we open our own transactions, so a read never holds a lock
             self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = FULL")  # a reported commit survives a power cut
-            self.conn.execute("PRAGMA foreign_keys = ON")
+            for pragma in PRAGMAS:
+                self.conn.execute(pragma)
             self.migrate()
         except sqlite3.DatabaseError as e:
             raise UserError(
