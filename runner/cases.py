@@ -35,7 +35,6 @@ def _max_attachment_mb() -> float:
         ) from None
 
 
-
 # --- time ----------------------------------------------------------------------
 
 
@@ -244,18 +243,23 @@ class Cases:
         return t
 
     @staticmethod
-    def _documents(
-        case_id: str, seq: int, step: str | None, attach: Sequence[Attachment]
-    ) -> tuple[list[DocumentRow], list[dict]]:
-        rows, meta = [], []
+    def _read(attach: Sequence[Attachment]) -> list[tuple[Attachment, bytes | None, str | None]]:
+        """Every attachment's content, read before any transaction opens (files can be large)."""
         seen: set[str] = set()
         for a in attach:
             if normal(a.name) in seen:
                 raise UserError(_("the document '{name}' is given twice; attach it once").format(name=a.name))
             seen.add(normal(a.name))
-            content, filename = a.read()
-            import hashlib
+        return [(a, *a.read()) for a in attach]
 
+    @staticmethod
+    def _documents(
+        case_id: str, seq: int, step: str | None, files: list[tuple[Attachment, bytes | None, str | None]]
+    ) -> tuple[list[DocumentRow], list[dict]]:
+        import hashlib
+
+        rows, meta = [], []
+        for a, content, filename in files:
             digest = hashlib.sha256(content).hexdigest() if content is not None else None
             size = len(content) if content is not None else None
             rows.append(DocumentRow(case_id, seq, a.name, step, filename, size, digest, content))
@@ -304,10 +308,11 @@ class Cases:
         when = self._when(at, sop, None)
         operator = self._operator(by)
         state = engine.start(sop, when, [a.name for a in attach])
+        files = self._read(attach)
 
         def build(number: int) -> tuple[CaseRow, EventRow, list[DocumentRow]]:
             case_id = f"{sop.id}-{number}"
-            docs, meta = self._documents(case_id, 1, sop.first.id, attach)
+            docs, meta = self._documents(case_id, 1, sop.first.id, files)
             data = {"definition": sop.digest, "documents": meta, "title": title}
             ev = self._event(1, GENESIS, case_id, when, "start", sop.first.id, operator, data)
             row = CaseRow(
@@ -353,7 +358,7 @@ class Cases:
         event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
         new = engine.apply(sop, state, event, case_id)  # raises Refused; nothing written yet
         seq = row.seq + 1
-        docs, meta = self._documents(case_id, seq, row.step, attach)
+        docs, meta = self._documents(case_id, seq, row.step, self._read(attach))
         ev = self._event(
             seq, row.head, case_id, when, action, row.step, self._operator(by), {"documents": meta}, role, outcome, note
         )

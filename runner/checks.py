@@ -18,7 +18,7 @@ from .definition import END, SOP, did_you_mean, normal
 from .i18n import _
 from .resources import schema_path
 from .waktu import WaktuError, parse
-from .yamlsource import Document, YAMLProblem, load_file
+from .yamlsource import Document, Pos, YAMLProblem, load_file
 
 
 @dataclass(frozen=True, order=True)
@@ -38,6 +38,7 @@ class Report:
     path: str
     problems: list[Problem] = field(default_factory=list)
     data: Any = None
+    id_pos: Pos = Pos(1, 1)  # where the SOP's id stands, for problems across files
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,7 +73,7 @@ def check_file(path: Path) -> Report:
 
 
 def check_document(doc: Document) -> Report:
-    report = Report(doc.path, data=doc.data)
+    report = Report(doc.path, data=doc.data, id_pos=doc.pos(("id",)))
     out = _Collector(doc)
     if not isinstance(doc.data, dict):
         out.add((), _("the file must be a mapping of keys (format, id, version, ...); start from 'sop new ID'"))
@@ -96,8 +97,8 @@ def check_ids_unique(reports: Iterable[Report]) -> list[Problem]:
             problems.append(
                 Problem(
                     r.path,
-                    1,
-                    1,
+                    r.id_pos.line,
+                    r.id_pos.col,
                     "error",
                     _("the SOP id '{id}' is also used by {other}; give each SOP its own id").format(
                         id=sop_id, other=first[sop_id].path

@@ -97,6 +97,12 @@ def validate(paths: tuple[Path, ...]) -> None:
         if not p.exists():
             raise UserError(_("no file or folder {path}").format(path=p))
     reports = check_paths(paths)
+    if not reports:
+        raise UserError(
+            _("no *.yaml files in {paths}; give SOP files or the folder that holds them").format(
+                paths=", ".join(map(str, paths))
+            )
+        )
     problems = [p for r in reports for p in r.problems] + check_ids_unique(reports)
     for p in problems:
         term.out(str(p))

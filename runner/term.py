@@ -88,7 +88,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: int, fixe
         longest_word = max((len(w) for c in [headers[i], *cells] for w in c.split()), default=0)
         longest_cell = max((len(c) for c in cells), default=0)
         # short cells stay on one line; long ones wrap at their longest word
-        return max(3, min(max(longest_word, longest_cell if longest_cell <= 18 else 0), 30))
+        return max(3, min(max(longest_word, longest_cell if longest_cell <= 24 else 0), 30))
 
     widths = [fixed.get(i) or (20 if i == flex else natural(i)) for i in range(len(headers))]
     total = sum(widths) + 3 * len(widths) + 1

@@ -60,7 +60,8 @@ def test_duplicate_ids_across_files_are_an_error(sop, tmp_path):
     (tmp_path / "pkl2.yaml").write_text(text, encoding="utf-8")
     result = sop("validate", str(tmp_path))
     assert result.code == 1
-    assert "also used by" in result.out
+    id_line = text.splitlines().index("id: pkl") + 1
+    assert f"{tmp_path / 'pkl2.yaml'}:{id_line}:5: error: the SOP id 'pkl' is also used by" in result.out
 
 
 # --- hostile input, as whole processes: no traceback, no hang, no memory blow-up ---------
