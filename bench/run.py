@@ -334,6 +334,8 @@ def main() -> None:
     results["peer_steps_per_s"] = summary(peer)
     results["engine_over_floor"] = statistics.median(e / f for e, f in zip(eng, flo, strict=True))
     results["engine_over_peer"] = statistics.median(e / p for e, p in zip(eng, peer, strict=True))
+    # one durable commit per step bounds the engine: it can be at most floor/peer times the peer
+    results["floor_over_peer"] = statistics.median(f / p for f, p in zip(flo, peer, strict=True))
 
     print("stores of 10,000 and", args.big, "cases ...", flush=True)
     small, big = WORK / "cases-10k.sqlite3", WORK / "cases-big.sqlite3"
@@ -352,6 +354,7 @@ def main() -> None:
     cli = interleaved(
         {
             "python -c pass": lambda r: py + ["-c", "pass"],
+            "python -c 'import click'": lambda r: py + ["-c", "import click"],
             "sop case show": lambda r: SOP_COMMAND + ["--db", db_small, "case", "show", running],
             "sop case advance": lambda r: advances[r + 2],
         },
@@ -421,14 +424,17 @@ def report(r: dict, args: argparse.Namespace) -> str:
     for name, s in r["scale_seconds"].items():
         lines.append(row(f"`case {name}`", s, "ms", 1000))
     big = r["big_store"]
+    click_ratio = r["cli_over_bare_python"]["python -c 'import click'"]
     lines += [
         "",
         "| ratio | measured | target |",
         "|---|---|---|",
         f"| engine / floor | {r['engine_over_floor']:.2f} | ≥ 0.5 |",
         f"| engine / peer | {r['engine_over_peer']:.1f} | ≥ 10 |",
+        f"| floor / peer: the ceiling of engine / peer with one durable commit a step | {r['floor_over_peer']:.1f} | — |",
         f"| `case show` / `python -c pass` | {r['cli_over_bare_python']['sop case show']:.1f} | ≤ 5 |",
         f"| `case advance` / `python -c pass` | {r['cli_over_bare_python']['sop case advance']:.1f} | — |",
+        f"| `python -c 'import click'` / `python -c pass` | {click_ratio:.1f} | — |",
         f"| `list --overdue`: {big['cases']:,} / 10,000 cases | {r['growth']['list --overdue']:.2f} | ≤ 2 |",
         f"| `history`: {big['cases']:,} / 10,000 cases | {r['growth']['history']:.2f} | — |",
         "",

@@ -14,12 +14,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import UserError
 from .i18n import _
-from .waktu import Waktu, parse
+
+if TYPE_CHECKING:
+    from .waktu import Waktu
 
 END = "end"
 SCHEMA_ID = "https://sop-runner.example/schema/sop/format-1.json"
@@ -58,6 +60,8 @@ class Step:
 
     @cached_property
     def duration(self) -> Waktu:
+        from .waktu import parse  # only deadlines need it, and its regex costs every start
+
         return parse(self.waktu)
 
     @property
