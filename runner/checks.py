@@ -272,6 +272,7 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
                 "the file is named {stem} but the id is '{id}'; 'sop show {id}' looks for {id}.yaml — rename one of them"
             ).format(stem=Path(doc.path).name, id=data["id"]),
         )
+    _calendar_rules(data.get("calendar", {}), out)
     pelaksana_ids = _unique_ids(out, data["pelaksana"], "pelaksana")
     step_ids = _unique_ids(out, steps, "steps")
     if END in step_ids:
@@ -323,6 +324,52 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
     sop = SOP.from_dict(data)
     _graph_rules(sop, out)
     _warnings(sop, out)
+
+
+def _calendar_rules(cal: dict[str, Any], out: _Collector) -> None:
+    """What the schema's patterns let through but a deadline could not be computed from."""
+    from datetime import date
+
+    here = ("calendar",)
+    if "timezone" in cal:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(cal["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            out.add(
+                here + ("timezone",),
+                _(
+                    "unknown time zone '{tz}'; use an IANA name such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura"
+                ).format(tz=cal["timezone"]),
+            )
+    if "hours" in cal:
+        start, end = cal["hours"].split("-")
+        if end <= start:
+            out.add(
+                here + ("hours",),
+                _("the working hours end before they start: '{hours}'; write them as e.g. \"08:00-16:00\"").format(
+                    hours=cal["hours"]
+                ),
+            )
+    if cal.get("holidays"):
+        import holidays
+
+        if cal["holidays"] not in holidays.list_supported_countries():
+            out.add(
+                here + ("holidays",),
+                _("no national holidays are known for '{code}'; use a country code such as ID, or null").format(
+                    code=cal["holidays"]
+                ),
+            )
+    for i, day in enumerate(cal.get("extra_holidays", [])):
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            out.add(
+                here + ("extra_holidays", i),
+                _("'{day}' is not a date in the calendar; write an existing day as YYYY-MM-DD").format(day=day),
+            )
 
 
 def _unique_ids(out: _Collector, items: list[dict], where: str) -> list[str]:
