@@ -161,7 +161,7 @@ def template() -> list[tuple[engine.Event, engine.CaseState]]:
     taken: dict[int, int] = {}
     while state.status == "open":
         step = SOP.step(state.step)
-        docs = tuple(k for k in step.kelengkapan if engine.normal(k) not in state.available)
+        docs = tuple(step.missing(state.available))
         ev = engine.Event("advance", t0, step.pelaksana[0], plan_step(step.no, taken), docs)
         state = engine.apply(SOP, state, ev)
         out.append((ev, state))
@@ -278,7 +278,7 @@ def advance_args(db: str, store_path: Path, repeats: int) -> list[list[str]]:
         step = SOP.step(r.step)
         available = set(json.loads(r.available))
         args = SOP_COMMAND + ["--db", db, "case", "advance", r.id, "--as", step.pelaksana[0]]
-        args += [a for k in step.kelengkapan if engine.normal(k) not in available for a in ("--attach", k)]
+        args += [a for k in step.missing(available) for a in ("--attach", k)]
         if step.decision:
             args += ["--outcome", "disetujui"]
         commands.append(args)

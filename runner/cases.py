@@ -155,8 +155,7 @@ class CaseView:
     def missing(self) -> list[str]:
         if self.row.step is None:
             return []
-        available = set(json.loads(self.row.available))
-        return [k for k in self.sop.step(self.row.step).kelengkapan if normal(k) not in available]
+        return self.sop.step(self.row.step).missing(json.loads(self.row.available))
 
     def to_json(self) -> dict[str, Any]:
         tz = self.sop.calendar.timezone

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -63,6 +63,11 @@ class Step:
         from .waktu import parse  # only deadlines need it, and its regex costs every start
 
         return parse(self.waktu)
+
+    def missing(self, available: Iterable[str]) -> list[str]:
+        """The kelengkapan not yet at hand, given the normalised names of what is."""
+        have = set(available)
+        return [k for k in self.kelengkapan if normal(k) not in have]
 
     @property
     def targets(self) -> list[str]:

@@ -44,11 +44,6 @@ class CaseState:
     entered_at: datetime  # when the case entered its current step (or closed)
     available: frozenset[str] = field(default_factory=frozenset)  # normalised document names
 
-    def missing(self, sop: SOP) -> list[str]:
-        if self.step is None:
-            return []
-        return [k for k in sop.step(self.step).kelengkapan if normal(k) not in self.available]
-
 
 class _Case:
     """The model object the machine drives for the length of one action."""
@@ -81,7 +76,7 @@ def _role_ok(ev: EventData) -> bool:
 def _kelengkapan_ok(ev: EventData) -> bool:
     case: _Case = ev.model
     step = case.sop.step(ev.state.name)
-    missing = [k for k in step.kelengkapan if normal(k) not in case.available]
+    missing = step.missing(case.available)
     if not missing:
         return True
     case.refusal = _("step {no} needs {missing} first; attach it with: {command}").format(

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from runner import engine
-from runner.definition import END, load
+from runner.definition import END, load, normal
 from runner.errors import Refused
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -67,7 +67,7 @@ def test_a_correction_loops_back_and_outputs_become_available():
     state, path = _walk(sop, choose)
     assert state.status == "done"
     assert path[:6] == [sop.steps[i].id for i in (0, 1, 2, 3, 2, 3)]
-    assert engine.normal("Laporan Pelaksanaan") in state.available
+    assert normal("Laporan Pelaksanaan") in state.available
 
 
 def test_refusals_say_what_to_do():
