@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from .errors import UserError
 from .i18n import _
-from .resources import resource_dir
+from .resources import resource_dir, schema_path
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -24,5 +25,7 @@ def write_skeleton(sop_id: str, folder: Path) -> Path:
         raise UserError(_("{path} exists already; pick another id or edit that file").format(path=path))
     text = (resource_dir("templates") / "skeleton.yaml").read_text(encoding="utf-8")
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.replace("{id}", sop_id), encoding="utf-8")
+    # the editor finds the schema relative to the new file, wherever sop-runner is installed
+    schema = Path(os.path.relpath(schema_path(), folder.resolve())).as_posix()
+    path.write_text(text.replace("{id}", sop_id).replace("{schema}", schema), encoding="utf-8")
     return path

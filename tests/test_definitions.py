@@ -148,6 +148,9 @@ def test_new_writes_a_skeleton_that_validates(sop, tmp_path):
     assert result.code == 0, result.err
     path = tmp_path / "razia-malam.yaml"
     assert check_file(path).errors == []
+    modeline = path.read_text(encoding="utf-8").splitlines()[0]
+    assert modeline.startswith("# yaml-language-server: $schema=")
+    assert (tmp_path / modeline.split("=", 1)[1]).resolve() == (ROOT / "schema" / "sop.schema.json").resolve()
     assert load(find("razia-malam", [tmp_path])).id == "razia-malam"
     again = sop("--sop-dir", str(tmp_path), "new", "razia-malam")
     assert again.code == 1 and "exists already" in again.err
