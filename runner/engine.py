@@ -183,12 +183,3 @@ def _outcome_problem(step: Step, outcome: str | None) -> str:
     return _("'{outcome}' is not an outcome of step {no}; use one of: {names}").format(
         outcome=outcome, no=step.no, names=", ".join(names)
     )
-
-
-def replay(sop: SOP, events: Iterable[Event], case_id: str = "CASE") -> CaseState:
-    state: CaseState | None = None
-    for ev in events:
-        state = apply(sop, state, ev, case_id)  # type: ignore[arg-type]
-    if state is None:
-        raise ValueError("a case has at least its start event")
-    return state

@@ -27,10 +27,6 @@ def error(message: str) -> None:
     click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
 
 
-def warn(message: str) -> None:
-    click.echo(click.style("warning: ", fg="yellow") + message, err=True)
-
-
 def json_out(data: Any) -> None:
     import json
 

@@ -186,13 +186,9 @@ class SQLStore:
     def schema_version(self) -> int:
         try:
             row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except self.missing_table_errors:
-            self.rollback_after_error()
+        except self.missing_table_errors:  # a new, empty store
             return 0
         return int(row[0]) if row else 0
-
-    def rollback_after_error(self) -> None:
-        """Some drivers need a reset after a failed read; SQLite does not."""
 
     # --- writes: one transaction each ---------------------------------------
 
