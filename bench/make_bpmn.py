@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from runner.definition import END, SOP, find, load
+from runner.definition import END, SOP, find_sop, load_sop
 
 NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
 
@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("sop")
     parser.add_argument("-o", "--output", type=Path)
     args = parser.parse_args()
-    xml = to_bpmn(load(find(args.sop)))
+    xml = to_bpmn(load_sop(find_sop(args.sop)))
     if args.output:
         args.output.write_text(xml, encoding="utf-8")
     else:

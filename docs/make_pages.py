@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from runner.cases import Cases
-from runner.definition import find, load
-from runner.demo import run
-from runner.render import progress_of, render
-from runner.store import open_store
+from runner import Cases, find_sop, load_sop, open_store, progress_of, render
+from runner.cli.demo import run
 
 DOCS = Path(__file__).resolve().parent
 
@@ -34,7 +31,7 @@ def pdf_to_png(pdf: bytes, stem: str, scale: float = 1.6) -> list[Path]:
 
 
 def main() -> None:
-    sop = load(find("pelacuran"))
+    sop = load_sop(find_sop("pelacuran"))
     for path in pdf_to_png(render(sop, "pdf"), "pelacuran"):  # type: ignore[arg-type]
         print(path.relative_to(DOCS.parent))
     with tempfile.TemporaryDirectory() as tmp:

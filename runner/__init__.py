@@ -1,3 +1,108 @@
-"""sop-runner: document Standard Operating Procedures as YAML and run cases through them."""
+"""sop-runner: document Standard Operating Procedures as YAML, run cases through them, print them.
 
-__version__ = "0.1.0"
+The public Python API; the ``sop`` command is one front door to it, and every
+other (a report, a web view) uses the same names::
+
+    import runner
+
+    sop = runner.load_sop(runner.find_sop("pelacuran"))
+    with runner.open_store("sqlite:///kasus.sqlite3") as store:
+        cases = runner.Cases(store)
+        case = cases.start(sop, title="Laporan RW 03", attach=[runner.Attachment("Informasi Pelanggaran")])
+        cases.advance(case.id, "kasi-trantib")
+        print(cases.show(case.id).to_json()["step"]["id"])
+
+Refusals are ``runner.Refused`` with a ``kind`` and ``details``; every error a
+user can cause is a ``runner.UserError``. Names are imported when first used,
+so ``import runner`` costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.2.0"
+
+# public name -> (module, name in that module)
+_API: dict[str, tuple[str, str]] = {
+    # SOP definitions
+    "SOP": ("runner.definition", "SOP"),
+    "Step": ("runner.definition", "Step"),
+    "END": ("runner.definition", "END"),
+    "find_sop": ("runner.definition", "find_sop"),
+    "load_sop": ("runner.definition", "load_sop"),
+    "discover_sops": ("runner.definition", "discover_sops"),
+    "check_paths": ("runner.definition.checks", "check_paths"),
+    "Validation": ("runner.definition.checks", "Validation"),
+    "Problem": ("runner.definition.checks", "Problem"),
+    "write_skeleton": ("runner.definition.skeleton", "write_skeleton"),
+    # cases and their store
+    "open_store": ("runner.store", "open_store"),
+    "Status": ("runner.store", "Status"),
+    "CaseRow": ("runner.store", "CaseRow"),
+    "Cases": ("runner.cases.service", "Cases"),
+    "Attachment": ("runner.cases.service", "Attachment"),
+    "CaseView": ("runner.cases.service", "CaseView"),
+    "CaseSummary": ("runner.cases.service", "CaseSummary"),
+    "HistoryEntry": ("runner.cases.service", "HistoryEntry"),
+    "Finding": ("runner.cases.service", "Finding"),
+    # documents
+    "render": ("runner.documents", "render"),
+    "FORMATS": ("runner.documents", "FORMATS"),
+    "BINARY_FORMATS": ("runner.documents", "BINARY_FORMATS"),
+    "PAPER_SIZES": ("runner.documents", "PAPER_SIZES"),
+    "format_for": ("runner.documents", "format_for"),
+    "progress_of": ("runner.documents", "progress_of"),
+    # errors
+    "UserError": ("runner.errors", "UserError"),
+    "Refused": ("runner.errors", "Refused"),
+    "InvalidSOP": ("runner.errors", "InvalidSOP"),
+    "ConcurrentChange": ("runner.errors", "ConcurrentChange"),
+}
+
+__all__ = ["__version__", *_API]
+
+if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
+    from .cases.service import Attachment as Attachment
+    from .cases.service import Cases as Cases
+    from .cases.service import CaseSummary as CaseSummary
+    from .cases.service import CaseView as CaseView
+    from .cases.service import Finding as Finding
+    from .cases.service import HistoryEntry as HistoryEntry
+    from .definition import END as END
+    from .definition import SOP as SOP
+    from .definition import Step as Step
+    from .definition import discover_sops as discover_sops
+    from .definition import find_sop as find_sop
+    from .definition import load_sop as load_sop
+    from .definition.checks import Problem as Problem
+    from .definition.checks import Validation as Validation
+    from .definition.checks import check_paths as check_paths
+    from .definition.skeleton import write_skeleton as write_skeleton
+    from .documents import BINARY_FORMATS as BINARY_FORMATS
+    from .documents import FORMATS as FORMATS
+    from .documents import PAPER_SIZES as PAPER_SIZES
+    from .documents import format_for as format_for
+    from .documents import progress_of as progress_of
+    from .documents import render as render
+    from .errors import ConcurrentChange as ConcurrentChange
+    from .errors import InvalidSOP as InvalidSOP
+    from .errors import Refused as Refused
+    from .errors import UserError as UserError
+    from .store import CaseRow as CaseRow
+    from .store import Status as Status
+    from .store import open_store as open_store
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _API[name]
+    except KeyError:
+        raise AttributeError(f"module 'runner' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value  # the next lookup is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

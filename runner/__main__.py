@@ -1,5 +1,7 @@
 """``python -m runner`` is the ``sop`` command."""
 
+import sys
+
 from .cli import main
 
-main()
+sys.exit(main())

@@ -1,30 +1,53 @@
-"""The errors a user can cause. The CLI maps them to a message and an exit code in one place."""
+"""What a user can get wrong, and the exit codes: one place for both.
+
+Every error the core raises is a ``UserError`` with a ``kind`` (a stable name
+another front door can word its own way), ``details`` (the facts, JSON-ready)
+and a plain sentence as its text. The sentence names no command-line flag:
+the CLI adds its own hints (``runner/cli/wording.py``).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # refused or invalid input: the user can fix it
 EXIT_USAGE = 2  # click's own usage errors
 EXIT_INTERNAL = 3  # a bug: say so instead of pretending the input was wrong
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 class UserError(Exception):
-    """Something the user asked for cannot be done; the message says what to do instead."""
+    """Something the user asked for cannot be done; the message says why."""
 
     exit_code = EXIT_REFUSED
 
+    def __init__(self, message: str, kind: str = "invalid", **details: Any) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.details = details
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": str(self), "details": self.details}
+
 
 class Refused(UserError):
-    """A case action the SOP does not allow now (wrong pelaksana, missing kelengkapan, ...)."""
+    """An action the SOP or the store does not allow now (wrong pelaksana, missing kelengkapan, ...)."""
+
+    def __init__(self, kind: str, message: str, **details: Any) -> None:
+        super().__init__(message, kind, **details)
 
 
-class ConcurrentChange(UserError):
+class ConcurrentChange(Refused):
     """Another clerk changed the same case between our read and our write."""
+
+    def __init__(self, message: str, case: str) -> None:
+        super().__init__("concurrent-change", message, case=case)
 
 
 class InvalidSOP(UserError):
-    """An SOP file has errors; ``problems`` holds one formatted line per problem."""
+    """An SOP file has errors; ``problems`` holds them, each printable as one line."""
 
-    def __init__(self, problems: list) -> None:
+    def __init__(self, problems: list[Any]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(str(p) for p in problems), "invalid-sop", problems=[str(p) for p in problems])

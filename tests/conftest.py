@@ -76,7 +76,7 @@ def store(db_url):
 
 @pytest.fixture
 def cases(store):
-    from runner.cases import Cases
+    from runner import Cases
 
     return Cases(store)
 
@@ -95,11 +95,7 @@ def sop(capsys):
 
     def run(*args: str) -> Result:
         capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else 1
+        code = main(list(args))
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from runner.cases import Attachment, Cases
-from runner.definition import find, load
-from runner.store import open_store
+from runner import Attachment, Cases, find_sop, load_sop, open_store
 
 
 def main(db_url: str) -> None:
-    sop = load(find("pelacuran"))
+    sop = load_sop(find_sop("pelacuran"))
     with open_store(db_url) as store:
         cases = Cases(store)
         while True:

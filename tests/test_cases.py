@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import ROOT
 
-from runner import cases as cases_module
-from runner.definition import Calendar, load
+from runner.cases import service as cases_module
+from runner.cases.clock import now
+from runner.definition import Calendar
+from runner.definition import load_sop as load
+from runner.definition.waktu import parse
+from runner.definition.workcal import deadline
 from runner.store import open_store
-from runner.store.base import MIGRATIONS
-from runner.waktu import parse
-from runner.workcal import deadline
+from runner.store.sql import MIGRATIONS
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -246,6 +248,8 @@ def test_an_older_store_opens_after_an_upgrade(db_url, cases):
         for sql in [
             "DROP INDEX cases_status_deadline",
             "DROP INDEX cases_sop",
+            "DROP INDEX cases_status_created",
+            "DROP INDEX cases_created",
             *triggers,
             "ALTER TABLE definitions DROP COLUMN source",
         ]:
@@ -301,7 +305,7 @@ def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
     with open_store(db_url) as other:  # ... clerk B advances in between ...
         cases_module.Cases(other).advance(row.id, "kasi-trantib")
     event = cases._event(
-        stale.seq + 1, stale.head, row.id, cases_module.now(), "advance", stale.step, "a", {}, role="kasi-trantib"
+        stale.seq + 1, stale.head, row.id, now(), "advance", stale.step, "a", {}, role="kasi-trantib"
     )
     with pytest.raises(ConcurrentChange, match="changed by someone else"):
         cases.store.append(replace(stale, seq=stale.seq + 1, head=event.hash), stale.seq, event, [])

@@ -10,9 +10,11 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from runner.checks import check_file
-from runner.definition import SCHEMA_ID, find, load
-from runner.waktu import WaktuError, parse
+from runner.definition import SCHEMA_ID
+from runner.definition import find_sop as find
+from runner.definition import load_sop as load
+from runner.definition.checks import check_file
+from runner.definition.waktu import WaktuError, parse
 
 SCHEMA = json.loads((ROOT / "schema" / "sop.schema.json").read_text(encoding="utf-8"))
 

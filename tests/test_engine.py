@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from runner import engine
-from runner.definition import END, load, normal
+from runner.cases import engine
+from runner.definition import END, normal
+from runner.definition import load_sop as load
 from runner.errors import Refused
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -70,26 +71,53 @@ def test_a_correction_loops_back_and_outputs_become_available():
     assert normal("Laporan Pelaksanaan") in state.available
 
 
-def test_refusals_say_what_to_do():
+def _refusal(sop, state, role, outcome=None):
+    with pytest.raises(Refused) as caught:
+        _advance(sop, state, role, outcome)
+    return caught.value
+
+
+def test_refusals_carry_their_kind_and_facts_and_name_no_flag():
     sop = load(ROOT / "sop" / "pelacuran.yaml")
     state = engine.start(sop, T0, ["informasi pelanggaran"])  # names match regardless of case
-    with pytest.raises(Refused, match="use --as kasi-trantib"):
-        _advance(sop, state, "camat")
-    with pytest.raises(Refused, match="not a pelaksana of this SOP"):
-        _advance(sop, state, "lurah")
-    with pytest.raises(Refused, match="leave out --outcome"):
-        _advance(sop, state, "kasi-trantib", "disetujui")
+    cases = [
+        (("camat",), "wrong-pelaksana", {"role": "camat", "step": 1, "pelaksana": ["kasi-trantib"]}),
+        (("lurah",), "not-a-pelaksana", {"role": "lurah", "pelaksana": ["kasi-trantib"]}),
+        (("kasi-trantib", "disetujui"), "not-a-decision", {"step": 1}),
+    ]
+    for args, kind, facts in cases:
+        r = _refusal(sop, state, *args)
+        assert r.kind == kind and facts.items() <= r.details.items(), (r.kind, r.details)
     bare = engine.start(sop, T0)
-    with pytest.raises(Refused, match="needs 'Informasi Pelanggaran' first; attach it with: sop case attach"):
-        _advance(sop, bare, "kasi-trantib")
+    r = _refusal(sop, bare, "kasi-trantib")
+    assert (r.kind, r.details["missing"]) == ("kelengkapan-missing", ["Informasi Pelanggaran"])
+    assert "needs 'Informasi Pelanggaran' first" in str(r)
 
     for role in ("kasi-trantib", "camat", "kasi-trantib"):
         state = _advance(sop, state, role)
     assert state.step == sop.steps[3].id
-    with pytest.raises(Refused, match="give --outcome disetujui|koreksi"):
-        _advance(sop, state, "sekcam")
-    with pytest.raises(Refused, match="'tolak' is not an outcome of step 4; use one of: disetujui, koreksi"):
-        _advance(sop, state, "camat", "tolak")
+    r = _refusal(sop, state, "sekcam")
+    assert (r.kind, r.details["outcomes"]) == ("outcome-missing", ["disetujui", "koreksi"])
+    r = _refusal(sop, state, "camat", "tolak")
+    assert (r.kind, r.details["outcome"]) == ("outcome-unknown", "tolak")
+    assert "'tolak' is not an outcome of step 4; use one of: disetujui, koreksi" in str(r)
+    # the core words nothing for a particular front door: the CLI adds its flags
+    for refusal in (r, _refusal(sop, state, "lurah"), _refusal(sop, bare, "kasi-trantib")):
+        assert "--" not in str(refusal) and "sop " not in str(refusal)
+
+
+def test_the_cli_words_each_refusal_with_the_flag_to_use():
+    from runner.cli.wording import word
+
+    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    state = engine.start(sop, T0, ["informasi pelanggaran"])
+    assert word(_refusal(sop, state, "camat")).endswith("; use --as kasi-trantib")
+    assert word(_refusal(sop, state, "kasi-trantib", "x")).endswith("; leave out --outcome")
+    bare = engine.start(sop, T0)
+    assert 'sop case attach CASE "Informasi Pelanggaran" FILE' in word(_refusal(sop, bare, "kasi-trantib"))
+    for role in ("kasi-trantib", "camat", "kasi-trantib"):
+        state = _advance(sop, state, role)
+    assert word(_refusal(sop, state, "sekcam")).endswith("; give --outcome disetujui|koreksi")
 
 
 def test_a_closed_case_refuses_everything():
@@ -98,8 +126,9 @@ def test_a_closed_case_refuses_everything():
     cancelled = engine.apply(sop, state, engine.Event("cancel", T0 + timedelta(hours=1)))
     assert cancelled.status == "cancelled" and cancelled.step is None
     for action in ("advance", "attach", "cancel"):
-        with pytest.raises(Refused, match="is cancelled"):
+        with pytest.raises(Refused, match="is cancelled") as caught:
             engine.apply(sop, cancelled, engine.Event(action, T0, "kasi-trantib"))
+        assert caught.value.kind == "case-closed"
 
 
 def test_a_decision_can_end_the_case_early():

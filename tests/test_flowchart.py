@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from runner.definition import load
-from runner.layout import compute, segment_hits_rect, segments_overlap
-from runner.render import render
+from runner import load_sop as load
+from runner import render
+from runner.documents.layout import compute, segment_hits_rect, segments_overlap
 
 SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
 VALID = sorted((ROOT / "tests" / "golden" / "valid").glob("*.yaml"))

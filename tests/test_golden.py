@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_sop
 
-from runner.checks import check_file
+from runner.definition.checks import check_file
 
 GOLDEN = Path(__file__).parent / "golden"
 INVALID = sorted((GOLDEN / "invalid").glob("*.yaml"))

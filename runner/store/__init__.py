@@ -12,9 +12,10 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import _
-from .base import CaseRow, DocumentRow, EventRow, SQLStore
+from .rows import CaseRow, DocumentRow, EventRow, Status
+from .sql import SQLStore
 
-__all__ = ["CaseRow", "DocumentRow", "EventRow", "SQLStore", "default_url", "open_store"]
+__all__ = ["CaseRow", "DocumentRow", "EventRow", "SQLStore", "Status", "default_url", "open_store"]
 
 
 def default_url() -> str:
@@ -39,5 +40,7 @@ def open_store(url: str | None = None) -> SQLStore:
 
         return SQLiteStore(Path(url))
     raise UserError(
-        _("cannot use the database '{url}'; give sqlite:///PATH or postgresql://USER@HOST/DB").format(url=url)
+        _("cannot use the database '{url}'; give sqlite:///PATH or postgresql://USER@HOST/DB").format(url=url),
+        "bad-store-url",
+        url=url,
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 
 from ..errors import UserError
 from ..i18n import _
-from .base import SQLStore
+from .sql import SQLStore
 
 
 class PostgresStore(SQLStore):
@@ -27,8 +28,12 @@ class PostgresStore(SQLStore):
         except psycopg.OperationalError as e:
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise UserError(
-                _("cannot reach the case database: {reason}; check --db or SOP_DB").format(reason=reason)
+                _("cannot reach the case database: {reason}").format(reason=reason), "store-unavailable"
             ) from None
+
+    def stream(self, sql: str, params: tuple | list = ()) -> Iterator[Any]:
+        # single-row mode: psycopg's plain execute would fetch every row before the first is shown
+        return self.conn.cursor().stream(sql.replace("?", self.placeholder), params)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

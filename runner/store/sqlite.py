@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import _
-from .base import SQLStore
+from .sql import SQLStore
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",  # readers never wait for the writer
@@ -35,7 +35,9 @@ class SQLiteStore(SQLStore):
             self.migrate()
         except sqlite3.DatabaseError as e:
             raise UserError(
-                _("cannot open the case store {path}: {reason}; check --db or SOP_DB").format(path=path, reason=e)
+                _("cannot open the case store {path}: {reason}").format(path=path, reason=e),
+                "store-unavailable",
+                store=str(path),
             ) from None
 
     @contextmanager

@@ -19,9 +19,10 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from .definition import END, SOP, Step, normal
-from .errors import Refused
-from .i18n import _
+from ..definition import END, SOP, Step, normal
+from ..errors import Refused
+from ..i18n import _
+from ..store import Status
 
 CANCELLED = "_cancelled"  # step ids cannot start with "_", so this never clashes
 
@@ -39,7 +40,7 @@ class Event:
 
 @dataclass(frozen=True)
 class CaseState:
-    status: str  # open | done | cancelled
+    status: Status
     step: str | None  # the current step id while open
     entered_at: datetime  # when the case entered its current step (or closed)
     available: frozenset[str] = field(default_factory=frozenset)  # normalised document names
@@ -52,7 +53,7 @@ class _Case:
         self.sop, self.case_id = sop, case_id
         self.state = state.step
         self.available = set(state.available)
-        self.refusal: str | None = None
+        self.refusal: Refused | None = None
 
 
 def _role_ok(ev: EventData) -> bool:
@@ -62,13 +63,14 @@ def _role_ok(ev: EventData) -> bool:
     if role in step.pelaksana:
         return True
     names = ", ".join(step.pelaksana)
+    facts = {"role": role, "step": step.no, "step_id": step.id, "pelaksana": list(step.pelaksana)}
     if role not in {p.id for p in case.sop.pelaksana}:
-        case.refusal = _(
-            "'{role}' is not a pelaksana of this SOP; step {no} is done by: {names} (--as {first})"
-        ).format(role=role, no=step.no, names=names, first=step.pelaksana[0])
+        message = _("'{role}' is not a pelaksana of this SOP; step {no} is done by: {names}")
+        case.refusal = Refused("not-a-pelaksana", message.format(role=role, no=step.no, names=names), **facts)
     else:
-        case.refusal = _("step {no} '{id}' is done by {names}, not {role}; use --as {first}").format(
-            no=step.no, id=step.id, names=names, role=role, first=step.pelaksana[0]
+        message = _("step {no} '{id}' is done by {names}, not {role}")
+        case.refusal = Refused(
+            "wrong-pelaksana", message.format(no=step.no, id=step.id, names=names, role=role), **facts
         )
     return False
 
@@ -79,10 +81,12 @@ def _kelengkapan_ok(ev: EventData) -> bool:
     missing = step.missing(case.available)
     if not missing:
         return True
-    case.refusal = _("step {no} needs {missing} first; attach it with: {command}").format(
-        no=step.no,
-        missing=", ".join(f"'{m}'" for m in missing),
-        command=f'sop case attach {case.case_id} "{missing[0]}" FILE',
+    case.refusal = Refused(
+        "kelengkapan-missing",
+        _("step {no} needs {missing} first").format(no=step.no, missing=", ".join(f"'{m}'" for m in missing)),
+        case=case.case_id,
+        step=step.no,
+        missing=missing,
     )
     return False
 
@@ -139,16 +143,21 @@ def machine_for(sop: SOP) -> Machine:
 
 
 def start(sop: SOP, at: datetime, documents: Iterable[str] = ()) -> CaseState:
-    return CaseState("open", sop.first.id, at, frozenset(normal(d) for d in documents))
+    return CaseState(Status.OPEN, sop.first.id, at, frozenset(normal(d) for d in documents))
 
 
 def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> CaseState:
     """The state after ``event``; raises Refused, changing nothing, when the SOP does not allow it."""
     if event.action == "start":
         return start(sop, event.at, event.documents)
-    if state.status != "open":
+    if state.status != Status.OPEN:
         raise Refused(
-            _("case {id} is {status}; nothing more can be done with it").format(id=case_id, status=_(state.status))
+            "case-closed",
+            _("case {id} is {status}; nothing more can be done with it").format(
+                id=case_id, status=state.status.word
+            ),
+            case=case_id,
+            status=str(state.status),
         )
     available = state.available | {normal(d) for d in event.documents}
     if event.action == "attach":
@@ -158,7 +167,9 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
 
     step = sop.step(state.step)  # type: ignore[arg-type]
     if event.outcome is not None and (event.action == "cancel" or not step.decision):
-        raise Refused(_("step {no} is not a decision; leave out --outcome").format(no=step.no))
+        raise Refused(
+            "not-a-decision", _("step {no} is not a decision; it has no outcome").format(no=step.no), step=step.no
+        )
     model = _Case(sop, replace(state, available=frozenset(available)), case_id)
     # The model is driven through the event directly rather than added to the machine:
     # add_model binds a method per state and trigger, which for one action per process
@@ -166,20 +177,32 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
     trigger = machine_for(sop).events[event.action].trigger
     moved = trigger(model, role=event.role, outcome=event.outcome)
     if not moved:
-        raise Refused(model.refusal or _outcome_problem(step, event.outcome))
-    status = {END: "done", CANCELLED: "cancelled"}.get(model.state, "open")
-    current = model.state if status == "open" else None
+        raise model.refusal or _outcome_problem(step, event.outcome)
+    status = {END: Status.DONE, CANCELLED: Status.CANCELLED}.get(model.state, Status.OPEN)
+    current = model.state if status == Status.OPEN else None
     return CaseState(status, current, event.at, frozenset(model.available))
 
 
-def _outcome_problem(step: Step, outcome: str | None) -> str:
+def _outcome_problem(step: Step, outcome: str | None) -> Refused:
     """Every check but the outcome passed: the outcome was missing or unknown."""
     assert step.decision is not None
     names = list(step.decision.outcomes)
     if outcome is None:
-        return _("step {no} is a decision ({question}); give --outcome {names}").format(
-            no=step.no, question=step.decision.question, names="|".join(names)
+        return Refused(
+            "outcome-missing",
+            _("step {no} is a decision ({question}); give its outcome: {names}").format(
+                no=step.no, question=step.decision.question, names=", ".join(names)
+            ),
+            step=step.no,
+            outcomes=names,
         )
-    return _("'{outcome}' is not an outcome of step {no}; use one of: {names}").format(
-        outcome=outcome, no=step.no, names=", ".join(names)
+    return Refused(
+        "outcome-unknown",
+        _("'{outcome}' is not an outcome of step {no}; use one of: {names}").format(
+            outcome=outcome, no=step.no, names=", ".join(names)
+        ),
+        outcome=outcome,
+        step=step.no,
+        outcomes=names,
     )
+

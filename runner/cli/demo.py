@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import click
+
+from ..errors import EXIT_OK
+from ..i18n import N_, _
 from . import term
-from .cases import Attachment, Cases, now
-from .definition import find, load
-from .errors import Refused
-from .i18n import _
-from .store import open_store
-from .views import case_card, history_table
+from .lazy import Command
+
+
+@click.command(cls=Command, help=N_("A whole pelacuran case, start to end, on a throw-away store."))
+def demo() -> int:
+    run()
+    return EXIT_OK
 
 
 def run(folder: Path | None = None) -> Path:
     """Run the demo case; returns the folder that holds its store (and flowchart)."""
+    from .. import Attachment, Cases, Refused, find_sop, load_sop, open_store, progress_of, render
+    from .views import case_card, history_table
+
     folder = folder or Path(tempfile.mkdtemp(prefix="sop-demo-"))
-    sop = load(find("pelacuran"))
+    sop = load_sop(find_sop("pelacuran"))
     report = folder / "laporan-warga.txt"
     report.write_text("Laporan warga: dugaan kegiatan pelacuran di wilayah RW 03.\n", encoding="utf-8")
-    clock = now() - timedelta(days=5)
+    clock = datetime.now(timezone.utc) - timedelta(days=5)
 
     def at() -> str:
         nonlocal clock
@@ -46,7 +54,9 @@ def run(folder: Path | None = None) -> Path:
         try:  # what a clerk sees when the wrong person acts
             step("anggota")
         except Refused as e:
-            term.say(_("refused, as it should be: {why}").format(why=e))
+            from .wording import word
+
+            term.say(_("refused, as it should be: {why}").format(why=word(e)))
         step("sekcam", outcome="koreksi", note="Dasar hukum belum dicantumkan")
         step("kasi-trantib", note="Draft diperbaiki")
         step("camat", outcome="disetujui")
@@ -60,10 +70,8 @@ def run(folder: Path | None = None) -> Path:
         term.out(case_card(cases.show(case)))
         term.out()
         term.out(history_table(cases.history(case)))
-        problems = cases.verify(case)
-        term.say(problems[0] if problems else _("verified: the events replay to the stored state"))
-
-        from .render import progress_of, render
+        findings = cases.verify(case)
+        term.say(str(findings[0]) if findings else _("verified: the events replay to the stored state"))
 
         view = cases.show(case)
         chart = folder / f"{case}.html"

@@ -11,9 +11,9 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .definition import Calendar
-from .errors import UserError
-from .i18n import _
+from ..errors import UserError
+from ..i18n import _
+from .model import Calendar
 from .waktu import Waktu
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

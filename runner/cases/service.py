@@ -1,76 +1,47 @@
-"""Running cases: the Python API behind ``sop case ...``.
+"""Running cases: the case service behind ``sop case ...`` and every other front door.
 
 Each action reads the case, lets the engine decide, and writes one event plus
-the case's new state in one transaction. Reading commands (show, list,
-history) never import the state machine: the case row keeps what they need.
+the case's new state in one transaction. Reading (show, search, history)
+never imports the state machine: the case row keeps what it needs.
 """
 
 from __future__ import annotations
 
 import functools
-import getpass
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .definition import SOP, normal
-from .errors import UserError
-from .i18n import _
-from .store import CaseRow, DocumentRow, EventRow, SQLStore
+from ..canonical import canonical_json, sha256_hex
+from ..definition import SOP, did_you_mean, normal
+from ..errors import Refused, UserError
+from ..i18n import _
+from ..store import CaseRow, DocumentRow, EventRow, SQLStore, Status
+from .chain import GENESIS, event_hash
+from .clock import iso, local, now, parse_time
 
-GENESIS = "0" * 64
 
-
-def _max_attachment_mb() -> float:
+def max_attachment_mb() -> float:
     value = os.environ.get("SOP_MAX_ATTACHMENT_MB", "20")
     try:
         return float(value)
     except ValueError:
         raise UserError(
-            _("SOP_MAX_ATTACHMENT_MB is '{value}'; set it to a number of megabytes").format(value=value)
+            _("SOP_MAX_ATTACHMENT_MB is '{value}'; set it to a number of megabytes").format(value=value),
+            "bad-setting",
+            setting="SOP_MAX_ATTACHMENT_MB",
+            value=value,
         ) from None
-
-
-# --- time ----------------------------------------------------------------------
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def iso(t: datetime) -> str:
-    """Stored times: UTC with microseconds, so that text order is time order."""
-    return t.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def parse_time(text: str, tz_name: str) -> datetime:
-    """An ``--at`` value: ISO 8601; without a zone it is in the SOP's timezone."""
-    from .workcal import zone
-
-    try:
-        t = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "T", 1))
-    except ValueError:
-        raise UserError(
-            _("cannot read the time '{text}'; write it as ISO 8601, e.g. 2026-11-28T09:30").format(text=text)
-        ) from None
-    return t if t.tzinfo else t.replace(tzinfo=zone(tz_name))
-
-
-def local(stored: str | None, tz_name: str) -> str | None:
-    """A stored UTC time shown in the SOP's timezone (ISO 8601 with offset)."""
-    if stored is None:
-        return None
-    from .workcal import zone
-
-    return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="seconds")
 
 
 @functools.cache
-def _os_user() -> str:
+def os_user() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no user name in a bare container
@@ -82,59 +53,36 @@ def _os_user() -> str:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A document now at hand: its name, and the file whose content is kept (or None: paper only)."""
+
     name: str
     file: Path | None = None
-
-    @classmethod
-    def parse(cls, spec: str) -> Attachment:
-        """``NAME=FILE`` or ``NAME`` alone (the paper is at hand, no file kept)."""
-        name, sep, file = spec.partition("=")
-        if not name.strip():
-            raise UserError(_('an attachment needs a name: --attach "Surat Perintah=scan.pdf"'))
-        return cls(name.strip(), Path(file) if sep and file else None)
 
     def read(self) -> tuple[bytes | None, str | None]:
         if self.file is None:
             return None, None
         try:
             size = self.file.stat().st_size
-            limit = _max_attachment_mb()
+            limit = max_attachment_mb()
             if size > limit * 1024 * 1024:
                 raise UserError(
                     _(
                         "{file} is {size:.1f} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone"
-                    ).format(file=self.file, size=size / 1024 / 1024, limit=limit)
+                    ).format(file=self.file, size=size / 1024 / 1024, limit=limit),
+                    "attachment-too-large",
+                    file=str(self.file),
+                    limit_mb=limit,
                 )
             return self.file.read_bytes(), self.file.name
         except OSError as e:
-            raise UserError(_("cannot read {file}: {reason}").format(file=self.file, reason=e.strerror)) from None
+            raise UserError(
+                _("cannot read {file}: {reason}").format(file=self.file, reason=e.strerror),
+                "unreadable",
+                path=str(self.file),
+            ) from None
 
 
-# --- the event chain -----------------------------------------------------------
-
-
-def event_hash(event: EventRow) -> str:
-    """sha256 over the previous hash and every field of the event but its own hash."""
-    import hashlib  # imported late: OpenSSL's start-up is felt by `sop case show`
-
-    fields = [
-        event.case_id,
-        event.seq,
-        event.at,
-        event.action,
-        event.step,
-        event.outcome,
-        event.role,
-        event.operator,
-        event.note,
-        event.data,
-        event.prev_hash,
-    ]
-    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
-
-
-def _canonical(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+# --- results -------------------------------------------------------------------
 
 
 @dataclass
@@ -149,18 +97,22 @@ class CaseView:
 
     @property
     def overdue(self) -> bool:
-        return self.row.status == "open" and self.row.deadline is not None and self.row.deadline < iso(self.now)
+        return is_overdue(self.row, self.now)
 
     @property
     def missing(self) -> list[str]:
         if self.row.step is None:
             return []
-        return self.sop.step(self.row.step).missing(json.loads(self.row.available))
+        return self.sop.step(self.row.step).missing(self.row.available)
+
+    def local(self, stored: str | None) -> str | None:
+        """A stored time in the SOP's timezone."""
+        return local(stored, self.sop.calendar.timezone)
 
     def to_json(self) -> dict[str, Any]:
-        tz = self.sop.calendar.timezone
+        """The ``case show --json`` shape of the contract."""
         step = None
-        if self.row.status == "open" and self.row.step:
+        if self.row.status == Status.OPEN and self.row.step:
             s = self.sop.step(self.row.step)
             step = {
                 "id": s.id,
@@ -169,8 +121,8 @@ class CaseView:
                 "pelaksana": list(s.pelaksana),
                 "kelengkapan": list(s.kelengkapan),
                 "waktu": s.waktu,
-                "entered_at": local(self.row.entered_at, tz),
-                "deadline": local(self.row.deadline, tz),
+                "entered_at": self.local(self.row.entered_at),
+                "deadline": self.local(self.row.deadline),
                 "overdue": self.overdue,
                 "missing": self.missing,
                 "outcomes": list(s.decision.outcomes) if s.decision else None,
@@ -182,20 +134,85 @@ class CaseView:
             "nama": self.sop.nama,
             "version": self.sop.version,
             "title": self.row.title,
-            "status": self.row.status,
+            "status": str(self.row.status),
             "step": step,
             "documents": [
                 {"name": d.name, "step": d.step, "sha256": d.sha256, "size": d.size, "filename": d.filename}
                 for d in self.documents
             ],
-            "created_at": local(self.row.created_at, tz),
-            "updated_at": local(self.row.updated_at, tz),
+            "created_at": self.local(self.row.created_at),
+            "updated_at": self.local(self.row.updated_at),
             "newer_definition": self.newer,
         }
 
 
+def is_overdue(row: CaseRow, at: datetime) -> bool:
+    return row.status == Status.OPEN and row.deadline is not None and row.deadline < iso(at)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of ``case list``."""
+
+    id: str
+    sop: str
+    title: str | None
+    status: Status
+    step: str | None
+    deadline: str | None  # in the SOP's timezone
+    overdue: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sop": self.sop,
+            "title": self.title,
+            "status": str(self.status),
+            "step": self.step,
+            "deadline": self.deadline,
+            "overdue": self.overdue,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event of ``case history``."""
+
+    seq: int
+    at: str  # in the SOP's timezone
+    action: str
+    step: str | None
+    outcome: str | None
+    role: str | None
+    operator: str
+    note: str | None
+    documents: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something ``verify`` found that does not match: in which case, at which event."""
+
+    case: str
+    kind: str
+    message: str
+    seq: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case": self.case, "seq": self.seq, "kind": self.kind, "message": self.message}
+
+
+# --- the service -----------------------------------------------------------------
+
+
 class Cases:
-    """Start, advance, attach, cancel, show, list, history and verify cases in one store."""
+    """Start, advance, attach, cancel, show, search, history and verify cases in one store."""
 
     def __init__(self, store: SQLStore, sop_dirs: Sequence[str | Path] = ()) -> None:
         self.store = store
@@ -213,18 +230,12 @@ class Cases:
     def _case(self, case_id: str) -> tuple[CaseRow, SOP]:
         row = self.store.case(case_id)
         if row is None:
-            from .definition import did_you_mean
-
             raise UserError(
-                _("no case '{id}'{hint}; 'sop case list' shows the cases").format(
-                    id=case_id, hint=did_you_mean(case_id, self.store.case_ids())
-                )
+                _("no case '{id}'{hint}").format(id=case_id, hint=did_you_mean(case_id, self.store.case_ids())),
+                "unknown-case",
+                case=case_id,
             )
         return row, self.definition(row.definition)
-
-    @staticmethod
-    def _operator(by: str | None) -> str:
-        return by or _os_user()
 
     def _when(self, at: str | datetime | None, sop: SOP, after: str | None) -> datetime:
         current = now()
@@ -232,12 +243,17 @@ class Cases:
             return current
         t = parse_time(at, sop.calendar.timezone) if isinstance(at, str) else at
         if t > current:
-            raise UserError(_("--at {at} lies in the future; give a time up to now").format(at=at))
+            raise UserError(
+                _("the time {at} lies in the future; give a time up to now").format(at=at), "time-in-future", at=str(at)
+            )
         if after is not None and iso(t) < after:
             raise UserError(
-                _("--at {at} is before the case's last event ({last}); actions are recorded in order").format(
+                _("the time {at} is before the case's last event ({last}); actions are recorded in order").format(
                     at=at, last=local(after, sop.calendar.timezone)
-                )
+                ),
+                "time-before-last-event",
+                at=str(at),
+                last=local(after, sop.calendar.timezone),
             )
         return t
 
@@ -246,8 +262,14 @@ class Cases:
         """Every attachment's content, read before any transaction opens (files can be large)."""
         seen: set[str] = set()
         for a in attach:
+            if not a.name.strip():
+                raise UserError(_("a document needs a name"), "document-name-missing")
             if normal(a.name) in seen:
-                raise UserError(_("the document '{name}' is given twice; attach it once").format(name=a.name))
+                raise UserError(
+                    _("the document '{name}' is given twice; attach it once").format(name=a.name),
+                    "attachment-twice",
+                    name=a.name,
+                )
             seen.add(normal(a.name))
         return [(a, *a.read()) for a in attach]
 
@@ -255,26 +277,25 @@ class Cases:
     def _documents(
         case_id: str, seq: int, step: str | None, files: list[tuple[Attachment, bytes | None, str | None]]
     ) -> tuple[list[DocumentRow], list[dict]]:
-        import hashlib
-
         rows, meta = [], []
         for a, content, filename in files:
-            digest = hashlib.sha256(content).hexdigest() if content is not None else None
+            digest = sha256_hex(content) if content is not None else None
             size = len(content) if content is not None else None
             rows.append(DocumentRow(case_id, seq, a.name, step, filename, size, digest, content))
             meta.append({"name": a.name, "filename": filename, "size": size, "sha256": digest})
         return rows, meta
 
-    def _deadline(self, sop: SOP, step: str | None, entered: datetime) -> str | None:
+    @staticmethod
+    def _deadline(sop: SOP, step: str | None, entered: datetime) -> str | None:
         if step is None:
             return None
-        from .workcal import deadline
+        from ..definition.workcal import deadline
 
         due = deadline(sop.calendar, entered, sop.step(step).duration)
         return iso(due) if due else None
 
+    @staticmethod
     def _event(
-        self,
         row_seq: int,
         prev: str,
         case_id: str,
@@ -288,7 +309,7 @@ class Cases:
         note: str | None = None,
     ) -> EventRow:
         ev = EventRow(
-            case_id, row_seq, iso(at), action, step, outcome, role, operator, note, _canonical(data), prev, ""
+            case_id, row_seq, iso(at), action, step, outcome, role, operator, note, canonical_json(data), prev, ""
         )
         return replace(ev, hash=event_hash(ev))
 
@@ -305,7 +326,7 @@ class Cases:
         from . import engine
 
         when = self._when(at, sop, None)
-        operator = self._operator(by)
+        operator = by or os_user()
         state = engine.start(sop, when, [a.name for a in attach])
         files = self._read(attach)
 
@@ -324,7 +345,7 @@ class Cases:
                 state.step,
                 iso(when),
                 self._deadline(sop, state.step, when),
-                json.dumps(sorted(state.available)),
+                sorted(state.available),
                 1,
                 ev.hash,
                 iso(when),
@@ -352,14 +373,14 @@ class Cases:
         row, sop = self._case(case_id)
         when = self._when(at, sop, row.updated_at)  # updated_at: the last event's time
         state = engine.CaseState(
-            row.status, row.step, datetime.fromisoformat(row.entered_at), frozenset(json.loads(row.available))
+            Status(row.status), row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available)
         )
         event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
         new = engine.apply(sop, state, event, case_id)  # raises Refused; nothing written yet
         seq = row.seq + 1
         docs, meta = self._documents(case_id, seq, row.step, self._read(attach))
         ev = self._event(
-            seq, row.head, case_id, when, action, row.step, self._operator(by), {"documents": meta}, role, outcome, note
+            seq, row.head, case_id, when, action, row.step, by or os_user(), {"documents": meta}, role, outcome, note
         )
         moved = new.step != row.step or new.status != row.status
         entered = new.entered_at if moved else datetime.fromisoformat(row.entered_at)
@@ -369,7 +390,7 @@ class Cases:
             step=new.step,
             entered_at=iso(entered),
             deadline=self._deadline(sop, new.step, entered) if moved else row.deadline,
-            available=json.dumps(sorted(new.available)),
+            available=sorted(new.available),
             seq=seq,
             head=ev.hash,
             updated_at=iso(when),
@@ -401,7 +422,7 @@ class Cases:
 
     def cancel(self, case_id: str, reason: str, at: str | datetime | None = None, by: str | None = None) -> CaseRow:
         if not reason.strip():
-            raise UserError(_('give the reason for cancelling: --reason "..."'))
+            raise UserError(_("give the reason for cancelling"), "reason-missing", case=case_id)
         return self._act(case_id, "cancel", note=reason, at=at, by=by)
 
     # --- reading -------------------------------------------------------------
@@ -412,14 +433,14 @@ class Cases:
 
     def _newer(self, sop: SOP, digest: str) -> str | None:
         """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
-        from .definition import find, load
+        from ..definition import find_sop, load_sop
 
         try:
-            path = find(sop.id, self.sop_dirs)
+            path = find_sop(sop.id, self.sop_dirs)
             stored = self.store.definition_source(digest)
             if stored is not None and path.read_bytes().decode("utf-8", errors="replace") == stored:
                 return None  # the very text the case started with: nothing to parse or hash
-            current = load(path)
+            current = load_sop(path)
         except (UserError, OSError):
             return None  # gone or invalid now: the case keeps its own copy either way
         if current.digest == digest:
@@ -428,58 +449,78 @@ class Cases:
             new=current.version, old=sop.version
         )
 
-    def list(self, sop: str | None = None, status: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
+    def search(
+        self,
+        sop: str | None = None,
+        status: Status | None = None,
+        overdue: bool = False,
+        since: str | datetime | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CaseSummary]:
+        """The cases that match, newest first, one at a time (a store may hold hundreds of thousands)."""
+        # every definition first: while the rows stream, the connection serves nothing else
+        for digest, body in self.store.definitions().items():
+            if digest not in self._definitions:
+                self._definitions[digest] = SOP.from_dict(json.loads(body))
         t = now()
-        rows = self.store.cases(sop=sop, status=status, overdue_at=iso(t) if overdue else None)
-        out = []
+        rows = self.store.cases(
+            sop=sop,
+            status=status,
+            overdue_at=iso(t) if overdue else None,
+            since=self._since(since),
+            limit=limit,
+            newest_first=True,
+        )
         for r in rows:
             tz = self.definition(r.definition).calendar.timezone
-            out.append(
-                {
-                    "id": r.id,
-                    "sop": r.sop,
-                    "title": r.title,
-                    "status": r.status,
-                    "step": r.step,
-                    "deadline": local(r.deadline, tz),
-                    "overdue": r.status == "open" and r.deadline is not None and r.deadline < iso(t),
-                }
-            )
-        return out
+            yield CaseSummary(r.id, r.sop, r.title, Status(r.status), r.step, local(r.deadline, tz), is_overdue(r, t))
 
-    def history(self, case_id: str) -> list[dict[str, Any]]:
+    def count(
+        self,
+        sop: str | None = None,
+        status: Status | None = None,
+        overdue: bool = False,
+        since: str | datetime | None = None,
+    ) -> int:
+        """How many cases ``search`` with the same filters finds, without a limit."""
+        return self.store.count_cases(sop, status, iso(now()) if overdue else None, self._since(since))
+
+    @staticmethod
+    def _since(since: str | datetime | None) -> str | None:
+        if since is None:
+            return None
+        return iso(parse_time(since, "UTC") if isinstance(since, str) else since)
+
+    def history(self, case_id: str) -> list[HistoryEntry]:
         row, sop = self._case(case_id)
         tz = sop.calendar.timezone
         return [
-            {
-                "seq": e.seq,
-                "at": local(e.at, tz),
-                "action": e.action,
-                "step": e.step,
-                "outcome": e.outcome,
-                "role": e.role,
-                "operator": e.operator,
-                "note": e.note,
-                "documents": [d["name"] for d in json.loads(e.data).get("documents", [])],
-            }
+            HistoryEntry(
+                e.seq,
+                local(e.at, tz) or e.at,
+                e.action,
+                e.step,
+                e.outcome,
+                e.role,
+                e.operator,
+                e.note,
+                [d["name"] for d in json.loads(e.data).get("documents", [])],
+            )
             for e in self.store.events(case_id)
         ]
 
-    def verify(self, case_id: str | None = None) -> list[str]:
-        """Re-hash and replay; one line per case that does not match its events."""
+    def verify(self, case_id: str | None = None) -> list[Finding]:
+        """Re-hash and replay; one finding per case that does not match its events."""
         ids = [case_id] if case_id else self.store.case_ids()
-        problems = []
+        findings = []
         for cid in ids:
-            problem = self._verify_one(cid)
-            if problem:
-                problems.append(problem)
-        return problems
+            finding = self._verify_one(cid)
+            if finding:
+                findings.append(finding)
+        return findings
 
-    def _verify_one(self, case_id: str) -> str | None:
-        import hashlib
-
+    def _verify_one(self, case_id: str) -> Finding | None:
         from . import engine
-        from .errors import Refused
 
         row, sop = self._case(case_id)
         prev = GENESIS
@@ -489,8 +530,13 @@ class Cases:
         for e in events:
             where = _("case {id} event #{seq} ({action})").format(id=case_id, seq=e.seq, action=e.action)
             if e.prev_hash != prev or event_hash(e) != e.hash:
-                return _("{where}: its hash does not match its content — it was changed after it was written").format(
-                    where=where
+                return Finding(
+                    case_id,
+                    "event-changed",
+                    _("{where}: its hash does not match its content — it was changed after it was written").format(
+                        where=where
+                    ),
+                    e.seq,
                 )
             data = json.loads(e.data)
             for meta in data.get("documents", []):
@@ -498,10 +544,15 @@ class Cases:
                 if (
                     doc is None
                     or doc.sha256 != meta["sha256"]
-                    or (doc.content is not None and hashlib.sha256(doc.content).hexdigest() != meta["sha256"])
+                    or (doc.content is not None and sha256_hex(doc.content) != meta["sha256"])
                 ):
-                    return _("{where}: the document '{name}' does not match the sha256 recorded with it").format(
-                        where=where, name=meta["name"]
+                    return Finding(
+                        case_id,
+                        "document-changed",
+                        _("{where}: the document '{name}' does not match the sha256 recorded with it").format(
+                            where=where, name=meta["name"]
+                        ),
+                        e.seq,
                     )
             ev = engine.Event(
                 e.action,
@@ -513,12 +564,21 @@ class Cases:
             try:
                 state = engine.apply(sop, state, ev, case_id)  # type: ignore[arg-type]
             except Refused as r:
-                return _("{where}: the SOP does not allow it on replay: {why}").format(where=where, why=r)
+                return Finding(
+                    case_id,
+                    "replay-refused",
+                    _("{where}: the SOP does not allow it on replay: {why}").format(where=where, why=r),
+                    e.seq,
+                )
             prev = e.hash
         if (
             state is None
             or (row.status, row.step, row.seq, row.head) != (state.status, state.step, len(events), prev)
-            or json.loads(row.available) != sorted(state.available)
+            or row.available != sorted(state.available)
         ):
-            return _("case {id}: its stored state does not equal the replay of its events").format(id=case_id)
+            return Finding(
+                case_id,
+                "state-differs",
+                _("case {id}: its stored state does not equal the replay of its events").format(id=case_id),
+            )
         return None

@@ -6,9 +6,9 @@ import os
 import re
 from pathlib import Path
 
-from .errors import UserError
-from .i18n import _
-from .resources import resource_dir, schema_path
+from ..errors import UserError
+from ..i18n import _
+from ..resources import resource_dir, schema_path
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 

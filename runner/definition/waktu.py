@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .i18n import _
+from ..i18n import _
 
 _UNITS = {
     "menit": 1, "minute": 1, "minutes": 1,

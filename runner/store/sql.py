@@ -10,59 +10,15 @@ told to look again. Nothing is lost and nothing is written twice.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
-
-
-@dataclass
-class CaseRow:
-    id: str
-    sop: str
-    number: int
-    title: str | None
-    definition: str  # sha256 of the SOP definition the case started with
-    status: str
-    step: str | None
-    entered_at: str  # ISO 8601, UTC: when the case entered its current step
-    deadline: str | None
-    available: str  # JSON list of the normalised names of documents at hand
-    seq: int  # the last event's sequence number
-    head: str  # the last event's hash
-    created_at: str
-    updated_at: str
-
-
-@dataclass
-class EventRow:
-    case_id: str
-    seq: int
-    at: str
-    action: str
-    step: str | None
-    outcome: str | None
-    role: str | None
-    operator: str
-    note: str | None
-    data: str  # canonical JSON: documents, title, definition, ...
-    prev_hash: str
-    hash: str
-
-
-@dataclass
-class DocumentRow:
-    case_id: str
-    seq: int  # the event that attached it
-    name: str
-    step: str | None
-    filename: str | None
-    size: int | None
-    sha256: str | None
-    content: bytes | None = None
+from .rows import CaseRow, DocumentRow, EventRow, Status
 
 
 @functools.cache
@@ -73,6 +29,21 @@ def _names(cls: type) -> tuple[str, ...]:
 def _values(row: object) -> tuple:
     """A row's field values in column order (dataclasses.astuple deep-copies, which costs)."""
     return tuple(getattr(row, name) for name in _names(type(row)))
+
+
+def case_values(case: CaseRow) -> tuple:
+    """A case row as its columns hold it: the documents at hand as a JSON list."""
+    values = list(_values(case))
+    values[_names(CaseRow).index("available")] = json.dumps(case.available, ensure_ascii=False)
+    values[_names(CaseRow).index("status")] = str(case.status)
+    return tuple(values)
+
+
+def case_row(values: tuple | list) -> CaseRow:
+    row = CaseRow(*values)
+    row.status = Status(row.status)
+    row.available = json.loads(row.available)  # type: ignore[arg-type]
+    return row
 
 
 def _columns(cls: type) -> str:
@@ -109,6 +80,10 @@ MIGRATIONS: list[list[str]] = [
     ],
     [  # 3: the YAML text a definition was read from, so that `case show` sees an unchanged file cheaply
         "ALTER TABLE definitions ADD COLUMN source TEXT",
+    ],
+    [  # 4: `case list` newest first, open ones by default, without reading every case
+        "CREATE INDEX cases_status_created ON cases (status, created_at)",
+        "CREATE INDEX cases_created ON cases (created_at)",
     ],
 ]
 
@@ -153,6 +128,10 @@ class SQLStore:
         # no parameters, no placeholder parsing (a literal % must stay a %)
         return self.conn.execute(sql, params) if params else self.conn.execute(sql)
 
+    def stream(self, sql: str, params: tuple | list = ()) -> Iterator[Any]:
+        """Rows one by one, without holding the whole result in memory."""
+        return iter(self.execute(sql, params))
+
     # --- schema --------------------------------------------------------------
 
     def migrate(self, upto: int | None = None) -> int:
@@ -167,7 +146,9 @@ class SQLStore:
             current = int(row[0]) if row else 0
             if current > len(MIGRATIONS):
                 raise UserError(
-                    _("this store was written by a newer sop-runner (schema {v}); upgrade sop-runner").format(v=current)
+                    _("this store was written by a newer sop-runner (schema {v}); upgrade sop-runner").format(v=current),
+                    "store-too-new",
+                    schema=current,
                 )
             for version in range(current + 1, target + 1):
                 for statement in MIGRATIONS[version - 1]:
@@ -213,7 +194,7 @@ class SQLStore:
                 )
             (number,) = self.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (sop,)).fetchone()
             case, event, documents = build(number)
-            self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", _values(case))
+            self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", case_values(case))
             self._insert_event(event, documents)
         return case
 
@@ -226,11 +207,11 @@ class SQLStore:
                     "UPDATE cases SET status = ?, step = ?, entered_at = ?, deadline = ?, available = ?,"
                     " seq = ?, head = ?, updated_at = ? WHERE id = ? AND seq = ?",
                     (
-                        case.status,
+                        str(case.status),
                         case.step,
                         case.entered_at,
                         case.deadline,
-                        case.available,
+                        json.dumps(case.available, ensure_ascii=False),
                         case.seq,
                         case.head,
                         case.updated_at,
@@ -239,15 +220,15 @@ class SQLStore:
                     ),
                 ).rowcount
                 if moved != 1:
-                    raise ConcurrentChange(self._concurrent(case.id))
+                    raise self._concurrent(case.id)
         except self.integrity_errors:
-            raise ConcurrentChange(self._concurrent(case.id)) from None
+            raise self._concurrent(case.id) from None
 
     @staticmethod
-    def _concurrent(case_id: str) -> str:
-        return _(
-            "case {id} was changed by someone else just now; nothing was saved — look again with 'sop case show {id}' and repeat if still right"
-        ).format(id=case_id)
+    def _concurrent(case_id: str) -> ConcurrentChange:
+        return ConcurrentChange(
+            _("case {id} was changed by someone else just now; nothing was saved").format(id=case_id), case_id
+        )
 
     def _insert_event(self, event: EventRow, documents: list[DocumentRow]) -> None:
         self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", _values(event))
@@ -263,15 +244,22 @@ class SQLStore:
         (body,) = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
         return body
 
+    def definitions(self) -> dict[str, str]:
+        """Every stored definition: digest -> canonical JSON (a store holds one per SOP version)."""
+        return dict(self.execute("SELECT digest, body FROM definitions").fetchall())
+
     def definition_source(self, digest: str) -> str | None:
         (source,) = self.execute("SELECT source FROM definitions WHERE digest = ?", (digest,)).fetchone()
         return source
 
     def case(self, case_id: str) -> CaseRow | None:
         row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()
-        return CaseRow(*row) if row else None
+        return case_row(row) if row else None
 
-    def cases(self, sop: str | None = None, status: str | None = None, overdue_at: str | None = None) -> list[CaseRow]:
+    @staticmethod
+    def _filter(
+        sop: str | None, status: Status | None, overdue_at: str | None, since: str | None
+    ) -> tuple[str, list[Any]]:
         where, params = [], []
         if sop:
             where.append("sop = ?")
@@ -281,12 +269,36 @@ class SQLStore:
             params.append(overdue_at)
         if status:
             where.append("status = ?")
-            params.append(status)
-        sql = f"SELECT {_columns(CaseRow)} FROM cases"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY created_at, sop, number"
-        return [CaseRow(*r) for r in self.execute(sql, params).fetchall()]
+            params.append(str(status))
+        if since:
+            where.append("created_at >= ?")
+            params.append(since)
+        return (" WHERE " + " AND ".join(where) if where else ""), params
+
+    def cases(
+        self,
+        sop: str | None = None,
+        status: Status | None = None,
+        overdue_at: str | None = None,
+        since: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> Iterator[CaseRow]:
+        """The cases that match, streamed from the cursor (a store may hold hundreds of thousands)."""
+        where, params = self._filter(sop, status, overdue_at, since)
+        order = "created_at DESC, sop DESC, number DESC" if newest_first else "created_at, sop, number"
+        sql = f"SELECT {_columns(CaseRow)} FROM cases{where} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        for r in self.stream(sql, params):
+            yield case_row(r)
+
+    def count_cases(
+        self, sop: str | None = None, status: Status | None = None, overdue_at: str | None = None, since: str | None = None
+    ) -> int:
+        where, params = self._filter(sop, status, overdue_at, since)
+        (n,) = self.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()
+        return int(n)
 
     def case_ids(self) -> list[str]:
         return [r[0] for r in self.execute("SELECT id FROM cases ORDER BY created_at, sop, number").fetchall()]

@@ -6,13 +6,13 @@ Results go to stdout; messages meant for people go to stderr, so that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
 import click
 
-from .i18n import _
+from ..i18n import _
 
 
 def out(text: str = "") -> None:
@@ -31,6 +31,18 @@ def json_out(data: Any) -> None:
     import json
 
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def json_stream(items: Iterable[Any]) -> None:
+    """A JSON list written item by item, as ``json_out`` would write it whole."""
+    import json
+
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        click.echo(("[\n  " if first else ",\n  ") + text, nl=False)
+        first = False
+    click.echo("[]" if first else "\n]")
 
 
 def bold(text: str) -> str:
@@ -71,11 +83,24 @@ def relative(deadline: str | None, now: datetime | None = None) -> str:
     return _("in {span}").format(span=span)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: int, fixed: dict[int, int] | None = None) -> str:
+def height() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((120, 24)).lines
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    flex: int,
+    fixed: dict[int, int] | None = None,
+    compact: bool = False,
+) -> str:
     """A boxed table that fits the terminal; column ``flex`` takes the space left over.
 
     Cells wrap at words. ``fixed`` gives widths for some columns; the others
-    are as wide as their widest word or header.
+    are as wide as their widest word or header. ``compact`` draws no line
+    between rows, for lists of one-line rows.
     """
     fixed = fixed or {}
 
@@ -116,5 +141,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: int, fixe
     lines = [line("┌", "┬", "┐"), *render(headers, bold), line("├", "┼", "┤")]
     for i, r in enumerate(rows):
         lines.extend(render(r))
-        lines.append(line("├", "┼", "┤") if i < len(rows) - 1 else line("└", "┴", "┘"))
+        if i < len(rows) - 1 and not compact:
+            lines.append(line("├", "┼", "┤"))
+    lines.append(line("└", "┴", "┘"))
     return "\n".join(lines)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from .. import END, SOP, CaseSummary, CaseView, HistoryEntry, Status
+from ..i18n import _
 from . import term
-from .cases import CaseView, local
-from .definition import END, SOP
-from .i18n import _
 
 
 def _target(sop: SOP, target: str) -> str:
@@ -47,14 +45,13 @@ def sop_table(sop: SOP) -> str:
 def case_card(view: CaseView) -> str:
     """What a clerk needs at a glance: the step, who acts, the deadline, what is missing, what to type."""
     row, sop = view.row, view.sop
-    tz = sop.calendar.timezone
     title = f' — "{row.title}"' if row.title else ""
     lines = [term.bold(row.id) + f"  {sop.nama} (versi {sop.version}){title}"]
-    status = {"open": _("open"), "done": term.bold(_("done")), "cancelled": _("cancelled")}[row.status]
+    status = term.bold(row.status.word) if row.status == Status.DONE else row.status.word
     lines.append(_("status:    {status}").format(status=status))
     if view.newer:
         lines.append(term.dim(_("note:      {note}").format(note=view.newer)))
-    if row.status == "open" and row.step:
+    if row.status == Status.OPEN and row.step:
         s = sop.step(row.step)
         lines.append(_("step:      {no}/{n}  {id}").format(no=s.no, n=len(sop.steps), id=s.id))
         lines.append("           " + s.uraian)
@@ -62,7 +59,7 @@ def case_card(view: CaseView) -> str:
         lines.append(_("who:       {who}  (--as {ids})").format(who=who, ids=" | ".join(s.pelaksana)))
         when = (
             _("{at} ({rel}; waktu {waktu})").format(
-                at=_fmt(local(row.deadline, tz)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
+                at=_fmt(view.local(row.deadline)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
             )
             if row.deadline
             else _("no time standard")
@@ -80,7 +77,7 @@ def case_card(view: CaseView) -> str:
     if view.documents:
         lines.append(_("documents:"))
         for d in view.documents:
-            where = sop.step(d.step).no if d.step and d.step in {x.id for x in sop.steps} else "-"
+            where = sop.numbers.get(d.step, "-") if d.step else "-"
             detail = [_("step {no}").format(no=where)]
             if d.filename:
                 detail += [d.filename, _size(d.size or 0), f"sha256 {d.sha256[:12]}…" if d.sha256 else ""]
@@ -105,24 +102,24 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
 
 
-def case_list_table(rows: list[dict[str, Any]]) -> str:
+def case_list_table(rows: list[CaseSummary]) -> str:
     if not rows:
         return _("no cases")
     body = []
     for r in rows:
-        deadline = _fmt(r["deadline"]) if r["deadline"] else ""
-        if r["overdue"]:  # no colour inside a table cell: escape codes would break the widths
+        deadline = _fmt(r.deadline) if r.deadline else ""
+        if r.overdue:  # no colour inside a table cell: escape codes would break the widths
             deadline += " " + _("OVERDUE")
-        body.append([r["id"], r["title"] or "", r["status"], r["step"] or "", deadline])
-    return term.table([_("Case"), _("Title"), _("Status"), _("Step"), _("Deadline")], body, flex=1)
+        body.append([r.id, r.title or "", r.status.word, r.step or "", deadline])
+    return term.table([_("Case"), _("Title"), _("Status"), _("Step"), _("Deadline")], body, flex=1, compact=True)
 
 
-def history_table(events: list[dict[str, Any]]) -> str:
+def history_table(events: list[HistoryEntry]) -> str:
     body = []
     for e in events:
-        what = e["action"] + (f" ({e['outcome']})" if e["outcome"] else "")
-        extra = "; ".join(x for x in [", ".join(e["documents"]), e["note"] or ""] if x)
-        body.append([str(e["seq"]), _fmt(e["at"]), what, e["step"] or "", e["role"] or "", e["operator"], extra])
+        what = e.action + (f" ({e.outcome})" if e.outcome else "")
+        extra = "; ".join(x for x in [", ".join(e.documents), e.note or ""] if x)
+        body.append([str(e.seq), _fmt(e.at), what, e.step or "", e.role or "", e.operator, extra])
     return term.table(
         [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")], body, flex=6
     )

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import UserError
-from .i18n import _
+from ..errors import UserError
+from ..i18n import _
 
 try:  # libyaml is much faster; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader

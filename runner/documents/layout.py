@@ -20,7 +20,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .definition import END, SOP, Step
+from ..definition import END, SOP, Step
 
 # --- page and type metrics --------------------------------------------------------
 
@@ -252,7 +252,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
     w_mm, h_mm = PAPER[paper]
     width, height = w_mm * PX_PER_MM, h_mm * PX_PER_MM
     edges = _edges(sop)
-    index = {s.id: s.no for s in sop.steps}
+    index = sop.numbers
     jumps = sum(1 for s, t, _o in edges if t != END and index[t] > s.no + 1)
     loops = sum(1 for s, t, _o in edges if t != END and index[t] <= s.no)
     left_corridor = 8 + CORRIDOR_STEP * max(2, jumps + 1)
@@ -298,7 +298,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
 
 def _page(layout: Layout, p: int, chunk: list[Step], edges: list, page_of: dict[int, int], heights: dict) -> Page:
     sop = layout.sop
-    index = {s.id: s.no for s in sop.steps}
+    index = sop.numbers
     on_page = {s.no for s in chunk}
     crosses = [(s, t) for s, t, _o in edges if t != END and (s.no in on_page) != (index[t] in on_page)]
     top_band = any(
@@ -515,7 +515,7 @@ def _label_rects(source: Rect, side: str, label: str | None) -> list[Rect | None
 
 def _connect_pages(layout: Layout, edges: list, page_of: dict[int, int]) -> None:
     sop = layout.sop
-    index = {s.id: s.no for s in sop.steps}
+    index = sop.numbers
     routers = {p.number: _Router(layout, p) for p in layout.pages}
     jobs: list[tuple[int, Page, int, list[str], int, str, str | None, int, int | str]] = []
     letters = iter(_letters())

@@ -14,9 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .definition import END, SOP, did_you_mean, normal
-from .i18n import _
-from .resources import schema_path
+from ..i18n import _
+from ..resources import schema_path
+from .catalogue import did_you_mean
+from .model import END, SOP, normal
 from .waktu import WaktuError, parse
 from .yamlsource import Document, Pos, YAMLProblem, load_file
 
@@ -31,6 +32,9 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "col": self.col, "severity": self.severity, "message": self.message}
 
 
 @dataclass
@@ -461,12 +465,54 @@ def _warnings(sop: SOP, out: _Collector) -> None:
                 )
 
 
-def check_paths(paths: Iterable[Path]) -> list[Report]:
-    """Check files and folders (every *.yaml / *.yml inside a folder)."""
-    from .definition import yaml_files
+@dataclass
+class Validation:
+    """The outcome of checking several files: every file's problems and those across files."""
 
+    reports: list[Report]
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def bad_files(self) -> int:
+        return len({p.path for p in self.problems if p.severity == "error"})
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "files": len(self.reports),
+            "errors": self.errors,
+            "warnings": len(self.problems) - self.errors,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+def check_paths(paths: Iterable[Path]) -> Validation:
+    """Check files and folders (every *.yaml / *.yml inside a folder), and SOP ids across them."""
+    from ..errors import UserError
+    from .catalogue import yaml_files
+
+    paths = list(paths)
+    for p in paths:
+        if not p.exists():
+            raise UserError(_("no file or folder {path}").format(path=p), "no-such-path", path=str(p))
     reports = []
     for p in paths:
         files = yaml_files(p) if p.is_dir() else [p]
         reports.extend(check_file(f) for f in files)
-    return reports
+    if not reports:
+        raise UserError(
+            _("no *.yaml files in {paths}; give SOP files or the folder that holds them").format(
+                paths=", ".join(map(str, paths))
+            ),
+            "no-sop-files",
+            paths=[str(p) for p in paths],
+        )
+    return Validation(reports, [p for r in reports for p in r.problems] + check_ids_unique(reports))

@@ -1,0 +1,1 @@
+"""Cases: the state machine built from an SOP (engine), the case service, the event chain."""

@@ -1,0 +1,35 @@
+"""What the top-level options say, handed to every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from .. import SOP, Cases
+
+
+@dataclass
+class Settings:
+    db: str | None = None
+    sop_dirs: tuple[str, ...] = ()
+    debug: bool = False
+    argv: list[str] = field(default_factory=list)
+
+    def sop(self, ref: str) -> SOP:
+        from .. import find_sop, load_sop
+
+        return load_sop(find_sop(ref, self.sop_dirs))
+
+    def cases(self) -> Cases:
+        """The case service on the store of --db; the store closes when the command ends."""
+        from .. import Cases, open_store
+
+        store = open_store(self.db)
+        click.get_current_context().call_on_close(store.close)
+        return Cases(store, self.sop_dirs)
+
+
+pass_settings = click.make_pass_decorator(Settings)

@@ -1,0 +1,25 @@
+"""SOP definitions: the model, reading YAML, the checks, finding files, waktu and the working calendar.
+
+Importing this package stays cheap (no YAML, no jsonschema): the validator is
+loaded only when a file must be checked.
+"""
+
+from .catalogue import did_you_mean, discover_sops, find_sop, load_sop, search_path, yaml_files
+from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Step, normal
+
+__all__ = [
+    "END",
+    "SCHEMA_ID",
+    "SOP",
+    "Calendar",
+    "Decision",
+    "Pelaksana",
+    "Step",
+    "did_you_mean",
+    "discover_sops",
+    "find_sop",
+    "load_sop",
+    "normal",
+    "search_path",
+    "yaml_files",
+]

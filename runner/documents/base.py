@@ -1,0 +1,30 @@
+"""What every document format shares: the options, the formats by name, the file suffixes.
+
+Each format is a module of this package with one function
+``render(sop, overlay, options) -> str | bytes``, imported only when asked
+for, so that drawing a PDF never slows down ``sop case show``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# format name -> module in this package; the CLI builds its --format choice from this table
+FORMATS: dict[str, str] = {"html": "html", "svg": "svg", "pdf": "pdf", "mermaid": "mermaid", "dot": "dot"}
+BINARY_FORMATS = frozenset({"pdf"})  # written as bytes, never to a terminal
+SUFFIXES = {"htm": "html", "mmd": "mermaid", "gv": "dot"}  # other names of a format in a file suffix
+PAPER_SIZES = ("a4", "f4")
+
+
+@dataclass(frozen=True)
+class Options:
+    steps_per_page: int | None = None  # None: as many as always fit
+    paper: str = "a4"
+
+
+def format_for(path: Path | None, default: str = "html") -> str:
+    """The format a file name asks for by its suffix (``x.pdf`` -> pdf), else ``default``."""
+    suffix = path.suffix.lstrip(".").lower() if path else ""
+    suffix = SUFFIXES.get(suffix, suffix)
+    return suffix if suffix in FORMATS else default

@@ -1,0 +1,40 @@
+"""The SOP AP document as one self-contained printable HTML file: identity page, then the chart."""
+
+from __future__ import annotations
+
+from ..definition import SOP
+from .base import Options
+from .layout import compute
+from .overlay import Progress
+from .svg import svg_pages
+from .templates import environment
+
+PAGE_SIZES = {"a4": "A4 landscape", "f4": "330mm 215mm"}  # F4/Folio, landscape
+
+_IDENTITY_PAIRS = [
+    (("Dasar Hukum", "dasar_hukum"), ("Kualifikasi Pelaksana", "kualifikasi_pelaksana")),
+    (("Keterkaitan", "keterkaitan"), ("Peralatan/Perlengkapan", "peralatan_perlengkapan")),
+    (("Peringatan", "peringatan"), ("Pencatatan dan Pendataan", "pencatatan_pendataan")),
+]
+
+
+def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
+    from markupsafe import Markup
+
+    layout = compute(sop, options.steps_per_page, options.paper)
+    identity = sop.identity or {}
+    pairs = [tuple((title, identity.get(key, [])) for title, key in pair) for pair in _IDENTITY_PAIRS]
+    pages = [Markup(svg) for svg in svg_pages(layout, overlay)]  # noqa: S704 - rendered by our autoescaped template
+    return (
+        environment()
+        .get_template("flowchart.html.j2")
+        .render(
+            sop=sop,
+            pages=pages,
+            pairs=pairs,
+            overlay=overlay,
+            page_size=PAGE_SIZES[layout.paper],
+            width=round(layout.width, 1),
+            height=round(layout.height, 1),
+        )
+    )

@@ -1,0 +1,21 @@
+"""The SOP AP document as PDF: the HTML document printed by WeasyPrint."""
+
+from __future__ import annotations
+
+from ..definition import SOP
+from ..errors import UserError
+from ..i18n import _
+from . import html
+from .base import Options
+from .overlay import Progress
+
+
+def render(sop: SOP, overlay: Progress | None, options: Options) -> bytes:
+    try:
+        import weasyprint
+    except ImportError:  # an install without the pdf extra
+        raise UserError(
+            _("PDF needs WeasyPrint: pip install 'sop-runner[pdf]'; or make the HTML document and print it"),
+            "pdf-unavailable",
+        ) from None
+    return weasyprint.HTML(string=html.render(sop, overlay, options)).write_pdf()
