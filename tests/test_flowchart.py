@@ -4,55 +4,28 @@ from __future__ import annotations
 
 import json
 import math
+import signal
 from collections import Counter
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from conftest import ROOT
+from shapes import decisions_sop, fan_out_sop, generated_sop
 
+from runner import END, render
 from runner import load_sop as load
-from runner import render
-from runner.documents.layout import compute, segment_hits_rect, segments_overlap
+from runner.documents.layout import (
+    Rect,
+    beside_label,
+    compute,
+    segment_hits_rect,
+    segments_overlap,
+    shared_span,
+)
 
 SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
 VALID = sorted((ROOT / "tests" / "golden" / "valid").glob("*.yaml"))
-
-
-def generated_sop(tmp_path: Path, n: int = 40) -> Path:
-    """A long SOP with every kind of arrow: loops back, jumps forward, shared steps, early ends."""
-    lanes = ["camat", "sekcam", "kasi", "danru", "anggota"]
-    lines = ["format: 1", "id: panjang", 'version: "1"', "nama: SOP Panjang Buatan Uji", "pelaksana:"]
-    lines += [f"  - {{id: {p}, nama: Jabatan {p.title()}}}" for p in lanes]
-    lines.append("steps:")
-    for i in range(1, n + 1):
-        who = lanes[(i * 3) % 5]
-        lines += [
-            f"  - id: s{i}",
-            f"    uraian: Langkah nomor {i} " + "dengan uraian yang cukup panjang " * (i % 4),
-            f"    pelaksana: {'[' + who + ', ' + lanes[(i * 3 + 2) % 5] + ']' if i % 6 == 0 else who}",
-            "    waktu: 1 jam kerja",
-            f"    output: [Dokumen {i}]",
-        ]
-        if i % 7 == 0 and i > 3:  # a correction back three steps
-            lines += [
-                "    decision:",
-                "      question: Disetujui?",
-                "      outcomes:",
-                f"        ya: s{i + 1 if i < n else 1}",
-                f"        koreksi: s{i - 3}",
-            ]
-        elif i % 10 == 5 and i + 3 <= n:  # a jump forward, over two steps
-            lines += [
-                "    decision:",
-                "      question: Perlu pemeriksaan?",
-                "      outcomes:",
-                f"        tidak: s{i + 3}",
-                f"        ya: s{i + 1}",
-                "        batal: end",
-            ]
-    path = tmp_path / "panjang.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def _check_geometry(layout) -> None:
@@ -90,17 +63,50 @@ def _check_geometry(layout) -> None:
                         continue
                     assert not segment_hits_rect(p, q, sym.rect), ("through a symbol", arrow, sym)
             for other in page.arrows[k + 1 :]:
-                for s1 in segs:
-                    for s2 in other.segments:
-                        assert not segments_overlap(s1, s2), ("arrows on top of each other", arrow, other)
-            for rect in labels:
-                if rect is not arrow.label_rect:
-                    assert not any(segment_hits_rect(p, q, rect) for p, q in segs), ("through a label", arrow)
+                for i, s1 in enumerate(segs):
+                    for j, s2 in enumerate(other.segments):
+                        if segments_overlap(s1, s2):
+                            assert _one_tree(arrow, i, other, j), ("arrows on top of each other", arrow, other)
+            for rect in labels:  # its own label too
+                assert not any(segment_hits_rect(p, q, rect) for p, q in segs), ("through a label", arrow)
             if arrow.label_rect is not None:
-                assert not any(arrow.label_rect.overlaps(s.rect) for s in page.symbols)
+                rect = arrow.label_rect
+                assert not any(rect.overlaps(s.rect) for s in page.symbols)
+                assert not any(rect.overlaps(r) for r in labels if r is not rect), ("labels overlap", arrow)
+                assert arrow.label_segment is not None
+                (x1, y1), (x2, y2) = segs[arrow.label_segment]  # beside its own segment, or where it leaves
+                beside = Rect(min(x1, x2), min(y1, y2), abs(x1 - x2), abs(y1 - y2))
+                near = [beside] + ([src.rect] if arrow.label_segment == 0 else [])
+                assert min(_gap(rect, r) for r in near) <= 3, ("label away from its arrow", arrow)
     for step in sop.steps:
         assert seen_steps[step.no] == len(step.pelaksana), f"step {step.no} lacks symbols"
     assert all(count == 2 for count in letters.values()), letters
+    # every transition is drawn, and every outcome name stands on its arrow
+    drawn: dict[tuple, set[str]] = {}
+    for page in layout.pages:
+        for arrow in page.arrows:
+            drawn.setdefault((arrow.from_step, arrow.to_step), set()).update((arrow.label or "").split(", "))
+    for step in sop.steps:
+        for target in step.targets if step.decision else [t for t in step.targets if t != END]:
+            names = drawn.get((step.no, END if target == END else sop.numbers[target]))
+            assert names is not None, f"no arrow from step {step.no} to {target}"
+            if step.decision:
+                assert {n for n, t in step.decision.outcomes.items() if t == target} <= names
+
+
+def _gap(a: Rect, b: Rect) -> float:
+    return max(a.x - b.right, b.x - a.right, a.y - b.bottom, b.y - a.bottom, 0)
+
+
+def _one_tree(a, i: int, b, j: int) -> bool:
+    """May segment i of arrow a run along segment j of arrow b? Only as branches of one source from a
+    common point, or as arrows into one target up to a common point, and never where a label stands."""
+    (p, q), (r, s) = a.segments[i], b.segments[j]
+    span = shared_span((p, q), (r, s))
+    for arrow, k, seg in ((a, i, (p, q)), (b, j, (r, s))):
+        if k == arrow.label_segment and beside_label(seg, arrow.label_rect, span):
+            return False
+    return (a.source == b.source and p == r) or (a.target == b.target and q == s)
 
 
 @pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
@@ -115,6 +121,77 @@ def test_geometry_of_a_generated_40_step_sop(tmp_path, per_page):
     assert len(layout.pages) == math.ceil(40 / layout.steps_per_page) > 1
     assert any(s.kind == "connector" for p in layout.pages for s in p.symbols)
     _check_geometry(layout)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Fail, rather than hang, when the drawing takes longer than a generous ``seconds``."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"not drawn within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_decision_with_50_outcomes_is_drawn(tmp_path):
+    """It took a minute before each candidate route was checked against only what is near it and branches
+    beyond a decision's three free vertices shared a trunk."""
+    sop = load(fan_out_sop(tmp_path, 50))
+    with deadline(60):
+        layout = compute(sop)
+    _check_geometry(layout)
+    assert layout.steps_per_page > 1
+    # the branches to one later page share a pair of connectors; their names stand on that page
+    assert sum(s.kind == "connector" for s in layout.pages[0].symbols) == len(layout.pages) - 1
+
+
+def test_120_decision_steps_of_4_to_7_outcomes_are_drawn(tmp_path):
+    """It never finished. Pages that cannot hold their connectors or arrows get fewer steps."""
+    sop = load(decisions_sop(tmp_path, 120))
+    assert all(4 <= len(s.decision.outcomes) <= 7 for s in sop.steps)
+    with deadline(120):
+        layout = compute(sop)
+    _check_geometry(layout)
+
+
+def test_connector_letters_never_run_out(tmp_path):
+    """After ZZ (702 pairs) it crashed; now AAA follows, on a connector wide enough for it."""
+    sop = load(generated_sop(tmp_path, 600))
+    with deadline(120):
+        layout = compute(sop, 1)
+    connectors = [s for page in layout.pages for s in page.symbols if s.kind == "connector"]
+    letters = {s.label for s in connectors}
+    assert len(letters) > 702 and {"Z", "AA", "ZZ", "AAA"} <= letters
+    assert all(s.rect.w >= 6.5 * len(s.label) + 8 for s in connectors)
+    _check_geometry(layout)
+
+
+def test_too_many_pelaksana_for_the_paper_is_refused_before_drawing(sop, tmp_path):
+    text = (ROOT / "sop" / "pkl.yaml").read_text(encoding="utf-8")
+    extra = "".join(f"  - {{id: tambahan-{i}, nama: Jabatan Tambahan {i}}}\n" for i in range(4))
+    path = tmp_path / "pkl.yaml"
+    path.write_text(text.replace("steps:\n", extra + "steps:\n", 1), encoding="utf-8")
+    assert len(load(path).pelaksana) == 8
+    result = sop("flowchart", str(path), "--format", "svg")
+    assert result.code == 1 and result.out == ""
+    assert "at most 7 pelaksana columns on A4 paper (F4: 9), but the SOP has 8" in result.err
+    assert "--paper" in result.err
+    assert sop("flowchart", str(path), "--format", "svg", "--paper", "f4").code == 0
+
+
+def test_a_page_too_small_for_its_connectors_is_refused(sop, tmp_path):
+    path = fan_out_sop(tmp_path, 60)
+    result = sop("flowchart", str(path), "--format", "svg", "--steps-per-page", "1")
+    assert result.code == 1 and result.out == ""
+    assert "with 1 step per page: on page 1, its off-page connectors do not fit across the lanes" in result.err
+    assert "--steps-per-page" in result.err
+    assert sop("flowchart", str(path), "--format", "svg").code == 0  # as many steps as fit: drawn
 
 
 def test_f4_paper_is_landscape_and_wider():

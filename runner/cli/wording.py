@@ -31,6 +31,8 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "store-unavailable": (N_("check --db or SOP_DB"), None),
     "bad-store-url": (N_("check --db or SOP_DB"), None),
     "pdf-unavailable": (N_("or use --format html and print it"), None),
+    "too-many-pelaksana": (N_("choose the paper with --paper, or use --format mermaid or dot"), None),
+    "too-complex-to-draw": (N_("try fewer --steps-per-page or --paper f4, or use --format mermaid or dot"), None),
 }
 
 

@@ -15,12 +15,17 @@ Everything is in CSS pixels (96 per inch); render.py only draws.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import textwrap
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
 from ..definition import END, SOP, Step
+from ..errors import UserError
+from ..i18n import _
 
 # --- page and type metrics --------------------------------------------------------
 
@@ -35,8 +40,18 @@ TITLE_H = 40.0
 MIN_ROW_H = 76.0
 BAND_ROW_H = 48.0  # the row that holds off-page connectors
 TRACK_OFFSETS = (5, -5, 10, -10, 14, -14)  # never 0: an arrow on a row border would vanish into it
+CROWDED_OFFSETS = (2.5, -2.5, 7.5, -7.5, 12, -12)  # between them, when a band is full; then on into taller rows
+CROWDED_STEP = 3.0
+MAX_STRETCH = 48.0
+ROUTE_BUDGET = 1500  # checks of route parts an arrow may spend in each pass: bounds the time of a crowded page
+REORDERS = 3  # times a crowded page is routed again, the arrow that found no way first  # the most a crowded page's rows grow, when the paper has room
+LEGEND_H = 24.0
+LABEL_CLEARANCE = 6.0  # between a label and the symbols its arrow does not touch: room for their arrows  # the line under the chart where a case's legend stands
 END_LABEL = "Selesai"  # the end terminator a decision may point at
 CORRIDOR_STEP = 6.0
+MAX_CORRIDOR_TRACKS = 10  # tracks are reused down a page: more would only narrow the lanes
+MIN_LANE_W = 60.0  # a symbol's width, and a little
+BUNDLE = 3  # a symbol with more arrows than this (it has three free sides) sends them down shared trunks
 
 SYMBOL_SIZE = {"terminator": (58, 26), "process": (58, 32), "decision": (58, 40), "connector": (22, 24)}
 TEXT_COLUMNS = [  # key, header, width in px (the lanes take what is left)
@@ -108,6 +123,20 @@ def segments_overlap(a: tuple[Point, Point], b: tuple[Point, Point], tol: float 
     return False
 
 
+def shared_span(a: tuple[Point, Point], b: tuple[Point, Point]) -> tuple[float, float]:
+    """Where two overlapping segments run together, along their common line."""
+    i = 0 if a[0][1] == a[1][1] else 1  # horizontal segments: along x
+    lo = max(min(a[0][i], a[1][i]), min(b[0][i], b[1][i]))
+    return lo, min(max(a[0][i], a[1][i]), max(b[0][i], b[1][i]))
+
+
+def beside_label(segment: tuple[Point, Point], label: Rect, span: tuple[float, float]) -> bool:
+    """Does the stretch ``span`` of ``segment`` come within 2 px of where ``label`` stands beside it?"""
+    horizontal = segment[0][1] == segment[1][1]
+    lo, hi = (label.x, label.right) if horizontal else (label.y, label.bottom)
+    return span[0] < hi + 2 and lo - 2 < span[1]
+
+
 # --- the model ---------------------------------------------------------------------
 
 
@@ -130,6 +159,7 @@ class Arrow:
     label_rect: Rect | None = None
     from_step: int | None = None  # the transition it draws, for the --case overlay
     to_step: int | str | None = None  # a step number or "end"
+    label_segment: int | None = None  # the segment the label stands beside: no other arrow runs along it there
 
     @property
     def segments(self) -> list[tuple[Point, Point]]:
@@ -183,7 +213,7 @@ class Page:
     rows: list[Row]
     symbols: list[Symbol] = field(default_factory=list)
     arrows: list[Arrow] = field(default_factory=list)
-    clean: bool = True  # False when some arrow found no route free of crossings
+    clean: bool = True  # False when some arrow found no route free of crossings (compute() then refuses)
 
     @property
     def steps(self) -> list[int]:
@@ -237,30 +267,71 @@ def _row_height(cells: dict[str, list[str]]) -> float:
     return max(MIN_ROW_H, lines * LINE_H + 2 * PAD + 6)
 
 
-def _edges(sop: SOP) -> list[tuple[Step, str, str | None]]:
-    """Every transition: (step, target id or "end", outcome name or None)."""
-    edges = []
+def _arrows(sop: SOP) -> list[tuple[Step, str, str | None]]:
+    """Every arrow the chart draws: (step, target id or "end", its label), one per target of a step.
+
+    Outcomes that lead to the same target share one arrow, labelled with all their names.
+    """
+    arrows: list[tuple[Step, str, str | None]] = []
     for s in sop.steps:
         if s.decision:
-            edges.extend((s, t, name) for name, t in s.decision.outcomes.items())
+            arrows.extend((s, t, _outcomes_to(s, t)) for t in s.targets)
         elif s.next != END:
-            edges.append((s, s.next, None))  # type: ignore[arg-type]
-    return edges
+            arrows.append((s, s.next, None))  # type: ignore[arg-type]
+    return arrows
+
+
+def _outcomes_to(step: Step, target: str) -> str:
+    assert step.decision is not None
+    return ", ".join(name for name, t in step.decision.outcomes.items() if t == target)
+
+
+def _lanes_width(paper: str) -> float:
+    return PAPER[paper][0] * PX_PER_MM - 2 * MARGIN - sum(w for _k, _t, w in TEXT_COLUMNS)
+
+
+def most_pelaksana(paper: str) -> int:
+    """How many pelaksana columns a page of ``paper`` has room for, beside the narrowest corridors."""
+    return int((_lanes_width(paper) - 2 * (8 + 2 * CORRIDOR_STEP)) // MIN_LANE_W)
 
 
 def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> Layout:
+    """The chart's geometry. Refuses (``UserError``) what the SOP AP page cannot hold cleanly.
+
+    Without ``steps_per_page``, as many steps as always fit go on each page; when some page then
+    has more arrows or off-page connectors than it has room for, one fewer, then half as many
+    steps per page are tried, down to one.
+    """
+    count = len(sop.pelaksana)
+    if count > most_pelaksana(paper):
+        raise UserError(
+            _(
+                "the chart has room for at most {most} pelaksana columns on {paper} paper ({others}), "
+                "but the SOP has {count}"
+            ).format(
+                most=most_pelaksana(paper),
+                paper=paper.upper(),
+                others=", ".join(f"{p.upper()}: {most_pelaksana(p)}" for p in PAPER if p != paper),
+                count=count,
+            ),
+            "too-many-pelaksana",
+            paper=paper,
+            pelaksana=count,
+            most={p: most_pelaksana(p) for p in PAPER},
+        )
     w_mm, h_mm = PAPER[paper]
     width, height = w_mm * PX_PER_MM, h_mm * PX_PER_MM
-    edges = _edges(sop)
+    arrows = _arrows(sop)
     index = sop.numbers
-    jumps = sum(1 for s, t, _o in edges if t != END and index[t] > s.no + 1)
-    loops = sum(1 for s, t, _o in edges if t != END and index[t] <= s.no)
-    left_corridor = 8 + CORRIDOR_STEP * max(2, jumps + 1)
-    right_corridor = 8 + CORRIDOR_STEP * max(2, loops + 1)
+    jumps = sum(1 for s, t, _o in arrows if t != END and index[t] > s.no + 1)
+    loops = sum(1 for s, t, _o in arrows if t != END and index[t] <= s.no)
+    lanes_w = _lanes_width(paper)
+    # a corridor's tracks are reused down the page, so a few suffice however long the SOP is
+    most = min(MAX_CORRIDOR_TRACKS, int(((lanes_w - count * MIN_LANE_W) / 2 - 8) // CORRIDOR_STEP))
+    left_corridor = 8 + CORRIDOR_STEP * min(most, max(2, jumps + 1))
+    right_corridor = 8 + CORRIDOR_STEP * min(most, max(2, loops + 1))
 
     x = MARGIN
-    fixed = sum(w for _k, _t, w in TEXT_COLUMNS)
-    lanes_w = width - 2 * MARGIN - fixed
     columns: list[Column] = []
     lanes: list[Lane] = []
     lanes_x = (0.0, 0.0)
@@ -269,7 +340,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
         x += w
         if key == "uraian":  # the lanes come right after the activity
             lanes_x = (x, x + lanes_w)
-            lane_w = (lanes_w - left_corridor - right_corridor) / len(sop.pelaksana)
+            lane_w = (lanes_w - left_corridor - right_corridor) / count
             lx = x + left_corridor
             for p in sop.pelaksana:
                 lanes.append(Lane(p.id, _wrap(p.label, lane_w), lx, lane_w))
@@ -279,34 +350,70 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
     header_h = 20 + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
 
     heights = {s.no: _row_height(_cells(s, columns)) for s in sop.steps}
-    room = height - header_y - header_h - MARGIN - 2 * BAND_ROW_H - 24  # 24: the legend line
+    frame = Layout(sop, paper, width, height, columns, lanes, lanes_x, header_y, header_h, 0, [])
     if steps_per_page is None:  # as many as always fit, the same on every page
-        steps_per_page = 1
+        room = height - header_y - header_h - MARGIN - 2 * BAND_ROW_H - LEGEND_H
+        most_steps = 1
         for n in range(2, 13):
             chunks = [sop.steps[i : i + n] for i in range(0, len(sop.steps), n)]
             if all(sum(heights[s.no] for s in c) <= room for c in chunks):
-                steps_per_page = n
-    chunks = [list(sop.steps[i : i + steps_per_page]) for i in range(0, len(sop.steps), steps_per_page)]
-    page_of = {s.no: p for p, chunk in enumerate(chunks) for s in chunk}
+                most_steps = n
+        tries = sorted({most_steps, most_steps - 1, *(most_steps >> k for k in range(1, 5)), 1} - {0}, reverse=True)
+    else:
+        tries = [steps_per_page]
+    for n in tries:
+        try:
+            return _draw(frame, n, arrows, heights)
+        except _NoRoom as failure:
+            refusal = failure
+    if steps_per_page is None:
+        why = _("the chart cannot be drawn, even with 1 step per page: on page {page}, {what}")
+    elif n == 1:
+        why = _("the chart cannot be drawn with 1 step per page: on page {page}, {what}")
+    else:
+        why = _("the chart cannot be drawn with {n} steps per page: on page {page}, {what}")
+    raise UserError(
+        why.format(n=n, page=refusal.page, what=refusal.what),
+        "too-complex-to-draw",
+        steps_per_page=n,
+        page=refusal.page,
+        limit=refusal.limit,
+    )
 
-    layout = Layout(sop, paper, width, height, columns, lanes, lanes_x, header_y, header_h, steps_per_page, [])
+
+class _Exhausted(Exception):
+    """An arrow's search for a route used up its budget."""
+
+
+class _NoRoom(Exception):
+    """One page of a pagination cannot be drawn cleanly; with fewer steps per page it may be."""
+
+    def __init__(self, page: int, limit: str, what: str, job: _Job | None = None) -> None:
+        super().__init__(what)
+        self.page, self.limit, self.what = page, limit, what
+        self.job = job  # the arrow that found no way, if that was it
+
+
+def _draw(frame: Layout, n: int, arrows: list[tuple[Step, str, str | None]], heights: dict[int, float]) -> Layout:
+    sop = frame.sop
+    index = sop.numbers
+    chunks = [list(sop.steps[i : i + n]) for i in range(0, len(sop.steps), n)]
+    page_of = {s.no: p for p, chunk in enumerate(chunks) for s in chunk}
+    top: set[int] = set()  # pages with a band of connectors above their steps, from or to an earlier page
+    bottom: set[int] = set()
+    for s, t, _o in arrows:
+        if t != END and page_of[s.no] != page_of[index[t]]:
+            early, late = sorted((page_of[s.no], page_of[index[t]]))
+            bottom.add(early)
+            top.add(late)
+    layout = replace(frame, steps_per_page=n, pages=[])
     for p, chunk in enumerate(chunks):
-        layout.pages.append(_page(layout, p, chunk, edges, page_of, heights))
-    _connect_pages(layout, edges, page_of)
+        layout.pages.append(_page(layout, p, chunk, heights, p in top, p in bottom))
+    _connect_pages(layout, arrows, page_of)
     return layout
 
 
-def _page(layout: Layout, p: int, chunk: list[Step], edges: list, page_of: dict[int, int], heights: dict) -> Page:
-    sop = layout.sop
-    index = sop.numbers
-    on_page = {s.no for s in chunk}
-    crosses = [(s, t) for s, t, _o in edges if t != END and (s.no in on_page) != (index[t] in on_page)]
-    top_band = any(
-        (index[t] in on_page and page_of[s.no] < p) or (s.no in on_page and page_of[index[t]] < p) for s, t in crosses
-    )
-    bottom_band = any(
-        (index[t] in on_page and page_of[s.no] > p) or (s.no in on_page and page_of[index[t]] > p) for s, t in crosses
-    )
+def _page(layout: Layout, p: int, chunk: list[Step], heights: dict, top_band: bool, bottom_band: bool) -> Page:
     y = layout.header_y + layout.header_h
     rows: list[Row] = []
     if top_band:
@@ -378,8 +485,73 @@ def _place_symbols(layout: Layout, page: Page) -> None:
                 )
 
 
+def _half_symbol(row: Row) -> float:
+    """Half the height of the tallest symbol a row may hold, and a gap of 2."""
+    return (SYMBOL_SIZE["decision"][1] if row.step else SYMBOL_SIZE["connector"][1]) / 2 + 2
+
+
 def _step_symbols(page: Page, no: int) -> list[int]:
     return [i for i, s in enumerate(page.symbols) if s.step == no]
+
+
+# --- routing -------------------------------------------------------------------------------
+#
+# Arrows are routed one at a time, best candidate first, each checked against what is near it
+# (the `_Index`), so a check costs the same on a crowded page as on an empty one. Two arrows may
+# run on top of each other only as one tree: branches of the same source from a common point (a
+# decision with more outcomes than free vertices sends them down one trunk), or arrows into the
+# same target to a common point; never along a segment that carries a label.
+
+_Item = TypeVar("_Item")
+
+
+class _Index(Generic[_Item]):
+    """What is already on a page, by grid cell, so that a check looks only at what is near."""
+
+    CELL = 40.0
+
+    def __init__(self) -> None:
+        self._cells: defaultdict[tuple[int, int], list[_Item]] = defaultdict(list)
+
+    def _keys(self, box: Rect) -> list[tuple[int, int]]:
+        c = self.CELL
+        xs = range(int(box.x // c), int(box.right // c) + 1)
+        return [(i, j) for j in range(int(box.y // c), int(box.bottom // c) + 1) for i in xs]
+
+    def add(self, box: Rect, item: _Item) -> None:
+        for key in self._keys(box):
+            self._cells[key].append(item)
+
+    def near(self, box: Rect) -> set[_Item]:
+        cells = self._cells
+        return {item for key in self._keys(box) if key in cells for item in cells[key]}
+
+
+def _span(a: Point, b: Point, pad: float) -> Rect:
+    return Rect(min(a[0], b[0]) - pad, min(a[1], b[1]) - pad, abs(a[0] - b[0]) + 2 * pad, abs(a[1] - b[1]) + 2 * pad)
+
+
+def _same(p: Point, q: Point) -> bool:
+    return abs(p[0] - q[0]) < 0.01 and abs(p[1] - q[1]) < 0.01
+
+
+@dataclass
+class _Job:
+    """One arrow to route."""
+
+    priority: int  # routed in this order: joins, ends, next steps, jumps forward, loops back
+    page: Page
+    source: int  # symbol indexes on the page
+    sides: list[str]  # where it may leave the source, best first
+    target: int
+    entry: str
+    label: str | None
+    from_step: int
+    to_step: int | str
+    bundle: bool = False  # one of many branches of its source: shares its trunk, labelled near its end
+
+
+_SegmentCheck = Callable[[Point, Point, bool, bool], bool]  # (a, b, first segment?, last segment?) -> free?
 
 
 class _Router:
@@ -388,80 +560,273 @@ class _Router:
     def __init__(self, layout: Layout, page: Page) -> None:
         self.layout, self.page = layout, page
         self.bands = [page.rows[0].y] + [r.bottom for r in page.rows]
+        self.tracks = {crowded: [self._tracks(b, crowded) for b in range(len(self.bands))] for crowded in (False, True)}
+        self.corridors = {side: self._corridor(side) for side in ("left", "right")}
+        self.channels = self._channels()
         self.exits: dict[int, set[str]] = {}  # symbol -> sides its arrows already leave from
+        self.index: _Index[tuple[str, int]] = _Index()  # ("symbol", symbol) and ("label", arrow)
+        self.segments: _Index[tuple[int, int]] = _Index()  # (arrow, segment)
+        self.lines: dict[tuple[bool, int], list[tuple[int, int]]] = {}  # (horizontal?, y or x) -> segments on it
+        self.reach: dict[tuple[float, float, int, int], tuple[float, float]] = {}  # see _reaches
+        self.grown = [sym.rect.grow(2) for sym in page.symbols]  # no arrow passes nearer than 2 px
+        for i, box in enumerate(self.grown):
+            self.index.add(box, ("symbol", i))
 
-    def tracks(self, band: int) -> list[float]:
-        y = self.bands[band]
-        offsets = [d for d in TRACK_OFFSETS if (band > 0 or d >= 0) and (band < len(self.bands) - 1 or d <= 0)]
-        return [y + d for d in offsets]
+    def _tracks(self, band: int, crowded: bool) -> list[float]:
+        """Where horizontal segments may run along the border ``band``: the usual tracks, or, on a crowded
+        page, also those between them and on into the rows as far as their symbols leave room."""
+        rows, last = self.page.rows, len(self.bands) - 1
+        offsets = [d for d in TRACK_OFFSETS if (band > 0 or d > 0) and (band < last or d < 0)]
+        if crowded:
+            # half the row, less half its tallest symbol and a gap
+            above = rows[band - 1].h / 2 - _half_symbol(rows[band - 1]) if band > 0 else 0.0
+            below = rows[band].h / 2 - _half_symbol(rows[band]) if band < last else 0.0
+            more = list(CROWDED_OFFSETS)
+            d = max(TRACK_OFFSETS) + CROWDED_STEP
+            while d <= max(above, below):
+                more += [d, -d]
+                d += CROWDED_STEP
+            offsets += [d for d in more if -above <= d <= below]
+        return [self.bands[band] + d for d in offsets]
 
-    def corridor(self, side: str) -> list[float]:
+    def _corridor(self, side: str) -> list[float]:
         x0, x1 = self.layout.lanes_x
-        n = (
-            int((self.layout.lanes[0].x - x0 - 4) // CORRIDOR_STEP)
-            if side == "left"
-            else int((x1 - self.layout.lanes[-1].x - self.layout.lanes[-1].w - 4) // CORRIDOR_STEP)
-        )
-        return (
-            [x0 + 5 + CORRIDOR_STEP * k for k in range(n)]
-            if side == "left"
-            else [x1 - 5 - CORRIDOR_STEP * k for k in range(n)]
-        )
+        if side == "left":
+            n = int((self.layout.lanes[0].x - x0 - 4) // CORRIDOR_STEP)
+            return [x0 + 5 + CORRIDOR_STEP * k for k in range(n)]
+        n = int((x1 - self.layout.lanes[-1].x - self.layout.lanes[-1].w - 4) // CORRIDOR_STEP)
+        return [x1 - 5 - CORRIDOR_STEP * k for k in range(n)]
+
+    def _channels(self) -> list[float]:
+        """Where vertical segments may run along the borders between lanes, clear of the symbols."""
+        lanes = self.layout.lanes
+        room = min(lane.w for lane in lanes) / 2 - SYMBOL_SIZE["decision"][0] / 2 - 3
+        offsets = [d for k in range(1, int(room // CROWDED_STEP) + 1) for d in (k * CROWDED_STEP, -k * CROWDED_STEP)]
+        return [lane.x + d for lane in lanes[1:] for d in offsets]
 
     def entry_offsets(self, target: Symbol) -> list[float]:
         half = target.rect.w / 2 - 6
         return [d for d in (0, 10, -10, 20, -20) if abs(d) <= half]
 
-    def clean(self, points: list[Point], source: int, target: int, label: Rect | None) -> bool:
-        segs = list(itertools.pairwise(points))
-        if any(a == b for a, b in segs):
+    # --- checks against what is already drawn
+
+    def _segment_free(self, a: Point, b: Point, first: bool, last: bool, job: _Job, merge: bool) -> bool:
+        if a == b:
             return False
-        for i, sym in enumerate(self.page.symbols):
-            box = sym.rect.grow(2) if i not in (source, target) else sym.rect
-            for k, (a, b) in enumerate(segs):
-                if i == source and k == 0 or i == target and k == len(segs) - 1:
+        symbols, arrows = self.page.symbols, self.page.arrows
+        for kind, i in self.index.near(_span(a, b, 1)):
+            if kind == "symbol":
+                if (first and i == job.source) or (last and i == job.target):
                     continue
-                if segment_hits_rect(a, b, box):
+                rect = symbols[i].rect if i in (job.source, job.target) else self.grown[i]
+                if segment_hits_rect(a, b, rect):
                     return False
-            if label is not None and label.overlaps(sym.rect):
+            elif segment_hits_rect(a, b, arrows[i].label_rect):  # type: ignore[arg-type]
                 return False
-        for other in self.page.arrows:
-            for a in segs:
-                for b in other.segments:
-                    if segments_overlap(a, b):
-                        return False
-            if other.label_rect is not None and any(segment_hits_rect(a, b, other.label_rect) for a, b in segs):
-                return False
-            if label is not None and any(segment_hits_rect(a, b, label) for a, b in other.segments):
+        for other, k, (c, d) in self._along(a, b):
+            shared = (job.bundle and other.source == job.source and _same(a, c)) or (
+                merge and other.target == job.target and _same(b, d)
+            )
+            if not shared or (
+                other.label_segment == k and beside_label((c, d), other.label_rect, shared_span((a, b), (c, d)))  # type: ignore[arg-type]
+            ):
                 return False
         return True
 
-    def route(self, source: int, sides: list[str], target: int, entry: str, label: str | None) -> Arrow:
-        """The first clean route, trying the exit sides in order; a side once used stays with its arrow."""
-        used = self.exits.setdefault(source, set())
-        sides = [x for x in sides if x not in used] or sides
-        first: Arrow | None = None
-        for side in sides:
-            for label_rect in _label_rects(self.page.symbols[source].rect, side, label):
-                for points in self.candidates(source, side, target, entry):
-                    arrow = Arrow(points, source, target, label, label_rect)
-                    first = first or arrow
-                    if self.clean(points, source, target, label_rect):
+    def _along(self, a: Point, b: Point) -> Iterator[tuple[Arrow, int, tuple[Point, Point]]]:
+        """The segments of arrows already drawn that run along a-b (for more than a point)."""
+        horizontal = a[1] == b[1]
+        line = round(a[1] if horizontal else a[0])
+        arrows = self.page.arrows
+        for key in ((horizontal, line - 1), (horizontal, line), (horizontal, line + 1)):
+            for i, k in self.lines.get(key, ()):
+                seg = (arrows[i].points[k], arrows[i].points[k + 1])
+                if segments_overlap((a, b), seg):
+                    yield arrows[i], k, seg
+
+    def _reaches(self, y: float, x0: float, x: float, job: _Job) -> bool:
+        """Could a horizontal segment along ``y`` from ``x0`` to ``x`` be free? False when a symbol, a label or
+        an arrow that cannot share it stands in the way (a quick test before the full check)."""
+        key = (y, x0, job.source, job.target)
+        if key not in self.reach:
+            self.reach[key] = self._reach(y, x0, job)
+        lo, hi = self.reach[key]
+        return lo <= x <= hi
+
+    def _reach(self, y: float, x0: float, job: _Job) -> tuple[float, float]:
+        lo, hi = self.layout.lanes_x[0] - 1, self.layout.lanes_x[1] + 1
+        symbols, arrows = self.page.symbols, self.page.arrows
+        for kind, i in self.index.near(Rect(lo, y - 1, hi - lo, 2)):
+            if kind == "symbol":
+                rect = symbols[i].rect if i in (job.source, job.target) else self.grown[i]
+            else:
+                rect = arrows[i].label_rect  # type: ignore[assignment]
+            if not rect.y < y < rect.bottom:
+                continue
+            if rect.right <= x0:
+                lo = max(lo, rect.right - 1)
+            elif rect.x >= x0:
+                hi = min(hi, rect.x + 1)
+            else:
+                return x0, x0
+        for key in ((True, round(y) - 1), (True, round(y)), (True, round(y) + 1)):
+            for i, k in self.lines.get(key, ()):
+                other = arrows[i]
+                (c, cy), (d, _dy) = other.points[k], other.points[k + 1]
+                if abs(cy - y) >= 1 or other.source == job.source or other.target == job.target:
+                    continue  # off the line, or an arrow it may share a stretch with
+                c, d = min(c, d), max(c, d)
+                if d <= x0 + 1:
+                    lo = max(lo, min(x0, d) - 2)
+                elif c >= x0 - 1:
+                    hi = min(hi, max(x0, c) + 2)
+                else:
+                    return x0 - 2, x0 + 2
+        return lo, hi
+
+    def _alone_beside(self, a: Point, b: Point, label: Rect) -> bool:
+        """Does no other arrow run along a-b where ``label`` stands beside it?"""
+        return not any(beside_label((a, b), label, shared_span((a, b), seg)) for _o, _k, seg in self._along(a, b))
+
+    def _label_free(self, rect: Rect, own: list[tuple[Point, Point]], job: _Job) -> bool:
+        """Is ``rect`` clear of every symbol (and of the way arrows reach the symbols not its arrow's own),
+        every label and every arrow (its own too)?"""
+        symbols, arrows = self.page.symbols, self.page.arrows
+        for kind, i in self.index.near(rect.grow(LABEL_CLEARANCE)):
+            if kind == "symbol":
+                box = symbols[i].rect if i in (job.source, job.target) else symbols[i].rect.grow(LABEL_CLEARANCE)
+                if rect.overlaps(box):
+                    return False
+            elif rect.overlaps(arrows[i].label_rect):  # type: ignore[arg-type]
+                return False
+        for i, k in self.segments.near(rect):
+            if segment_hits_rect(arrows[i].points[k], arrows[i].points[k + 1], rect):
+                return False
+        return not any(segment_hits_rect(a, b, rect) for a, b in own)
+
+    # --- the search
+
+    def route(self, job: _Job) -> Arrow:
+        """The first clean route, trying the exit sides in order; a side once used stays with its arrow
+        (unless the arrow is one of a bundle, whose branches share their trunk)."""
+        used = self.exits.setdefault(job.source, set())
+        sides = job.sides if job.bundle else [x for x in job.sides if x not in used] or job.sides
+        # Each part of a route is checked once (a part free without joining is free with it too), and
+        # only so many parts in each way of searching: an arrow that has no way does not search forever.
+        memo: dict[tuple[Point, Point, bool, bool, bool], bool] = {}
+        budget = [ROUTE_BUDGET]
+
+        def check(a: Point, b: Point, first: bool, last: bool, merge: bool) -> bool:
+            key = (a, b, first, last, merge)
+            if key not in memo:
+                if merge and memo.get((a, b, first, last, False)):
+                    return True
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise _Exhausted
+                memo[key] = self._segment_free(a, b, first, last, job, merge)
+            return memo[key]
+
+        # Arrows into one target join on the way only when none has a way of its own, and tracks
+        # crowd between the usual ones only when even that fails.
+        for crowded, merge in ((False, False), (False, True), (True, True)):
+            free = functools.partial(check, merge=merge)
+            budget[0] = ROUTE_BUDGET
+            try:
+                for side in sides:
+                    for points, rect, k in self._labelled(job, side, self.tracks[crowded], free):
+                        arrow = Arrow(points, job.source, job.target, job.label, rect, job.from_step, job.to_step, k)
+                        self._add(arrow)
                         used.add(side)
                         return arrow
+            except _Exhausted:
+                continue
         self.page.clean = False
-        assert first is not None
-        return first
+        target = END_LABEL if job.to_step == END else _("step {no}").format(no=job.to_step)
+        raise _NoRoom(
+            self.page.number,
+            "route",
+            _("the arrow from step {source} to {target} finds no free path").format(
+                source=job.from_step, target=target
+            ),
+            job,
+        )
 
-    def candidates(self, source: int, side: str, target: int, entry: str) -> Iterator[list[Point]]:
-        s, t = self.page.symbols[source], self.page.symbols[target]
+    def _add(self, arrow: Arrow) -> None:
+        self.page.arrows.append(arrow)
+        n = len(self.page.arrows) - 1
+        for k, (a, b) in enumerate(arrow.segments):
+            self.segments.add(_span(a, b, 1), (n, k))
+            horizontal = a[1] == b[1]
+            self.lines.setdefault((horizontal, round(a[1] if horizontal else a[0])), []).append((n, k))
+        if arrow.label_rect is not None:
+            self.index.add(arrow.label_rect, ("label", n))
+        self.reach.clear()
+
+    def _labelled(
+        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
+    ) -> Iterator[tuple[list[Point], Rect | None, int | None]]:
+        """Clean routes leaving by ``side``, each with where its label stands (and beside which segment)."""
+        if not job.label:
+            for points in self.candidates(job, side, tracks, free):
+                yield points, None, None
+        elif not job.bundle:  # beside the start of the arrow, where the branch leaves its decision
+            source = self.page.symbols[job.source].rect
+            rects = [r for r in _label_rects(source, side, job.label) if self._label_free(r, [], job)]
+            for points in self.candidates(job, side, tracks, free):
+                for rect in rects:
+                    if not any(segment_hits_rect(a, b, rect) for a, b in itertools.pairwise(points)):
+                        if self._alone_beside(points[0], points[1], rect):
+                            yield points, rect, 0
+        else:  # a shared trunk says nothing: the label stands where the branch is its own
+            for points in self.candidates(job, side, tracks, free):
+                spot = self._end_label(points, job)
+                if spot is not None:
+                    yield points, *spot
+
+    def _end_label(self, points: list[Point], job: _Job) -> tuple[Rect, int] | None:
+        """A place for ``label`` beside its arrow where no other arrow runs, as near the target as it fits."""
+        assert job.label is not None
+        w, h = _label_size(job.label)
+        segs = list(itertools.pairwise(points))
+        for k in range(len(segs) - 1, -1, -1):
+            (x1, y1), (x2, y2) = segs[k]
+            head = 8.0 if k == len(segs) - 1 else 0.0  # leave the arrowhead free
+            spots: list[Rect] = []
+            if x1 == x2:
+                down = y2 > y1
+                lo, hi = (y1, y2 - head) if down else (y2 + head, y1)
+                for y in [y2 - head - 2 - h, y1 + 2] if down else [y2 + head + 2, y1 - 2 - h]:
+                    if lo < y and y + h < hi:
+                        spots += [Rect(x1 + 2, y, w, h), Rect(x1 - 2 - w, y, w, h)]
+            else:
+                right = x2 > x1
+                lo, hi = (x1, x2 - head) if right else (x2 + head, x1)
+                for x in [x2 - head - 3 - w, x1 + 3] if right else [x2 + head + 3, x1 - 3 - w]:
+                    if lo < x and x + w < hi:
+                        spots += [Rect(x, y1 - 1 - h, w, h), Rect(x, y1 + 1, w, h)]
+            for rect in spots:
+                if self._label_free(rect, segs, job) and self._alone_beside(*segs[k], rect):
+                    return rect, k
+        return None
+
+    def _fits(self, points: list[Point], free: _SegmentCheck, skip: int = 0, complete: bool = True) -> bool:
+        """Are the segments of ``points`` from the ``skip``-th on free (the last one ending at the target
+        when ``complete``)?"""
+        n = len(points) - 1
+        return all(free(points[k], points[k + 1], k == 0, complete and k == n - 1) for k in range(skip, n))
+
+    def candidates(self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck) -> Iterator[list[Point]]:
+        """The clean routes, best first; each part is checked once, and no route is built on a blocked part."""
+        s, t = self.page.symbols[job.source], self.page.symbols[job.target]
+        entry = job.entry
         sr, tr = s.rect, t.rect
         if entry in ("left", "right"):  # same row: straight across, or over the top if something is in the way
             ex = tr.x if entry == "left" else tr.right
             sx = sr.right if side == "right" else sr.x
-            yield [(sx, sr.cy), (ex, tr.cy)]
-            for y in self.tracks(s.row):
-                yield [(sr.cx, sr.y), (sr.cx, y), (tr.cx, y), (tr.cx, tr.y)]
+            paths = [[(sx, sr.cy), (ex, tr.cy)]]
+            paths += [[(sr.cx, sr.y), (sr.cx, y), (tr.cx, y), (tr.cx, tr.y)] for y in tracks[s.row]]
+            yield from (p for p in paths if self._fits(p, free))
             return
         # where the arrow leaves the source, and the band it first reaches
         target_band = t.row if entry == "top" else t.row + 1
@@ -474,35 +839,81 @@ class _Router:
             stub_x = sx + 6 if side == "right" else sx - 6
             start = [(sx, sr.cy), (stub_x, sr.cy)]
             first_band = s.row + 1 if target_band > s.row else s.row
+        stub_free = self._fits(start, free, complete=False)
+        rest = len(start) - 1  # the segments already checked as the stub
         ey = tr.y if entry == "top" else tr.bottom
-        for off in self.entry_offsets(t):
-            ex = tr.cx + off
-            if first_band == target_band:
-                if abs(ex - stub_x) < 0.5 and side in ("bottom", "top"):
+        entries = [tr.cx + off for off in self.entry_offsets(t)]
+        if first_band == target_band:  # through the band between them; around by a corridor only if that fails
+            for ex in entries:
+                if abs(ex - stub_x) < 0.5 and side in ("bottom", "top") and free(start[0], (ex, ey), True, True):
                     yield [start[0], (ex, ey)]
-                for y in self.tracks(first_band):
-                    yield [*start, (stub_x, y), (ex, y), (ex, ey)]
-                continue
-            # forward jumps keep to the left corridor, loops back to the right one, unless the arrow
-            # leaves from the other side, which then is shorter
-            corridors = ["left", "right"] if target_band > first_band else ["right", "left"]
-            if side in ("left", "right") and side != corridors[0]:
-                corridors.reverse()
+                if stub_free:
+                    for y in tracks[first_band]:
+                        path = [*start, (stub_x, y), (ex, y), (ex, ey)]
+                        if self._fits(path, free, rest):
+                            yield path
+        # forward jumps keep to the left corridor, loops back to the right one, unless the arrow
+        # leaves from the other side, which then is shorter
+        corridors = ["left", "right"] if target_band > first_band else ["right", "left"]
+        if side in ("left", "right") and side != corridors[0]:
+            corridors.reverse()
+        for ex in entries:
             for corridor in corridors:
                 if side == corridor:  # straight out of the symbol's side into the corridor
-                    for x in self.corridor(corridor):
-                        for y2 in self.tracks(target_band):
-                            yield [start[0], (x, sr.cy), (x, y2), (ex, y2), (ex, ey)]
-                for x in self.corridor(corridor):
-                    for y1, y2 in itertools.product(self.tracks(first_band), self.tracks(target_band)):
-                        yield [*start, (stub_x, y1), (x, y1), (x, y2), (ex, y2), (ex, ey)]
+                    for x in self.corridors[corridor]:
+                        if free(start[0], (x, sr.cy), True, False):
+                            for y2 in tracks[target_band]:
+                                path = [start[0], (x, sr.cy), (x, y2), (ex, y2), (ex, ey)]
+                                if self._fits(path, free, 1):
+                                    yield path
+                if not stub_free:
+                    continue
+                for x in self.corridors[corridor]:
+                    yield from self._via(x, start, stub_x, ex, ey, tracks[first_band], tracks[target_band], free, job)
+        if stub_free:  # down the borders between lanes, nearest first, when the corridors are full
+            for ex in entries:
+                for x in sorted(self.channels, key=lambda x: abs(x - stub_x) + abs(x - ex)):
+                    yield from self._via(x, start, stub_x, ex, ey, tracks[first_band], tracks[target_band], free, job)
+
+    def _via(
+        self,
+        x: float,
+        start: list[Point],
+        stub_x: float,
+        ex: float,
+        ey: float,
+        tracks1: list[float],
+        tracks2: list[float],
+        free: _SegmentCheck,
+        job: _Job,
+    ) -> Iterator[list[Point]]:
+        """Routes from ``start`` along a track of the first band to ``x``, along ``x`` to a track of the target's
+        band, and along it to the entry (ex, ey). The ends are checked first, so that the way along ``x``
+        is checked only between ends that are free."""
+        ends = [
+            y2
+            for y2 in tracks2
+            if self._reaches(y2, ex, x, job)
+            and free((x, y2), (ex, y2), False, False)
+            and free((ex, y2), (ex, ey), False, True)
+        ]
+        if not ends:
+            return
+        for y1 in tracks1:
+            head = [*start, (stub_x, y1), (x, y1)]
+            if self._reaches(y1, stub_x, x, job) and self._fits(head, free, len(start) - 1, complete=False):
+                for y2 in ends:
+                    if free((x, y1), (x, y2), False, False):
+                        yield [*head, (x, y2), (ex, y2), (ex, ey)]
 
 
-def _label_rects(source: Rect, side: str, label: str | None) -> list[Rect | None]:
+def _label_size(label: str) -> tuple[float, float]:
+    return len(label) * 4.6 + 4, 10.0
+
+
+def _label_rects(source: Rect, side: str, label: str) -> list[Rect]:
     """Where a branch's outcome name may stand, best first: beside the start of its arrow."""
-    if not label:
-        return [None]
-    w, h = len(label) * 4.6 + 4, 10.0
+    w, h = _label_size(label)
     beside = {
         "bottom": [Rect(source.cx + 3, source.bottom + 1, w, h), Rect(source.cx - 3 - w, source.bottom + 1, w, h)],
         "right": [Rect(source.right + 2, source.cy - h - 1, w, h), Rect(source.right + 2, source.cy + 1, w, h)],
@@ -513,32 +924,21 @@ def _label_rects(source: Rect, side: str, label: str | None) -> list[Rect | None
     return beside + [Rect(source.cx + 2, source.y - h - 1, w, h), Rect(source.cx + 2, source.bottom + 1, w, h)]
 
 
-def _connect_pages(layout: Layout, edges: list, page_of: dict[int, int]) -> None:
+def _connect_pages(layout: Layout, arrows: list[tuple[Step, str, str | None]], page_of: dict[int, int]) -> None:
     sop = layout.sop
     index = sop.numbers
-    routers = {p.number: _Router(layout, p) for p in layout.pages}
-    jobs: list[tuple[int, Page, int, list[str], int, str, str | None, int, int | str]] = []
-    letters = iter(_letters())
-
-    def job(
-        priority: int,
-        page: Page,
-        src: int,
-        side: list[str],
-        dst: int,
-        entry: str,
-        label: str | None,
-        from_no: int,
-        to: int | str,
-    ) -> None:
-        jobs.append((priority, page, src, side, dst, entry, label, from_no, to))
+    bundles = {s.no for s in sop.steps if len(s.targets) > BUNDLE}
+    jobs: list[_Job] = []
+    letters = _letters()
 
     for page in layout.pages:
         for no in page.steps:
             syms = _step_symbols(page, no)
             for a, b in itertools.pairwise(syms):  # several pelaksana: joined in the listed order
                 right = page.symbols[b].rect.cx > page.symbols[a].rect.cx
-                job(0, page, a, ["right" if right else "left"], b, "left" if right else "right", None, no, no)
+                jobs.append(
+                    _Job(0, page, a, ["right" if right else "left"], b, "left" if right else "right", None, no, no)
+                )
             end = next(
                 (
                     i
@@ -549,11 +949,14 @@ def _connect_pages(layout: Layout, edges: list, page_of: dict[int, int]) -> None
             )
             step = sop.steps[no - 1]
             if step.decision and end is not None:
-                name = next(n for n, t in step.decision.outcomes.items() if t == END)
                 right = page.symbols[end].rect.cx > page.symbols[syms[-1]].rect.cx
-                job(1, page, syms[-1], ["right" if right else "left"], end, "left" if right else "right", name, no, END)
+                side, entry = ("right", "left") if right else ("left", "right")
+                # its own vertex, its label beside it, even for a decision of many branches: the end is near
+                jobs.append(_Job(1, page, syms[-1], [side], end, entry, _outcomes_to(step, END), no, END))
 
-    for s, t, outcome in edges:
+    # A bundle's branches to one page share one pair of connectors; their labels stand on that page.
+    shared: dict[tuple[int, int], tuple[int, int]] = {}
+    for s, t, label in arrows:
         if t == END:
             continue
         src_page = layout.pages[page_of[s.no]]
@@ -564,24 +967,95 @@ def _connect_pages(layout: Layout, edges: list, page_of: dict[int, int]) -> None
         side = _sides(s, dst_no)
         forward = dst_no > s.no
         priority = 2 if dst_no == s.no + 1 else 3 if forward else 4
+        bundle = s.no in bundles
         if src_page is dst_page:
-            job(priority, src_page, exit_sym, side, entry_sym, "top", outcome, s.no, dst_no)
+            jobs.append(_Job(priority, src_page, exit_sym, side, entry_sym, "top", label, s.no, dst_no, bundle))
             continue
-        letter = next(letters)
         later = dst_page.number > src_page.number
-        out_conn = _add_connector(
-            layout, src_page, "bottom" if later else "top", src_page.symbols[exit_sym].lane, letter
+        pair = shared.get((s.no, dst_page.number))
+        if pair is None:
+            letter = next(letters)
+            pair = (
+                _add_connector(layout, src_page, "bottom" if later else "top", src_page.symbols[exit_sym].lane, letter),
+                _add_connector(
+                    layout, dst_page, "top" if later else "bottom", dst_page.symbols[entry_sym].lane, letter
+                ),
+            )
+            if bundle:
+                shared[(s.no, dst_page.number)] = pair
+        out_conn, in_conn = pair
+        out_label, in_label = (None, label) if bundle else (label, None)
+        jobs.append(
+            _Job(
+                priority,
+                src_page,
+                exit_sym,
+                side,
+                out_conn,
+                "top" if later else "bottom",
+                out_label,
+                s.no,
+                dst_no,
+                bundle,
+            )
         )
-        in_conn = _add_connector(
-            layout, dst_page, "top" if later else "bottom", dst_page.symbols[entry_sym].lane, letter
+        jobs.append(
+            _Job(
+                priority,
+                dst_page,
+                in_conn,
+                ["bottom" if later else "top"],
+                entry_sym,
+                "top",
+                in_label,
+                s.no,
+                dst_no,
+                bundle,
+            )
         )
-        job(priority, src_page, exit_sym, side, out_conn, "top" if later else "bottom", outcome, s.no, dst_no)
-        job(priority, dst_page, in_conn, ["bottom" if later else "top"], entry_sym, "top", None, s.no, dst_no)
 
-    for _prio, page, src, side, dst, entry, label, from_no, to in sorted(jobs, key=lambda j: j[0]):
-        arrow = routers[page.number].route(src, side, dst, entry, label)
-        arrow.from_step, arrow.to_step = from_no, to
-        page.arrows.append(arrow)
+    for page in layout.pages:  # once every symbol is placed
+        _route_page(layout, page, sorted((j for j in jobs if j.page is page), key=lambda j: j.priority))
+
+
+def _route_page(layout: Layout, page: Page, jobs: list[_Job]) -> None:
+    """Route a page's arrows, best first. When one finds no way, route the page again with it first (a few
+    times), then with taller rows if the paper has room."""
+    spare = layout.height - MARGIN - LEGEND_H - page.rows[-1].bottom
+    failure: _NoRoom | None = None
+    for stretch in (0.0, min(MAX_STRETCH, spare / len(page.rows))):
+        if stretch:
+            if stretch < CROWDED_STEP:
+                break
+            _stretch(page, stretch)
+        order = list(jobs)
+        for _attempt in range(REORDERS + 1):
+            page.arrows.clear()
+            page.clean = True
+            router = _Router(layout, page)
+            try:
+                for job in order:
+                    router.route(job)
+                return
+            except _NoRoom as no_room:
+                assert no_room.job is not None
+                failure = no_room
+                order.remove(no_room.job)
+                order.insert(0, no_room.job)
+    assert failure is not None
+    raise failure
+
+
+def _stretch(page: Page, extra: float) -> None:
+    """Make every row of the page ``extra`` taller, its symbols staying in the middle."""
+    y = page.rows[0].y
+    moved = []
+    for row in page.rows:
+        moved.append(y + (row.h + extra) / 2 - (row.y + row.h / 2))
+        row.y, row.h = y, row.h + extra
+        y = row.bottom
+    for symbol in page.symbols:
+        symbol.rect = replace(symbol.rect, y=symbol.rect.y + moved[symbol.row])
 
 
 def _sides(step: Step, target_no: int) -> list[str]:
@@ -594,20 +1068,29 @@ def _sides(step: Step, target_no: int) -> list[str]:
 
 
 def _add_connector(layout: Layout, page: Page, band: str, lane: int, letter: str) -> int:
+    """A connector in the band row, under (or over) its lane if free, else as near to it as it fits."""
     row = 0 if band == "top" else len(page.rows) - 1
     r = page.rows[row]
     taken = [s.rect for s in page.symbols if s.row == row]
+    w, h = max(SYMBOL_SIZE["connector"][0], 6.5 * len(letter) + 8), SYMBOL_SIZE["connector"][1]
     cx = layout.lanes[lane].cx
-    for shift in (0, 28, -28, 56, -56, 84, -84):
-        rect = _symbol_rect("connector", cx + shift, r.y + r.h / 2)
-        if not any(rect.grow(3).overlaps(t) for t in taken):
+    # corridors too: their arrows turn into a band row's tracks before they reach its connectors
+    left, right = layout.lanes_x[0] + 3, layout.lanes_x[1] - 3
+    for k in itertools.count():
+        places = [Rect(cx + d - w / 2, r.y + r.h / 2 - h / 2, w, h) for d in ((0,) if k == 0 else (28 * k, -28 * k))]
+        inside = [rect for rect in places if left <= rect.x and rect.right <= right]
+        if not inside and all(rect.x < left - 28 or rect.right > right + 28 for rect in places):
             break
-    page.symbols.append(Symbol("connector", rect, lane, row, None, letter))
-    return len(page.symbols) - 1
+        for rect in inside:
+            if not any(rect.grow(3).overlaps(t) for t in taken):
+                page.symbols.append(Symbol("connector", rect, lane, row, None, letter))
+                return len(page.symbols) - 1
+    raise _NoRoom(page.number, "connectors", _("its off-page connectors do not fit across the lanes"))
 
 
 def _letters() -> Iterator[str]:
+    """A, B, ..., Z, AA, AB, ..., ZZ, AAA, ...: never run out."""
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    yield from alphabet
-    for a, b in itertools.product(alphabet, repeat=2):
-        yield a + b
+    for size in itertools.count(1):
+        for letters in itertools.product(alphabet, repeat=size):
+            yield "".join(letters)

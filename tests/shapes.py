@@ -1,0 +1,98 @@
+"""SOPs of chosen shapes and sizes, written as YAML files, for the flowchart tests and the layout benchmark.
+
+Every one is a valid SOP (``sop validate`` passes); they differ in what they ask of the drawing.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+
+def generated_sop(tmp_path: Path, n: int = 40) -> Path:
+    """A long SOP with every kind of arrow: loops back, jumps forward, shared steps, early ends."""
+    lanes = ["camat", "sekcam", "kasi", "danru", "anggota"]
+    lines = ["format: 1", "id: panjang", 'version: "1"', "nama: SOP Panjang Buatan Uji", "pelaksana:"]
+    lines += [f"  - {{id: {p}, nama: Jabatan {p.title()}}}" for p in lanes]
+    lines.append("steps:")
+    for i in range(1, n + 1):
+        who = lanes[(i * 3) % 5]
+        lines += [
+            f"  - id: s{i}",
+            f"    uraian: Langkah nomor {i} " + "dengan uraian yang cukup panjang " * (i % 4),
+            f"    pelaksana: {'[' + who + ', ' + lanes[(i * 3 + 2) % 5] + ']' if i % 6 == 0 else who}",
+            "    waktu: 1 jam kerja",
+            f"    output: [Dokumen {i}]",
+        ]
+        if i % 7 == 0 and i > 3:  # a correction back three steps
+            lines += [
+                "    decision:",
+                "      question: Disetujui?",
+                "      outcomes:",
+                f"        ya: s{i + 1 if i < n else 1}",
+                f"        koreksi: s{i - 3}",
+            ]
+        elif i % 10 == 5 and i + 3 <= n:  # a jump forward, over two steps
+            lines += [
+                "    decision:",
+                "      question: Perlu pemeriksaan?",
+                "      outcomes:",
+                f"        tidak: s{i + 3}",
+                f"        ya: s{i + 1}",
+                "        batal: end",
+            ]
+    path = tmp_path / "panjang.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def fan_out_sop(folder: Path, k: int) -> Path:
+    """One decision with ``k`` outcomes, each to a step of its own that ends the case."""
+    lines = ["format: 1", f"id: cabang-{k}", 'version: "1"', f"nama: Keputusan dengan {k} Pilihan", "pelaksana:"]
+    lines += ["  - {id: kasi, nama: Kepala Seksi}", "  - {id: staf, nama: Staf Pelaksana}", "steps:"]
+    lines += ["  - id: putus", "    uraian: Kasi memilah laporan", "    pelaksana: kasi", "    waktu: 1 jam"]
+    lines += ["    decision:", "      question: Jenis laporan?", "      outcomes:"]
+    lines += [f"        jenis-{i}: tindak-{i}" for i in range(k)]
+    for i in range(k):
+        lines += [
+            f"  - id: tindak-{i}",
+            f"    uraian: Menindaklanjuti laporan jenis {i}",
+            f"    pelaksana: {'kasi' if i % 2 else 'staf'}",
+            "    waktu: 1 hari",
+            "    next: end",
+        ]
+    path = folder / f"cabang-{k}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def decisions_sop(folder: Path, n: int, seed: int = 1, reach: int = 8) -> Path:
+    """``n`` decision steps of 4 to 7 outcomes each: one to the next step, the others back or forward to
+    steps at most ``reach`` away (or to the end), drawn at random with a fixed seed."""
+    rnd = random.Random(seed)
+    lanes = ["camat", "sekcam", "kasi", "danru"]
+    names = ["lanjut", "ulang", "lewati", "tunda", "periksa", "banding", "batal"]
+    lines = ["format: 1", f"id: keputusan-{n}", 'version: "1"', f"nama: {n} Keputusan", "pelaksana:"]
+    lines += [f"  - {{id: {p}, nama: Jabatan {p.title()}}}" for p in lanes]
+    lines.append("steps:")
+    for i in range(n):
+        count = rnd.randint(4, 7)
+        targets = [f"k{i + 1}" if i + 1 < n else "end"]  # every step reachable, and the end from every one
+        while len(targets) < count:
+            near = min(n - 1, max(0, i + rnd.randint(-reach, reach)))
+            target = rnd.choice([f"k{near}"] * 9 + ["end"])
+            if target not in targets:
+                targets.append(target)
+        lines += [
+            f"  - id: k{i}",
+            f"    uraian: Keputusan nomor {i + 1}",
+            f"    pelaksana: {rnd.choice(lanes)}",
+            "    waktu: 2 jam",
+            "    decision:",
+            "      question: Lanjut ke mana?",
+            "      outcomes:",
+        ]
+        lines += [f"        {name}: {target}" for name, target in zip(names, targets, strict=False)]
+    path = folder / f"keputusan-{n}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
