@@ -8,6 +8,7 @@ peer    SpiffWorkflow 3.2.0 running the same SOP as BPMN, its JSON state loaded 
 cli     `sop case show` / `sop case advance` as whole processes on 10,000 cases,
         against `python -c pass`
 scale   `case list --overdue` and `case history` on 10,000 and 100,000 cases
+layout  the SOP AP chart's layout for SOPs of 50 to 500 steps and decisions of 10 and 50 outcomes
 
 Speed is reported as medians and ratios measured in the same run, never as
 absolute promises. Writes bench/results.json and docs/benchmarks.md.
@@ -30,12 +31,18 @@ from dataclasses import astuple
 from datetime import timedelta
 from pathlib import Path
 
-from runner import engine
-from runner.cases import GENESIS, Attachment, Cases, event_hash, iso, now
-from runner.definition import find, load
+from layout import measure as measure_layout
+from layout import report_lines as layout_lines
+
+from runner.cases import engine
+from runner.cases.chain import GENESIS, event_hash
+from runner.cases.clock import iso, now
+from runner.cases.service import Attachment, Cases
+from runner.definition import find_sop as find
+from runner.definition import load_sop as load
+from runner.definition.workcal import deadline
 from runner.store import CaseRow, DocumentRow, EventRow, open_store
 from runner.store.sqlite import PRAGMAS
-from runner.workcal import deadline
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -276,7 +283,7 @@ def advance_args(db: str, store_path: Path, repeats: int) -> list[list[str]]:
     commands = []
     for r in rows:
         step = SOP.step(r.step)
-        available = set(json.loads(r.available))
+        available = set(r.available)
         args = SOP_COMMAND + ["--db", db, "case", "advance", r.id, "--as", step.pelaksana[0]]
         args += [a for k in step.missing(available) for a in ("--attach", k)]
         if step.decision:
@@ -391,6 +398,9 @@ def main() -> None:
         "history": med["history big"] / med["history 10k"],
     }
 
+    print("layout ...", flush=True)
+    results["layout"] = measure_layout(args.rounds)
+
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (ROOT / "docs" / "benchmarks.md").write_text(report(results, args), encoding="utf-8")
     print(report(results, args))
@@ -442,6 +452,7 @@ def report(r: dict, args: argparse.Namespace) -> str:
         f"overdue. Rounds: {args.rounds} of {args.cases} cases for engine and peer; {args.repeats} runs per "
         "whole-process timing, interleaved, after two warm-up runs each.",
         "",
+        *layout_lines(r["layout"]),
     ]
     return "\n".join(lines)
 
