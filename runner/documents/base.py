@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..definition import END, SOP, Step
+
 # format name -> module in this package; the CLI builds its --format choice from this table
 FORMATS: dict[str, str] = {"html": "html", "svg": "svg", "pdf": "pdf", "mermaid": "mermaid", "dot": "dot"}
 BINARY_FORMATS = frozenset({"pdf"})  # written as bytes, never to a terminal
@@ -28,3 +30,23 @@ def format_for(path: Path | None, default: str = "html") -> str:
     suffix = path.suffix.lstrip(".").lower() if path else ""
     suffix = SUFFIXES.get(suffix, suffix)
     return suffix if suffix in FORMATS else default
+
+
+def transitions(sop: SOP) -> list[tuple[Step, str, str | None]]:
+    """Every arrow of the chart: (step, target step id or "end", its label), one per target of a step.
+
+    Outcomes that lead to the same target share one arrow, labelled with all their names.
+    """
+    arrows: list[tuple[Step, str, str | None]] = []
+    for s in sop.steps:
+        if s.decision:
+            arrows.extend((s, t, outcomes_to(s, t)) for t in s.targets)
+        else:
+            arrows.append((s, s.next or END, None))
+    return arrows
+
+
+def outcomes_to(step: Step, target: str) -> str:
+    """The names of a decision's outcomes that lead to ``target``, as one label."""
+    assert step.decision is not None
+    return ", ".join(name for name, t in step.decision.outcomes.items() if t == target)

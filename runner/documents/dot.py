@@ -1,46 +1,56 @@
-"""The SOP as a Graphviz DOT graph (text), with its own escaping."""
+"""The SOP as a Graphviz DOT graph (text): one swimlane (cluster) per pelaksana, with its own escaping."""
 
 from __future__ import annotations
 
-from ..definition import END, SOP
-from .base import Options
-from .overlay import Progress
+from ..definition import END, SOP, Step
+from .base import Options, transitions
+from .overlay import TAKEN, Progress
 from .text import short
 
+END_NODE = "selesai"
 
-def _dot_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+def dot_text(text: str) -> str:
+    """``text`` safe inside a quoted DOT string: quotes and backslashes escaped, newlines as \\n."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
+def _node(sop: SOP, s: Step, overlay: Progress | None) -> str:
+    names = {p.id: p.label for p in sop.pelaksana}
+    who = ", ".join(names[p] for p in s.pelaksana)  # a step stands in its first pelaksana's lane: name them all
+    text = f"{s.no}. {short(s.uraian)}\n({who}; {s.waktu})" + (f"\n{short(s.decision.question)}" if s.decision else "")
+    shape = "diamond" if s.decision else "box"
+    style = "rounded" if not s.decision and (s.no == 1 or s.next == END) else ""  # the terminators
+    fill = overlay.step_fill(s.no) if overlay else None
+    if fill:
+        style = ",".join(x for x in (style, "filled") if x)
+    attrs = [f'label="{dot_text(text)}"', f"shape={shape}"] + ([f'style="{style}"'] if style else [])
+    attrs += [f'fillcolor="{fill}"'] if fill else []
+    return f"s{s.no} [{', '.join(attrs)}];"
 
 
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
-    names = {p.id: p.label for p in sop.pelaksana}
     number = sop.numbers
     lines = [
-        f'digraph "{_dot_text(sop.id)}" {{',
+        f'digraph "{dot_text(sop.id)}" {{',
         "  rankdir=TB;",
         '  node [fontname="DejaVu Sans", fontsize=10];',
-        f'  label="{_dot_text("SOP " + sop.nama)}"; labelloc=t;',
+        '  edge [fontname="DejaVu Sans", fontsize=9];',
+        f'  label="{dot_text("SOP " + sop.nama)}"; labelloc=t;',
     ]
-    for s in sop.steps:
-        who = ", ".join(names[p] for p in s.pelaksana)
-        label = _dot_text(f"{s.no}. {short(s.uraian)}\n({who}; {s.waktu})")
-        shape = "diamond" if s.decision else "box"
-        style = "rounded" if not s.decision and (s.no == 1 or s.next == END) else ""
-        fill = overlay.step_fill(s.no) if overlay else None
-        if fill:
-            style = ",".join(x for x in (style, "filled") if x)
-        attrs = [f'label="{label}"', f"shape={shape}"] + ([f'style="{style}"'] if style else [])
-        attrs += [f'fillcolor="{fill}"'] if fill else []
-        lines.append(f"  s{s.no} [{', '.join(attrs)}];")
-    lines.append('  end_ [label="Selesai", shape=box, style=rounded];')
-    for s in sop.steps:
-        targets = s.decision.outcomes.items() if s.decision else [(None, s.next)]
-        for name, t in targets:
-            dst = "end_" if t == END else f"s{number[t]}"  # type: ignore[index]
-            to = END if t == END else number[t]  # type: ignore[index]
-            attrs = [f'label="{_dot_text(name)}"'] if name else []
-            if overlay and (s.no, to) in overlay.transitions:
-                attrs += ['color="#1a7f37"', "penwidth=2.2"]
-            lines.append(f"  s{s.no} -> {dst}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+    for i, p in enumerate(sop.pelaksana, start=1):
+        nodes = [_node(sop, s, overlay) for s in sop.steps if s.pelaksana[0] == p.id]
+        lines.append(f"  subgraph cluster_lane{i} {{")
+        lines.append(f'    label="{dot_text(p.label)}"; style="rounded"; color="#888888";')
+        # a lane of a pelaksana who only ever acts with others holds no step: keep it visible
+        lines += [f"    {n}" for n in nodes] or [f"    lane{i}_empty [shape=point, style=invis];"]
+        lines.append("  }")
+    lines.append(f'  {END_NODE} [label="Selesai", shape=box, style=rounded];')
+    for s, t, label in transitions(sop):
+        dst = END_NODE if t == END else f"s{number[t]}"
+        attrs = [f'label="{dot_text(label)}"'] if label else []
+        if overlay and (s.no, END if t == END else number[t]) in overlay.transitions:
+            attrs += [f'color="{TAKEN}"', "penwidth=2.2"]
+        lines.append(f"  s{s.no} -> {dst}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
     lines.append("}")
     return "\n".join(lines) + "\n"

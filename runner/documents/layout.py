@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 from ..definition import END, SOP, Step
 from ..errors import UserError
 from ..i18n import _
+from .base import outcomes_to, transitions
 
 # --- page and type metrics --------------------------------------------------------
 
@@ -267,25 +268,6 @@ def _row_height(cells: dict[str, list[str]]) -> float:
     return max(MIN_ROW_H, lines * LINE_H + 2 * PAD + 6)
 
 
-def _arrows(sop: SOP) -> list[tuple[Step, str, str | None]]:
-    """Every arrow the chart draws: (step, target id or "end", its label), one per target of a step.
-
-    Outcomes that lead to the same target share one arrow, labelled with all their names.
-    """
-    arrows: list[tuple[Step, str, str | None]] = []
-    for s in sop.steps:
-        if s.decision:
-            arrows.extend((s, t, _outcomes_to(s, t)) for t in s.targets)
-        elif s.next != END:
-            arrows.append((s, s.next, None))  # type: ignore[arg-type]
-    return arrows
-
-
-def _outcomes_to(step: Step, target: str) -> str:
-    assert step.decision is not None
-    return ", ".join(name for name, t in step.decision.outcomes.items() if t == target)
-
-
 def _lanes_width(paper: str) -> float:
     return PAPER[paper][0] * PX_PER_MM - 2 * MARGIN - sum(w for _k, _t, w in TEXT_COLUMNS)
 
@@ -321,7 +303,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
         )
     w_mm, h_mm = PAPER[paper]
     width, height = w_mm * PX_PER_MM, h_mm * PX_PER_MM
-    arrows = _arrows(sop)
+    arrows = [(s, t, label) for s, t, label in transitions(sop) if t != END or s.decision]
     index = sop.numbers
     jumps = sum(1 for s, t, _o in arrows if t != END and index[t] > s.no + 1)
     loops = sum(1 for s, t, _o in arrows if t != END and index[t] <= s.no)
@@ -331,7 +313,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
     left_corridor = 8 + CORRIDOR_STEP * min(most, max(2, jumps + 1))
     right_corridor = 8 + CORRIDOR_STEP * min(most, max(2, loops + 1))
 
-    x = MARGIN
+    x: float = MARGIN
     columns: list[Column] = []
     lanes: list[Lane] = []
     lanes_x = (0.0, 0.0)
@@ -576,7 +558,7 @@ class _Router:
         """Where horizontal segments may run along the border ``band``: the usual tracks, or, on a crowded
         page, also those between them and on into the rows as far as their symbols leave room."""
         rows, last = self.page.rows, len(self.bands) - 1
-        offsets = [d for d in TRACK_OFFSETS if (band > 0 or d > 0) and (band < last or d < 0)]
+        offsets: list[float] = [d for d in TRACK_OFFSETS if (band > 0 or d > 0) and (band < last or d < 0)]
         if crowded:
             # half the row, less half its tallest symbol and a gap
             above = rows[band - 1].h / 2 - _half_symbol(rows[band - 1]) if band > 0 else 0.0
@@ -952,7 +934,7 @@ def _connect_pages(layout: Layout, arrows: list[tuple[Step, str, str | None]], p
                 right = page.symbols[end].rect.cx > page.symbols[syms[-1]].rect.cx
                 side, entry = ("right", "left") if right else ("left", "right")
                 # its own vertex, its label beside it, even for a decision of many branches: the end is near
-                jobs.append(_Job(1, page, syms[-1], [side], end, entry, _outcomes_to(step, END), no, END))
+                jobs.append(_Job(1, page, syms[-1], [side], end, entry, outcomes_to(step, END), no, END))
 
     # A bundle's branches to one page share one pair of connectors; their labels stand on that page.
     shared: dict[tuple[int, int], tuple[int, int]] = {}
@@ -964,12 +946,12 @@ def _connect_pages(layout: Layout, arrows: list[tuple[Step, str, str | None]], p
         dst_page = layout.pages[page_of[dst_no]]
         exit_sym = _step_symbols(src_page, s.no)[-1]
         entry_sym = _step_symbols(dst_page, dst_no)[0]
-        side = _sides(s, dst_no)
+        sides = _sides(s, dst_no)
         forward = dst_no > s.no
         priority = 2 if dst_no == s.no + 1 else 3 if forward else 4
         bundle = s.no in bundles
         if src_page is dst_page:
-            jobs.append(_Job(priority, src_page, exit_sym, side, entry_sym, "top", label, s.no, dst_no, bundle))
+            jobs.append(_Job(priority, src_page, exit_sym, sides, entry_sym, "top", label, s.no, dst_no, bundle))
             continue
         later = dst_page.number > src_page.number
         pair = shared.get((s.no, dst_page.number))
@@ -990,7 +972,7 @@ def _connect_pages(layout: Layout, arrows: list[tuple[Step, str, str | None]], p
                 priority,
                 src_page,
                 exit_sym,
-                side,
+                sides,
                 out_conn,
                 "top" if later else "bottom",
                 out_label,

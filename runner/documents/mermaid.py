@@ -1,46 +1,75 @@
-"""The SOP as a Mermaid flowchart (text), with its own escaping."""
+"""The SOP as a Mermaid flowchart (text): one swimlane (subgraph) per pelaksana, with its own escaping.
+
+Every id is ours (``lane1``, ``s1``, ``selesai``), never a word from the SOP, so no id can be a
+Mermaid keyword; every text stands in double quotes with each character Mermaid or HTML reads
+specially written as an entity code, so any SOP text parses as the words it is.
+"""
 
 from __future__ import annotations
 
-from ..definition import END, SOP
-from .base import Options
-from .overlay import Progress
+from ..definition import END, SOP, Step
+from .base import Options, transitions
+from .overlay import CURRENT, DONE, OVERDUE, TAKEN, Progress
 from .text import short
 
+# Inside a quoted label Mermaid still reads the quote (it ends the label), entity codes (#...;),
+# directives and comments (%%), markdown (`) and HTML (<, >, &).
+_ENTITIES = {c: f"#{ord(c)};" for c in '"#%&<>`'}
+# Before parsing, Mermaid cuts the last ";" off any line where these words stand before a colon and a
+# "#" (meant for its own style statements), which would break an entity code: spell their first letter.
+_STYLE_WORDS = {"style": "#115;tyle", "classDef": "#99;lassDef"}
+END_NODE = "selesai"
 
-def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+def mermaid_text(text: str) -> str:
+    """``text`` on one line, safe inside a quoted Mermaid label."""
+    text = "".join(_ENTITIES.get(c, c) for c in " ".join(text.split()))
+    for word, spelled in _STYLE_WORDS.items():
+        text = text.replace(word, spelled)
+    return text
+
+
+def _who(sop: SOP, step: Step) -> str:
+    names = {p.id: p.label for p in sop.pelaksana}
+    return ", ".join(names[p] for p in step.pelaksana)
+
+
+def _node(sop: SOP, s: Step) -> str:
+    """A step in its lane: its number and activity, who does it and how long, and a decision's question."""
+    label = mermaid_text(f"{s.no}. {short(s.uraian)}") + "<br/>" + mermaid_text(f"({_who(sop, s)}; {s.waktu})")
+    if s.decision:
+        return f's{s.no}{{"{label}<br/>{mermaid_text(short(s.decision.question))}"}}'
+    if s.no == 1 or s.next == END:  # the terminators of the SOP AP chart
+        return f's{s.no}(["{label}"])'
+    return f's{s.no}["{label}"]'
 
 
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
     lines = ["flowchart TD"]
-    names = {p.id: p.label for p in sop.pelaksana}
-    for s in sop.steps:
-        who = ", ".join(names[p] for p in s.pelaksana)
-        label = _mermaid_text(f"{s.no}. {short(s.uraian)}") + "<br/>" + _mermaid_text(f"({who}; {s.waktu})")
-        if s.decision:
-            lines.append(f'  s{s.no}{{"{label}<br/>{_mermaid_text(s.decision.question)}"}}')
-        elif s.no == 1 or s.next == END:
-            lines.append(f'  s{s.no}(["{label}"])')
-        else:
-            lines.append(f'  s{s.no}["{label}"]')
-    lines.append('  end_(["Selesai"])')
+    # a step stands in the lane of its first pelaksana; its label names every one
+    for i, p in enumerate(sop.pelaksana, start=1):
+        lines.append(f'  subgraph lane{i}["{mermaid_text(p.label)}"]')
+        lines += [f"    {_node(sop, s)}" for s in sop.steps if s.pelaksana[0] == p.id]
+        lines.append("  end")
+    lines.append(f'  {END_NODE}(["Selesai"])')
     number = sop.numbers
-    for s in sop.steps:
-        if s.decision:
-            for name, t in s.decision.outcomes.items():
-                dst = "end_" if t == END else f"s{number[t]}"
-                lines.append(f"  s{s.no} -->|{_mermaid_text(name)}| {dst}")
-        else:
-            lines.append(f"  s{s.no} --> {'end_' if s.next == END else f's{number[s.next]}'}")  # type: ignore[index]
+    taken = []
+    for k, (s, t, label) in enumerate(transitions(sop)):
+        dst = END_NODE if t == END else f"s{number[t]}"
+        lines.append(f'  s{s.no} -->|"{mermaid_text(label)}"| {dst}' if label else f"  s{s.no} --> {dst}")
+        if overlay and (s.no, END if t == END else number[t]) in overlay.transitions:
+            taken.append(str(k))
     if overlay:
         lines += [
-            "  classDef done fill:#d9f2d9,stroke:#1a7f37",
-            "  classDef current fill:#fff3b0,stroke:#b58900",
-            "  classDef overdue fill:#f8c4c4,stroke:#c00",
+            f"  classDef done fill:{DONE},stroke:{TAKEN}",
+            f"  classDef current fill:{CURRENT},stroke:#b58900",
+            f"  classDef overdue fill:{OVERDUE},stroke:#c00",
         ]
-        if overlay.done:
-            lines.append("  class " + ",".join(f"s{n}" for n in sorted(overlay.done)) + " done")
+        done = sorted(overlay.done - {overlay.current})  # the step it is on again shows as current
+        if done:
+            lines.append("  class " + ",".join(f"s{n}" for n in done) + " done")
         if overlay.current:
             lines.append(f"  class s{overlay.current} {'overdue' if overlay.overdue else 'current'}")
+        if taken:
+            lines.append(f"  linkStyle {','.join(taken)} stroke:{TAKEN},stroke-width:2.2px")
     return "\n".join(lines) + "\n"

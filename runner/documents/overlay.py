@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .layout import Arrow, Symbol
 
 DONE, CURRENT, OVERDUE = "#d9f2d9", "#fff3b0", "#f8c4c4"
+TAKEN = "#1a7f37"  # the arrows of the path a case took
 
 
 @dataclass
