@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from ..definition import END, SOP, Step
 from .base import Options, transitions
 from .overlay import TAKEN, Progress
@@ -15,10 +17,16 @@ def dot_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, 32, break_long_words=False, break_on_hyphens=False) or [""]
+
+
 def _node(sop: SOP, s: Step, overlay: Progress | None) -> str:
     names = {p.id: p.label for p in sop.pelaksana}
     who = ", ".join(names[p] for p in s.pelaksana)  # a step stands in its first pelaksana's lane: name them all
-    text = f"{s.no}. {short(s.uraian)}\n({who}; {s.waktu})" + (f"\n{short(s.decision.question)}" if s.decision else "")
+    lines = [*_wrap(f"{s.no}. {short(s.uraian)}"), f"({who}; {s.waktu})"]
+    lines += _wrap(short(s.decision.question)) if s.decision else []
+    text = "\n".join(lines)
     shape = "diamond" if s.decision else "box"
     style = "rounded" if not s.decision and (s.no == 1 or s.next == END) else ""  # the terminators
     fill = overlay.step_fill(s.no) if overlay else None
@@ -33,7 +41,8 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
     number = sop.numbers
     lines = [
         f'digraph "{dot_text(sop.id)}" {{',
-        "  rankdir=TB;",
+        "  rankdir=TB; newrank=true;",  # ranks across the lanes, in the order of the steps
+        '  graph [fontname="DejaVu Sans"];',
         '  node [fontname="DejaVu Sans", fontsize=10];',
         '  edge [fontname="DejaVu Sans", fontsize=9];',
         f'  label="{dot_text("SOP " + sop.nama)}"; labelloc=t;',
@@ -49,6 +58,8 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
     for s, t, label in transitions(sop):
         dst = END_NODE if t == END else f"s{number[t]}"
         attrs = [f'label="{dot_text(label)}"'] if label else []
+        if t != END and number[t] <= s.no:
+            attrs.append("constraint=false")  # a loop back does not push its step down
         if overlay and (s.no, END if t == END else number[t]) in overlay.transitions:
             attrs += [f'color="{TAKEN}"', "penwidth=2.2"]
         lines.append(f"  s{s.no} -> {dst}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
