@@ -4,13 +4,18 @@ A page is a table: ``No | Kegiatan | one lane per pelaksana | Kelengkapan |
 Waktu | Output | Ket.``. Each step is a row; its symbols sit in the row, in
 its pelaksana's lanes. Arrows are orthogonal polylines from symbol edge to
 symbol edge. They travel in *bands* (the gaps between rows) and *corridors*
-(a margin left of the lanes for forward jumps, right of them for loops back),
-so they never cross a symbol; every candidate route is checked against the
-symbols, the labels and the arrows already drawn, and the first clean one
-wins. An arrow to a step on another page ends in a lettered off-page
-connector, and its twin starts the arrow on the target's page.
+(a margin left of the lanes for forward jumps, right of them for loops back;
+on a crowded page also the borders between lanes), so they never cross a
+symbol; candidate routes are tried best first, each part checked once against
+what is near it, and the first clean one wins. An arrow to a step on another
+page ends in a lettered off-page connector, and its twin starts the arrow on
+the target's page.
 
-Everything is in CSS pixels (96 per inch); render.py only draws.
+Every search is bounded: a page that does not fit is routed again a few times
+(the arrow that found no way first, then with taller rows), then the SOP with
+fewer steps per page; what no page can hold is refused with the limit it hit.
+
+Everything is in CSS pixels (96 per inch); the format modules only draw.
 """
 
 from __future__ import annotations
@@ -42,12 +47,12 @@ MIN_ROW_H = 76.0
 BAND_ROW_H = 48.0  # the row that holds off-page connectors
 TRACK_OFFSETS = (5, -5, 10, -10, 14, -14)  # never 0: an arrow on a row border would vanish into it
 CROWDED_OFFSETS = (2.5, -2.5, 7.5, -7.5, 12, -12)  # between them, when a band is full; then on into taller rows
-CROWDED_STEP = 3.0
-MAX_STRETCH = 48.0
+CROWDED_STEP = 3.0  # the spacing of tracks (and of the channels between lanes) on a crowded page
+MAX_STRETCH = 48.0  # the most a crowded page's rows grow, when the paper has room
 ROUTE_BUDGET = 1500  # checks of route parts an arrow may spend in each pass: bounds the time of a crowded page
-REORDERS = 3  # times a crowded page is routed again, the arrow that found no way first  # the most a crowded page's rows grow, when the paper has room
-LEGEND_H = 24.0
-LABEL_CLEARANCE = 6.0  # between a label and the symbols its arrow does not touch: room for their arrows  # the line under the chart where a case's legend stands
+REORDERS = 3  # times a crowded page is routed again, the arrow that found no way first
+LEGEND_H = 24.0  # the line under the chart where a case's legend stands
+LABEL_CLEARANCE = 6.0  # between a label and the symbols its arrow does not touch: room for their arrows
 END_LABEL = "Selesai"  # the end terminator a decision may point at
 CORRIDOR_STEP = 6.0
 MAX_CORRIDOR_TRACKS = 10  # tracks are reused down a page: more would only narrow the lanes
