@@ -16,6 +16,7 @@ demo: $(BIN)/sop
 
 test: $(BIN)/sop
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/sop

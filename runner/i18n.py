@@ -10,10 +10,11 @@ one the English text is used as it is.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 _LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 LANGUAGES = ("id", "en")
-_gettext = None
+_gettext: Callable[[str], str] | None = None
 
 
 def set_language(lang: str) -> None:

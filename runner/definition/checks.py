@@ -503,7 +503,7 @@ def check_paths(paths: Iterable[Path]) -> Validation:
     for p in paths:
         if not p.exists():
             raise UserError(_("no file or folder {path}").format(path=p), "no-such-path", path=str(p))
-    reports = []
+    reports: list[Report] = []
     for p in paths:
         files = yaml_files(p) if p.is_dir() else [p]
         reports.extend(check_file(f) for f in files)

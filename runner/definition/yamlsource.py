@@ -180,7 +180,7 @@ def _compose(loader: Any, name: str, text: str) -> Document:
     def fail(mark: Any, message: str) -> None:
         raise YAMLProblem(name, _pos(mark), message)
 
-    def attach(value: Any, mark: Any) -> Path_ | None:
+    def attach(value: Any, mark: Any) -> Path_:
         nonlocal have_root
         if not stack:
             doc.data, have_root = value, True
@@ -232,6 +232,7 @@ def _compose(loader: Any, name: str, text: str) -> Document:
             )
         if isinstance(event, yaml.ScalarEvent):
             if wants_key:
+                assert top is not None
                 key = event.value
                 first = top.keys.get(key)
                 if first is not None:
@@ -253,8 +254,7 @@ def _compose(loader: Any, name: str, text: str) -> Document:
         if len(stack) >= MAX_DEPTH:
             fail(event.start_mark, _("nested more than {n} levels deep; an SOP needs about five").format(n=MAX_DEPTH))
         container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-        path = attach(container, event.start_mark)
-        stack.append(_Frame(container, path))
+        stack.append(_Frame(container, attach(container, event.start_mark)))
     if not have_root:
         raise YAMLProblem(name, Pos(1, 1), _("the file is empty; start from 'sop new ID'"))
     return doc

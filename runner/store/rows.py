@@ -36,7 +36,7 @@ class CaseRow:
     number: int
     title: str | None
     definition: str  # sha256 of the SOP definition the case started with
-    status: str  # a Status value
+    status: Status
     step: str | None
     entered_at: str  # ISO 8601, UTC: when the case entered its current step
     deadline: str | None

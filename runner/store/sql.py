@@ -28,7 +28,7 @@ def _names(cls: type) -> tuple[str, ...]:
 
 def _values(row: object) -> tuple:
     """A row's field values in column order (dataclasses.astuple deep-copies, which costs)."""
-    return tuple(getattr(row, name) for name in _names(type(row)))
+    return tuple(getattr(row, name) for name in _names(type(row)))  # type: ignore[arg-type]
 
 
 def case_values(case: CaseRow) -> tuple:
@@ -312,4 +312,5 @@ class SQLStore:
     def documents(self, case_id: str, with_content: bool = False) -> list[DocumentRow]:
         cols = _columns(DocumentRow) if with_content else _columns(DocumentRow).replace(", content", "")
         rows = self.execute(f"SELECT {cols} FROM documents WHERE case_id = ? ORDER BY seq, name", (case_id,)).fetchall()
-        return [DocumentRow(*[bytes(v) if isinstance(v, memoryview) else v for v in r]) for r in rows]
+        # PostgreSQL hands BYTEA back as memoryview
+        return [DocumentRow(*(bytes(v) if isinstance(v, memoryview) else v for v in r)) for r in rows]  # type: ignore[arg-type]
