@@ -10,6 +10,7 @@ The rules, checked on the source (AST), imports inside functions included:
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_sop
 
 import runner
 from runner.cli import cli
@@ -214,3 +215,59 @@ def test_commands_return_their_exit_code_and_never_exit_themselves():
         if isinstance(n, ast.Call) and ast.unparse(n.func) in ("sys.exit", "exit", "ctx.exit", "quit")
     ]
     assert calls == ["runner/__main__.py:7"]
+
+
+# --- start-up of the command a clerk types all day -------------------------------------------
+
+# Every module of ours that `sop case show` may load. A new one here is a cost on every start:
+# add it only when `case show` truly needs it, and measure with `python -X importtime`.
+CASE_SHOW_MODULES = {
+    "runner",
+    "runner.canonical",
+    "runner.cases",
+    "runner.cases.chain",
+    "runner.cases.clock",
+    "runner.cases.service",
+    "runner.cli",
+    "runner.cli.boundary",
+    "runner.cli.case",
+    "runner.cli.lazy",
+    "runner.cli.output",
+    "runner.cli.settings",
+    "runner.cli.term",
+    "runner.cli.views",
+    "runner.cli.wording",
+    "runner.definition",
+    "runner.definition.catalogue",
+    "runner.definition.model",
+    "runner.definition.workcal",
+    "runner.errors",
+    "runner.i18n",
+    "runner.resources",
+    "runner.store",
+    "runner.store.rows",
+    "runner.store.sql",
+    "runner.store.sqlite",
+}
+
+
+def test_case_show_imports_no_more_than_it_needs(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    env = {"XDG_CACHE_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}
+    case_id = run_sop("--db", db, "case", "start", "pelacuran", env=env).out.strip()
+    code = (
+        "import sys; from runner.cli import main; "
+        f"code = main(['--db', {db!r}, 'case', 'show', {case_id!r}]); "
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr); sys.exit(code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**__import__("os").environ, **env}
+    )
+    assert done.returncode == 0, done.stderr
+    modules = set(done.stderr.split())
+    ours = {m for m in modules if m == "runner" or m.startswith("runner.")}
+    assert ours - CASE_SHOW_MODULES == set()
+    others = {m.split(".")[0] for m in modules - ours if not m.startswith("_")} - set(sys.stdlib_module_names)
+    assert others == {"click"}
+    for heavy in ("dataclasses", "jsonschema", "yaml", "jinja2", "transitions", "psycopg", "babel", "platformdirs"):
+        assert heavy not in modules

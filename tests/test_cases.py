@@ -295,8 +295,6 @@ def test_extra_holidays_and_no_time_standard():
 
 
 def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
-    from dataclasses import replace
-
     from runner.errors import ConcurrentChange
 
     sop = load(ROOT / "sop" / "pelacuran.yaml")
@@ -304,10 +302,8 @@ def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
     stale = cases.store.case(row.id)  # clerk A reads ...
     with open_store(db_url) as other:  # ... clerk B advances in between ...
         cases_module.Cases(other).advance(row.id, "kasi-trantib")
-    event = cases._event(
-        stale.seq + 1, stale.head, row.id, now(), "advance", stale.step, "a", {}, role="kasi-trantib"
-    )
+    event = cases._event(stale.seq + 1, stale.head, row.id, now(), "advance", stale.step, "a", {}, role="kasi-trantib")
     with pytest.raises(ConcurrentChange, match="changed by someone else"):
-        cases.store.append(replace(stale, seq=stale.seq + 1, head=event.hash), stale.seq, event, [])
+        cases.store.append(stale._replace(seq=stale.seq + 1, head=event.hash), stale.seq, event, [])
     assert [e.seq for e in cases.store.events(row.id)] == [1, 2]
     assert cases.verify(row.id) == []

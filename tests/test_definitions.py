@@ -187,3 +187,11 @@ def test_help_and_usage_errors(sop):
 def test_missing_path_is_refused(sop, tmp_path):
     result = sop("validate", str(tmp_path / "nope.yaml"))
     assert result.code == 1 and result.err.startswith("error: no file or folder")
+
+
+def test_the_format_reference_describes_every_schema_property():
+    reference = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    missing = sorted({path[-1] for path, _sub in _properties(SCHEMA) if f"`{path[-1]}`" not in reference})
+    assert missing == []
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
+        assert code in reference

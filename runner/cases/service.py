@@ -11,10 +11,9 @@ import functools
 import json
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, did_you_mean, normal
@@ -51,8 +50,7 @@ def os_user() -> str:
 # --- attachments ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     """A document now at hand: its name, and the file whose content is kept (or None: paper only)."""
 
     name: str
@@ -85,8 +83,7 @@ class Attachment:
 # --- results -------------------------------------------------------------------
 
 
-@dataclass
-class CaseView:
+class CaseView(NamedTuple):
     """A case as ``show`` presents it."""
 
     row: CaseRow
@@ -150,8 +147,7 @@ def is_overdue(row: CaseRow, at: datetime) -> bool:
     return row.status == Status.OPEN and row.deadline is not None and row.deadline < iso(at)
 
 
-@dataclass(frozen=True)
-class CaseSummary:
+class CaseSummary(NamedTuple):
     """One line of ``case list``."""
 
     id: str
@@ -174,8 +170,7 @@ class CaseSummary:
         }
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One event of ``case history``."""
 
     seq: int
@@ -189,11 +184,10 @@ class HistoryEntry:
     documents: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return self._asdict()
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """Something ``verify`` found that does not match: in which case, at which event."""
 
     case: str
@@ -224,7 +218,7 @@ class Cases:
     def definition(self, digest: str) -> SOP:
         sop = self._definitions.get(digest)
         if sop is None:
-            sop = self._definitions[digest] = SOP.from_dict(json.loads(self.store.definition(digest)))
+            sop = self._definitions[digest] = SOP(json.loads(self.store.definition(digest)))
         return sop
 
     def _case(self, case_id: str) -> tuple[CaseRow, SOP]:
@@ -311,7 +305,7 @@ class Cases:
         ev = EventRow(
             case_id, row_seq, iso(at), action, step, outcome, role, operator, note, canonical_json(data), prev, ""
         )
-        return replace(ev, hash=event_hash(ev))
+        return ev._replace(hash=event_hash(ev))
 
     # --- actions -------------------------------------------------------------
 
@@ -384,8 +378,7 @@ class Cases:
         )
         moved = new.step != row.step or new.status != row.status
         entered = new.entered_at if moved else datetime.fromisoformat(row.entered_at)
-        updated = replace(
-            row,
+        updated = row._replace(
             status=new.status,
             step=new.step,
             entered_at=iso(entered),
@@ -461,7 +454,7 @@ class Cases:
         # every definition first: while the rows stream, the connection serves nothing else
         for digest, body in self.store.definitions().items():
             if digest not in self._definitions:
-                self._definitions[digest] = SOP.from_dict(json.loads(body))
+                self._definitions[digest] = SOP(json.loads(body))
         t = now()
         rows = self.store.cases(
             sop=sop,

@@ -73,7 +73,7 @@ def cli(settings: Settings, db: str | None, sop_dirs: tuple[str, ...], debug: bo
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sop`` with ``argv`` (default: the process's arguments); returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    settings = Settings(argv=args)
+    settings = Settings()
 
     def invoke() -> int:
         result = cli.main(args=args, prog_name="sop", standalone_mode=False, obj=settings)

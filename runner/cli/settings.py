@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
@@ -11,12 +10,11 @@ if TYPE_CHECKING:
     from .. import SOP, Cases
 
 
-@dataclass
 class Settings:
-    db: str | None = None
-    sop_dirs: tuple[str, ...] = ()
-    debug: bool = False
-    argv: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.sop_dirs: tuple[str, ...] = ()
+        self.debug = False
 
     def sop(self, ref: str) -> SOP:
         from .. import find_sop, load_sop

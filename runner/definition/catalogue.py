@@ -100,7 +100,7 @@ def load_sop(path: Path) -> SOP:
     source = content.decode("utf-8", errors="replace")
     cached = _cache_file(content)
     try:
-        return SOP.from_dict(json.loads(cached.read_text(encoding="utf-8")), source)
+        return SOP(json.loads(cached.read_text(encoding="utf-8")), source)
     except (OSError, ValueError, KeyError):
         pass
     from .checks import check_file
@@ -108,7 +108,7 @@ def load_sop(path: Path) -> SOP:
     report = check_file(path)
     if report.errors:
         raise InvalidSOP(report.errors)
-    sop = SOP.from_dict(report.data, source)
+    sop = SOP(report.data, source)
     try:  # the cache is an optimisation: a read-only home must not break anything
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")

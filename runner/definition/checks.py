@@ -65,6 +65,11 @@ class _Collector:
     def warn(self, where: tuple, message: str, *, at_key: bool = False) -> None:
         self.add(where, message, at_key=at_key, severity="warning")
 
+    @property
+    def has_errors(self) -> bool:
+        """Later checks stop on errors only: a warning must never silence an error."""
+        return any(p.severity == "error" for p in self.problems)
+
 
 def check_file(path: Path) -> Report:
     report = Report(str(path))
@@ -83,7 +88,7 @@ def check_document(doc: Document) -> Report:
         out.add((), _("the file must be a mapping of keys (format, id, version, ...); start from 'sop new ID'"))
     else:
         _schema_layer(doc, out)
-        if not out.problems:  # the rules assume the shapes the schema guarantees
+        if not out.has_errors:  # the rules assume the shapes the schema guarantees
             _rules_layer(doc, out)
     report.problems = sorted(set(out.problems), key=lambda p: (p.line, p.col, p.message))
     return report
@@ -323,9 +328,9 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
             parse(step["waktu"])
         except WaktuError as e:
             out.add(here + ("waktu",), str(e))
-    if out.problems:  # the graph checks need every id to resolve
+    if out.has_errors:  # the graph checks need every id to resolve
         return
-    sop = SOP.from_dict(data)
+    sop = SOP(data)
     _graph_rules(sop, out)
     _warnings(sop, out)
 

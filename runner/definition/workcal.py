@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from ..i18n import _
 from .model import Calendar
-from .waktu import Waktu
+
+if TYPE_CHECKING:
+    from .waktu import Waktu
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MAX_DAYS = 3 * 366  # a deadline further than this is a mistake in the SOP, not a plan
@@ -27,7 +29,9 @@ def zone(name: str) -> Any:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise UserError(
-            _("unknown time zone '{name}'; use an IANA name such as Asia/Jakarta").format(name=name)
+            _("unknown time zone '{name}'; use an IANA name such as Asia/Jakarta").format(name=name),
+            "unknown-timezone",
+            timezone=name,
         ) from None
 
 
@@ -74,7 +78,9 @@ class WorkCalendar:
                         return t + timedelta(minutes=remaining)
                     remaining -= left
             t = datetime.combine(day + timedelta(days=1), time(0), self.tz)
-        raise UserError(_("the deadline lies more than three years ahead; check the waktu and the calendar"))
+        raise UserError(
+            _("the deadline lies more than three years ahead; check the waktu and the calendar"), "deadline-too-far"
+        )
 
     def working_minutes(self, amount: float, unit: str) -> float:
         per = {"menit": 1, "jam": 60, "hari": self.day_minutes}

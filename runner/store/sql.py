@@ -9,11 +9,9 @@ told to look again. Nothing is lost and nothing is written twice.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from typing import Any
 
 from ..errors import ConcurrentChange, UserError
@@ -21,37 +19,31 @@ from ..i18n import _
 from .rows import CaseRow, DocumentRow, EventRow, Status
 
 
-@functools.cache
-def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+def _columns(cls: type[tuple]) -> str:
+    return ", ".join(cls._fields)  # type: ignore[attr-defined]
 
 
-def _values(row: object) -> tuple:
-    """A row's field values in column order (dataclasses.astuple deep-copies, which costs)."""
-    return tuple(getattr(row, name) for name in _names(type(row)))  # type: ignore[arg-type]
+def _marks(cls: type[tuple]) -> str:
+    return ", ".join("?" for _name in cls._fields)  # type: ignore[attr-defined]
+
+
+_AVAILABLE = CaseRow._fields.index("available")
+_STATUS = CaseRow._fields.index("status")
 
 
 def case_values(case: CaseRow) -> tuple:
     """A case row as its columns hold it: the documents at hand as a JSON list."""
-    values = list(_values(case))
-    values[_names(CaseRow).index("available")] = json.dumps(case.available, ensure_ascii=False)
-    values[_names(CaseRow).index("status")] = str(case.status)
+    values = list(case)
+    values[_STATUS] = str(case.status)
+    values[_AVAILABLE] = json.dumps(case.available, ensure_ascii=False)
     return tuple(values)
 
 
 def case_row(values: tuple | list) -> CaseRow:
-    row = CaseRow(*values)
-    row.status = Status(row.status)
-    row.available = json.loads(row.available)  # type: ignore[arg-type]
-    return row
-
-
-def _columns(cls: type) -> str:
-    return ", ".join(_names(cls))
-
-
-def _marks(cls: type) -> str:
-    return ", ".join("?" for _name in _names(cls))
+    row = list(values)
+    row[_STATUS] = Status(row[_STATUS])
+    row[_AVAILABLE] = json.loads(row[_AVAILABLE])
+    return CaseRow(*row)
 
 
 # Each migration is a list of statements; ``{blob}`` and the trigger syntax
@@ -231,11 +223,11 @@ class SQLStore:
         )
 
     def _insert_event(self, event: EventRow, documents: list[DocumentRow]) -> None:
-        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", _values(event))
+        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", event)
         for doc in documents:
             self.execute(
                 f"INSERT INTO documents ({_columns(DocumentRow)}) VALUES ({_marks(DocumentRow)})",
-                _values(doc),
+                doc,
             )
 
     # --- reads ---------------------------------------------------------------
