@@ -261,7 +261,7 @@ def test_case_show_imports_no_more_than_it_needs(tmp_path):
         "print(' '.join(sorted(sys.modules)), file=sys.stderr); sys.exit(code)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**__import__("os").environ, **env}
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env}
     )
     assert done.returncode == 0, done.stderr
     modules = set(done.stderr.split())
