@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from conftest import ROOT
 
 from runner import load_sop as load
 from runner import render
+from runner.documents.chart import labels
 from runner.documents.layout import compute, segment_hits_rect, segments_overlap
+from runner.documents.overlay import Progress
 
 SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
 VALID = sorted((ROOT / "tests" / "golden" / "valid").glob("*.yaml"))
@@ -98,9 +101,27 @@ def _check_geometry(layout) -> None:
                     assert not any(segment_hits_rect(p, q, rect) for p, q in segs), ("through a label", arrow)
             if arrow.label_rect is not None:
                 assert not any(arrow.label_rect.overlaps(s.rect) for s in page.symbols)
+        _check_texts(layout, page)
     for step in sop.steps:
         assert seen_steps[step.no] == len(step.pelaksana), f"step {step.no} lacks symbols"
     assert all(count == 2 for count in letters.values()), letters
+
+
+def _check_texts(layout, page) -> None:
+    """Every text fits its box, on the page; the table's texts keep clear of the symbols."""
+    placed = labels(layout, page, Progress("Kasus uji"))
+    on_symbols = {s.label for s in page.symbols} | {a.label for a in page.arrows}
+    for t in placed:
+        assert t.lines and all(t.lines), t
+        assert t.box.y - 0.01 <= t.top and t.top + len(t.lines) * t.line_h <= t.box.bottom + 0.01, ("overflows", t)
+        assert 0 <= t.box.x and t.box.right <= layout.width and t.box.bottom <= layout.height, ("off the page", t)
+        if t.lines[0] not in on_symbols:
+            assert not any(t.box.overlaps(s.rect) for s in page.symbols), ("over a symbol", t)
+    texts = [" ".join(t.lines) for t in placed]
+    for row in page.rows:
+        if row.step:
+            assert " ".join(" ".join(row.cells["uraian"]).split()) == " ".join(row.step.uraian.split())
+            assert " ".join(row.cells["uraian"]) in texts
 
 
 @pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
@@ -167,24 +188,61 @@ def test_sop_text_is_escaped_everywhere(tmp_path):
     assert '\\"kutip\\"' in dot
 
 
-def test_the_seed_pdf_has_its_pages_and_its_texts(sop, tmp_path):
+def pdf_pages(path: Path) -> list[tuple[float, float, str]]:
+    """Each page of a PDF: width, height (points) and its text with whitespace made single spaces, so that a
+    line broken by wrapping reads as a space while glued or split words still show."""
     import pypdfium2 as pdfium
 
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [(p.get_width(), p.get_height(), " ".join(p.get_textpage().get_text_range().split())) for p in pdf]
+    finally:
+        pdf.close()
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_seed_pdf_has_its_pages_and_real_text(sop, tmp_path):
     out = tmp_path / "pelacuran.pdf"
     assert sop("flowchart", "pelacuran", "--steps-per-page", "4", "-o", str(out)).code == 0
-    pdf = pdfium.PdfDocument(str(out))
+    pages = pdf_pages(out)
     definition = load(ROOT / "sop" / "pelacuran.yaml")
-    assert len(pdf) == 1 + math.ceil(len(definition.steps) / 4)  # the identity page, then the chart
-    text = ""
-    for page in pdf:
-        assert page.get_width() > page.get_height()
-        text += page.get_textpage().get_text_range() + "\n"
-    # WeasyPrint places SVG text glyph by glyph, so the extracted text has breaks everywhere: compare without spaces
-    flat = "".join(text.split())
+    assert len(pages) == 1 + math.ceil(len(definition.steps) / 4)  # the identity page, then the chart
+    assert all(w > h for w, h, _t in pages)
+    identity, chart = pages[0][2], [text for _w, _h, text in pages[1:]]
+    assert f"Nama SOP {definition.nama}" in identity
+    assert "Peraturan Daerah Kota Tangerang Nomor 8 Tahun 2005 tentang Pelarangan Pelacuran" in identity
+    for i, text in enumerate(chart):
+        assert text.startswith(f"SOP {definition.nama.upper()} ")
+        assert f"Halaman {i + 1} / {len(chart)}" in text
+        assert "No Kegiatan Pelaksana" in text and "Mutu Baku Kelengkapan Waktu Output Ket." in text
+        assert all(words(p.label) in text for p in definition.pelaksana)
     for step in definition.steps:
-        assert "".join(step.uraian.split()) in flat, step.no
-    assert "PeraturanDaerahKotaTangerangNomor8Tahun2005" in flat
-    pdf.close()
+        text = chart[(step.no - 1) // 4]
+        assert f"{step.no}. {words(step.uraian)}" in text, step.no
+        assert words(step.waktu) in text and all(words(o) in text for o in step.output), step.no
+    assert "koreksi" in chart[0] and "disetujui" in chart[0]  # the decision's branches
+
+
+def test_f4_paper_and_steps_per_page_paginate(sop, tmp_path):
+    out = tmp_path / "f4.pdf"
+    assert sop("flowchart", "pkl", "--paper", "f4", "--steps-per-page", "3", "-o", str(out)).code == 0
+    definition = load(ROOT / "sop" / "pkl.yaml")
+    pages = pdf_pages(out)
+    assert len(pages) == bool(definition.identity) + math.ceil(len(definition.steps) / 3)
+    for w, h, _text in pages:  # F4/Folio landscape, 330 x 215 mm, in points
+        assert (round(w / 72 * 25.4), round(h / 72 * 25.4)) == (330, 215)
+    chart = " ".join(text for _w, _h, text in pages)
+    assert all(f"{s.no}. {words(s.uraian)}" in chart for s in definition.steps)
+
+
+def test_the_html_is_one_self_contained_printable_file():
+    html = render(load(ROOT / "sop" / "pelacuran.yaml"), "html", paper="f4")
+    assert not re.search(r"<(link|script|img|iframe|object)\b|\burl\(|\bsrc=|\bhref=", html)
+    assert "@page { size: 330mm 215mm" in html and "<text" not in html  # no SVG text left: it is all HTML
+    assert html.count("<section class=\"page\"") == len(compute(load(ROOT / "sop" / "pelacuran.yaml")).pages)
 
 
 def test_case_overlay_marks_progress(sop, tmp_path):
@@ -208,6 +266,11 @@ def test_case_overlay_marks_progress(sop, tmp_path):
     assert 'fill="#fff3b0"' in svg  # step 4 again, now
     assert 'class="arrow taken"' in svg and "Alur yang sudah dilalui" in svg
     assert f"Kasus {cid}" in svg
+    pdf = tmp_path / "case.pdf"
+    assert sop("--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(pdf)).code == 0
+    for _w, _h, text in pdf_pages(pdf)[1:]:
+        assert f"Kasus {cid} (sedang berjalan)" in text
+        assert "Selesai dikerjakan Langkah sekarang Langkah sekarang, lewat batas waktu Alur yang sudah dilalui" in text
     shown = json.loads(sop("--db", db, "case", "show", cid, "--json").out)
     assert shown["step"]["no"] == 4
     dot = sop("--db", db, "flowchart", "pelacuran", "--case", cid, "--format", "dot").out

@@ -10,7 +10,7 @@ symbols, the labels and the arrows already drawn, and the first clean one
 wins. An arrow to a step on another page ends in a lettered off-page
 connector, and its twin starts the arrow on the target's page.
 
-Everything is in CSS pixels (96 per inch); render.py only draws.
+Everything is in CSS pixels (96 per inch); chart.py places the texts, the templates only draw.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ FONT = 10.0  # body text size
 CHAR_W = 0.58 * FONT  # a generous average width for DejaVu/Liberation Sans, so text never overflows
 LINE_H = 12.5
 PAD = 4.0
+CELL_PAD_Y = PAD + 3  # above and below a cell's text
+HEADER_TOP = 20.0  # the header's first level: "Pelaksana" and "Mutu Baku" over their columns
 TITLE_H = 40.0
 MIN_ROW_H = 76.0
 BAND_ROW_H = 48.0  # the row that holds off-page connectors
@@ -234,7 +236,7 @@ def _cells(step: Step, columns: list[Column]) -> dict[str, list[str]]:
 
 def _row_height(cells: dict[str, list[str]]) -> float:
     lines = max(len(v) for v in cells.values())
-    return max(MIN_ROW_H, lines * LINE_H + 2 * PAD + 6)
+    return max(MIN_ROW_H, lines * LINE_H + 2 * CELL_PAD_Y)
 
 
 def _edges(sop: SOP) -> list[tuple[Step, str, str | None]]:
@@ -276,7 +278,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
                 lx += lane_w
             x += lanes_w
     header_y = MARGIN + TITLE_H
-    header_h = 20 + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
+    header_h = HEADER_TOP + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
 
     heights = {s.no: _row_height(_cells(s, columns)) for s in sop.steps}
     room = height - header_y - header_h - MARGIN - 2 * BAND_ROW_H - 24  # 24: the legend line

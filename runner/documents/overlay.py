@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .layout import Arrow, Symbol
 
 DONE, CURRENT, OVERDUE = "#d9f2d9", "#fff3b0", "#f8c4c4"
+TAKEN, TAKEN_WIDTH = "#1a7f37", 2.2  # the path the case took
 
 
 @dataclass
