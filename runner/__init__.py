@@ -54,6 +54,18 @@ _API: dict[str, tuple[str, str]] = {
     "PAPER_SIZES": ("runner.documents", "PAPER_SIZES"),
     "format_for": ("runner.documents", "format_for"),
     "progress_of": ("runner.documents", "progress_of"),
+    # reports from real cases
+    "Period": ("runner.reports", "Period"),
+    "Report": ("runner.reports", "Report"),
+    "SopFigures": ("runner.reports", "SopFigures"),
+    "build_report": ("runner.reports", "build_report"),
+    "empty_figures": ("runner.reports", "empty_figures"),
+    "report_tables": ("runner.reports", "report_tables"),
+    "REPORT_FORMATS": ("runner.reports", "REPORT_FORMATS"),
+    "render_report": ("runner.reports", "render_report"),
+    "MonitoringForm": ("runner.reports", "MonitoringForm"),
+    "monitoring_form": ("runner.reports", "monitoring_form"),
+    "render_monitoring": ("runner.reports", "render_monitoring"),
     # errors
     "UserError": ("runner.errors", "UserError"),
     "Refused": ("runner.errors", "Refused"),
@@ -90,6 +102,17 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .errors import InvalidSOP as InvalidSOP
     from .errors import Refused as Refused
     from .errors import UserError as UserError
+    from .reports import REPORT_FORMATS as REPORT_FORMATS
+    from .reports import MonitoringForm as MonitoringForm
+    from .reports import Period as Period
+    from .reports import Report as Report
+    from .reports import SopFigures as SopFigures
+    from .reports import build_report as build_report
+    from .reports import empty_figures as empty_figures
+    from .reports import monitoring_form as monitoring_form
+    from .reports import render_monitoring as render_monitoring
+    from .reports import render_report as render_report
+    from .reports import report_tables as report_tables
     from .store import CaseRow as CaseRow
     from .store import Status as Status
     from .store import open_store as open_store

@@ -38,6 +38,8 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "flowchart": "runner.cli.documents.flowchart",
         "case": "runner.cli.case.case",
         "demo": "runner.cli.demo.demo",
+        "report": "runner.cli.report.report",
+        "monitoring": "runner.cli.report.monitoring",
     },
     context_settings={"help_option_names": ["-h", "--help"]},
     help=N_("Write SOPs as YAML, run cases through them, print the SOP AP flowchart."),

@@ -82,6 +82,25 @@ class WorkCalendar:
             _("the deadline lies more than three years ahead; check the waktu and the calendar"), "deadline-too-far"
         )
 
+    def working_minutes_between(self, start: datetime, end: datetime) -> float:
+        """The working time from ``start`` to ``end``, in minutes: the inverse of ``add``.
+
+        ``working_minutes_between(s, add(s, m)) == m``; time outside the working
+        hours, on weekends and on holidays counts nothing.
+        """
+        if end <= start:
+            return 0.0
+        s, e = start.astimezone(self.tz), end.astimezone(self.tz)
+        total, day = 0.0, s.date()
+        while day <= e.date():
+            if self.is_working_day(day):
+                lo = max(s, datetime.combine(day, self.opens, self.tz))
+                hi = min(e, datetime.combine(day, self.closes, self.tz))
+                if hi > lo:
+                    total += (hi - lo).total_seconds() / 60
+            day += timedelta(days=1)
+        return total
+
     def working_minutes(self, amount: float, unit: str) -> float:
         per = {"menit": 1, "jam": 60, "hari": self.day_minutes}
         per["minggu"] = len(self.days) * self.day_minutes
@@ -89,7 +108,8 @@ class WorkCalendar:
 
 
 @lru_cache(maxsize=32)
-def _calendar(cal: Calendar) -> WorkCalendar:
+def work_calendar(cal: Calendar) -> WorkCalendar:
+    """The working calendar of ``cal``, built once per process (its holidays are looked up once)."""
     return WorkCalendar(cal)
 
 
@@ -99,6 +119,6 @@ def deadline(cal: Calendar, start: datetime, waktu: Waktu) -> datetime | None:
         return None
     due = start + waktu.calendar
     if waktu.working:
-        work = _calendar(cal)
+        work = work_calendar(cal)
         due = work.add(due, sum(work.working_minutes(a, u) for a, u in waktu.working))
     return due

@@ -1,0 +1,561 @@
+"""The figures of a report, computed in one pass over a stream of events.
+
+The store hands over the events of one SOP's cases started in the period,
+case by case and in order (``SQLStore.report_events``). Each case is replayed
+on the definition it ran on, with no state machine: the stored events were
+already checked when they were written. What is kept between cases is counts
+only: durations are tallied per whole second (a ``Counter``), so memory grows
+with the number of different durations, never with the number of events.
+
+Definitions (docs/format.md, "Reports", says the same with examples):
+- a step's duration runs from the event that entered it to the ``advance``
+  that left it; working time on the SOP's calendar when its waktu says
+  ``kerja``, wall time otherwise; whole seconds;
+- within waktu: duration <= waktu (equal is within); steps with waktu ``-``
+  have no share;
+- percentiles are nearest-rank: the p-th percentile of n values is the value
+  at rank ceil(p * n) in ascending order (the median is p = 0.5, so of an even
+  count the lower middle value);
+- a correction is a decision outcome that leads back to the same or an
+  earlier step.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..cases.clock import iso
+from ..cases.clock import now as clock_now
+from ..definition import END, SOP, normal
+from ..definition.workcal import deadline, work_calendar, zone
+from ..i18n import _
+from .period import Period
+
+if TYPE_CHECKING:
+    from ..store import SQLStore
+
+# where a required document came from when its step was completed
+FILE, PAPER, OUTPUT = "file", "paper", "output"
+
+
+class Stats(NamedTuple):
+    """Count, median, 90th percentile and maximum of durations in seconds (nearest rank)."""
+
+    n: int
+    median: int
+    p90: int
+    max: int
+
+    @classmethod
+    def of(cls, counts: Counter[int]) -> Stats | None:
+        n = sum(counts.values())
+        if not n:
+            return None
+        ordered = sorted(counts.items())
+
+        def rank(p: float) -> int:
+            wanted, seen = max(1, math.ceil(p * n)), 0
+            for value, k in ordered:
+                seen += k
+                if seen >= wanted:
+                    return value
+            return ordered[-1][0]
+
+        return cls(n, rank(0.5), rank(0.9), ordered[-1][0])
+
+    def to_json(self) -> dict[str, int]:
+        return {"median": self.median, "p90": self.p90, "max": self.max}
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class StepFigures(NamedTuple):
+    no: int
+    id: str
+    uraian: str
+    pelaksana: tuple[str, ...]
+    waktu: str
+    waktu_seconds: float | None  # None: waktu "-"
+    working: bool  # durations in working time
+    completions: int
+    within: int
+    durations: Counter[int]  # seconds -> how many completions took that long
+    open: int  # cases waiting at this step now
+    overdue: int  # of them, past their deadline
+
+    @property
+    def stats(self) -> Stats | None:
+        return Stats.of(self.durations)
+
+    @property
+    def share_within(self) -> float | None:
+        return share(self.within, self.completions) if self.waktu_seconds is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        stats = self.stats
+        return {
+            "no": self.no,
+            "id": self.id,
+            "waktu": self.waktu,
+            "waktu_seconds": self.waktu_seconds,
+            "working_time": self.working,
+            "completions": self.completions,
+            "duration_seconds": stats.to_json() if stats else None,
+            "within_waktu": self.within if self.waktu_seconds is not None else None,
+            "share_within_waktu": self.share_within,
+            "open": self.open,
+            "open_overdue": self.overdue,
+        }
+
+
+class Correction(NamedTuple):
+    """One outcome that leads back: how many corrections, and how they spread over the cases."""
+
+    outcome: str
+    target: str
+    per_case: Counter[int]  # corrections in one case -> how many cases (of those that reached the decision)
+
+    @property
+    def total(self) -> int:
+        return sum(k * n for k, n in self.per_case.items())
+
+    @property
+    def cases(self) -> int:
+        """Cases corrected at least once."""
+        return sum(n for k, n in self.per_case.items() if k)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "to": self.target,
+            "total": self.total,
+            "cases_corrected": self.cases,
+            "max_per_case": max(self.per_case, default=0),
+            "per_case": {str(k): n for k, n in sorted(self.per_case.items())},
+        }
+
+
+class DecisionFigures(NamedTuple):
+    no: int
+    id: str
+    question: str
+    outcomes: dict[str, int]  # every outcome of the SOP, in its order, with how often it was taken
+    corrections: list[Correction]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "no": self.no,
+            "id": self.id,
+            "question": self.question,
+            "outcomes": dict(self.outcomes),
+            "corrections": {c.outcome: c.to_json() for c in self.corrections},
+        }
+
+
+class PelaksanaFigures(NamedTuple):
+    id: str
+    nama: str
+    completed: int
+    judged: int  # completions of steps that have a waktu
+    within: int
+    waiting: int  # open steps that wait on them now (a step of several pelaksana waits on each)
+
+    @property
+    def share_within(self) -> float | None:
+        return share(self.within, self.judged)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "nama": self.nama,
+            "completed": self.completed,
+            "within_waktu": self.within,
+            "share_within_waktu": self.share_within,
+            "waiting": self.waiting,
+        }
+
+
+class KelengkapanFigures(NamedTuple):
+    """A required document of a step: where it came from each time the step was completed."""
+
+    no: int
+    step: str
+    document: str
+    with_file: int
+    without_file: int  # recorded "at hand", no file kept
+    from_output: int  # produced by an earlier step
+
+    @property
+    def required(self) -> int:
+        return self.with_file + self.without_file + self.from_output
+
+    @property
+    def share_without_file(self) -> float | None:
+        return share(self.without_file, self.required)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "no": self.no,
+            "step": self.step,
+            "document": self.document,
+            "required": self.required,
+            "with_file": self.with_file,
+            "without_file": self.without_file,
+            "from_output": self.from_output,
+            "share_without_file": self.share_without_file,
+        }
+
+
+class CaseCounts(NamedTuple):
+    started: int
+    done: int
+    cancelled: int
+    open: int
+    overdue: int
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "started": self.started,
+            "done": self.done,
+            "cancelled": self.cancelled,
+            "open": self.open,
+            "open_overdue": self.overdue,
+        }
+
+
+class LeadTime(NamedTuple):
+    """Finished cases: from start to end, beside the waktu of the steps they went through."""
+
+    actual: Counter[int]
+    waktu: Counter[int]
+
+    def to_json(self) -> dict[str, Any]:
+        actual, waktu = Stats.of(self.actual), Stats.of(self.waktu)
+        return {
+            "cases": actual.n if actual else 0,
+            "actual_seconds": actual.to_json() if actual else None,
+            "waktu_seconds": waktu.to_json() if waktu else None,
+        }
+
+
+class SopFigures(NamedTuple):
+    """Everything a report says about the cases of one SOP version."""
+
+    sop: SOP
+    digest: str
+    versions: int  # how many versions of this SOP the period's cases ran on
+    counts: CaseCounts
+    lead: LeadTime
+    steps: list[StepFigures]
+    decisions: list[DecisionFigures]
+    pelaksana: list[PelaksanaFigures]
+    kelengkapan: list[KelengkapanFigures]
+    events: int
+
+    @property
+    def label(self) -> str:
+        """'pelacuran 1.0'; with the definition's digest when two versions share a version number."""
+        return f"{self.sop.id} {self.sop.version}" + (f" ({self.digest[:8]})" if self.versions > 1 else "")
+
+    def step(self, no: int) -> StepFigures:
+        return self.steps[no - 1]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sop": self.sop.id,
+            "nama": self.sop.nama,
+            "version": self.sop.version,
+            "definition": self.digest,
+            "versions_in_period": self.versions,
+            "cases": self.counts.to_json(),
+            "lead_time": self.lead.to_json(),
+            "steps": [s.to_json() for s in self.steps],
+            "decisions": [d.to_json() for d in self.decisions],
+            "pelaksana": [p.to_json() for p in self.pelaksana],
+            "kelengkapan": [k.to_json() for k in self.kelengkapan],
+            "events_read": self.events,
+        }
+
+
+class Report(NamedTuple):
+    period: Period
+    generated: datetime
+    store: str  # the store's address, without a password
+    sections: list[SopFigures]  # one per SOP version with cases in the period
+    empty: list[tuple[str, str]]  # (id, nama) of the SOPs asked for that had no case in the period
+
+    @property
+    def cases(self) -> int:
+        return sum(s.counts.started for s in self.sections)
+
+    @property
+    def events(self) -> int:
+        return sum(s.events for s in self.sections)
+
+    @property
+    def basis(self) -> str:
+        return _("cases are counted in the period by the day they started, in their SOP's time zone")
+
+    def notes(self) -> list[str]:
+        """What a reader must know to read the figures right, one sentence each."""
+        said = [self.basis]
+        for sop_id in dict.fromkeys(s.sop.id for s in self.sections if s.versions > 1):
+            versions = [s.label for s in self.sections if s.sop.id == sop_id]
+            said.append(
+                _("the cases of {sop} ran on {n} versions of its definition; each version is reported on its own: {versions}").format(
+                    sop=sop_id, n=len(versions), versions=", ".join(versions)
+                )
+            )
+        for sop_id, _nama in self.empty:
+            said.append(_("no case of {sop} started in this period").format(sop=sop_id))
+        return said
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": {**self.period.to_json(), "basis": "started"},
+            "generated_at": iso(self.generated),
+            "store": self.store,
+            "cases_read": self.cases,
+            "events_read": self.events,
+            "sops": [s.to_json() for s in self.sections],
+            "without_cases": [sop_id for sop_id, _nama in self.empty],
+            "notes": self.notes(),
+        }
+
+
+# --- the one pass ----------------------------------------------------------------------
+
+
+class _Tally:
+    """The running counts of one SOP version; ``case`` takes one case's events at a time."""
+
+    def __init__(self, sop: SOP, digest: str, now: datetime) -> None:
+        self.sop, self.digest, self.now = sop, digest, now
+        self.number = sop.numbers
+        self.waktu = {s.id: s.duration for s in sop.steps}
+        self.seconds: dict[str, float | None] = {}
+        self.working: dict[str, bool] = {}
+        self.work = work_calendar(sop.calendar) if any(w.working for w in self.waktu.values()) else None
+        for s in sop.steps:
+            w = self.waktu[s.id]
+            self.working[s.id] = bool(w.working)
+            minutes = w.calendar_minutes
+            if self.work is not None:  # a waktu mixing both kinds counts all of it as working time
+                minutes += sum(self.work.working_minutes(a, u) for a, u in w.working)
+            self.seconds[s.id] = None if w.none else minutes * 60
+        self.durations: dict[str, Counter[int]] = {s.id: Counter() for s in sop.steps}
+        self.completions: Counter[str] = Counter()
+        self.within: Counter[str] = Counter()
+        self.open_at: Counter[str] = Counter()
+        self.overdue_at: Counter[str] = Counter()
+        self.outcomes: dict[str, Counter[str]] = {s.id: Counter() for s in sop.steps if s.decision}
+        self.loops = {
+            (s.id, o): t
+            for s in sop.steps
+            if s.decision
+            for o, t in s.decision.outcomes.items()
+            if t != END and self.number[t] <= s.no
+        }
+        self.per_case: dict[tuple[str, str], Counter[int]] = {k: Counter() for k in self.loops}
+        self.role_done: Counter[str] = Counter()
+        self.role_judged: Counter[str] = Counter()
+        self.role_within: Counter[str] = Counter()
+        self.role_waiting: Counter[str] = Counter()
+        self.sources: Counter[tuple[str, str, str]] = Counter()  # (step, document, source)
+        self.status: Counter[str] = Counter()
+        self.overdue = 0
+        self.lead: Counter[int] = Counter()
+        self.lead_waktu: Counter[int] = Counter()
+        self.events = 0
+
+    def duration(self, step: str, entered: datetime, left: datetime) -> int:
+        if self.work is not None and self.working[step]:
+            return round(self.work.working_minutes_between(entered, left) * 60)
+        return round((left - entered).total_seconds())
+
+    def case(self, events: Sequence[tuple]) -> None:
+        """One case: (case_id, definition, at, action, step, outcome, role, data) rows in order."""
+        self.events += len(events)
+        sop, first = self.sop, events[0]
+        started = entered = datetime.fromisoformat(first[2])
+        step: str | None = first[4]
+        at_hand: dict[str, str] = {}
+        taken: Counter[tuple[str, str]] = Counter()
+        reached: set[str] = set()
+        allowed = 0.0
+        status = "open"
+        for _case, _digest, at, action, ev_step, outcome, role, data in events:
+            if '"name"' in data:  # documents came with this event
+                for d in json.loads(data)["documents"]:
+                    at_hand[normal(d["name"])] = FILE if d["sha256"] else PAPER
+            if action != "advance":
+                if action == "cancel":
+                    status = "cancelled"
+                    break
+                continue
+            left = datetime.fromisoformat(at)
+            s = sop.step(ev_step)
+            took = self.duration(s.id, entered, left)
+            self.durations[s.id][took] += 1
+            self.completions[s.id] += 1
+            self.role_done[role] += 1
+            limit = self.seconds[s.id]
+            if limit is not None:
+                self.role_judged[role] += 1
+                if took <= limit:
+                    self.within[s.id] += 1
+                    self.role_within[role] += 1
+                due = deadline(sop.calendar, entered, self.waktu[s.id])
+                assert due is not None
+                allowed += (due - entered).total_seconds()
+            for k in s.kelengkapan:
+                self.sources[(s.id, k, at_hand.get(normal(k), OUTPUT))] += 1
+            for o in s.output:
+                at_hand.setdefault(normal(o), OUTPUT)
+            if s.decision:
+                self.outcomes[s.id][outcome] += 1
+                reached.add(s.id)
+                target = s.decision.outcomes[outcome]
+                if (s.id, outcome) in self.loops:
+                    taken[(s.id, outcome)] += 1
+            else:
+                target = s.next or END
+            if target == END:
+                status = "done"
+                self.lead[round((left - started).total_seconds())] += 1
+                self.lead_waktu[round(allowed)] += 1
+                break
+            step, entered = target, left
+        self.status[status] += 1
+        if status == "open" and step is not None:
+            self.open_at[step] += 1
+            for p in sop.step(step).pelaksana:
+                self.role_waiting[p] += 1
+            due = deadline(sop.calendar, entered, self.waktu[step])
+            if due is not None and due < self.now:
+                self.overdue_at[step] += 1
+                self.overdue += 1
+        for (decision, outcome), counts in self.per_case.items():
+            if decision in reached:
+                counts[taken[(decision, outcome)]] += 1
+
+    def figures(self, versions: int) -> SopFigures:
+        sop = self.sop
+        steps = [
+            StepFigures(
+                s.no,
+                s.id,
+                s.uraian,
+                s.pelaksana,
+                s.waktu,
+                self.seconds[s.id],
+                self.working[s.id],
+                self.completions[s.id],
+                self.within[s.id],
+                self.durations[s.id],
+                self.open_at[s.id],
+                self.overdue_at[s.id],
+            )
+            for s in sop.steps
+        ]
+        decisions = [
+            DecisionFigures(
+                s.no,
+                s.id,
+                s.decision.question,
+                {o: self.outcomes[s.id][o] for o in s.decision.outcomes},
+                [Correction(o, t, self.per_case[(s.id, o)]) for (d, o), t in self.loops.items() if d == s.id],
+            )
+            for s in sop.steps
+            if s.decision
+        ]
+        pelaksana = [
+            PelaksanaFigures(
+                p.id, p.nama, self.role_done[p.id], self.role_judged[p.id], self.role_within[p.id], self.role_waiting[p.id]
+            )
+            for p in sop.pelaksana
+        ]
+        kelengkapan = [
+            KelengkapanFigures(
+                s.no,
+                s.id,
+                k,
+                self.sources[(s.id, k, FILE)],
+                self.sources[(s.id, k, PAPER)],
+                self.sources[(s.id, k, OUTPUT)],
+            )
+            for s in sop.steps
+            for k in s.kelengkapan
+        ]
+        st = self.status
+        counts = CaseCounts(sum(st.values()), st["done"], st["cancelled"], st["open"], self.overdue)
+        return SopFigures(
+            sop,
+            self.digest,
+            versions,
+            counts,
+            LeadTime(self.lead, self.lead_waktu),
+            steps,
+            decisions,
+            pelaksana,
+            kelengkapan,
+            self.events,
+        )
+
+
+def empty_figures(sop: SOP) -> SopFigures:
+    """The figures of an SOP without cases: every count zero (an empty monitoring form is still a form)."""
+    return _Tally(sop, sop.digest, clock_now()).figures(1)
+
+
+def _cases(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    for _case_id, events in groupby(rows, key=itemgetter(0)):
+        yield list(events)
+
+
+def build_report(
+    store: SQLStore, period: Period, sops: Sequence[SOP] | None = None, at: datetime | None = None
+) -> Report:
+    """The figures of the cases started in ``period``: of ``sops``, or of every SOP with cases in the store.
+
+    ``at`` is the moment "now" for open and overdue cases (default: now).
+    """
+    now = at or clock_now()
+    # every definition first: while the events stream, the connection serves nothing else
+    definitions = {digest: SOP(json.loads(body)) for digest, body in store.definitions().items()}
+    wanted: list[tuple[str, str, str]] = []  # (id, nama, timezone)
+    if sops is None:
+        newest = {d.id: d for d in definitions.values()}
+        for sop_id in store.sop_ids():
+            d = newest[sop_id]
+            wanted.append((sop_id, d.nama, d.calendar.timezone))
+    else:
+        wanted = [(s.id, s.nama, s.calendar.timezone) for s in sops]
+    sections: list[SopFigures] = []
+    empty: list[tuple[str, str]] = []
+    for sop_id, nama, tz in wanted:
+        since, until = period.bounds(zone(tz))
+        tallies: dict[str, _Tally] = {}
+        for events in _cases(store.report_events(sop_id, iso(since), iso(until))):
+            digest = events[0][1]
+            tally = tallies.get(digest)
+            if tally is None:
+                tally = tallies[digest] = _Tally(definitions[digest], digest, now)
+            tally.case(events)
+        if not tallies:
+            empty.append((sop_id, nama))
+        sections += [t.figures(len(tallies)) for t in tallies.values()]
+    return Report(period, now, _without_password(store.url), sections, empty)
+
+
+def _without_password(url: str) -> str:
+    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
