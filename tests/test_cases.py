@@ -250,6 +250,7 @@ def test_an_older_store_opens_after_an_upgrade(db_url, cases):
             "DROP INDEX cases_sop",
             "DROP INDEX cases_status_created",
             "DROP INDEX cases_created",
+            "DROP INDEX cases_sop_created",
             *triggers,
             "ALTER TABLE definitions DROP COLUMN source",
         ]:

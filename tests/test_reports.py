@@ -307,3 +307,86 @@ def test_report_of_every_sop_and_of_the_demo(sop, tmp_path):
     assert [s["sop"] for s in every["sops"]] == ["pelacuran"]
     [loop] = [d for d in every["sops"][0]["decisions"] if d["no"] == 4]
     assert loop["corrections"]["koreksi"]["per_case"] == {"1": 1}
+
+
+def test_monitoring_marks_follow_the_stated_rule(sop, izin_store, tmp_path):
+    from runner import monitoring_form, render_monitoring
+
+    db_url, path = izin_store
+    with open_store(db_url) as store:
+        report = build_report(store, Period.parse("2026-Q3"), [load_sop(path)])
+    one, two = report.sections
+    form = monitoring_form(report, one)
+    marks = [(r.no, r.penilaian) for r in form.rows]
+    # step 1: all 6 within, but G waits there overdue; step 2: 80% within, but D waits overdue;
+    # step 3: 1 of 3 within; step 4 has no waktu
+    assert marks == [
+        (1, "Tidak berjalan dengan baik"),
+        (2, "Tidak berjalan dengan baik"),
+        (3, "Tidak berjalan dengan baik"),
+        (4, "Tidak dinilai"),
+    ]
+    assert form.rows[1].catatan == (
+        "4 dari 5 penyelesaian (80%) dalam batas waktu 2 jam; median 1 jam, p90 18 jam, terlama 18 jam; "
+        "1 kasus menunggu melewati batas waktu."
+    )
+    assert [r.penilaian for r in monitoring_form(report, two).rows][:3] == ["Berjalan dengan baik"] * 3
+    lenient = monitoring_form(report, one, threshold=0.3)
+    assert lenient.rows[2].penilaian == "Berjalan dengan baik" and "30%" in lenient.rule
+    with pytest.raises(Exception, match="between 0 and 100"):
+        monitoring_form(report, one, threshold=1.5)
+
+    page = render_monitoring([form], "html")
+    assert isinstance(page, str)
+    for title in (
+        "Prosedur",
+        "Penilaian terhadap penerapan (Berjalan dengan baik / Tidak berjalan dengan baik)",
+        "Catatan hasil penilaian",
+        "Tindakan yang harus diambil",
+        "Paraf penilai",
+    ):
+        assert f"<th>{title}</th>" in page
+    assert "Ambang yang dipakai: 80%" in page and "Checkpoint audit" in page
+
+    out = tmp_path / "monitoring.pdf"
+    args = ["--db", db_url, "monitoring", str(path), "--period", "2026-Q3", "-o", str(out)]
+    result = sop(*args, "--penilai", "Drs. Ahmad Fauzi", "--nip", "197001012000031001", "--threshold", "75")
+    assert result.code == 0, result.err
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(out.read_bytes())
+    text = " ".join(" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document)))
+    assert "MONITORING PELAKSANAAN SOP AP" in text and "Drs. Ahmad Fauzi" in text and "197001012000031001" in text
+    assert "Ambang yang dipakai: 75%" in text and "versi 2" in text  # one form per version
+
+
+def test_monitoring_of_an_empty_period_judges_nothing(sop, izin_store):
+    db_url, path = izin_store
+    page = sop("--db", db_url, "monitoring", str(path), "--period", "2025-S1").out
+    assert page.count("Tidak ada penyelesaian langkah ini dalam periode ini") == 4
+    assert "Berjalan dengan baik</td>" not in page
+
+
+def test_report_document_with_the_heat_overlay(izin_store, tmp_path):
+    from runner import render_report
+
+    db_url, path = izin_store
+    with open_store(db_url) as store:
+        report = build_report(store, Period.parse("2026-Q3"), [load_sop(path)])
+    page = render_report(report, "html")
+    assert isinstance(page, str)
+    assert "LAPORAN PELAKSANAAN SOP" in page and "Kepatuhan waktu — izin 1" in page
+    assert "≥ 80% dalam batas waktu" in page  # the heat legend
+    assert ">2×</div>" in page and ">1×</div>" in page  # corrections on the loops: kurang twice, salah once
+    assert 'fill="#b9e2ad"' in page and 'fill="#f4aaaa"' in page  # step 1 at 100%, step 3 at 33%
+    assert ">33%</div>" in page
+    assert "6 kasus dan 28 kejadian dibaca" in page and db_url.split("?")[0].split("@")[-1] in page
+    assert "Kasus SOP izin berjalan pada 2 versi definisinya" in page
+    pdf = render_report(report, "pdf", "f4")
+    assert isinstance(pdf, bytes)
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    assert round(document[1].get_size()[0] / 72 * 25.4) == 330  # F4 landscape, as the flowchart document
+    text = " ".join(" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document)))
+    assert "Lama penyelesaian tiap langkah" in text and "dalam batas waktu" in text

@@ -12,19 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .layout import CELL_PAD_Y, CHAR_W, FONT, HEADER_TOP, LINE_H, MARGIN, PAD, Layout, Page, Rect
-from .overlay import CURRENT, DONE, OVERDUE, TAKEN, TAKEN_WIDTH, Progress
+from .overlay import TAKEN_WIDTH, Overlay
 
 # The document words of a chart page (the column titles and "Selesai" are in layout.py, which sizes by them).
 TITLE = "SOP {nama}"
 PAGE_NUMBER = "Halaman {number} / {total}"
 PELAKSANA = "Pelaksana"
 MUTU_BAKU = "Mutu Baku"
-LEGEND = [  # swatch, its colour, its meaning
-    ("box", DONE, "Selesai dikerjakan"),
-    ("box", CURRENT, "Langkah sekarang"),
-    ("box", OVERDUE, "Langkah sekarang, lewat batas waktu"),
-    ("line", TAKEN, "Alur yang sudah dilalui"),
-]
 
 CENTRED = ("no", "waktu")  # body columns whose text is centred
 MUTU = ("kelengkapan", "waktu", "output")  # the columns under "Mutu Baku"
@@ -79,7 +73,7 @@ class Swatch:
         return TAKEN_WIDTH if self.kind == "line" else 0.6
 
 
-def labels(layout: Layout, page: Page, overlay: Progress | None = None) -> list[Label]:
+def labels(layout: Layout, page: Page, overlay: Overlay | None = None) -> list[Label]:
     """Every text on ``page``, in reading order: title, header, the rows, the symbols, the legend."""
     width = layout.width
     inner = width - 2 * MARGIN
@@ -112,13 +106,14 @@ def labels(layout: Layout, page: Page, overlay: Progress | None = None) -> list[
             lr = a.label_rect
             out.append(Label(Rect(lr.x + 1, lr.y, lr.w - 1, lr.h), (a.label,), TINY, italic=True, line_h=lr.h))
     if overlay:
-        out += [label for _swatch, label in _legend(page)]
+        out += [Label(box, (text,), TINY, "middle", middle=True, line_h=box.h) for box, text in overlay.notes(page)]
+        out += [label for _swatch, label in _legend(page, overlay)]
     return out
 
 
-def swatches(page: Page, overlay: Progress | None) -> list[Swatch]:
+def swatches(page: Page, overlay: Overlay | None) -> list[Swatch]:
     """The legend's samples under the table, when a case is drawn on it."""
-    return [swatch for swatch, _label in _legend(page)] if overlay else []
+    return [swatch for swatch, _label in _legend(page, overlay)] if overlay else []
 
 
 def _header(layout: Layout) -> list[Label]:
@@ -147,12 +142,12 @@ def _header(layout: Layout) -> list[Label]:
     return out
 
 
-def _legend(page: Page) -> list[tuple[Swatch, Label]]:
+def _legend(page: Page, overlay: Overlay) -> list[tuple[Swatch, Label]]:
     """One line under the table: each sample, then its meaning, spaced by the meanings' lengths."""
     y = page.rows[-1].bottom + 7
     x: float = MARGIN
     out: list[tuple[Swatch, Label]] = []
-    for kind, colour, text in LEGEND:
+    for kind, colour, text in overlay.legend:
         w = 30 if kind == "line" else 14
         swatch = Swatch(kind, colour, Rect(x, y, w, 10))
         text_w = len(text) * CHAR_W * SMALL / FONT

@@ -1,25 +1,52 @@
-"""A case's progress, drawn on the chart: completed steps, the current step, the path taken."""
+"""What is drawn on the chart over the SOP: a case's progress (completed steps, the current step, the path taken).
+
+Any overlay has the same small interface (``Overlay``): a heading, a fill for
+each symbol, whether an arrow is marked, a legend, and short notes placed on
+the page (the report's heat overlay, runner/reports/heat.py, is another one).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..definition import END, SOP
 from ..store import Status
 
 if TYPE_CHECKING:
     from ..cases.service import CaseView, HistoryEntry
-    from .layout import Arrow, Symbol
+    from .layout import Arrow, Page, Rect, Symbol
 
 DONE, CURRENT, OVERDUE = "#d9f2d9", "#fff3b0", "#f8c4c4"
 TAKEN, TAKEN_WIDTH = "#1a7f37", 2.2  # the path the case took
+
+Legend = list[tuple[str, str, str]]  # (swatch kind "box" | "line", colour, meaning)
+
+
+class Overlay(Protocol):
+    heading: str
+    legend: ClassVar[Legend]
+
+    def fill(self, symbol: Symbol) -> str: ...
+
+    def taken(self, arrow: Arrow) -> bool: ...
+
+    def notes(self, page: Page) -> list[tuple[Rect, str]]:
+        """Short texts to set on ``page``, each centred in its box."""
+        ...
 
 
 @dataclass
 class Progress:
     """What a case did, for drawing it on the chart."""
+
+    legend: ClassVar[Legend] = [
+        ("box", DONE, "Selesai dikerjakan"),
+        ("box", CURRENT, "Langkah sekarang"),
+        ("box", OVERDUE, "Langkah sekarang, lewat batas waktu"),
+        ("line", TAKEN, "Alur yang sudah dilalui"),
+    ]
 
     heading: str
     done: set[int] = field(default_factory=set)  # step numbers completed at least once
@@ -46,6 +73,9 @@ class Progress:
         if arrow.from_step == arrow.to_step:  # joins between a step's own symbols
             return arrow.from_step in self.done
         return (arrow.from_step, arrow.to_step) in self.transitions
+
+    def notes(self, page: Page) -> list[tuple[Rect, str]]:
+        return []
 
 
 def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Progress:

@@ -6,11 +6,11 @@ from ..definition import SOP
 from .base import Options
 from .chart import MUTU, labels, swatches
 from .layout import HEADER_TOP, Layout, compute
-from .overlay import TAKEN, TAKEN_WIDTH, Progress
+from .overlay import TAKEN, TAKEN_WIDTH, Overlay, Progress
 from .templates import environment
 
 
-def svg_pages(layout: Layout, overlay: Progress | None = None, text: bool = True) -> list[str]:
+def svg_pages(layout: Layout, overlay: Overlay | None = None, text: bool = True) -> list[str]:
     """Each page as an SVG picture; without its texts when ``text`` is false (the html document sets them)."""
     template = environment().get_template("page.svg.j2")
     return [
