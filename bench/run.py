@@ -8,6 +8,7 @@ peer    SpiffWorkflow 3.2.0 running the same SOP as BPMN, its JSON state loaded 
 cli     `sop case show` / `sop case advance` as whole processes on 10,000 cases,
         against `python -c pass`
 scale   `case list` (open, a screenful), `case list --all` and `case history` on 10,000 and 100,000 cases
+report  `sop report` beside a bare SQL pass over the same events, and its peak memory (bench/reports.py)
 
 Speed is reported as medians and ratios measured in the same run, never as
 absolute promises. Writes bench/results.json and docs/benchmarks.md.
@@ -28,6 +29,8 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+
+import reports  # bench/reports.py: `sop report` against a bare pass over the same events
 
 from runner import Attachment, CaseRow, Cases, Status, find_sop, load_sop, open_store
 from runner.canonical import canonical_json
@@ -347,6 +350,9 @@ def main() -> None:
     middle = "pelacuran-5000"  # a closed case with its whole history
     running = f"pelacuran-{10_000 - 7}"  # one of the open cases, as a clerk looks at them
 
+    print("report ...", flush=True)
+    results["report"] = reports.measure({"10,000 cases": small, f"{args.big:,} cases": big}, max(3, args.rounds))
+
     print("whole processes ...", flush=True)
     # As installed from a wheel, where pip compiles the bytecode: a checkout run with
     # PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start.
@@ -449,6 +455,7 @@ def report(r: dict, args: argparse.Namespace) -> str:
         "whole-process timing, interleaved, after two warm-up runs each.",
         "",
     ]
+    lines += reports.report_lines(r["report"]) + [""]
     return "\n".join(lines)
 
 

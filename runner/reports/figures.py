@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -335,29 +336,49 @@ class Report(NamedTuple):
 # --- the one pass ----------------------------------------------------------------------
 
 
+class _Plan(NamedTuple):
+    """What the replay needs of one step, worked out once per definition."""
+
+    id: str
+    limit: float | None  # the waktu in seconds (working seconds when it says kerja); None for "-"
+    working: bool
+    allowance: float | None  # the waktu in wall seconds, when that does not depend on the moment (no kerja)
+    kelengkapan: tuple[str, ...]  # normalised
+    output: tuple[str, ...]  # normalised
+    outcomes: dict[str, str] | None
+    next: str
+
+
 class _Tally:
-    """The running counts of one SOP version; ``case`` takes one case's events at a time."""
+    """The running counts of one SOP version; ``case`` takes one case's events at a time.
+
+    Each completion is one increment of one counter keyed by (step, pelaksana,
+    seconds), and each completion of a step with kelengkapan one increment keyed
+    by (step, where each document came from): the per-step, per-pelaksana and
+    kelengkapan figures are derived from these when the pass is over.
+    """
 
     def __init__(self, sop: SOP, digest: str, now: datetime) -> None:
         self.sop, self.digest, self.now = sop, digest, now
         self.number = sop.numbers
         self.waktu = {s.id: s.duration for s in sop.steps}
-        self.seconds: dict[str, float | None] = {}
-        self.working: dict[str, bool] = {}
         self.work = work_calendar(sop.calendar) if any(w.working for w in self.waktu.values()) else None
+        self.plan: dict[str, _Plan] = {}
         for s in sop.steps:
             w = self.waktu[s.id]
-            self.working[s.id] = bool(w.working)
             minutes = w.calendar_minutes
             if self.work is not None:  # a waktu mixing both kinds counts all of it as working time
                 minutes += sum(self.work.working_minutes(a, u) for a, u in w.working)
-            self.seconds[s.id] = None if w.none else minutes * 60
-        self.durations: dict[str, Counter[int]] = {s.id: Counter() for s in sop.steps}
-        self.completions: Counter[str] = Counter()
-        self.within: Counter[str] = Counter()
-        self.open_at: Counter[str] = Counter()
-        self.overdue_at: Counter[str] = Counter()
-        self.outcomes: dict[str, Counter[str]] = {s.id: Counter() for s in sop.steps if s.decision}
+            self.plan[s.id] = _Plan(
+                s.id,
+                None if w.none else minutes * 60,
+                bool(w.working),
+                None if w.working else w.calendar_minutes * 60,
+                tuple(normal(k) for k in s.kelengkapan),
+                tuple(normal(o) for o in s.output),
+                dict(s.decision.outcomes) if s.decision else None,
+                s.next or END,
+            )
         self.loops = {
             (s.id, o): t
             for s in sop.steps
@@ -365,29 +386,24 @@ class _Tally:
             for o, t in s.decision.outcomes.items()
             if t != END and self.number[t] <= s.no
         }
+        self.completed: Counter[tuple[str, str, int]] = Counter()  # (step, pelaksana, seconds)
+        self.sources: Counter[tuple[str, tuple[str, ...]]] = Counter()  # (step, source of each kelengkapan)
+        self.outcomes: Counter[tuple[str, str]] = Counter()  # (decision, outcome)
         self.per_case: dict[tuple[str, str], Counter[int]] = {k: Counter() for k in self.loops}
-        self.role_done: Counter[str] = Counter()
-        self.role_judged: Counter[str] = Counter()
-        self.role_within: Counter[str] = Counter()
-        self.role_waiting: Counter[str] = Counter()
-        self.sources: Counter[tuple[str, str, str]] = Counter()  # (step, document, source)
+        self.open_at: Counter[str] = Counter()
+        self.overdue_at: Counter[str] = Counter()
         self.status: Counter[str] = Counter()
-        self.overdue = 0
         self.lead: Counter[int] = Counter()
         self.lead_waktu: Counter[int] = Counter()
         self.events = 0
 
-    def duration(self, step: str, entered: datetime, left: datetime) -> int:
-        if self.work is not None and self.working[step]:
-            return round(self.work.working_minutes_between(entered, left) * 60)
-        return round((left - entered).total_seconds())
-
     def case(self, events: Sequence[tuple]) -> None:
         """One case: (case_id, definition, at, action, step, outcome, role, data) rows in order."""
         self.events += len(events)
-        sop, first = self.sop, events[0]
+        plans, completed, work, loops, outcomes = self.plan, self.completed, self.work, self.loops, self.outcomes
+        first = events[0]
         started = entered = datetime.fromisoformat(first[2])
-        step: str | None = first[4]
+        step: str = first[4]
         at_hand: dict[str, str] = {}
         taken: Counter[tuple[str, str]] = Counter()
         reached: set[str] = set()
@@ -395,40 +411,37 @@ class _Tally:
         status = "open"
         for _case, _digest, at, action, ev_step, outcome, role, data in events:
             if '"name"' in data:  # documents came with this event
-                for d in json.loads(data)["documents"]:
-                    at_hand[normal(d["name"])] = FILE if d["sha256"] else PAPER
+                at_hand.update(_documents(data))
             if action != "advance":
                 if action == "cancel":
                     status = "cancelled"
                     break
                 continue
             left = datetime.fromisoformat(at)
-            s = sop.step(ev_step)
-            took = self.duration(s.id, entered, left)
-            self.durations[s.id][took] += 1
-            self.completions[s.id] += 1
-            self.role_done[role] += 1
-            limit = self.seconds[s.id]
-            if limit is not None:
-                self.role_judged[role] += 1
-                if took <= limit:
-                    self.within[s.id] += 1
-                    self.role_within[role] += 1
-                due = deadline(sop.calendar, entered, self.waktu[s.id])
+            p = plans[ev_step]
+            if p.working and work is not None:
+                took = round(work.working_minutes_between(entered, left) * 60)
+            else:
+                took = round((left - entered).total_seconds())
+            completed[(ev_step, role, took)] += 1
+            if p.allowance is not None:
+                allowed += p.allowance
+            elif p.limit is not None:  # kerja: how long the waktu lasts depends on when the step was entered
+                due = deadline(self.sop.calendar, entered, self.waktu[ev_step])
                 assert due is not None
                 allowed += (due - entered).total_seconds()
-            for k in s.kelengkapan:
-                self.sources[(s.id, k, at_hand.get(normal(k), OUTPUT))] += 1
-            for o in s.output:
-                at_hand.setdefault(normal(o), OUTPUT)
-            if s.decision:
-                self.outcomes[s.id][outcome] += 1
-                reached.add(s.id)
-                target = s.decision.outcomes[outcome]
-                if (s.id, outcome) in self.loops:
-                    taken[(s.id, outcome)] += 1
+            if p.kelengkapan:
+                self.sources[(ev_step, tuple(at_hand.get(k, OUTPUT) for k in p.kelengkapan))] += 1
+            for o in p.output:
+                at_hand.setdefault(o, OUTPUT)
+            if p.outcomes is not None:
+                outcomes[(ev_step, outcome)] += 1
+                reached.add(ev_step)
+                target = p.outcomes[outcome]
+                if (ev_step, outcome) in loops:
+                    taken[(ev_step, outcome)] += 1
             else:
-                target = s.next or END
+                target = p.next
             if target == END:
                 status = "done"
                 self.lead[round((left - started).total_seconds())] += 1
@@ -436,20 +449,39 @@ class _Tally:
                 break
             step, entered = target, left
         self.status[status] += 1
-        if status == "open" and step is not None:
+        if status == "open":
             self.open_at[step] += 1
-            for p in sop.step(step).pelaksana:
-                self.role_waiting[p] += 1
-            due = deadline(sop.calendar, entered, self.waktu[step])
+            due = deadline(self.sop.calendar, entered, self.waktu[step])
             if due is not None and due < self.now:
                 self.overdue_at[step] += 1
-                self.overdue += 1
         for (decision, outcome), counts in self.per_case.items():
             if decision in reached:
                 counts[taken[(decision, outcome)]] += 1
 
     def figures(self, versions: int) -> SopFigures:
         sop = self.sop
+        durations: dict[str, Counter[int]] = {s.id: Counter() for s in sop.steps}
+        within: Counter[str] = Counter()
+        role_done: Counter[str] = Counter()
+        role_judged: Counter[str] = Counter()
+        role_within: Counter[str] = Counter()
+        for (step_id, role, took), n in self.completed.items():
+            durations[step_id][took] += n
+            role_done[role] += n
+            limit = self.plan[step_id].limit
+            if limit is not None:
+                role_judged[role] += n
+                if took <= limit:
+                    within[step_id] += n
+                    role_within[role] += n
+        waiting: Counter[str] = Counter()
+        for step_id, n in self.open_at.items():
+            for p in sop.step(step_id).pelaksana:
+                waiting[p] += n
+        sources: Counter[tuple[str, str, str]] = Counter()
+        for (step_id, where), n in self.sources.items():
+            for k, source in zip(sop.step(step_id).kelengkapan, where, strict=True):
+                sources[(step_id, k, source)] += n
         steps = [
             StepFigures(
                 s.no,
@@ -457,11 +489,11 @@ class _Tally:
                 s.uraian,
                 s.pelaksana,
                 s.waktu,
-                self.seconds[s.id],
-                self.working[s.id],
-                self.completions[s.id],
-                self.within[s.id],
-                self.durations[s.id],
+                self.plan[s.id].limit,
+                self.plan[s.id].working,
+                sum(durations[s.id].values()),
+                within[s.id],
+                durations[s.id],
                 self.open_at[s.id],
                 self.overdue_at[s.id],
             )
@@ -472,32 +504,25 @@ class _Tally:
                 s.no,
                 s.id,
                 s.decision.question,
-                {o: self.outcomes[s.id][o] for o in s.decision.outcomes},
+                {o: self.outcomes[(s.id, o)] for o in s.decision.outcomes},
                 [Correction(o, t, self.per_case[(s.id, o)]) for (d, o), t in self.loops.items() if d == s.id],
             )
             for s in sop.steps
             if s.decision
         ]
         pelaksana = [
-            PelaksanaFigures(
-                p.id, p.nama, self.role_done[p.id], self.role_judged[p.id], self.role_within[p.id], self.role_waiting[p.id]
-            )
+            PelaksanaFigures(p.id, p.nama, role_done[p.id], role_judged[p.id], role_within[p.id], waiting[p.id])
             for p in sop.pelaksana
         ]
         kelengkapan = [
             KelengkapanFigures(
-                s.no,
-                s.id,
-                k,
-                self.sources[(s.id, k, FILE)],
-                self.sources[(s.id, k, PAPER)],
-                self.sources[(s.id, k, OUTPUT)],
+                s.no, s.id, k, sources[(s.id, k, FILE)], sources[(s.id, k, PAPER)], sources[(s.id, k, OUTPUT)]
             )
             for s in sop.steps
             for k in s.kelengkapan
         ]
         st = self.status
-        counts = CaseCounts(sum(st.values()), st["done"], st["cancelled"], st["open"], self.overdue)
+        counts = CaseCounts(sum(st.values()), st["done"], st["cancelled"], st["open"], sum(self.overdue_at.values()))
         return SopFigures(
             sop,
             self.digest,
@@ -510,6 +535,12 @@ class _Tally:
             kelengkapan,
             self.events,
         )
+
+
+@lru_cache(maxsize=4096)
+def _documents(data: str) -> tuple[tuple[str, str], ...]:
+    """The documents an event's data records: (normalised name, FILE or PAPER); the same texts recur, so cached."""
+    return tuple((normal(d["name"]), FILE if d["sha256"] else PAPER) for d in json.loads(data)["documents"])
 
 
 def empty_figures(sop: SOP) -> SopFigures:
