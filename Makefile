@@ -25,6 +25,7 @@ bench: $(BIN)/sop
 
 docs: $(BIN)/sop
 	$(BIN)/python docs/make_pages.py
+	$(BIN)/python docs/make_report_pages.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
