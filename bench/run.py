@@ -30,17 +30,21 @@ from dataclasses import astuple
 from datetime import timedelta
 from pathlib import Path
 
-from runner import engine
-from runner.cases import GENESIS, Attachment, Cases, event_hash, iso, now
-from runner.definition import find, load
+from runner import render
+from runner.cases import engine
+from runner.cases.chain import GENESIS, event_hash
+from runner.cases.clock import iso, now
+from runner.cases.service import Attachment, Cases
+from runner.definition import find_sop, load_sop
+from runner.definition.workcal import deadline
+from runner.documents.bpmn import task_id
 from runner.store import CaseRow, DocumentRow, EventRow, open_store
 from runner.store.sqlite import PRAGMAS
-from runner.workcal import deadline
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
-SOP = load(find("pelacuran"))
+SOP = load_sop(find_sop("pelacuran"))
 # The path a case takes: a correction at step 4 and one at step 9, 14 steps in all.
 PLAN = {4: ["koreksi", "disetujui"], 9: ["koreksi", "disetujui"]}
 SOP_COMMAND = [str(Path(sys.executable).parent / "sop")]  # the console script a clerk types
@@ -113,18 +117,18 @@ def run_peer(folder: Path, cases_per_round: int) -> float:
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
     from SpiffWorkflow.util.task import TaskState
 
-    sys.path.insert(0, str(HERE))
-    from make_bpmn import to_bpmn
-
     parser = BpmnParser()
-    parser.add_bpmn_str(to_bpmn(SOP).encode())
-    spec = parser.get_spec(f"sop_{SOP.id}")
+    parser.add_bpmn_str(str(render(SOP, "bpmn")).encode())
+    [process] = parser.get_process_ids()
+    spec = parser.get_spec(process)
+    number = {task_id(s.id): s.no for s in SOP.steps}
     serializer = BpmnWorkflowSerializer()
     conn = fresh_sqlite(folder, "peer.sqlite3", "CREATE TABLE workflows (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
     steps = 0
     started = time.perf_counter()
     for case in range(cases_per_round):
         wf = BpmnWorkflow(spec)
+        wf.data_objects.update({obj: "ada" for obj in spec.data_objects})  # the documents a clerk brings
         wf.do_engine_steps()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO workflows (id, state) VALUES (?, ?)", (case, serializer.serialize_json(wf)))
@@ -136,9 +140,11 @@ def run_peer(folder: Path, cases_per_round: int) -> float:
             if wf.is_completed():
                 break
             [task] = wf.get_tasks(state=TaskState.READY, manual=True)
-            outcome = plan_step(int(task.task_spec.name.split("_")[1]), taken)
+            outcome = plan_step(number[task.task_spec.name], taken)
             if outcome:
                 task.data["outcome"] = outcome
+            for obj in task.task_spec.data_output_associations:  # the step's outputs, as the engine records them
+                task.data[obj.bpmn_id] = "ada"
             task.run()
             wf.do_engine_steps()
             conn.execute("BEGIN IMMEDIATE")
