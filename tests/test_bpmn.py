@@ -105,14 +105,14 @@ def test_the_xml_is_the_same_every_time_and_escapes_the_sop_text(tmp_path, schem
     sop = sop_with(
         tmp_path,
         "uraian: >-\n      Kasi Ketentraman dan Ketertiban Umum menerima laporan",
-        'uraian: >-\n      <b>"kutip" & \'apostrof\'</b> Kasi menerima laporan',
+        "uraian: >-\n      <b>\"kutip\" & 'apostrof'</b> Kasi menerima laporan",
     )
     xml = bpmn(sop)
     assert xml == bpmn(load_sop(tmp_path / "pkl.yaml"))  # byte for byte, from a fresh read
     doc = etree.fromstring(xml.encode())
     assert schema.validate(doc), schema.error_log
     first = doc.find(f"{BPMN}process/{BPMN}userTask")
-    assert first.find(f"{BPMN}documentation").text.startswith('<b>"kutip" & \'apostrof\'</b> Kasi')
+    assert first.find(f"{BPMN}documentation").text.startswith("<b>\"kutip\" & 'apostrof'</b> Kasi")
     assert "<b>" not in xml
 
 
@@ -276,3 +276,25 @@ def test_spiffworkflow_walks_the_steps_our_engine_walks_on_every_decision_path(p
         assert spiff_walk(spec, sop, outcomes) == [s for s, _o in expected], outcomes
     ends = {p[-1] for p in paths}
     assert all(sop.step(s).next == END or (o and sop.step(s).decision.outcomes[o] == END) for s, o in ends)
+
+
+def test_a_case_overlay_colours_the_steps_done_the_current_one_and_the_flows_taken(schema):
+    from lxml import etree
+
+    from runner.documents.overlay import CURRENT, DONE, Progress
+
+    sop = load_sop(ROOT / "sop" / "pelacuran.yaml")
+    progress = Progress("Kasus", done={1, 2, 3, 4}, current=3, transitions={(1, 2), (2, 3), (3, 4), (4, 3)})
+    xml = render(sop, "bpmn", progress)
+    assert isinstance(xml, str)
+    doc = etree.fromstring(xml.encode())
+    assert schema.validate(doc), schema.error_log
+    color = "{http://www.omg.org/spec/BPMN/non-normative/color/1.0}"
+    fills = {e.get("bpmnElement"): e.get(f"{color}background-color") for e in doc.iter() if e.tag.endswith("BPMNShape")}
+    assert fills[task_id("terima-laporan")] == DONE and fills[task_id("draft-surat-perintah")] == CURRENT
+    assert fills[task_id("arsip-laporan")] is None
+    taken = {e.get("bpmnElement") for e in doc.iter() if e.tag.endswith("BPMNEdge") and e.get(f"{color}border-color")}
+    assert taken == {
+        "flow.start", "flow.terima-laporan", "flow.perintah-penertiban", "flow.draft-surat-perintah",
+        "flow.verifikasi-surat-perintah", "flow.verifikasi-surat-perintah.koreksi",
+    }  # fmt: skip

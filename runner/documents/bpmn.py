@@ -206,7 +206,9 @@ def _documentation(sop: SOP, s: Step) -> str:
 # --- the diagram: the chart's layout, scaled, with room for what BPMN draws ----------
 
 SCALE = 2.0  # BPMN px per chart px: a chart symbol becomes a task of about the usual size
-TASK_W, TASK_H = layout.SYMBOL_SIZE["process"][0] * SCALE, 80.0  # 80: four lines of name, bpmn.io's height
+# 80: bpmn.io's height, four lines of name; the chart's arrows reach a row no nearer its centre than
+# its tracks (24 chart px, 48 here), so they still meet the taller box from outside
+TASK_W, TASK_H = layout.SYMBOL_SIZE["process"][0] * SCALE, 80.0
 EVENT, GATEWAY = 36.0, 50.0  # bpmn.io's sizes
 DATA_W, DATA_H = 36.0, 50.0
 BAND = 30.0  # the label band at the top of the pool and of each lane (vertical lanes)
@@ -228,6 +230,10 @@ class Diagram:
     shapes: dict[str, Rect] = field(default_factory=dict)  # element id -> bounds
     edges: dict[str, list[Point]] = field(default_factory=dict)  # flow or association id -> waypoints
     labels: dict[str, Rect] = field(default_factory=dict)  # element id -> its label's bounds
+
+    def lane_at(self, x: float) -> str:
+        """The pelaksana whose lane holds x: a node belongs to the lane it is drawn in."""
+        return next(p for p, r in self.lanes.items() if r.x <= x < r.right)
 
 
 class _Grid:
@@ -253,9 +259,6 @@ class _Grid:
     def point(self, p: Point) -> Point:
         return self.x(p[0]), self.y(p[1])
 
-    def rect(self, r: Rect) -> Rect:
-        return Rect(self.x(r.x), self.y(r.y), r.w * SCALE, r.h * SCALE)
-
     def room(self, cy: float, below: bool) -> float:
         """Where the room above (or below) the row centred at chart y ``cy`` begins."""
         return self.y(cy + CUT if below else cy - CUT)
@@ -270,13 +273,10 @@ def _simplify(points: list[Point]) -> list[Point]:
     out: list[Point] = []
     for p in points:
         p = (round(p[0]), round(p[1]))
-        if out and out[-1] == p:
-            continue
-        if len(out) >= 2 and (out[-2][0] == out[-1][0] == p[0] or out[-2][1] == out[-1][1] == p[1]):
+        while len(out) >= 2 and (out[-2][0] == out[-1][0] == p[0] or out[-2][1] == out[-1][1] == p[1]):
             out.pop()
-            if out[-1] == p:
-                continue
-        out.append(p)
+        if not out or out[-1] != p:
+            out.append(p)
     return out
 
 
@@ -359,7 +359,7 @@ class _Drawing:
         row = self.page.rows[self.row_of[s.no]]
         cy = row.y + row.h / 2
         if s.decision and self.alone(s):
-            cx, gy = self.centre(syms[0])
+            cx = self.centre(syms[0])[0]
             top = self.grid.room(cy, below=False) + len(self.inputs[s.no]) * PITCH + (PAD if self.inputs[s.no] else 0)
             task = Rect(cx - TASK_W / 2, top, TASK_W, TASK_H)
         else:
@@ -493,7 +493,7 @@ class _Drawing:
     def label_gateway(self, d: Diagram, s: Step) -> None:
         """The question goes under the gateway and its outcomes, on a side of its way down no line crosses."""
         gw = d.shapes[_gateway_id(s)]
-        lane = next(r for r in d.lanes.values() if r.x <= gw.cx < r.right)
+        lane = d.lanes[d.lane_at(gw.cx)]
         top, h = gw.cy + QUESTION_AT, QUESTION_ROOM - PAD
         left = Rect(lane.x + 4, top, gw.cx - 6 - lane.x - 4, h)
         right = Rect(gw.cx + 6, top, lane.right - 4 - gw.cx - 6, h)
@@ -567,8 +567,7 @@ def _process(root: ET.Element, sop: SOP, model: Model, d: Diagram) -> None:
     lane_set = _el(process, "bpmn:laneSet", id=f"lanes.{sop.id}")
     members: dict[str, list[str]] = {p.id: [] for p in sop.pelaksana}
     for node_id in [n.id for n in model.nodes] + [_timer_id(s) for s in sop.steps if _timer_id(s) in d.shapes]:
-        shape = d.shapes[node_id]  # a node belongs to the lane it is drawn in
-        members[next(p for p, r in d.lanes.items() if r.x <= shape.cx < r.right)].append(node_id)
+        members[d.lane_at(d.shapes[node_id].cx)].append(node_id)
     for p in sop.pelaksana:
         lane = _el(lane_set, "bpmn:lane", id=f"lane.{p.id}", name=p.label)
         for node_id in members[p.id]:
