@@ -25,6 +25,7 @@ from runner.definition.waktu import parse
 from runner.documents.bpmn import iso_duration, task_id
 
 SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
+VALID = sorted((ROOT / "tests" / "golden" / "valid").glob("*.yaml"))  # edge cases: BOM, Unicode, branches
 MODDLE = ROOT / "tests" / "js" / "bpmn"
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -56,7 +57,7 @@ def sop_with(tmp_path: Path, old: str, new: str, name: str = "pkl") -> SOP:
 # --- (a) the XSD, and what the model says ---------------------------------------------
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
 def test_every_shipped_sop_validates_against_the_bpmn_xsd(schema, path):
     from lxml import etree
 
@@ -196,10 +197,10 @@ def moddle_import(files: list[Path]) -> list[dict]:
 
 
 def test_bpmn_moddle_imports_every_shipped_sop_and_a_long_one_without_warnings(tmp_path):
-    sops = [load_sop(p) for p in SHIPPED] + [load_sop(generated_sop(tmp_path))]
+    sops = [load_sop(p) for p in SHIPPED + VALID] + [load_sop(generated_sop(tmp_path))]
     files = []
     for sop in sops:
-        files.append(tmp_path / f"{sop.id}.bpmn")
+        files.append(tmp_path / f"{len(files)}-{sop.id}.bpmn")
         files[-1].write_text(bpmn(sop), encoding="utf-8")
     reports = moddle_import(files)
     assert len(reports) == len(files)
@@ -259,7 +260,7 @@ def spiff_walk(spec, sop: SOP, outcomes: list[str]) -> list[str]:
     return walked
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
 def test_spiffworkflow_walks_the_steps_our_engine_walks_on_every_decision_path(path):
     from SpiffWorkflow.bpmn.parser import BpmnParser
 
