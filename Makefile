@@ -2,8 +2,9 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BPMN_CHECK := tests/js/bpmn/node_modules/.package-lock.json
 
-.PHONY: demo test bench docs lint clean
+.PHONY: demo test bench docs docs-bpmn lint clean
 
 $(BIN)/sop: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,6 +16,8 @@ demo: $(BIN)/sop
 	$(BIN)/sop demo
 
 test: $(BIN)/sop
+	@# bpmn-moddle for tests/test_bpmn.py, where Node.js is installed (the test skips elsewhere)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(BPMN_CHECK); fi
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -26,6 +29,14 @@ bench: $(BIN)/sop
 docs: $(BIN)/sop
 	$(BIN)/python docs/make_pages.py
 	$(BIN)/python docs/make_report_pages.py
+
+# the seed SOP's BPMN drawn by bpmn-js; needs Chromium (Debian: apt-get install chromium)
+docs-bpmn: $(BIN)/sop
+	npm ci --prefix docs/bpmn --no-audit --no-fund
+	$(BIN)/python docs/make_bpmn_png.py
+
+$(BPMN_CHECK): tests/js/bpmn/package-lock.json
+	npm ci --prefix tests/js/bpmn --no-audit --no-fund
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

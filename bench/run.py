@@ -32,12 +32,13 @@ from pathlib import Path
 
 import reports  # bench/reports.py: `sop report` against a bare pass over the same events
 
-from runner import Attachment, CaseRow, Cases, Status, find_sop, load_sop, open_store
+from runner import Attachment, CaseRow, Cases, Status, find_sop, load_sop, open_store, render
 from runner.canonical import canonical_json
 from runner.cases import engine
 from runner.cases.chain import GENESIS, event_hash
 from runner.cases.clock import iso, now
 from runner.definition.workcal import deadline
+from runner.documents.bpmn import task_id
 from runner.store import DocumentRow, EventRow
 from runner.store.sql import case_values
 from runner.store.sqlite import PRAGMAS
@@ -118,18 +119,18 @@ def run_peer(folder: Path, cases_per_round: int) -> float:
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
     from SpiffWorkflow.util.task import TaskState
 
-    sys.path.insert(0, str(HERE))
-    from make_bpmn import to_bpmn
-
     parser = BpmnParser()
-    parser.add_bpmn_str(to_bpmn(SOP).encode())
-    spec = parser.get_spec(f"sop_{SOP.id}")
+    parser.add_bpmn_str(str(render(SOP, "bpmn")).encode())
+    [process] = parser.get_process_ids()
+    spec = parser.get_spec(process)
+    number = {task_id(s.id): s.no for s in SOP.steps}
     serializer = BpmnWorkflowSerializer()
     conn = fresh_sqlite(folder, "peer.sqlite3", "CREATE TABLE workflows (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
     steps = 0
     started = time.perf_counter()
     for case in range(cases_per_round):
         wf = BpmnWorkflow(spec)
+        wf.data_objects.update({obj: "ada" for obj in spec.data_objects})  # the documents a clerk brings
         wf.do_engine_steps()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO workflows (id, state) VALUES (?, ?)", (case, serializer.serialize_json(wf)))
@@ -141,9 +142,11 @@ def run_peer(folder: Path, cases_per_round: int) -> float:
             if wf.is_completed():
                 break
             [task] = wf.get_tasks(state=TaskState.READY, manual=True)
-            outcome = plan_step(int(task.task_spec.name.split("_")[1]), taken)
+            outcome = plan_step(number[task.task_spec.name], taken)
             if outcome:
                 task.data["outcome"] = outcome
+            for obj in task.task_spec.data_output_associations:  # the step's outputs, as the engine records them
+                task.data[obj.bpmn_id] = "ada"
             task.run()
             wf.do_engine_steps()
             conn.execute("BEGIN IMMEDIATE")
