@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench docs lint clean
+.PHONY: demo test bench docs translations lint clean
 
 $(BIN)/sop: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,11 @@ bench: $(BIN)/sop
 
 docs: $(BIN)/sop
 	$(BIN)/python docs/make_pages.py
+
+# Extract the messages (babel.cfg), update the id and en catalogues (new ones left empty for a
+# translator: the completeness test names them), compile them, and write the CLDR format tables.
+translations: $(BIN)/sop
+	$(BIN)/python tools/translations.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -3,7 +3,8 @@
 The rules, checked on the source (AST), imports inside functions included:
 - nothing outside ``runner.cli`` imports click or ``runner.cli``;
 - ``runner.cli`` uses the public API only: names from ``runner`` (its ``__all__``),
-  plus ``runner.errors`` (the error vocabulary) and ``runner.i18n`` (the translation door);
+  plus ``runner.errors`` (the error vocabulary), ``runner.i18n`` (the translation door)
+  and ``runner.l10n`` (dates and numbers in the reader's convention);
 - no cycle among the modules' top-level imports.
 """
 
@@ -24,7 +25,7 @@ import runner
 from runner.cli import cli
 
 PACKAGE = ROOT / "runner"
-SHARED_WITH_CLI = {"runner.errors", "runner.i18n"}
+SHARED_WITH_CLI = {"runner.errors", "runner.i18n", "runner.l10n"}
 
 
 def _module_name(path: Path) -> str:
@@ -243,6 +244,7 @@ CASE_SHOW_MODULES = {
     "runner.definition.workcal",
     "runner.errors",
     "runner.i18n",
+    "runner.l10n",
     "runner.resources",
     "runner.store",
     "runner.store.rows",

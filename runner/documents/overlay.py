@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..definition import END, SOP
+from ..i18n import _
 from ..store import Status
 
 if TYPE_CHECKING:
@@ -59,9 +60,7 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
         done.add(src)
         nxt = events[i + 1].step if i + 1 < len(events) else view.row.step
         transitions.add((src, number[nxt] if nxt else END))
-    status = {Status.OPEN: "sedang berjalan", Status.DONE: "selesai", Status.CANCELLED: "dibatalkan"}[
-        Status(view.row.status)
-    ]
     title = f" — {view.row.title}" if view.row.title else ""
     current = number[view.row.step] if view.row.status == Status.OPEN and view.row.step else None
-    return Progress(f"Kasus {view.row.id}{title} ({status})", done, current, view.overdue, transitions)
+    heading = _("Case {id}{title} ({status})").format(id=view.row.id, title=title, status=Status(view.row.status).word)
+    return Progress(heading, done, current, view.overdue, transitions)
