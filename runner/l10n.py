@@ -19,7 +19,7 @@ import os
 from datetime import date, datetime
 from typing import Any
 
-from .i18n import LOCALE_DIR, language
+from . import i18n
 
 _tables: dict[str, dict[str, Any] | None] = {}
 _plurals: dict[str, Any] = {}
@@ -27,12 +27,12 @@ _plurals: dict[str, Any] = {}
 
 def _table() -> dict[str, Any] | None:
     """The current language's table; None when it is missing (then ISO dates and plain numbers)."""
-    lang = language()
+    lang = i18n.language()
     if lang not in _tables:
         import json
 
         try:
-            with open(os.path.join(LOCALE_DIR, lang, "formats.json"), encoding="utf-8") as f:
+            with open(os.path.join(i18n.LOCALE_DIR, lang, "formats.json"), encoding="utf-8") as f:
                 _tables[lang] = json.load(f)
         except (OSError, ValueError):
             _tables[lang] = None
@@ -128,7 +128,7 @@ def format_number(value: float, decimals: int | None = None) -> str:
         text = f"{exact:,f}"
         if decimals is None and "." in text:
             text = text.rstrip("0").rstrip(".")
-        if text in ("-0", "-0.0", "-0.00", "-0.000") or text.lstrip("-0.") == "":
+        if not text.strip("-0."):  # -0.0001 rounds to 0, not -0
             text = text.lstrip("-")
     if table is None:
         return text

@@ -23,6 +23,7 @@ from conftest import ROOT, run_sop
 
 import runner
 from runner.cli import cli
+from runner.i18n import _, set_language
 
 PACKAGE = ROOT / "runner"
 SHARED_WITH_CLI = {"runner.errors", "runner.i18n", "runner.l10n"}
@@ -199,13 +200,21 @@ def _commands(group: click.Group, ctx: click.Context, prefix: str = "sop") -> li
 ALL_COMMANDS = _commands(cli, click.Context(cli))
 
 
+@pytest.mark.parametrize("lang, usage", [("id", "Penggunaan: sop"), ("en", "Usage: sop")])
 @pytest.mark.parametrize("name, command", ALL_COMMANDS, ids=[n for n, _c in ALL_COMMANDS])
-def test_every_command_and_option_has_help(name, command, sop):
+def test_every_command_and_option_has_help_in_both_languages(name, command, sop, lang, usage):
     assert command.help, f"{name} has no help"
     undocumented = [p.name for p in command.params if isinstance(p, click.Option) and not p.help]
     assert undocumented == [], f"{name}: options without help"
-    result = sop(*name.split()[1:], "--help")
-    assert result.code == 0 and "Usage: sop" in result.out
+    result = sop("--lang", lang, *name.split()[1:], "--help")
+    assert result.code == 0 and result.out.startswith(usage)
+    shown = " ".join(result.out.split())
+    set_language(lang)
+    for text in [command.help] + [p.help for p in command.params if isinstance(p, click.Option) and p.help]:
+        translated = " ".join(_(text).split())
+        assert translated in shown, f"{name} --help in {lang} lacks: {translated}"
+        if lang == "id":
+            assert translated != " ".join(text.split()), f"untranslated: {text}"
 
 
 def test_commands_return_their_exit_code_and_never_exit_themselves():

@@ -17,7 +17,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_OK
-from ..i18n import LANGUAGES, N_, catalogue, set_language
+from ..i18n import LANGUAGES, N_, _, catalogue, set_language
 from .boundary import guarded
 from .lazy import Group
 from .settings import Settings
@@ -52,6 +52,13 @@ def _speak_clicks_words() -> None:
 
 
 _speak_clicks_words()
+
+
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # click's own version_option words its line when the command is defined, before --lang is read
+    if value and not ctx.resilient_parsing:
+        click.echo(_("{prog}, version {version}").format(prog="sop", version=__version__))
+        raise click.exceptions.Exit(EXIT_OK)  # as click's own does; the boundary returns the code
 
 
 def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -95,7 +102,14 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     help=N_("Language of messages and documents: id or en (env SOP_LANG; default from LANGUAGE or LANG, else id)."),
 )
 @click.option("--debug", is_flag=True, help=N_("Show the Python traceback of unexpected errors."))
-@click.version_option(__version__, prog_name="sop", help=N_("Show the version and exit."))
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_version,
+    help=N_("Show the version and exit."),
+)
 @click.pass_obj
 def cli(settings: Settings, db: str | None, sop_dirs: tuple[str, ...], debug: bool) -> None:
     settings.db, settings.sop_dirs, settings.debug = db, sop_dirs, debug
