@@ -359,7 +359,9 @@ def main() -> None:
             "python -c pass": lambda r: py + ["-c", "pass"],
             "python -c 'import click'": lambda r: py + ["-c", "import click"],
             "sop case show": lambda r: SOP_COMMAND + ["--db", db_small, "case", "show", running],
-            "sop case show --lang en": lambda r: SOP_COMMAND + ["--lang", "en", "--db", db_small, "case", "show", running],
+            "sop case show --lang en": lambda r: (
+                SOP_COMMAND + ["--lang", "en", "--db", db_small, "case", "show", running]
+            ),
             "sop case advance": lambda r: advances[r + 2],
         },
         args.repeats,

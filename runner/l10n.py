@@ -133,7 +133,12 @@ def format_number(value: float, decimals: int | None = None) -> str:
     if table is None:
         return text
     # "," and "." swapped through a placeholder: id groups with "." and separates decimals with ","
-    return text.replace(",", "\0").replace(".", table["decimal"]).replace("\0", table["group"]).replace("-", table["minus"])
+    return (
+        text.replace(",", "\0")
+        .replace(".", table["decimal"])
+        .replace("\0", table["group"])
+        .replace("-", table["minus"])
+    )
 
 
 def _plural_tag(n: int, table: dict[str, Any]) -> str:

@@ -204,7 +204,9 @@ def zone_names(locale: Locale) -> dict[str, dict[str, str]]:
             t = sample.replace(tzinfo=tz)
             variant = "daylight" if t.dst() else "standard"
             name = get_timezone_name(t, "short", locale=locale)
-            if territories.get(aliases.get(zone, zone)) == INDONESIA and name == get_timezone_gmt(t, "short", locale=locale):
+            if territories.get(aliases.get(zone, zone)) == INDONESIA and name == get_timezone_gmt(
+                t, "short", locale=locale
+            ):
                 name = get_timezone_name(t, "short", locale=indonesian)
             if name != get_timezone_gmt(t, "short", locale=locale):
                 names.setdefault(zone, {})[variant] = name
