@@ -47,6 +47,7 @@ from runner.i18n import DOMAIN, LANGUAGES, LOCALE_DIR  # noqa: E402
 LOCALE = Path(LOCALE_DIR)
 KEYWORDS = {"_": None, "N_": None}  # N_ marks table entries; _() translates them where shown
 CLICK_KEYWORDS = {"_": None, "ngettext": (1, 2)}  # how click marks its own messages
+CLICK_UNMARKED = ["required"]  # click translates these through a variable (the "[required]" of help)
 
 
 def _catalog(domain: str, project: str, version: str) -> Catalog:
@@ -84,6 +85,8 @@ def extract_click() -> Catalog:
         str(click_dir()), [("**.py", "python")], {}, keywords=CLICK_KEYWORDS
     ):
         catalog.add(message, None, [(f"click/{filename}", None)], auto_comments=comments, context=context)
+    for message in CLICK_UNMARKED:
+        catalog.add(message, None, [("click/core.py", None)])
     return catalog
 
 
