@@ -296,18 +296,19 @@ def test_validate_in_indonesian_and_english(sop):
     assert as_en["problems"][0]["message"].startswith("cannot read the waktu 'dua jam'")
 
 
-def test_a_broken_file_as_a_clerk_sees_it_by_default():
-    """No language asked for anywhere: Indonesian, as the product speaks."""
-    import subprocess
-
-    done = subprocess.run(
-        [sys.executable, "-m", "runner", "validate", str(BROKEN)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=_without_language(LANG="C.UTF-8"),
-    )
+def test_a_clerk_sees_indonesian_by_default_and_english_on_request(tmp_path):
+    """No language asked for anywhere: Indonesian, as the product speaks; --lang en: English."""
+    done = _run("validate", str(BROKEN), LANG="C.UTF-8")
     assert done.returncode == 1 and "tidak dapat dibaca" in done.stdout and "kesalahan pada" in done.stderr
+    done = _run("--lang", "en", "validate", str(BROKEN), LANG="C.UTF-8")
+    assert done.returncode == 1 and "cannot read the waktu" in done.stdout and "error(s) in" in done.stderr
+    env = {"LANG": "C.UTF-8", "XDG_DATA_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    cid = _run("--db", db, "case", "start", "pkl", **env).stdout.strip()
+    card = _run("--db", db, "case", "show", cid, **env).stdout
+    assert "status:" in card and "sedang berjalan" in card and "tenggat waktu:" in card and "langkah:" in card
+    card = _run("--lang", "en", "--db", db, "case", "show", cid, **env).stdout
+    assert "open" in card and "deadline:" in card and "step:" in card
 
 
 @pytest.mark.parametrize(
@@ -330,10 +331,11 @@ def test_the_document_words_follow_the_language(sop):
     for word in ["Nomor SOP", "Tgl. Pembuatan", "Disahkan oleh", "Dasar Hukum", "Kegiatan", "Mutu Baku", "Ket."]:
         assert word in indonesian, word
     assert '<html lang="id">' in indonesian and "Halaman 1 / " in indonesian
+    assert "15 Januari 2024" in indonesian  # tanggal_pembuatan: 2024-01-15, as its readers write a date
     english = sop("--lang", "en", "flowchart", "tests/golden/valid/full-identity.yaml", "--format", "html").out
     for word in ["SOP number", "Date made", "Approved by", "Legal basis", "Activity", "Quality standard", "Notes"]:
         assert word in english, word
-    assert '<html lang="en">' in english and "Page 1 / " in english
+    assert '<html lang="en">' in english and "Page 1 / " in english and "January 15, 2024" in english
     assert "Selesai" in sop("--lang", "id", "flowchart", "pelacuran", "--format", "mermaid").out
     assert '"End"' in sop("--lang", "en", "flowchart", "pelacuran", "--format", "dot").out
 
