@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BPMN_CHECK := tests/js/bpmn/node_modules/.package-lock.json
 
-.PHONY: demo test bench docs docs-bpmn lint clean
+.PHONY: demo test bench docs docs-bpmn translations lint clean
 
 $(BIN)/sop: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,11 @@ docs-bpmn: $(BIN)/sop
 
 $(BPMN_CHECK): tests/js/bpmn/package-lock.json
 	npm ci --prefix tests/js/bpmn --no-audit --no-fund
+
+# Extract the messages (babel.cfg), update the id and en catalogues (new ones left empty for a
+# translator: the completeness test names them), compile them, and write the CLDR format tables.
+translations: $(BIN)/sop
+	$(BIN)/python tools/translations.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

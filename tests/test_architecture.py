@@ -3,7 +3,8 @@
 The rules, checked on the source (AST), imports inside functions included:
 - nothing outside ``runner.cli`` imports click or ``runner.cli``;
 - ``runner.cli`` uses the public API only: names from ``runner`` (its ``__all__``),
-  plus ``runner.errors`` (the error vocabulary) and ``runner.i18n`` (the translation door);
+  plus ``runner.errors`` (the error vocabulary), ``runner.i18n`` (the translation door)
+  and ``runner.l10n`` (dates and numbers in the reader's convention);
 - no cycle among the modules' top-level imports.
 """
 
@@ -22,9 +23,10 @@ from conftest import ROOT, run_sop
 
 import runner
 from runner.cli import cli
+from runner.i18n import _, set_language
 
 PACKAGE = ROOT / "runner"
-SHARED_WITH_CLI = {"runner.errors", "runner.i18n"}
+SHARED_WITH_CLI = {"runner.errors", "runner.i18n", "runner.l10n"}
 
 
 def _module_name(path: Path) -> str:
@@ -198,13 +200,21 @@ def _commands(group: click.Group, ctx: click.Context, prefix: str = "sop") -> li
 ALL_COMMANDS = _commands(cli, click.Context(cli))
 
 
+@pytest.mark.parametrize("lang, usage", [("id", "Penggunaan: sop"), ("en", "Usage: sop")])
 @pytest.mark.parametrize("name, command", ALL_COMMANDS, ids=[n for n, _c in ALL_COMMANDS])
-def test_every_command_and_option_has_help(name, command, sop):
+def test_every_command_and_option_has_help_in_both_languages(name, command, sop, lang, usage):
     assert command.help, f"{name} has no help"
     undocumented = [p.name for p in command.params if isinstance(p, click.Option) and not p.help]
     assert undocumented == [], f"{name}: options without help"
-    result = sop(*name.split()[1:], "--help")
-    assert result.code == 0 and "Usage: sop" in result.out
+    result = sop("--lang", lang, *name.split()[1:], "--help")
+    assert result.code == 0 and result.out.startswith(usage)
+    shown = " ".join(result.out.split())
+    set_language(lang)
+    for text in [command.help] + [p.help for p in command.params if isinstance(p, click.Option) and p.help]:
+        translated = " ".join(_(text).split())
+        assert translated in shown, f"{name} --help in {lang} lacks: {translated}"
+        if lang == "id":
+            assert translated != " ".join(text.split()), f"untranslated: {text}"
 
 
 def test_commands_return_their_exit_code_and_never_exit_themselves():
@@ -243,6 +253,7 @@ CASE_SHOW_MODULES = {
     "runner.definition.workcal",
     "runner.errors",
     "runner.i18n",
+    "runner.l10n",
     "runner.resources",
     "runner.store",
     "runner.store.rows",

@@ -158,4 +158,4 @@ def test_case_list_reads_only_a_screenful_by_default(tmp_path, sop):
             [(f"pkl-{n}", row[1], n, *row[3:]) for n in range(2, 2002)],
         )
     result = run("list", "--limit", "5")
-    assert result.out.count("pkl-") == 5 and "1996 more not shown" in result.err
+    assert result.out.count("pkl-") == 5 and "1,996 more not shown" in result.err

@@ -111,12 +111,19 @@ def test_the_seed_sop_is_transcribed_in_order():
 # --- the commands ------------------------------------------------------------------
 
 
-def test_show_prints_the_table_of_the_seed(sop):
-    result = sop("show", "pelacuran")
+@pytest.mark.parametrize(
+    "lang, headers",
+    [
+        ("id", ["No", "Kegiatan", "Kelengkapan", "Waktu", "Output", "Ket.", "versi 1.0"]),
+        ("en", ["No", "Activity", "Kelengkapan", "Waktu", "Output", "Notes", "version 1.0"]),
+    ],
+)
+def test_show_prints_the_table_of_the_seed(sop, lang, headers):
+    result = sop("--lang", lang, "show", "pelacuran")
     assert result.code == 0
     definition = load(ROOT / "sop" / "pelacuran.yaml")
     flat = " ".join(result.out.replace("│", " ").split())
-    for header in ["No", "Uraian Kegiatan", "Kelengkapan", "Waktu", "Output", "Ket."]:
+    for header in headers:
         assert header in result.out
     for step in definition.steps:
         assert step.uraian.split()[-1] in flat

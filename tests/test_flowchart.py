@@ -224,17 +224,20 @@ def test_case_overlay_marks_progress(sop, tmp_path):
             == 0
         )
     out = tmp_path / "case.svg"
-    assert sop("--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(out)).code == 0
+    assert sop("--lang", "id", "--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(out)).code == 0
     svg = out.read_text(encoding="utf-8")
     assert svg.count('fill="#d9f2d9"') >= 4  # steps 1-3 done, step 4's symbols too (the correction)
     assert 'fill="#fff3b0"' in svg  # step 4 again, now
     assert 'class="arrow taken"' in svg and "Alur yang sudah dilalui" in svg
     assert f"Kasus {cid}" in svg
     pdf = tmp_path / "case.pdf"
-    assert sop("--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(pdf)).code == 0
+    assert sop("--lang", "id", "--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(pdf)).code == 0
     for _w, _h, text in pdf_pages(pdf)[1:]:
         assert f"Kasus {cid} (sedang berjalan)" in text
         assert "Selesai dikerjakan Langkah sekarang Langkah sekarang, lewat batas waktu Alur yang sudah dilalui" in text
+    english = sop("--lang", "en", "--db", db, "flowchart", "pelacuran", "--case", cid, "--format", "svg").out
+    assert f"Case {cid} (open)" in english and "Path taken" in english and "Page 1 / 2" in english
+    assert "Alur" not in english and "Halaman" not in english
     shown = json.loads(sop("--db", db, "case", "show", cid, "--json").out)
     assert shown["step"]["no"] == 4
     dot = sop("--db", db, "flowchart", "pelacuran", "--case", cid, "--format", "dot").out

@@ -1,4 +1,7 @@
-"""The golden corpus: broken files with their exact messages, valid edge cases, hostile input."""
+"""The golden corpus: broken files with their exact messages, valid edge cases, hostile input.
+
+Each broken file has its messages in English (``.expected``) and in Indonesian (``.id.expected``).
+"""
 
 from __future__ import annotations
 
@@ -9,27 +12,35 @@ import pytest
 from conftest import ROOT, run_sop
 
 from runner.definition.checks import check_file
+from runner.i18n import set_language
 
 GOLDEN = Path(__file__).parent / "golden"
 INVALID = sorted((GOLDEN / "invalid").glob("*.yaml"))
 VALID = sorted((GOLDEN / "valid").glob("*.yaml"))
+EXPECTED = {"en": ".expected", "id": ".id.expected"}
 
 
 def test_the_broken_corpus_is_large_enough():
     assert len(INVALID) >= 30
+    assert {p.name for p in (GOLDEN / "invalid").glob("*.expected")} == {
+        p.stem + suffix for p in INVALID for suffix in EXPECTED.values()
+    }
 
 
+@pytest.mark.parametrize("lang", list(EXPECTED))
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_broken_file_gives_its_expected_messages(path):
-    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+def test_broken_file_gives_its_expected_messages(path, lang):
+    expected = path.with_suffix(EXPECTED[lang]).read_text(encoding="utf-8").splitlines()
+    set_language(lang)
     got = [f"{p.line}:{p.col}: {p.severity}: {p.message}" for p in check_file(path).problems]
     assert got == expected
 
 
+@pytest.mark.parametrize("lang", list(EXPECTED))
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_broken_file_exits_1_with_its_line(sop, path):
-    first = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
-    result = sop("validate", str(path))
+def test_broken_file_exits_1_with_its_line(sop, path, lang):
+    first = path.with_suffix(EXPECTED[lang]).read_text(encoding="utf-8").splitlines()[0]
+    result = sop("--lang", lang, "validate", str(path))
     assert result.code == 1
     assert f"{path}:{first}" in result.out
     assert "Traceback" not in result.out + result.err

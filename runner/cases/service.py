@@ -19,6 +19,7 @@ from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, did_you_mean, normal
 from ..errors import Refused, UserError
 from ..i18n import _
+from ..l10n import format_size
 from ..store import CaseRow, DocumentRow, EventRow, SQLStore, Status
 from .chain import GENESIS, event_hash
 from .clock import iso, local, now, parse_time
@@ -65,8 +66,8 @@ class Attachment(NamedTuple):
             if size > limit * 1024 * 1024:
                 raise UserError(
                     _(
-                        "{file} is {size:.1f} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone"
-                    ).format(file=self.file, size=size / 1024 / 1024, limit=limit),
+                        "{file} is {size}; attachments are kept up to {limit} — attach a smaller scan, or the name alone"
+                    ).format(file=self.file, size=format_size(size), limit=format_size(int(limit * 1024 * 1024))),
                     "attachment-too-large",
                     file=str(self.file),
                     limit_mb=limit,
@@ -157,6 +158,7 @@ class CaseSummary(NamedTuple):
     step: str | None
     deadline: str | None  # in the SOP's timezone
     overdue: bool
+    timezone: str = "UTC"  # the SOP's, for showing the deadline
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -182,9 +184,12 @@ class HistoryEntry(NamedTuple):
     operator: str
     note: str | None
     documents: list[str]
+    timezone: str = "UTC"  # the SOP's, for showing the time
 
     def to_json(self) -> dict[str, Any]:
-        return self._asdict()
+        data = self._asdict()
+        del data["timezone"]  # ``at`` carries its offset
+        return data
 
 
 class Finding(NamedTuple):
@@ -466,7 +471,9 @@ class Cases:
         )
         for r in rows:
             tz = self.definition(r.definition).calendar.timezone
-            yield CaseSummary(r.id, r.sop, r.title, Status(r.status), r.step, local(r.deadline, tz), is_overdue(r, t))
+            yield CaseSummary(
+                r.id, r.sop, r.title, Status(r.status), r.step, local(r.deadline, tz), is_overdue(r, t), tz
+            )
 
     def count(
         self,
@@ -498,6 +505,7 @@ class Cases:
                 e.operator,
                 e.note,
                 [d["name"] for d in json.loads(e.data).get("documents", [])],
+                tz,
             )
             for e in self.store.events(case_id)
         ]

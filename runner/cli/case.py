@@ -10,6 +10,7 @@ import click
 
 from ..errors import EXIT_OK, EXIT_REFUSED
 from ..i18n import N_, _
+from ..l10n import format_number
 from . import term
 from .lazy import Group
 from .output import emit, emit_stream, json_option
@@ -124,7 +125,7 @@ def case_list(
     if limit and len(rows) == limit:
         more = cases.count(sop=sop_id, status=wanted, overdue=overdue, since=since) - len(rows)
         if more > 0:
-            term.say(_("{n} more not shown; use --limit N to see more (0 for all)").format(n=more))
+            term.say(_("{n} more not shown; use --limit N to see more (0 for all)").format(n=format_number(more)))
     return EXIT_OK
 
 

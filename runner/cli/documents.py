@@ -17,7 +17,11 @@ from .settings import Settings, pass_settings
 @click.command(cls=Command, help=N_("The official SOP AP flowchart document of SOP."))
 @click.argument("sop_ref", metavar="SOP")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help=N_("Write to FILE (default: stdout; pdf needs a file).")
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help=N_("Write to FILE (default: stdout; pdf needs a file)."),
 )
 @click.option(
     "--format",

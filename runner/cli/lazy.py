@@ -23,8 +23,8 @@ from ..i18n import _
 def _translated(params: list[click.Parameter]) -> Iterator[None]:
     options = [p for p in params if isinstance(p, click.Option) and p.help]
     saved = [p.help for p in options]
-    for p in options:
-        p.help = _(p.help or "")
+    for p, text in zip(options, saved, strict=True):
+        p.help = _(str(text))
     try:
         yield
     finally:

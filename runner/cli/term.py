@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from ..i18n import _
+from ..l10n import format_duration
 
 
 def out(text: str = "") -> None:
@@ -64,20 +65,12 @@ def width() -> int:
 
 
 def relative(deadline: str | None, now: datetime | None = None) -> str:
-    """'in 1 h 20 min' / '2 d 3 h overdue': how far off a deadline is, at a glance."""
+    """'in 1 hour 20 minutes' / '2 days 3 hours overdue': how far off a deadline is, at a glance."""
     if deadline is None:
         return _("no time standard")
     now = now or datetime.now(timezone.utc)
     seconds = (datetime.fromisoformat(deadline) - now).total_seconds()
-    minutes = int(abs(seconds) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if mins and not days:
-        parts.append(f"{mins} min")
-    span = " ".join(parts) or _("less than a minute")
+    span = format_duration(int(abs(seconds) // 60)) or _("less than a minute")
     if seconds < 0:
         return _("{span} overdue").format(span=span)
     return _("in {span}").format(span=span)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..resources import schema_path
 from .catalogue import did_you_mean
 from .model import END, SOP, normal
@@ -131,21 +131,24 @@ def _validator() -> Any:
     return cls(schema)
 
 
-_TYPE_NAMES = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "array": "a list",
-    "object": "a mapping (key: value)",
-    "boolean": "true or false",
-    "null": "empty",
+_TYPE_NAMES = {  # JSON Schema type -> what an admin calls it
+    "string": N_("text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "array": N_("a list"),
+    "object": N_("a mapping (key: value)"),
+    "boolean": N_("true or false"),
+    "null": N_("empty"),
 }
 _ID_PATTERN = "^[a-z][a-z0-9_-]*$"
 _PATTERN_HINTS = {  # what to write instead, for the schema's other patterns
-    "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$": 'write the working hours as "HH:MM-HH:MM", e.g. "08:00-16:00"',
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "write the date as YYYY-MM-DD, e.g. 2026-12-24",
-    "^[A-Z]{2}$": "give a two-letter country code such as ID, or null for no national holidays",
+    "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$": N_(
+        'write the working hours as "HH:MM-HH:MM", e.g. "08:00-16:00"'
+    ),
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": N_("write the date as YYYY-MM-DD, e.g. 2026-12-24"),
+    "^[A-Z]{2}$": N_("give a two-letter country code such as ID, or null for no national holidays"),
 }
+_NO_HINT = N_("see the schema")
 
 
 def _type_of(value: Any) -> str:
@@ -226,7 +229,7 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
             out.add(
                 path,
                 _("{name} '{value}' has the wrong form; {hint}").format(
-                    name=name, value=instance, hint=_(_PATTERN_HINTS.get(error.validator_value, "see the schema"))
+                    name=name, value=instance, hint=_(_PATTERN_HINTS.get(error.validator_value, _NO_HINT))
                 ),
             )
         elif kind == "const":

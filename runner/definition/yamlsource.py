@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import UserError
 from ..i18n import _
+from ..l10n import format_size
 
 try:  # libyaml is much faster; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader
@@ -98,8 +99,8 @@ def read_text(path: Path) -> str:
             raise YAMLProblem(
                 name,
                 Pos(1, 1),
-                _("the file is {size} MB; an SOP file is at most 1 MB — is it the right file?").format(
-                    size=round(size / 1024 / 1024, 1)
+                _("the file is {size}; an SOP file is at most {limit} — is it the right file?").format(
+                    size=format_size(size), limit=format_size(MAX_BYTES)
                 ),
             )
         raw = path.read_bytes()

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_, _
 from .layout import CELL_PAD_Y, CHAR_W, FONT, HEADER_TOP, LINE_H, MARGIN, PAD, Layout, Page, Rect
 from .overlay import TAKEN_WIDTH, Overlay
 
-# The document words of a chart page (the column titles and "Selesai" are in layout.py, which sizes by them).
+# The document words of a chart page, translated when placed (the column titles and the end
+# terminator's word are in layout.py, which sizes by them).
 TITLE = "SOP {nama}"
-PAGE_NUMBER = "Halaman {number} / {total}"
-PELAKSANA = "Pelaksana"
-MUTU_BAKU = "Mutu Baku"
+PAGE_NUMBER = N_("Page {number} / {pages}")
+PELAKSANA = N_("Pelaksana")
+MUTU_BAKU = N_("Quality standard")
 
 CENTRED = ("no", "waktu")  # body columns whose text is centred
 MUTU = ("kelengkapan", "waktu", "output")  # the columns under "Mutu Baku"
@@ -85,7 +87,7 @@ def labels(layout: Layout, page: Page, overlay: Overlay | None = None) -> list[L
         out.append(Label(Rect(MARGIN, MARGIN + 18, inner, LINE_H), (subtitle,), align="middle"))
     if overlay:
         out.append(Label(Rect(MARGIN, MARGIN, inner / 2, 16), (overlay.heading,), SMALL, bold=True, line_h=16))
-    number = PAGE_NUMBER.format(number=page.number, total=len(layout.pages))
+    number = _(PAGE_NUMBER).format(number=page.number, pages=len(layout.pages))
     out.append(Label(Rect(MARGIN, MARGIN, inner, 16), (number,), SMALL, "end", line_h=16))
     out += _header(layout)
     for r in page.rows:
@@ -130,11 +132,11 @@ def _header(layout: Layout) -> list[Label]:
     out: list[Label] = []
     for c in layout.columns:
         if c.key == mutu[0].key:
-            out.append(head(c.x, mutu[-1].x + mutu[-1].w, y, HEADER_TOP, (MUTU_BAKU,)))
+            out.append(head(c.x, mutu[-1].x + mutu[-1].w, y, HEADER_TOP, (_(MUTU_BAKU),)))
         top, height = (low, low_h) if c in mutu else (y, h)
         out.append(head(c.x, c.x + c.w, top, height, (c.title,)))
         if c.key == "uraian":  # the lanes follow it
-            out.append(head(x0, x1, y, HEADER_TOP, (PELAKSANA,)))
+            out.append(head(x0, x1, y, HEADER_TOP, (_(PELAKSANA),)))
             for i, lane in enumerate(layout.lanes):  # the outer lanes' cells take in the corridors
                 left = x0 if i == 0 else lane.x
                 right = x1 if i == len(layout.lanes) - 1 else lane.x + lane.w
@@ -147,7 +149,8 @@ def _legend(page: Page, overlay: Overlay) -> list[tuple[Swatch, Label]]:
     y = page.rows[-1].bottom + 7
     x: float = MARGIN
     out: list[tuple[Swatch, Label]] = []
-    for kind, colour, text in overlay.legend:
+    for kind, colour, meaning in overlay.legend:
+        text = _(meaning)
         w = 30 if kind == "line" else 14
         swatch = Swatch(kind, colour, Rect(x, y, w, 10))
         text_w = len(text) * CHAR_W * SMALL / FONT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..definition import END, SOP
+from ..i18n import _
 from .base import Options
 from .overlay import Progress
 from .text import short
@@ -32,7 +33,7 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
         attrs = [f'label="{label}"', f"shape={shape}"] + ([f'style="{style}"'] if style else [])
         attrs += [f'fillcolor="{fill}"'] if fill else []
         lines.append(f"  s{s.no} [{', '.join(attrs)}];")
-    lines.append('  end_ [label="Selesai", shape=box, style=rounded];')
+    lines.append(f'  end_ [label="{_dot_text(_("End"))}", shape=box, style=rounded];')
     for s in sop.steps:
         targets = s.decision.outcomes.items() if s.decision else [(None, s.next)]
         for name, t in targets:

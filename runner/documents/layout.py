@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..definition import END, SOP, Step
+from ..i18n import N_, _
 
 # --- page and type metrics --------------------------------------------------------
 
@@ -37,17 +38,17 @@ TITLE_H = 40.0
 MIN_ROW_H = 76.0
 BAND_ROW_H = 48.0  # the row that holds off-page connectors
 TRACK_OFFSETS = (5, -5, 10, -10, 14, -14)  # never 0: an arrow on a row border would vanish into it
-END_LABEL = "Selesai"  # the end terminator a decision may point at
+END_LABEL = N_("End")  # the end terminator a decision may point at
 CORRIDOR_STEP = 6.0
 
 SYMBOL_SIZE = {"terminator": (58, 26), "process": (58, 32), "decision": (58, 40), "connector": (22, 24)}
-TEXT_COLUMNS = [  # key, header, width in px (the lanes take what is left)
-    ("no", "No", 28),
-    ("uraian", "Kegiatan", 250),
-    ("kelengkapan", "Kelengkapan", 108),
-    ("waktu", "Waktu", 52),
-    ("output", "Output", 108),
-    ("keterangan", "Ket.", 52),
+TEXT_COLUMNS = [  # key, header (translated when laid out), width in px (the lanes take what is left)
+    ("no", N_("No"), 28),
+    ("uraian", N_("Activity"), 250),
+    ("kelengkapan", N_("Kelengkapan"), 108),
+    ("waktu", N_("Waktu"), 52),
+    ("output", N_("Output"), 108),
+    ("keterangan", N_("Notes"), 52),
 ]
 
 
@@ -267,7 +268,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
     lanes: list[Lane] = []
     lanes_x = (0.0, 0.0)
     for key, title, w in TEXT_COLUMNS:
-        columns.append(Column(key, title, x, w))
+        columns.append(Column(key, _(title), x, w))
         x += w
         if key == "uraian":  # the lanes come right after the activity
             lanes_x = (x, x + lanes_w)
@@ -363,7 +364,7 @@ def _place_symbols(layout: Layout, page: Page) -> None:
                         free[0],
                         r,
                         None,
-                        END_LABEL,
+                        _(END_LABEL),
                     )
                 )
             else:  # every lane is taken: below the decision, in its own lane
@@ -375,7 +376,7 @@ def _place_symbols(layout: Layout, page: Page) -> None:
                         exit_lane,
                         r,
                         None,
-                        END_LABEL,
+                        _(END_LABEL),
                     )
                 )
 

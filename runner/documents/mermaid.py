@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..definition import END, SOP
+from ..i18n import _
 from .base import Options
 from .overlay import Progress
 from .text import short
@@ -24,7 +25,7 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
             lines.append(f'  s{s.no}(["{label}"])')
         else:
             lines.append(f'  s{s.no}["{label}"]')
-    lines.append('  end_(["Selesai"])')
+    lines.append(f'  end_(["{_mermaid_text(_("End"))}"])')
     number = sop.numbers
     for s in sop.steps:
         if s.decision:

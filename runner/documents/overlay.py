@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..definition import END, SOP
+from ..i18n import N_, _
 from ..store import Status
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 DONE, CURRENT, OVERDUE = "#d9f2d9", "#fff3b0", "#f8c4c4"
 TAKEN, TAKEN_WIDTH = "#1a7f37", 2.2  # the path the case took
 
-Legend = list[tuple[str, str, str]]  # (swatch kind "box" | "line", colour, meaning)
+Legend = list[tuple[str, str, str]]  # (swatch kind "box" | "line", colour, meaning: a msgid)
 
 
 class Overlay(Protocol):
@@ -41,11 +42,11 @@ class Overlay(Protocol):
 class Progress:
     """What a case did, for drawing it on the chart."""
 
-    legend: ClassVar[Legend] = [
-        ("box", DONE, "Selesai dikerjakan"),
-        ("box", CURRENT, "Langkah sekarang"),
-        ("box", OVERDUE, "Langkah sekarang, lewat batas waktu"),
-        ("line", TAKEN, "Alur yang sudah dilalui"),
+    legend: ClassVar[Legend] = [  # meanings translated where the legend is drawn
+        ("box", DONE, N_("Completed")),
+        ("box", CURRENT, N_("Current step")),
+        ("box", OVERDUE, N_("Current step, past its deadline")),
+        ("line", TAKEN, N_("Path taken")),
     ]
 
     heading: str
@@ -90,9 +91,7 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
         done.add(src)
         nxt = events[i + 1].step if i + 1 < len(events) else view.row.step
         transitions.add((src, number[nxt] if nxt else END))
-    status = {Status.OPEN: "sedang berjalan", Status.DONE: "selesai", Status.CANCELLED: "dibatalkan"}[
-        Status(view.row.status)
-    ]
     title = f" — {view.row.title}" if view.row.title else ""
     current = number[view.row.step] if view.row.status == Status.OPEN and view.row.step else None
-    return Progress(f"Kasus {view.row.id}{title} ({status})", done, current, view.overdue, transitions)
+    heading = _("Case {id}{title} ({status})").format(id=view.row.id, title=title, status=Status(view.row.status).word)
+    return Progress(heading, done, current, view.overdue, transitions)
