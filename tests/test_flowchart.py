@@ -170,7 +170,7 @@ def words(text: str) -> str:
 
 def test_the_seed_pdf_has_its_pages_and_real_text(sop, tmp_path):
     out = tmp_path / "pelacuran.pdf"
-    assert sop("flowchart", "pelacuran", "--steps-per-page", "4", "-o", str(out)).code == 0
+    assert sop("--lang", "id", "flowchart", "pelacuran", "--steps-per-page", "4", "-o", str(out)).code == 0
     pages = pdf_pages(out)
     definition = load(ROOT / "sop" / "pelacuran.yaml")
     assert len(pages) == 1 + math.ceil(len(definition.steps) / 4)  # the identity page, then the chart
@@ -234,7 +234,7 @@ def test_case_overlay_marks_progress(sop, tmp_path):
     assert sop("--lang", "id", "--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(pdf)).code == 0
     for _w, _h, text in pdf_pages(pdf)[1:]:
         assert f"Kasus {cid} (sedang berjalan)" in text
-        assert "Selesai dikerjakan Langkah sekarang Langkah sekarang, lewat batas waktu Alur yang sudah dilalui" in text
+        assert "Selesai dikerjakan Langkah sekarang Langkah sekarang, melewati tenggat waktu Alur yang sudah dilalui" in text
     english = sop("--lang", "en", "--db", db, "flowchart", "pelacuran", "--case", cid, "--format", "svg").out
     assert f"Case {cid} (open)" in english and "Path taken" in english and "Page 1 / 2" in english
     assert "Alur" not in english and "Halaman" not in english
