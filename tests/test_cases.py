@@ -185,7 +185,7 @@ def test_attachment_size_limit(case, db_url, tmp_path, monkeypatch):
     assert missing.code == 1 and "cannot read" in missing.err
     monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "banyak")
     wrong = case("attach", cid, "Surat Perintah", str(big))
-    assert wrong.code == 1 and "set it to a number of megabytes" in wrong.err
+    assert wrong.code == 1 and "set it to a positive number of megabytes" in wrong.err
     assert _events(db_url, cid) == before
 
 

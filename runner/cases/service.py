@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,17 +23,10 @@ from .chain import GENESIS, event_hash
 from .clock import iso, local, now, parse_time
 
 
-def max_attachment_mb() -> float:
-    value = os.environ.get("SOP_MAX_ATTACHMENT_MB", "20")
-    try:
-        return float(value)
-    except ValueError:
-        raise UserError(
-            _("SOP_MAX_ATTACHMENT_MB is '{value}'; set it to a number of megabytes").format(value=value),
-            "bad-setting",
-            setting="SOP_MAX_ATTACHMENT_MB",
-            value=value,
-        ) from None
+def max_attachment_bytes() -> int:
+    from ..files import megabytes
+
+    return megabytes("SOP_MAX_ATTACHMENT_MB", 20)
 
 
 @functools.cache
@@ -59,25 +51,22 @@ class Attachment(NamedTuple):
     def read(self) -> tuple[bytes | None, str | None]:
         if self.file is None:
             return None, None
-        try:
-            size = self.file.stat().st_size
-            limit = max_attachment_mb()
-            if size > limit * 1024 * 1024:
-                raise UserError(
-                    _(
-                        "{file} is {size:.1f} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone"
-                    ).format(file=self.file, size=size / 1024 / 1024, limit=limit),
-                    "attachment-too-large",
-                    file=str(self.file),
-                    limit_mb=limit,
-                )
-            return self.file.read_bytes(), self.file.name
-        except OSError as e:
-            raise UserError(
-                _("cannot read {file}: {reason}").format(file=self.file, reason=e.strerror),
-                "unreadable",
-                path=str(self.file),
-            ) from None
+        from ..files import read_regular
+
+        limit = max_attachment_bytes()
+
+        def too_large(size: int | None) -> UserError:
+            return UserError(
+                _(
+                    "{file} is over {limit:g} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone"
+                ).format(file=self.file, limit=limit / 1024 / 1024),
+                "attachment-too-large",
+                file=str(self.file),
+                size=size,
+                limit_mb=limit / 1024 / 1024,
+            )
+
+        return read_regular(self.file, limit, too_large), self.file.name
 
 
 # --- results -------------------------------------------------------------------
@@ -252,8 +241,8 @@ class Cases:
         return t
 
     @staticmethod
-    def _read(attach: Sequence[Attachment]) -> list[tuple[Attachment, bytes | None, str | None]]:
-        """Every attachment's content, read before any transaction opens (files can be large)."""
+    def _check_names(attach: Sequence[Attachment]) -> None:
+        """Every document has a name, and each name comes once: before anything else is judged."""
         seen: set[str] = set()
         for a in attach:
             if not a.name.strip():
@@ -265,6 +254,10 @@ class Cases:
                     name=a.name,
                 )
             seen.add(normal(a.name))
+
+    @staticmethod
+    def _read(attach: Sequence[Attachment]) -> list[tuple[Attachment, bytes | None, str | None]]:
+        """Every attachment's content, read before any transaction opens (files can be large)."""
         return [(a, *a.read()) for a in attach]
 
     @staticmethod
@@ -319,6 +312,7 @@ class Cases:
     ) -> CaseRow:
         from . import engine
 
+        self._check_names(attach)
         when = self._when(at, sop, None)
         operator = by or os_user()
         state = engine.start(sop, when, [a.name for a in attach])
@@ -364,6 +358,7 @@ class Cases:
         """The one path every change of a case takes: decide with the engine, write in one transaction."""
         from . import engine
 
+        self._check_names(attach)
         row, sop = self._case(case_id)
         when = self._when(at, sop, row.updated_at)  # updated_at: the last event's time
         state = engine.CaseState(
@@ -427,14 +422,17 @@ class Cases:
     def _newer(self, sop: SOP, digest: str) -> str | None:
         """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
         from ..definition import find_sop, load_sop
+        from ..definition.catalogue import MAX_SOP_BYTES
+        from ..files import read_regular
 
         try:
             path = find_sop(sop.id, self.sop_dirs)
             stored = self.store.definition_source(digest)
-            if stored is not None and path.read_bytes().decode("utf-8", errors="replace") == stored:
+            raw = read_regular(path, MAX_SOP_BYTES, lambda size: UserError(""))
+            if stored is not None and raw.decode("utf-8", errors="replace") == stored:
                 return None  # the very text the case started with: nothing to parse or hash
             current = load_sop(path)
-        except (UserError, OSError):
+        except UserError:
             return None  # gone or invalid now: the case keeps its own copy either way
         if current.digest == digest:
             return None

@@ -72,7 +72,7 @@ def case_start(
     row = settings.cases().start(sop, title=title, attach=attachments(attach), at=at, by=by)
     if as_json:
         return emit(row, True, str)
-    term.out(row.id)
+    term.out(term.visible(row.id))
     assert row.step is not None
     step = sop.step(row.step)
     term.say(

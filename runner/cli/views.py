@@ -37,43 +37,49 @@ def sop_table(sop: SOP) -> str:
         rows.append(
             [f"{s.no}.", uraian, *marks, "\n".join(s.kelengkapan), s.waktu, "\n".join(s.output), s.keterangan or ""]
         )
-    title = term.bold(f"SOP {sop.nama.upper()}") + f"  ({sop.id}, versi {sop.version})"
-    sub = " — ".join(x for x in (sop.unit, sop.instansi) if x)
+    title = term.bold(term.visible(f"SOP {sop.nama.upper()}")) + term.visible(f"  ({sop.id}, versi {sop.version})")
+    sub = term.visible(" — ".join(x for x in (sop.unit, sop.instansi) if x))
     return "\n".join(x for x in (title, sub) if x) + "\n" + term.table(headers, rows, flex=1)
 
 
 def case_card(view: CaseView) -> str:
-    """What a clerk needs at a glance: the step, who acts, the deadline, what is missing, what to type."""
+    """What a clerk needs at a glance: the step, who acts, the deadline, what is missing, what to type.
+
+    Every line is composed as plain text and shown through ``term.visible``; only the
+    styling added around a whole line (bold, dim, red) is ours."""
+    v = term.visible
     row, sop = view.row, view.sop
     title = f' — "{row.title}"' if row.title else ""
-    lines = [term.bold(row.id) + f"  {sop.nama} (versi {sop.version}){title}"]
+    lines = [term.bold(v(row.id)) + v(f"  {sop.nama} (versi {sop.version}){title}")]
     status = term.bold(row.status.word) if row.status == Status.DONE else row.status.word
     lines.append(_("status:    {status}").format(status=status))
     if view.newer:
-        lines.append(term.dim(_("note:      {note}").format(note=view.newer)))
+        lines.append(term.dim(v(_("note:      {note}").format(note=view.newer))))
     if row.status == Status.OPEN and row.step:
         s = sop.step(row.step)
-        lines.append(_("step:      {no}/{n}  {id}").format(no=s.no, n=len(sop.steps), id=s.id))
-        lines.append("           " + s.uraian)
+        lines.append(v(_("step:      {no}/{n}  {id}").format(no=s.no, n=len(sop.steps), id=s.id)))
+        lines.append("           " + v(s.uraian))
         who = ", ".join(sop.pelaksana_by_id(p).label for p in s.pelaksana)
-        lines.append(_("who:       {who}  (--as {ids})").format(who=who, ids=" | ".join(s.pelaksana)))
+        lines.append(v(_("who:       {who}  (--as {ids})").format(who=who, ids=" | ".join(s.pelaksana))))
         when = (
-            _("{at} ({rel}; waktu {waktu})").format(
-                at=_fmt(view.local(row.deadline)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
+            v(
+                _("{at} ({rel}; waktu {waktu})").format(
+                    at=_fmt(view.local(row.deadline)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
+                )
             )
             if row.deadline
             else _("no time standard")
         )
         lines.append(_("deadline:  {when}").format(when=term.red(when) if view.overdue else when))
         for name in view.missing:
-            lines.append(_('missing:   {name}  →  sop case attach {id} "{name}" FILE').format(name=name, id=row.id))
+            lines.append(v(_('missing:   {name}  →  sop case attach {id} "{name}" FILE').format(name=name, id=row.id)))
         command = f"sop case advance {row.id} --as {s.pelaksana[0]}"
         if s.decision:
-            lines.append(_("decision:  {q}").format(q=s.decision.question))
+            lines.append(v(_("decision:  {q}").format(q=s.decision.question)))
             for name, target in s.decision.outcomes.items():
-                lines.append(f"           --outcome {name}  →  {_describe(sop, target)}")
+                lines.append(v(f"           --outcome {name}  →  {_describe(sop, target)}"))
             command += " --outcome " + "|".join(s.decision.outcomes)
-        lines.append(_("next:      {command}").format(command=command))
+        lines.append(v(_("next:      {command}").format(command=command)))
     if view.documents:
         lines.append(_("documents:"))
         for d in view.documents:
@@ -83,7 +89,7 @@ def case_card(view: CaseView) -> str:
                 detail += [d.filename, _size(d.size or 0), f"sha256 {d.sha256[:12]}…" if d.sha256 else ""]
             else:
                 detail.append(_("at hand, no file kept"))
-            lines.append(f"  {d.name}  ({', '.join(x for x in detail if x)})")
+            lines.append(v(f"  {d.name}  ({', '.join(x for x in detail if x)})"))
     return "\n".join(lines)
 
 
