@@ -54,6 +54,9 @@ _API: dict[str, tuple[str, str]] = {
     "PAPER_SIZES": ("runner.documents", "PAPER_SIZES"),
     "format_for": ("runner.documents", "format_for"),
     "progress_of": ("runner.documents", "progress_of"),
+    # files a user names
+    "write_file": ("runner.files", "write_file"),
+    "check_output": ("runner.files", "check_output"),
     # errors
     "UserError": ("runner.errors", "UserError"),
     "Refused": ("runner.errors", "Refused"),
@@ -87,6 +90,8 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .documents import progress_of as progress_of
     from .documents import render as render
     from .errors import ConcurrentChange as ConcurrentChange
+    from .files import check_output as check_output
+    from .files import write_file as write_file
     from .errors import InvalidSOP as InvalidSOP
     from .errors import Refused as Refused
     from .errors import UserError as UserError

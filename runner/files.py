@@ -115,9 +115,9 @@ def megabytes(setting: str, default: float) -> int:
     return int(mb * 1024 * 1024)
 
 
-def write_file(path: Path, data: bytes, private: bool = False) -> None:
-    """Write ``data`` to ``path`` whole or not at all; ``private``: readable by the owner only."""
-    folder = path.parent
+def check_output(path: Path) -> os.stat_result | None:
+    """Refuse, before any work is done, a place no file can be written to: a folder, a device,
+    a pipe, or a name in a folder that does not exist. Returns what stands there now, if anything."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -130,12 +130,23 @@ def write_file(path: Path, data: bytes, private: bool = False) -> None:
             "output-not-a-file",
             path=str(path),
         )
-    if not folder.is_dir():
+    if not path.parent.is_dir():
         raise UserError(
-            _("the folder {folder} does not exist; create it first or write elsewhere").format(folder=folder),
+            _("the folder {folder} does not exist; create it first or write elsewhere").format(folder=path.parent),
             "no-such-folder",
             path=str(path),
         )
+    return info
+
+
+def write_file(path: Path, data: bytes, private: bool = False) -> None:
+    """Write ``data`` to ``path`` whole or not at all; ``private``: readable by the owner only.
+
+    The bytes go to a new file beside it, renamed over ``path`` once they are all
+    on disk: a full disk or a crash leaves the old file (or none), never half of one.
+    """
+    info = check_output(path)
+    folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
     try:
         fd = os.open(

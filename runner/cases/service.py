@@ -20,7 +20,7 @@ from ..errors import Refused, UserError
 from ..i18n import _
 from ..store import CaseRow, DocumentRow, EventRow, SQLStore, Status
 from .chain import GENESIS, event_hash
-from .clock import iso, local, now, parse_time
+from .clock import in_range, iso, local, now, parse_time
 
 
 def max_attachment_bytes() -> int:
@@ -37,6 +37,14 @@ def os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no user name in a bare container
         return "unknown"
+
+
+def damaged(what: str) -> UserError:
+    """The store holds what sop-runner never wrote: say so instead of failing inside."""
+    return UserError(
+        _("the case store is damaged: {what}; verify it and restore it from a backup").format(what=what),
+        "store-damaged",
+    )
 
 
 # --- attachments ---------------------------------------------------------------
@@ -207,11 +215,21 @@ class Cases:
     def definition(self, digest: str) -> SOP:
         sop = self._definitions.get(digest)
         if sop is None:
-            sop = self._definitions[digest] = SOP(json.loads(self.store.definition(digest)))
+            body = self.store.definition(digest)
+            try:
+                sop = SOP(json.loads(body)) if body is not None else None
+            except (ValueError, KeyError, TypeError, AttributeError):
+                sop = None
+            if sop is None:
+                raise damaged(_("the SOP definition {digest} is missing or unreadable").format(digest=digest[:12]))
+            self._definitions[digest] = sop
         return sop
 
     def _case(self, case_id: str) -> tuple[CaseRow, SOP]:
-        row = self.store.case(case_id)
+        try:
+            row = self.store.case(case_id)
+        except (ValueError, TypeError) as e:  # a column that is not what we wrote
+            raise damaged(_("the row of case {id} is unreadable ({reason})").format(id=case_id, reason=e)) from None
         if row is None:
             raise UserError(
                 _("no case '{id}'{hint}").format(id=case_id, hint=did_you_mean(case_id, self.store.case_ids())),
@@ -224,7 +242,7 @@ class Cases:
         current = now()
         if at is None:
             return current
-        t = parse_time(at, sop.calendar.timezone) if isinstance(at, str) else at
+        t = parse_time(at, sop.calendar.timezone) if isinstance(at, str) else in_range(at, at)
         if t > current:
             raise UserError(
                 _("the time {at} lies in the future; give a time up to now").format(at=at), "time-in-future", at=str(at)
@@ -361,9 +379,11 @@ class Cases:
         self._check_names(attach)
         row, sop = self._case(case_id)
         when = self._when(at, sop, row.updated_at)  # updated_at: the last event's time
-        state = engine.CaseState(
-            Status(row.status), row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available)
-        )
+        try:
+            entered_at = datetime.fromisoformat(row.entered_at)
+        except ValueError:
+            raise damaged(_("case {id} entered its step at '{at}'").format(id=case_id, at=row.entered_at)) from None
+        state = engine.CaseState(Status(row.status), row.step, entered_at, frozenset(row.available))
         event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
         new = engine.apply(sop, state, event, case_id)  # raises Refused; nothing written yet
         seq = row.seq + 1
@@ -480,7 +500,7 @@ class Cases:
     def _since(since: str | datetime | None) -> str | None:
         if since is None:
             return None
-        return iso(parse_time(since, "UTC") if isinstance(since, str) else since)
+        return iso(parse_time(since, "UTC") if isinstance(since, str) else in_range(since, since))
 
     def history(self, case_id: str) -> list[HistoryEntry]:
         row, sop = self._case(case_id)

@@ -69,7 +69,7 @@ def case_start(
     as_json: bool,
 ) -> int:
     sop = settings.sop(sop_ref)
-    row = settings.cases().start(sop, title=title, attach=attachments(attach), at=at, by=by)
+    row = settings.cases(write=True).start(sop, title=title, attach=attachments(attach), at=at, by=by)
     if as_json:
         return emit(row, True, str)
     term.out(term.visible(row.id))
@@ -147,7 +147,7 @@ def case_show(settings: Settings, case_id: str, as_json: bool) -> int:
 def case_attach(settings: Settings, case_id: str, name: str, file: Path | None, at: str | None, by: str | None) -> int:
     from .. import Attachment
 
-    settings.cases().attach(case_id, [Attachment(name, file)], at=at, by=by)
+    settings.cases(write=True).attach(case_id, [Attachment(name, file)], at=at, by=by)
     term.say(_("attached '{name}' to {id}").format(name=name, id=case_id))
     return EXIT_OK
 
@@ -174,7 +174,7 @@ def case_advance(
 ) -> int:
     from .views import case_card
 
-    cases = settings.cases()
+    cases = settings.cases(write=True)
     cases.advance(case_id, role, outcome=outcome, note=note, attach=attachments(attach), at=at, by=by)
     return emit(cases.show(case_id), as_json, case_card)
 
@@ -185,7 +185,7 @@ def case_advance(
 @action_options
 @pass_settings
 def case_cancel(settings: Settings, case_id: str, reason: str, at: str | None, by: str | None) -> int:
-    settings.cases().cancel(case_id, reason, at=at, by=by)
+    settings.cases(write=True).cancel(case_id, reason, at=at, by=by)
     term.say(_("cancelled {id}").format(id=case_id))
     return EXIT_OK
 

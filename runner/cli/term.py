@@ -96,7 +96,10 @@ def relative(deadline: str | None, now: datetime | None = None) -> str:
     if deadline is None:
         return _("no time standard")
     now = now or datetime.now(timezone.utc)
-    seconds = (datetime.fromisoformat(deadline) - now).total_seconds()
+    try:
+        seconds = (datetime.fromisoformat(deadline) - now).total_seconds()
+    except (ValueError, TypeError, OverflowError):  # a damaged row: no distance to tell
+        return "?"
     minutes = int(abs(seconds) // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)

@@ -101,7 +101,12 @@ def _describe(sop: SOP, target: str) -> str:
 
 
 def _fmt(stamp: str | None) -> str:
-    return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "-"
+    if not stamp:
+        return "-"
+    try:
+        return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
+    except ValueError:  # not a time: a damaged row, shown as it is
+        return stamp
 
 
 def _size(n: int) -> str:

@@ -24,8 +24,13 @@ def write_skeleton(sop_id: str, folder: Path) -> Path:
     if path.exists():
         raise UserError(_("{path} exists already; pick another id or edit that file").format(path=path))
     text = (resource_dir("templates") / "skeleton.yaml").read_text(encoding="utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
+    from ..files import unwritable, write_file
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise unwritable(path, e) from None
     # the editor finds the schema relative to the new file, wherever sop-runner is installed
     schema = Path(os.path.relpath(schema_path(), folder.resolve())).as_posix()
-    path.write_text(text.replace("{id}", sop_id).replace("{schema}", schema), encoding="utf-8")
+    write_file(path, text.replace("{id}", sop_id).replace("{schema}", schema).encode("utf-8"))
     return path

@@ -80,6 +80,11 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 
+# The tables sop-runner makes; a database that has some of them but no schema version of
+# ours belongs to someone else, and is never written to.
+OUR_TABLES = frozenset({"meta", "definitions", "cases", "events", "documents", "checkpoints"})
+
+
 class SQLStore:
     """The store interface; SQLiteStore and PostgresStore fill in the dialect."""
 
@@ -88,7 +93,10 @@ class SQLStore:
     blob_type = "BLOB"
     placeholder = "?"
     integrity_errors: tuple[type[BaseException], ...] = ()
-    missing_table_errors: tuple[type[BaseException], ...] = ()
+    # errors of the world (disk, locks, permissions, damage), turned into a UserError by world_error
+    world_errors: tuple[type[BaseException], ...] = ()
+    # whether the tables of other programs may stand beside ours (a shared database server)
+    shares_database = False
 
     # --- dialect hooks -------------------------------------------------------
 
@@ -102,6 +110,40 @@ class SQLStore:
 
     def lock_numbering(self, sop: str) -> None:
         """Serialise case numbering of one SOP (SQLite's write lock already does)."""
+
+    def table_names(self) -> set[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Settings of a store that is ours (or becomes ours): after ``open`` judged it."""
+
+    def world_error(self, error: BaseException) -> BaseException:
+        """The UserError that says what a failure of the world means and what to do."""
+        return error  # pragma: no cover - only stores with world_errors call it
+
+    def missing(self) -> UserError:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def foreign(self) -> UserError:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def open(self, create: bool) -> None:
+        """Judge what the connection found before anything is written to it.
+
+        Ours: migrated to this version. Empty: made ours only when ``create``
+        (a command that writes); a reading command is told there is no store
+        yet. Anything else is someone else's database: refused, untouched.
+        """
+        version = self.schema_version()
+        if version == 0:
+            tables = self.table_names()
+            if tables & (OUR_TABLES if self.shares_database else tables):
+                raise self.foreign()
+            if not create:
+                raise self.missing()
+        self.prepare()
+        if version != len(MIGRATIONS):
+            self.migrate()
 
     def close(self) -> None:
         self.conn.close()
@@ -117,8 +159,16 @@ class SQLStore:
     def execute(self, sql: str, params: tuple | list = ()) -> Any:
         if self.placeholder != "?":
             sql = sql.replace("?", self.placeholder)
-        # no parameters, no placeholder parsing (a literal % must stay a %)
-        return self.conn.execute(sql, params) if params else self.conn.execute(sql)
+        try:
+            # no parameters, no placeholder parsing (a literal % must stay a %)
+            cursor = self.conn.execute(sql, params) if params else self.conn.execute(sql)
+        except self.world_errors as e:
+            raise self._translated(e) from None
+        return _Cursor(cursor, self) if self.world_errors else cursor
+
+    def _translated(self, error: BaseException) -> BaseException:
+        # an integrity error is how a concurrent change shows itself: the caller judges it
+        return error if isinstance(error, self.integrity_errors) else self.world_error(error)
 
     def stream(self, sql: str, params: tuple | list = ()) -> Iterator[Any]:
         """Rows one by one, without holding the whole result in memory."""
@@ -157,10 +207,10 @@ class SQLStore:
         return [statement.replace("{blob}", self.blob_type)]
 
     def schema_version(self) -> int:
-        try:
-            row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except self.missing_table_errors:  # a new, empty store
+        """The version of our tables; 0 for a store without them."""
+        if "meta" not in self.table_names():
             return 0
+        row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else 0
 
     # --- writes: one transaction each ---------------------------------------
@@ -232,17 +282,17 @@ class SQLStore:
 
     # --- reads ---------------------------------------------------------------
 
-    def definition(self, digest: str) -> str:
-        (body,) = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
-        return body
+    def definition(self, digest: str) -> str | None:
+        row = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
+        return row[0] if row else None
 
     def definitions(self) -> dict[str, str]:
         """Every stored definition: digest -> canonical JSON (a store holds one per SOP version)."""
         return dict(self.execute("SELECT digest, body FROM definitions").fetchall())
 
     def definition_source(self, digest: str) -> str | None:
-        (source,) = self.execute("SELECT source FROM definitions WHERE digest = ?", (digest,)).fetchone()
-        return source
+        row = self.execute("SELECT source FROM definitions WHERE digest = ?", (digest,)).fetchone()
+        return row[0] if row else None
 
     def case(self, case_id: str) -> CaseRow | None:
         row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()
@@ -306,3 +356,36 @@ class SQLStore:
         rows = self.execute(f"SELECT {cols} FROM documents WHERE case_id = ? ORDER BY seq, name", (case_id,)).fetchall()
         # PostgreSQL hands BYTEA back as memoryview
         return [DocumentRow(*(bytes(v) if isinstance(v, memoryview) else v for v in r)) for r in rows]  # type: ignore[arg-type]
+
+
+class _Cursor:
+    """A cursor whose fetches turn the world's failures into UserErrors, as ``execute`` does:
+    SQLite reads a damaged page, or a disk fails, while rows are fetched, not only at the start."""
+
+    __slots__ = ("_cursor", "_store")
+
+    def __init__(self, cursor: Any, store: SQLStore) -> None:
+        self._cursor, self._store = cursor, store
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+    def fetchone(self) -> Any:
+        try:
+            return self._cursor.fetchone()
+        except self._store.world_errors as e:
+            raise self._store._translated(e) from None
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return list(self._cursor.fetchall())
+        except self._store.world_errors as e:
+            raise self._store._translated(e) from None
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            row = self.fetchone()
+            if row is None:
+                return
+            yield row
