@@ -90,11 +90,11 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .documents import progress_of as progress_of
     from .documents import render as render
     from .errors import ConcurrentChange as ConcurrentChange
-    from .files import check_output as check_output
-    from .files import write_file as write_file
     from .errors import InvalidSOP as InvalidSOP
     from .errors import Refused as Refused
     from .errors import UserError as UserError
+    from .files import check_output as check_output
+    from .files import write_file as write_file
     from .store import CaseRow as CaseRow
     from .store import Status as Status
     from .store import open_store as open_store
