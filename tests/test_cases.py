@@ -252,6 +252,7 @@ def test_an_older_store_opens_after_an_upgrade(db_url, cases):
             "DROP INDEX cases_created",
             *triggers,
             "ALTER TABLE definitions DROP COLUMN source",
+            "DROP TABLE checkpoints",
         ]:
             store.execute(sql)
         store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")

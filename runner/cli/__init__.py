@@ -37,6 +37,7 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "new": "runner.cli.definitions.new",
         "flowchart": "runner.cli.documents.flowchart",
         "case": "runner.cli.case.case",
+        "audit": "runner.cli.audit.audit",
         "demo": "runner.cli.demo.demo",
     },
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -200,17 +200,25 @@ def case_history(settings: Settings, case_id: str, as_json: bool) -> int:
     return emit(settings.cases().history(case_id), as_json, history_table)
 
 
-@case.command("verify", help=N_("Re-hash and replay the events of one case, or of all."))
+@case.command("verify", help=N_("Check every fact the store holds against the events of one case, or of all."))
 @click.argument("case_id", metavar="CASE", required=False)
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help=N_("Also name every case rewritten or gone since this checkpoint (sop audit checkpoint)."),
+)
 @json_option
 @pass_settings
-def case_verify(settings: Settings, case_id: str | None, as_json: bool) -> int:
-    findings = settings.cases().verify(case_id)
+def case_verify(settings: Settings, case_id: str | None, against: Path | None, as_json: bool) -> int:
+    findings = settings.cases().verify(case_id, against)
     if as_json:
         emit(findings, True, str)
     else:
         for f in findings:
             term.error(str(f))
         if not findings:
-            term.say(_("ok: every event matches its hash and the replay matches the stored state"))
+            term.say(_("ok: every event matches its hash, and the stored cases, documents and definitions match the events"))
+            if against is not None:
+                term.say(_("ok: every case is as the checkpoint {path} holds it").format(path=against))
     return EXIT_REFUSED if findings else EXIT_OK

@@ -77,6 +77,9 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cases_status_created ON cases (status, created_at)",
         "CREATE INDEX cases_created ON cases (created_at)",
     ],
+    [  # 5: audit checkpoints (the file is kept elsewhere; the latest digest goes on documents)
+        "CREATE TABLE checkpoints (digest TEXT PRIMARY KEY, taken_at TEXT NOT NULL, body TEXT NOT NULL)",
+    ],
 ]
 
 
@@ -280,7 +283,23 @@ class SQLStore:
                 doc,
             )
 
+    def add_checkpoint(self, digest: str, taken_at: str, body: str) -> None:
+        """Keep a checkpoint (within the caller's transaction, which also writes its file)."""
+        self.execute("INSERT INTO checkpoints (digest, taken_at, body) VALUES (?, ?, ?)", (digest, taken_at, body))
+
     # --- reads ---------------------------------------------------------------
+
+    def heads(self) -> dict[str, tuple[int, str]]:
+        """Every case's last event: case id -> (seq, hash), read from the events themselves."""
+        rows = self.execute(
+            "SELECT case_id, seq, hash FROM events e WHERE seq = (SELECT MAX(seq) FROM events WHERE case_id = e.case_id)"
+        ).fetchall()
+        return {case: (int(seq), head) for case, seq, head in rows}
+
+    def latest_checkpoint(self) -> str | None:
+        """The JSON of the checkpoint taken last, if any."""
+        row = self.execute("SELECT body FROM checkpoints ORDER BY taken_at DESC LIMIT 1").fetchone()
+        return row[0] if row else None
 
     def definition(self, digest: str) -> str | None:
         row = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
@@ -293,6 +312,27 @@ class SQLStore:
     def definition_source(self, digest: str) -> str | None:
         row = self.execute("SELECT source FROM definitions WHERE digest = ?", (digest,)).fetchone()
         return row[0] if row else None
+
+    def case_columns(self, case_id: str) -> tuple | None:
+        """A case row's columns as stored, unconverted (verify compares them with what it expects)."""
+        row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return tuple(row) if row else None
+
+    def definition_rows(self) -> list[tuple[str, str, str, str, str | None]]:
+        """Every stored definition as (digest, sop, version, body, source)."""
+        return [tuple(r) for r in self.execute("SELECT digest, sop, version, body, source FROM definitions").fetchall()]
+
+    def orphan_case_ids(self) -> list[str]:
+        """Case ids that events or documents name and no case row has."""
+        rows = self.execute(
+            "SELECT case_id FROM events UNION SELECT case_id FROM documents"
+            " EXCEPT SELECT id FROM cases ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def damage(self) -> list[str]:
+        """What the database itself finds wrong with its files (nothing, where it cannot tell)."""
+        return []
 
     def case(self, case_id: str) -> CaseRow | None:
         row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()

@@ -149,6 +149,10 @@ class SQLiteStore(SQLStore):
         rows = self.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
         return {name for (name,) in rows if not name.startswith("sqlite_")}
 
+    def damage(self) -> list[str]:
+        rows = self.execute("PRAGMA quick_check").fetchall()
+        return [] if [r[0] for r in rows] == ["ok"] else [str(r[0]) for r in rows]
+
     def prepare(self) -> None:
         for pragma in PRAGMAS:
             self.execute(pragma)
