@@ -401,3 +401,35 @@ def test_the_default_store_is_readable_by_its_owner_only(isolated_home):
         folder = stat.S_IMODE(path.parent.stat().st_mode)
     assert folder == 0o700
     assert modes == {"cases.sqlite3": 0o600, "cases.sqlite3-wal": 0o600, "cases.sqlite3-shm": 0o600}
+
+
+# --- arguments that are not text -------------------------------------------------------------------
+
+
+def test_bytes_that_are_not_utf8_in_arguments_are_refused_and_a_file_named_so_is_kept(tmp_path):
+    """A terminal in another encoding, or a file name from another system: never an internal error."""
+    bad = os.fsdecode(b"judul\xff")
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+
+    def sop_(*args: str):
+        p = subprocess.run([sys.executable, "-m", "runner", "--db", db, *args], capture_output=True, cwd=ROOT)
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+    for args in (
+        ["case", "start", "pelacuran", "--title", bad],
+        ["case", "start", "pelacuran", "--by", bad],
+        ["case", "start", "pelacuran", "--attach", bad],
+        ["case", "show", bad],
+        ["case", "list", "--sop", bad],
+        ["case", "history", bad],
+    ):
+        code, _out, err = sop_(*args)
+        assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, (args, err)
+        assert "Traceback" not in err
+    scan = Path(os.fsdecode(bytes(tmp_path) + b"/scan\xff.pdf"))
+    scan.write_bytes(b"%PDF")
+    code, out, err = sop_("case", "start", "pelacuran", "--attach", f"Informasi Pelanggaran={scan}")
+    assert code == 0, err
+    shown = json.loads(sop_("case", "show", out.strip(), "--json")[1])
+    assert shown["documents"][0]["filename"] == "scan\ufffd.pdf"
+    assert sop_("case", "verify")[0] == 0

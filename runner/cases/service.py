@@ -44,6 +44,22 @@ def os_user() -> str:
         return "unknown"
 
 
+def text(value: str | None, what: str) -> str | None:
+    """``value`` when it is text that can be stored and hashed; bytes that were not UTF-8
+    (a terminal or file name in another encoding) arrive as lone surrogates and are refused."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UserError(
+                _("{what} '{value}' is not UTF-8 text; type it again, in UTF-8").format(what=what, value=shown),
+                "bad-text",
+                what=what,
+            ) from None
+    return value
+
+
 def damaged(what: str) -> UserError:
     """The store holds what sop-runner never wrote: say so instead of failing inside."""
     return UserError(
@@ -79,7 +95,9 @@ class Attachment(NamedTuple):
                 limit_mb=limit / 1024 / 1024,
             )
 
-        return read_regular(self.file, limit, too_large), self.file.name
+        # a file name in another encoding is kept readable: its undecodable bytes become U+FFFD
+        name = self.file.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return read_regular(self.file, limit, too_large), name
 
 
 # --- results -------------------------------------------------------------------
@@ -285,6 +303,7 @@ class Cases:
         return sop
 
     def _case(self, case_id: str) -> tuple[CaseRow, SOP]:
+        text(case_id, _("the case id"))
         try:
             row = self.store.case(case_id)
         except (ValueError, TypeError) as e:  # a column that is not what we wrote
@@ -322,6 +341,7 @@ class Cases:
         """Every document has a name, and each name comes once: before anything else is judged."""
         seen: set[str] = set()
         for a in attach:
+            text(a.name, _("the document name"))
             if not a.name.strip():
                 raise UserError(_("a document needs a name"), "document-name-missing")
             if normal(a.name) in seen:
@@ -381,6 +401,8 @@ class Cases:
         from . import engine
 
         self._check_names(attach)
+        text(title, _("the title"))
+        text(by, _("the operator"))
         when = self._when(at, sop, None)
         operator = by or os_user()
         state = engine.start(sop, when, [a.name for a in attach])
@@ -413,6 +435,13 @@ class Cases:
         from . import engine
 
         self._check_names(attach)
+        for value, what in (
+            (role, _("the pelaksana")),
+            (outcome, _("the outcome")),
+            (note, _("the note")),
+            (by, _("the operator")),
+        ):
+            text(value, what)
         row, sop = self._case(case_id)
         when = self._when(at, sop, row.updated_at)  # updated_at: the last event's time
         try:
@@ -495,6 +524,7 @@ class Cases:
         limit: int | None = None,
     ) -> Iterator[CaseSummary]:
         """The cases that match, newest first, one at a time (a store may hold hundreds of thousands)."""
+        text(sop, _("the SOP id"))
         # every definition first: while the rows stream, the connection serves nothing else
         for digest, body in self.store.definitions().items():
             if digest not in self._definitions:

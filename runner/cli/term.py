@@ -17,8 +17,9 @@ from ..i18n import _
 
 # What a terminal obeys instead of showing: C0 controls (ESC starts every escape sequence,
 # CR and BS overwrite what is shown), DEL, C1 controls (U+009B is a one-character CSI) and
-# the bidirectional formatting characters that reorder what follows them.
-_HIDDEN = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# the bidirectional formatting characters that reorder what follows them; and lone surrogates,
+# the bytes of a name that was not UTF-8, which no terminal encoding can write.
+_HIDDEN = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _UNSEEN = re.compile(f"[\x00-\x1f{_HIDDEN}]")
 _UNSEEN_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_HIDDEN}]")
 _UNSEEN_IN_JSON = re.compile(f"[{_HIDDEN}]")  # json.dumps escapes C0 in strings itself

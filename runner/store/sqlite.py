@@ -71,7 +71,7 @@ class SQLiteStore(SQLStore):
             # mode=rw never makes a file (that is _make_file's, with its permissions);
             # isolation_level=None: we open our own transactions, so a read never holds a lock
             self.conn = sqlite3.connect(
-                f"file:{quote(str(path))}?mode=rw", uri=True, timeout=self.wait, isolation_level=None
+                f"file:{quote(os.fsencode(path))}?mode=rw", uri=True, timeout=self.wait, isolation_level=None
             )
         except sqlite3.Error as e:
             raise self.world_error(e) from None
