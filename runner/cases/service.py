@@ -60,6 +60,14 @@ def text(value: str | None, what: str) -> str | None:
     return value
 
 
+def unknown_case(store: SQLStore, case_id: str) -> UserError:
+    return UserError(
+        _("no case '{id}'{hint}").format(id=case_id, hint=did_you_mean(case_id, store.case_ids())),
+        "unknown-case",
+        case=case_id,
+    )
+
+
 def damaged(what: str) -> UserError:
     """The store holds what sop-runner never wrote: say so instead of failing inside."""
     return UserError(
@@ -309,11 +317,7 @@ class Cases:
         except (ValueError, TypeError) as e:  # a column that is not what we wrote
             raise damaged(_("the row of case {id} is unreadable ({reason})").format(id=case_id, reason=e)) from None
         if row is None:
-            raise UserError(
-                _("no case '{id}'{hint}").format(id=case_id, hint=did_you_mean(case_id, self.store.case_ids())),
-                "unknown-case",
-                case=case_id,
-            )
+            raise unknown_case(self.store, case_id)
         return row, self.definition(row.definition)
 
     def _when(self, at: str | datetime | None, sop: SOP, after: str | None) -> datetime:
@@ -594,4 +598,4 @@ class Cases:
         with ``against``, also every case's history up to that checkpoint file."""
         from .verify import verify
 
-        return verify(self, case_id, against)
+        return verify(self.store, case_id, against)

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from ..canonical import sha256_hex
 from ..definition import SOP
@@ -26,10 +26,7 @@ from ..store import CaseRow, DocumentRow, EventRow, SQLStore
 from ..store.sql import case_values
 from . import engine
 from .chain import GENESIS, event_hash
-from .service import row_after
-
-if TYPE_CHECKING:
-    from .service import Cases
+from .service import row_after, unknown_case
 
 
 class Finding(NamedTuple):
@@ -52,9 +49,8 @@ class Finding(NamedTuple):
 _DAMAGE = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
 
 
-def verify(cases: Cases, case_id: str | None = None, against: Path | None = None) -> list[Finding]:
+def verify(store: SQLStore, case_id: str | None = None, against: Path | None = None) -> list[Finding]:
     """Every finding, case by case; ``case_id``: that case only; ``against``: a checkpoint file too."""
-    store = cases.store
     checkpoint = None
     if against is not None:
         from .checkpoint import read
@@ -66,9 +62,9 @@ def verify(cases: Cases, case_id: str | None = None, against: Path | None = None
         ids = _all_case_ids(store, findings)
     else:
         ids = [case_id]
-        if not _exists(store, case_id):
-            if checkpoint is None or case_id not in checkpoint.heads:
-                cases._case(case_id)  # the usual "no case" error, with its hint
+        known = _exists(store, case_id) or (checkpoint is not None and case_id in checkpoint.heads)
+        if not known:
+            raise unknown_case(store, case_id)
     for cid in ids:
         try:
             findings.extend(_verify_case(store, cid, definitions))
@@ -197,8 +193,10 @@ def _verify_case(store: SQLStore, case_id: str, definitions: _Definitions) -> li
     findings: list[Finding] = []
     events = store.events(case_id)
     stored = store.case_columns(case_id)
-    expected, recorded, read_upto = _replay(case_id, events, definitions, findings)
     documents = store.documents(case_id, with_content=True)
+    if stored is None and not events and not documents:
+        return findings  # nothing of it here (a checkpoint may say it was)
+    expected, recorded, read_upto = _replay(case_id, events, definitions, findings)
     findings.extend(_compare_documents(case_id, documents, recorded, read_upto, len(events)))
     if stored is None:
         findings.append(

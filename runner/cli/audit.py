@@ -29,6 +29,7 @@ def audit() -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
+    metavar="FILE",
     help=N_("The checkpoint file (default: sop-checkpoint-TIME.json here); never replaces a file."),
 )
 @pass_settings
