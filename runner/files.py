@@ -130,6 +130,8 @@ def check_output(path: Path) -> os.stat_result | None:
             "output-not-a-file",
             path=str(path),
         )
+    if info is not None and not os.access(path, os.W_OK):  # a file kept read-only on purpose stays as it is
+        raise unwritable(path, PermissionError(13, os.strerror(13)))
     if not path.parent.is_dir():
         raise UserError(
             _("the folder {folder} does not exist; create it first or write elsewhere").format(folder=path.parent),

@@ -431,3 +431,14 @@ def test_the_api_takes_and_reads_checkpoints(cases, tmp_path):
     assert taken.heads == {case.id: (1, case.head)}
     assert cases.latest_checkpoint() == taken
     assert cases.verify(against=tmp_path / "c.json") == []
+
+
+def test_a_table_dropped_by_hand_is_damage_not_an_internal_error(two_cases, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL failures are worded by the PostgreSQL store")
+    tamper(db_url, "DROP TABLE documents")
+    result = two_cases("verify", "--json")
+    assert result.code == 1, result
+    assert {f["kind"] for f in json.loads(result.out)} == {"store-damaged"}
+    shown = two_cases("show", "pkl-1")
+    assert shown.code == 1 and "damaged" in shown.err

@@ -197,7 +197,12 @@ class SQLiteStore(SQLStore):
                 "store-read-only",
                 **facts,
             )
-        if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        if (
+            code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+            or "malformed" in text
+            or "not a database" in text
+            or text.startswith(("no such table", "no such column"))  # our tables, cut down by hand
+        ):
             return UserError(
                 _("the case store {path} is damaged or not an SQLite file ({reason}); restore it from a backup").format(
                     path=self.path, reason=text
