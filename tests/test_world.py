@@ -433,3 +433,19 @@ def test_bytes_that_are_not_utf8_in_arguments_are_refused_and_a_file_named_so_is
     shown = json.loads(sop_("case", "show", out.strip(), "--json")[1])
     assert shown["documents"][0]["filename"] == "scan\ufffd.pdf"
     assert sop_("case", "verify")[0] == 0
+
+
+def test_an_sop_folder_that_cannot_be_read_is_a_refusal(tmp_path):
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    (folder / "pkl.yaml").write_bytes((ROOT / "sop" / "pkl.yaml").read_bytes())
+    folder.chmod(0)
+    try:
+        r = _in_namespace(
+            ["unshare", "-U", "--map-user=1000", "--map-group=1000"],
+            [["--sop-dir", str(folder), "list"], ["--sop-dir", str(folder), "show", "pkl"]],
+        )
+    finally:
+        folder.chmod(0o755)
+    for result in r:
+        _refused(result, "cannot read", "Permission denied")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -36,20 +37,37 @@ def search_path(sop_dirs: Sequence[str | Path] = ()) -> list[Path]:
 
 
 def yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and _is_file(p))
+    except OSError as e:
+        from ..files import unreadable
+
+        raise unreadable(folder, e) from None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file; a folder we may not look into is an error, not a "no"."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        from ..files import unreadable
+
+        raise unreadable(path, e) from None
 
 
 def find_sop(ref: str, sop_dirs: Sequence[str | Path] = ()) -> Path:
     """The file of an SOP given by id or by path."""
     as_path = Path(ref)
     if as_path.suffix in (".yaml", ".yml") or os.sep in ref:
-        if as_path.is_file():
+        if _is_file(as_path):
             return as_path
         raise UserError(_("no SOP file {path}; check the path").format(path=ref), "no-sop-file", path=ref)
     for folder in search_path(sop_dirs):
         for suffix in (".yaml", ".yml"):
             candidate = folder / f"{ref}{suffix}"
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
     known = sorted(p.stem for d in search_path(sop_dirs) if d.is_dir() for p in yaml_files(d))
     raise UserError(
