@@ -134,8 +134,9 @@ class SQLStore:
         """Judge what the connection found before anything is written to it.
 
         Ours: migrated to this version. Empty: made ours only when ``create``
-        (a command that writes); a reading command is told there is no store
-        yet. Anything else is someone else's database: refused, untouched.
+        (a command that writes); otherwise ``missing()`` is raised, and
+        ``open_store`` gives a reading command an empty store in memory.
+        Anything else is someone else's database: refused, untouched.
         """
         version = self.schema_version()
         if version == 0:
