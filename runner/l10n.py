@@ -54,10 +54,13 @@ def format_stamp(stamp: str, tz_name: str) -> str:
     """A stored ISO 8601 time (any offset), shown in the zone ``tz_name`` (an SOP's calendar)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    t = datetime.fromisoformat(stamp)
+    try:
+        t = datetime.fromisoformat(stamp)
+    except ValueError:  # not a time: a damaged row, shown as it is
+        return stamp
     try:
         t = t.astimezone(ZoneInfo(tz_name))
-    except (ZoneInfoNotFoundError, ValueError):  # a zone this machine lacks: the stored offset
+    except (ZoneInfoNotFoundError, ValueError, OverflowError):  # an unknown zone, a moment at the edge of time
         pass
     return format_datetime(t)
 

@@ -252,6 +252,7 @@ CASE_SHOW_MODULES = {
     "runner.definition.model",
     "runner.definition.workcal",
     "runner.errors",
+    "runner.files",
     "runner.i18n",
     "runner.l10n",
     "runner.resources",

@@ -185,7 +185,7 @@ def test_attachment_size_limit(case, db_url, tmp_path, monkeypatch):
     assert missing.code == 1 and "cannot read" in missing.err
     monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "banyak")
     wrong = case("attach", cid, "Surat Perintah", str(big))
-    assert wrong.code == 1 and "set it to a number of megabytes" in wrong.err
+    assert wrong.code == 1 and "set it to a positive number of megabytes" in wrong.err
     assert _events(db_url, cid) == before
 
 
@@ -253,6 +253,7 @@ def test_an_older_store_opens_after_an_upgrade(db_url, cases):
             "DROP INDEX cases_sop_created",
             *triggers,
             "ALTER TABLE definitions DROP COLUMN source",
+            "DROP TABLE checkpoints",
         ]:
             store.execute(sql)
         store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")

@@ -75,6 +75,7 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "new": "runner.cli.definitions.new",
         "flowchart": "runner.cli.documents.flowchart",
         "case": "runner.cli.case.case",
+        "audit": "runner.cli.audit.audit",
         "demo": "runner.cli.demo.demo",
         "report": "runner.cli.report.report",
         "monitoring": "runner.cli.report.monitoring",

@@ -27,7 +27,7 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> int:
         emit(result, True, str)
     else:
         for p in result.problems:
-            term.out(str(p))
+            term.out(term.visible(str(p)))
         if result.errors:
             term.say(
                 _("{errors} error(s) in {bad} of {n} file(s)").format(
@@ -101,5 +101,5 @@ def new(settings: Settings, sop_id: str) -> int:
     folder = Path(settings.sop_dirs[0]) if settings.sop_dirs else Path("sop")
     path = write_skeleton(sop_id, folder)
     term.say(_("wrote {path}; fill it in, then run: sop validate {path}").format(path=path))
-    term.out(str(path))
+    term.out(term.visible(str(path)))
     return EXIT_OK

@@ -21,11 +21,14 @@ class Settings:
 
         return load_sop(find_sop(ref, self.sop_dirs))
 
-    def cases(self) -> Cases:
-        """The case service on the store of --db; the store closes when the command ends."""
+    def cases(self, write: bool = False) -> Cases:
+        """The case service on the store of --db; the store closes when the command ends.
+
+        ``write``: the command changes cases, so it may make a new store; a command that
+        only reads never creates a store, nor anything in a file that is not one."""
         from .. import Cases, open_store
 
-        store = open_store(self.db)
+        store = open_store(self.db, create=write)
         click.get_current_context().call_on_close(store.close)
         return Cases(store, self.sop_dirs)
 

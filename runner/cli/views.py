@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import END, SOP, CaseSummary, CaseView, HistoryEntry, Status
 from ..i18n import N_, _
 from ..l10n import format_size, format_stamp
@@ -39,13 +41,18 @@ def sop_table(sop: SOP) -> str:
         rows.append(
             [f"{s.no}.", uraian, *marks, "\n".join(s.kelengkapan), s.waktu, "\n".join(s.output), s.keterangan or ""]
         )
-    title = term.bold(f"SOP {sop.nama.upper()}") + f"  ({sop.id}, {_('version {version}').format(version=sop.version)})"
-    sub = " — ".join(x for x in (sop.unit, sop.instansi) if x)
+    version = _("version {version}").format(version=sop.version)
+    title = term.bold(term.visible(f"SOP {sop.nama.upper()}")) + term.visible(f"  ({sop.id}, {version})")
+    sub = term.visible(" — ".join(x for x in (sop.unit, sop.instansi) if x))
     return "\n".join(x for x in (title, sub) if x) + "\n" + term.table(headers, rows, flex=1)
 
 
 def case_card(view: CaseView) -> str:
-    """What a clerk needs at a glance: the step, who acts, the deadline, what is missing, what to type."""
+    """What a clerk needs at a glance: the step, who acts, the deadline, what is missing, what to type.
+
+    Every line is composed as plain text and shown through ``term.visible``; only the
+    styling added around a whole line (bold, dim, red) is ours."""
+    v = term.visible
     row, sop = view.row, view.sop
     labels = {
         "status": _("status:"),
@@ -59,21 +66,23 @@ def case_card(view: CaseView) -> str:
     }
     width = max(len(label) for label in labels.values()) + 2  # the values stand in one column
 
-    def field(key: str, value: str) -> str:
-        return labels[key].ljust(width) + value
+    def field(key: str, value: str, style: Callable[[str], str] | None = None) -> str:
+        """A labelled line; the value is made visible first, then styled (the styling is ours)."""
+        shown = v(value)
+        return labels[key].ljust(width) + (style(shown) if style else shown)
 
     indent = " " * width
     title = f' — "{row.title}"' if row.title else ""
     version = _("version {version}").format(version=sop.version)
-    lines = [term.bold(row.id) + f"  {sop.nama} ({version}){title}"]
-    status = term.bold(row.status.word) if row.status == Status.DONE else row.status.word
-    lines.append(field("status", status))
+    lines = [term.bold(v(row.id)) + v(f"  {sop.nama} ({version}){title}")]
+    status_style = term.bold if row.status == Status.DONE else None
+    lines.append(field("status", row.status.word, status_style))
     if view.newer:
         lines.append(term.dim(field("note", view.newer)))
     if row.status == Status.OPEN and row.step:
         s = sop.step(row.step)
         lines.append(field("step", f"{s.no}/{len(sop.steps)}  {s.id}"))
-        lines.append(indent + s.uraian)
+        lines.append(indent + v(s.uraian))
         who = ", ".join(sop.pelaksana_by_id(p).label for p in s.pelaksana)
         lines.append(field("who", f"{who}  (--as {' | '.join(s.pelaksana)})"))
         when = (
@@ -85,14 +94,14 @@ def case_card(view: CaseView) -> str:
             if row.deadline
             else _("no time standard")
         )
-        lines.append(field("deadline", term.red(when) if view.overdue else when))
+        lines.append(field("deadline", when, term.red if view.overdue else None))
         for name in view.missing:
             lines.append(field("missing", f'{name}  →  sop case attach {row.id} "{name}" FILE'))
         command = f"sop case advance {row.id} --as {s.pelaksana[0]}"
         if s.decision:
             lines.append(field("decision", s.decision.question))
             for name, target in s.decision.outcomes.items():
-                lines.append(f"{indent}--outcome {name}  →  {_describe(sop, target)}")
+                lines.append(v(f"{indent}--outcome {name}  →  {_describe(sop, target)}"))
             command += " --outcome " + "|".join(s.decision.outcomes)
         lines.append(field("next", command))
     if view.documents:
@@ -104,7 +113,7 @@ def case_card(view: CaseView) -> str:
                 detail += [d.filename, format_size(d.size or 0), f"sha256 {d.sha256[:12]}…" if d.sha256 else ""]
             else:
                 detail.append(_("at hand, no file kept"))
-            lines.append(f"  {d.name}  ({', '.join(x for x in detail if x)})")
+            lines.append(v(f"  {d.name}  ({', '.join(x for x in detail if x)})"))
     return "\n".join(lines)
 
 
@@ -136,7 +145,7 @@ def case_list_table(rows: list[CaseSummary]) -> str:
 def history_table(events: list[HistoryEntry]) -> str:
     body = []
     for e in events:
-        what = _(ACTIONS[e.action]) + (f" ({e.outcome})" if e.outcome else "")
+        what = (_(ACTIONS[e.action]) if e.action in ACTIONS else e.action) + (f" ({e.outcome})" if e.outcome else "")
         extra = "; ".join(x for x in [", ".join(e.documents), e.note or ""] if x)
         body.append([str(e.seq), format_stamp(e.at, e.timezone), what, e.step or "", e.role or "", e.operator, extra])
     headers = [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")]

@@ -30,6 +30,10 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "time-in-future": (N_("--at takes a time up to now"), None),
     "store-unavailable": (N_("check --db or SOP_DB"), None),
     "bad-store-url": (N_("check --db or SOP_DB"), None),
+    "store-missing": (N_("check --db or SOP_DB, or start a case with 'sop case start SOP'"), None),
+    "not-a-store": (N_("check --db or SOP_DB"), None),
+    "no-such-folder": (N_("check --db, SOP_DB or -o"), None),
+    "store-busy": (N_("to wait longer, set SOP_LOCK_WAIT=SECONDS"), None),
     "pdf-unavailable": (N_("or use --format html and print it"), None),
 }
 

@@ -19,7 +19,7 @@ from ..resources import schema_path
 from .catalogue import did_you_mean
 from .model import END, SOP, normal
 from .waktu import WaktuError, parse
-from .yamlsource import Document, Pos, YAMLProblem, load_file
+from .yamlsource import Document, Pos, YAMLProblem, decode, load_text, read_source
 
 
 @dataclass(frozen=True, order=True)
@@ -72,12 +72,19 @@ class _Collector:
 
 
 def check_file(path: Path) -> Report:
-    report = Report(str(path))
     try:
-        doc = load_file(path)
+        raw = read_source(path)
     except YAMLProblem as e:
-        report.problems.append(Problem(e.path, e.pos.line, e.pos.col, "error", e.message))
-        return report
+        return Report(str(path), [Problem(e.path, e.pos.line, e.pos.col, "error", e.message)])
+    return check_source(raw, str(path))
+
+
+def check_source(raw: bytes, name: str) -> Report:
+    """Check the bytes of an SOP file that were read as ``name``."""
+    try:
+        doc = load_text(decode(raw, name), name)
+    except YAMLProblem as e:
+        return Report(name, [Problem(e.path, e.pos.line, e.pos.col, "error", e.message)])
     return check_document(doc)
 
 

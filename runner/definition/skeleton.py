@@ -25,6 +25,8 @@ def write_skeleton(sop_id: str, folder: Path) -> Path:
         raise UserError(_("{path} exists already; pick another id or edit that file").format(path=path))
     import jinja2  # only `sop new` needs it here
 
+    from ..files import unwritable, write_file
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(resource_dir("templates")),
         autoescape=False,  # YAML, not HTML
@@ -32,9 +34,11 @@ def write_skeleton(sop_id: str, folder: Path) -> Path:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["_"] = _  # the comments speak the reader's language
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise unwritable(path, e) from None
     # the editor finds the schema relative to the new file, wherever sop-runner is installed
     schema = Path(os.path.relpath(schema_path(), folder.resolve())).as_posix()
-    text = env.get_template("skeleton.yaml.j2").render(id=sop_id, schema=schema)
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_file(path, env.get_template("skeleton.yaml.j2").render(id=sop_id, schema=schema).encode("utf-8"))
     return path
