@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from ..i18n import _
-from ..l10n import format_duration
+from ..l10n import format_span
 
 
 def out(text: str = "") -> None:
@@ -70,7 +70,7 @@ def relative(deadline: str | None, now: datetime | None = None) -> str:
         return _("no time standard")
     now = now or datetime.now(timezone.utc)
     seconds = (datetime.fromisoformat(deadline) - now).total_seconds()
-    span = format_duration(int(abs(seconds) // 60)) or _("less than a minute")
+    span = format_span(seconds)
     if seconds < 0:
         return _("{span} overdue").format(span=span)
     return _("in {span}").format(span=span)
