@@ -3,7 +3,7 @@
 The cases are made up but run through the real case service with `at`
 (deterministic: a fixed seed and fixed dates in the second semester of 2026),
 with corrections at steps 4 and 9, some steps late, a cancelled case and a
-few still open.
+few still open. The documents are made in Indonesian, as the README shows them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from runner import (
     render_monitoring,
     render_report,
 )
+from runner.i18n import set_language
 
 DOCS = Path(__file__).resolve().parent
 WIB = ZoneInfo("Asia/Jakarta")
@@ -74,6 +75,7 @@ def pdf_to_png(pdf: bytes, stem: str, pages: int, scale: float = 1.6) -> list[Pa
 
 
 def main() -> None:
+    set_language("id")
     with tempfile.TemporaryDirectory() as tmp, open_store(f"sqlite:///{Path(tmp) / 'cases.sqlite3'}") as store:
         populate(Cases(store), random.Random(35))
         report = build_report(store, Period.parse("2026-S2"), [load_sop(find_sop("pelacuran"))])

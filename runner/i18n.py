@@ -1,8 +1,9 @@
 """The one door for user-facing text: which language, and ``_()`` that speaks it.
 
-Every string a clerk or an admin reads goes through ``_()``; strings that
-stand in tables are marked with ``N_()`` where they are defined (so that
-extraction finds them) and translated with ``_()`` where they are shown.
+Every string a clerk or an admin reads goes through ``_()`` (``ngettext()``
+when it counts something: "1 case", "2 cases"); strings that stand in tables
+are marked with ``N_()`` where they are defined (so that extraction finds
+them) and translated with ``_()`` where they are shown.
 Source strings are English. The gettext catalogues in ``runner/locale``
 (managed with Babel: ``make translations``) make Indonesian (``id``, the
 language of the product) and English (``en``).
@@ -79,6 +80,11 @@ def catalogue(domain: str = DOMAIN) -> Any:
 def _(message: str) -> str:
     """``message`` in the current language."""
     return str(catalogue().gettext(message))
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` or ``plural`` as the number ``n`` asks, in the current language (Indonesian has one form)."""
+    return str(catalogue().ngettext(singular, plural, n))
 
 
 def N_(message: str) -> str:

@@ -4,7 +4,8 @@ One style for a moment, everywhere (the case card, the lists, the history,
 the documents): ``Sabtu, 28 November 2026 09.30 WIB`` in Indonesian,
 ``Saturday, November 28, 2026, 9:30 AM WIB`` in English: CLDR's full date and
 short time, in the SOP's time zone. Numbers group thousands and use the
-language's decimal symbol (``1.234,5``); durations are ``2 jam 30 menit``.
+language's decimal symbol (``1.234,5``); shares are whole percentages
+(``83%``); durations are ``2 jam 30 menit``.
 
 The words and patterns come from Babel's CLDR data through tables that
 ``make translations`` writes to ``runner/locale/<lang>/formats.json``
@@ -15,6 +16,7 @@ says with what Babel says, for many values in both languages.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import date, datetime
 from typing import Any
@@ -173,6 +175,20 @@ def format_duration(minutes: int) -> str:
     if mins and not days:
         parts.append(format_unit(mins, "minute"))
     return " ".join(parts)
+
+
+def format_span(seconds: float) -> str:
+    """How long ``seconds`` last, as ``format_duration`` writes it; under a minute: "less than a minute"."""
+    return format_duration(int(abs(seconds) // 60)) or i18n._("less than a minute")
+
+
+def format_percent(fraction: float) -> str:
+    """A share as a whole percentage: ``83%``. Rounded down, so 0.796 never shows as the 80% it falls short of."""
+    whole = math.floor(fraction * 100 + 1e-9)  # 1e-9: 0.29 * 100 is 28.999999999999996
+    table = _table()
+    if table is None:
+        return f"{whole}%"
+    return str(table["percent"]).replace("{0}", format_number(whole))
 
 
 def format_size(n: int) -> str:

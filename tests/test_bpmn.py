@@ -137,10 +137,31 @@ def test_working_time_says_so_and_no_waktu_has_no_timer(tmp_path):
     assert process.find(f"{BPMN}boundaryEvent[@attachedToRef='{task_id(none.id)}']") is None
     working = next(s for s in sop.steps if s.duration.working)
     task = process.find(f"{BPMN}userTask[@id='{task_id(working.id)}']")
-    assert "jam kerja" in task.find(f"{BPMN}documentation").text
+    assert "counted on the working days and hours of the SOP" in task.find(f"{BPMN}documentation").text
     timer = process.find(f"{BPMN}boundaryEvent[@attachedToRef='{task_id(working.id)}']")
     duration = timer.find(f"{BPMN}timerEventDefinition/{BPMN}timeDuration").text
     assert duration == f'"{iso_duration(working.duration)}"'  # a Python string: SpiffWorkflow evaluates it
+
+
+@pytest.mark.parametrize(
+    "lang, start, end, words",
+    [
+        ("id", "Mulai", "Selesai", ["Pelaksana: ", "Kelengkapan: ", "Waktu: 2 Jam (PT2H)", "Keputusan: ", "versi 1.0"]),
+        ("en", "Start", "End", ["Pelaksana: ", "Kelengkapan: ", "Waktu: 2 Jam (PT2H)", "Decision: ", "version 1.0"]),
+    ],
+)
+def test_the_bpmn_words_follow_the_language(lang, start, end, words):
+    from lxml import etree
+
+    from runner.i18n import set_language
+
+    set_language(lang)
+    xml = bpmn(load_sop(ROOT / "sop" / "pelacuran.yaml"))
+    process = etree.fromstring(xml.encode()).find(f"{BPMN}process")
+    assert process.find(f"{BPMN}startEvent").get("name") == start
+    assert {e.get("name") for e in process.findall(f"{BPMN}endEvent")} == {end}
+    for word in words:
+        assert word in xml, word
 
 
 def test_the_cli_writes_bpmn_by_suffix_and_by_name(sop, tmp_path):

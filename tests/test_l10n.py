@@ -105,6 +105,28 @@ def test_durations_read_at_a_glance():
     assert l10n.format_duration(2 * 24 * 60 + 3 * 60) == lists.format_list(parts, style="unit-narrow", locale="en")
 
 
+def test_percentages_as_babel_writes_them(lang):
+    for whole in [*range(0, 101), 150, 1234]:
+        assert l10n.format_percent(whole / 100) == numbers.format_percent(whole / 100, locale=lang), whole
+
+
+def test_percentages_round_down():
+    set_language("id")
+    assert l10n.format_percent(0.796) == "79%"  # never the 80% it falls short of
+    assert l10n.format_percent(1 / 3) == "33%" and l10n.format_percent(0.29) == "29%"  # 28.999999999999996
+    assert l10n.format_percent(12.3456) == "1.234%"
+
+
+def test_spans_of_seconds_as_the_case_card_says_them():
+    set_language("id")
+    assert l10n.format_span(18 * 3600) == "18 jam"
+    assert l10n.format_span(4 * 3600 + 59) == "4 jam"  # whole minutes, rounded down as the case card does
+    assert l10n.format_span(26 * 3600 + 125) == "1 hari 2 jam"
+    assert l10n.format_span(59) == l10n.format_span(0) == "kurang dari satu menit"
+    set_language("en")
+    assert l10n.format_span(75 * 60) == "1 hour 15 minutes" and l10n.format_span(30) == "less than a minute"
+
+
 def test_sizes():
     set_language("id")
     assert l10n.format_size(512) == "512 byte"
@@ -122,3 +144,4 @@ def test_without_the_tables_iso_and_plain_numbers(monkeypatch, tmp_path):
     assert l10n.format_datetime(t) == "2026-11-28 09:30+07:00"
     assert l10n.format_number(1234.5) == "1,234.5"
     assert l10n.format_duration(90) == "1 hour 30 minute"
+    assert l10n.format_percent(0.5) == "50%"

@@ -21,6 +21,7 @@ import pytest
 
 from runner import Period, build_report, load_sop, open_store
 from runner.cli.report import write_atomically
+from runner.i18n import set_language
 
 IZIN = """\
 format: 1
@@ -123,8 +124,8 @@ def izin_store(sop, db_url, tmp_path):
     return db_url, path
 
 
-def _report(sop, db_url, path, *args):
-    result = sop("--db", db_url, "report", str(path), "--period", "2026-Q3", *args)
+def _report(sop, db_url, path, *args, lang="en"):
+    result = sop("--lang", lang, "--db", db_url, "report", str(path), "--period", "2026-Q3", *args)
     assert result.code == 0, result.err
     return result
 
@@ -209,10 +210,10 @@ def test_the_same_figures_through_the_api_and_every_format(sop, izin_store, tmp_
     table = _report(sop, db_url, path).out
     assert "Cases are counted in the period by the day they started" in table
     assert "2 versions" in table and "izin 1" in table and "izin 2" in table
-    assert "18 h 00 min" in table and "80%" in table
+    assert "18 hours" in table and "80%" in table
 
-    blocks = _report(sop, db_url, path, "--csv").out.split("\n\n")
-    steps = list(csv.reader(io.StringIO(next(b for b in blocks if b.startswith("langkah")))))
+    blocks = _report(sop, db_url, path, "--csv", lang="id").out.split("\n\n")
+    steps = list(csv.reader(io.StringIO(next(b for b in blocks if b.startswith("Langkah")))))
     header, first = steps[1], steps[2]
     assert header[:5] == ["SOP", "No", "Langkah", "Waktu", "Diselesaikan"]
     assert dict(zip(header, first, strict=True))["Median (detik)"] == "3600"
@@ -221,7 +222,7 @@ def test_the_same_figures_through_the_api_and_every_format(sop, izin_store, tmp_
     from openpyxl import load_workbook
 
     out = tmp_path / "laporan.xlsx"
-    assert _report(sop, db_url, path, "-o", str(out)).code == 0
+    assert _report(sop, db_url, path, "-o", str(out), lang="id").code == 0
     book = load_workbook(out)
     assert book.sheetnames == ["Laporan", "Kasus", "Langkah", "Keputusan", "Pelaksana", "Kelengkapan"]
     sheet = book["Langkah"]
@@ -230,7 +231,7 @@ def test_the_same_figures_through_the_api_and_every_format(sop, izin_store, tmp_
     row = {h: c for h, c in zip(header, sheet[3], strict=True)}  # step 2 of version 1
     assert row["Diselesaikan"].value == 5 and isinstance(row["Diselesaikan"].value, int)
     # a duration cell: a number of days, formatted as hours (openpyxl reads it back as a timedelta)
-    assert row["P90"].value == timedelta(hours=18) and row["P90"].number_format == "[h]:mm:ss"
+    assert row["p90"].value == timedelta(hours=18) and row["p90"].number_format == "[h]:mm:ss"
     assert row["Dalam batas waktu"].value == 0.8 and row["Dalam batas waktu"].number_format == "0%"
     assert book["Laporan"]["B3"].value.date() == date(2026, 7, 1)  # a real date cell
     assert sheet.column_dimensions["C"].width >= len("tandatangan")
@@ -239,7 +240,7 @@ def test_the_same_figures_through_the_api_and_every_format(sop, izin_store, tmp_
 def test_empty_period_is_a_valid_report(sop, izin_store):
     db_url, path = izin_store
     result = sop("--db", db_url, "report", str(path), "--period", "2025-S1")
-    assert result.code == 0 and "no cases" in result.out
+    assert result.code == 0 and "No case started in this period." in result.out
     data = json.loads(sop("--db", db_url, "report", str(path), "--period", "2025", "--json").out)
     assert data["sops"] == [] and data["without_cases"] == ["izin"] and data["cases_read"] == 0
 
@@ -302,7 +303,7 @@ def test_report_of_every_sop_and_of_the_demo(sop, tmp_path):
     assert shown.code == 0, shown.err
     for title in ("Cases", "Steps", "Decisions", "Pelaksana", "Kelengkapan"):
         assert title in shown.out
-    assert "1 cases and 13 events read" in shown.out
+    assert "1 case and 13 events read" in shown.out
     every = json.loads(sop("--db", db, "report", "--json").out)  # all SOPs, this semester by default
     assert [s["sop"] for s in every["sops"]] == ["pelacuran"]
     [loop] = [d for d in every["sops"][0]["decisions"] if d["no"] == 4]
@@ -312,12 +313,13 @@ def test_report_of_every_sop_and_of_the_demo(sop, tmp_path):
 def test_monitoring_marks_follow_the_stated_rule(sop, izin_store, tmp_path):
     from runner import monitoring_form, render_monitoring
 
+    set_language("id")
     db_url, path = izin_store
     with open_store(db_url) as store:
         report = build_report(store, Period.parse("2026-Q3"), [load_sop(path)])
     one, two = report.sections
     form = monitoring_form(report, one)
-    marks = [(r.no, r.penilaian) for r in form.rows]
+    marks = [(r.no, r.mark) for r in form.rows]
     # step 1: all 6 within, but G waits there overdue; step 2: 80% within, but D waits overdue;
     # step 3: 1 of 3 within; step 4 has no waktu
     assert marks == [
@@ -327,13 +329,17 @@ def test_monitoring_marks_follow_the_stated_rule(sop, izin_store, tmp_path):
         (4, "Tidak dinilai"),
     ]
     assert form.rows[1].catatan == (
-        "4 dari 5 penyelesaian (80%) dalam batas waktu 2 jam; median 1 jam, p90 18 jam, terlama 18 jam; "
-        "1 kasus menunggu melewati batas waktu."
+        "4 dari 5 penyelesaian (80%) dalam batas waktu 2 jam; median 1 jam, p90 18 jam, terlama 18 jam. "
+        "1 kasus menunggu pada langkah ini melewati tenggat waktunya."
     )
-    assert [r.penilaian for r in monitoring_form(report, two).rows][:3] == ["Berjalan dengan baik"] * 3
+    assert form.rows[3].catatan == (
+        "Tanpa standar waktu; diselesaikan 2 kali: median 30 menit, p90 1 jam 15 menit, terlama 1 jam 15 menit; "
+        "tidak dinilai."
+    )
+    assert [r.mark for r in monitoring_form(report, two).rows][:3] == ["Berjalan dengan baik"] * 3
     lenient = monitoring_form(report, one, threshold=0.3)
-    assert lenient.rows[2].penilaian == "Berjalan dengan baik" and "30%" in lenient.rule
-    with pytest.raises(Exception, match="between 0 and 100"):
+    assert lenient.rows[2].mark == "Berjalan dengan baik" and "30%" in lenient.rule
+    with pytest.raises(Exception, match="antara 0 dan 100 persen, bukan 150%"):
         monitoring_form(report, one, threshold=1.5)
 
     page = render_monitoring([form], "html")
@@ -349,27 +355,32 @@ def test_monitoring_marks_follow_the_stated_rule(sop, izin_store, tmp_path):
     assert "Ambang yang dipakai: 80%" in page and "Checkpoint audit" in page
 
     out = tmp_path / "monitoring.pdf"
-    args = ["--db", db_url, "monitoring", str(path), "--period", "2026-Q3", "-o", str(out)]
+    args = ["--lang", "id", "--db", db_url, "monitoring", str(path), "--period", "2026-Q3", "-o", str(out)]
     result = sop(*args, "--penilai", "Drs. Ahmad Fauzi", "--nip", "197001012000031001", "--threshold", "75")
     assert result.code == 0, result.err
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(out.read_bytes())
-    text = " ".join(" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document)))
+    text = _pdf_text(out.read_bytes())
     assert "MONITORING PELAKSANAAN SOP AP" in text and "Drs. Ahmad Fauzi" in text and "197001012000031001" in text
     assert "Ambang yang dipakai: 75%" in text and "versi 2" in text  # one form per version
 
 
+def _pdf_text(pdf: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    return " ".join(" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document)))
+
+
 def test_monitoring_of_an_empty_period_judges_nothing(sop, izin_store):
     db_url, path = izin_store
-    page = sop("--db", db_url, "monitoring", str(path), "--period", "2025-S1").out
-    assert page.count("Tidak ada penyelesaian langkah ini dalam periode ini") == 4
+    page = sop("--lang", "id", "--db", db_url, "monitoring", str(path), "--period", "2025-S1").out
+    assert page.count("Tidak ada penyelesaian langkah ini dalam periode ini; tidak dinilai.") == 4
     assert "Berjalan dengan baik</td>" not in page
 
 
 def test_report_document_with_the_heat_overlay(izin_store, tmp_path):
     from runner import render_report
 
+    set_language("id")
     db_url, path = izin_store
     with open_store(db_url) as store:
         report = build_report(store, Period.parse("2026-Q3"), [load_sop(path)])
@@ -388,5 +399,104 @@ def test_report_document_with_the_heat_overlay(izin_store, tmp_path):
 
     document = pdfium.PdfDocument(pdf)
     assert round(document[1].get_size()[0] / 72 * 25.4) == 330  # F4 landscape, as the flowchart document
-    text = " ".join(" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document)))
+    text = _pdf_text(pdf)
     assert "Lama penyelesaian tiap langkah" in text and "dalam batas waktu" in text
+
+
+# --- both languages -----------------------------------------------------------------------------
+
+WORDS = {
+    "id": {
+        "title": "Laporan 2026-Q3: 1 Juli 2026 – 30 September 2026",
+        "basis": "Kasus dihitung dalam periode menurut hari dimulainya",
+        "table": ["Kasus", "Langkah", "Keputusan", "Diselesaikan", "Sedang berjalan", "18 jam", "1 jam", "80%"],
+        "read": "6 kasus dan 28 kejadian dibaca",
+        "csv": ["Laporan", "Periode,2026-Q3", "Median (detik)", "Kasus dibaca,6"],
+        "sheets": ["Laporan", "Kasus", "Langkah", "Keputusan", "Pelaksana", "Kelengkapan"],
+        "columns": ["SOP", "No", "Langkah", "Waktu", "Diselesaikan", "Median", "p90", "Maks.", "Dalam batas waktu"],
+        "zone": "Zona waktu",
+        "html": ["LAPORAN PELAKSANAAN SOP", "Ringkasan kasus", "Lama median", '"Halaman " counter(page)'],
+        "note": "Kasus SOP izin berjalan pada 2 versi definisinya",
+        "monitoring": [
+            "MONITORING PELAKSANAAN SOP AP",
+            "Nama SOP",
+            "Periode : 2026-Q3 (1 Juli 2026 – 30 September 2026)",
+            "5 kasus dimulai dalam periode ini (2 selesai, 1 dibatalkan, 2 sedang berjalan, 2 di antaranya terlambat)",
+            "Catatan hasil penilaian",
+            "Tidak berjalan dengan baik",
+            "median 1 jam, p90 18 jam, terlama 18 jam",
+            "Ambang yang dipakai: 80%",
+            "Halaman 1 / ",
+        ],
+    },
+    "en": {
+        "title": "Report 2026-Q3: July 1, 2026 – September 30, 2026",
+        "basis": "Cases are counted in the period by the day they started",
+        "table": ["Cases", "Steps", "Decisions", "Completions", "Open", "18 hours", "1 hour", "80%"],
+        "read": "6 cases and 28 events read",
+        "csv": ["Report", "Period,2026-Q3", "Median (seconds)", "Cases read,6"],
+        "sheets": ["Report", "Cases", "Steps", "Decisions", "Pelaksana", "Kelengkapan"],
+        "columns": ["SOP", "No", "Step", "Waktu", "Completions", "Median", "p90", "Max.", "Within waktu"],
+        "zone": "Time zone",
+        "html": ["SOP IMPLEMENTATION REPORT", "Summary of the cases", "Lead time, median", '"Page " counter(page)'],
+        "note": "The cases of SOP izin ran on 2 versions of its definition",
+        "monitoring": [
+            "MONITORING OF SOP AP IMPLEMENTATION",
+            "SOP name",
+            "Period : 2026-Q3 (July 1, 2026 – September 30, 2026)",
+            "5 cases started in this period (2 done, 1 cancelled, 2 open, of which 2 overdue)",
+            "Notes on the assessment",
+            "Not working well",
+            "median 1 hour, p90 18 hours, longest 18 hours",
+            "Threshold used: 80%",
+            "Page 1 / ",
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_report_speaks_the_language_asked_for(sop, izin_store, tmp_path, lang):
+    from openpyxl import load_workbook
+
+    db_url, path = izin_store
+    words = WORDS[lang]
+    table = _report(sop, db_url, path, lang=lang).out
+    assert table.startswith(words["title"]) and words["basis"] in table and words["read"] in table
+    for word in words["table"]:
+        assert word in table, word
+
+    text = _report(sop, db_url, path, "--csv", lang=lang).out
+    for word in words["csv"]:
+        assert word in text, word
+
+    out = tmp_path / f"report-{lang}.xlsx"
+    _report(sop, db_url, path, "-o", str(out), lang=lang)
+    book = load_workbook(out)
+    assert book.sheetnames == words["sheets"]
+    assert [c.value for c in book[words["sheets"][2]][1]][:9] == words["columns"]
+    assert [words["zone"], "Asia/Jakarta"] in [[c.value for c in row] for row in book[words["sheets"][0]].iter_rows()]
+
+    page = _report(sop, db_url, path, "--format", "html", lang=lang).out
+    assert f'<html lang="{lang}">' in page and words["note"] in page
+    for word in words["html"]:
+        assert word in page, word
+
+    # JSON: the same keys and figures in both languages; the notes are sentences in the language
+    data = json.loads(_report(sop, db_url, path, "--json", lang=lang).out)
+    other = json.loads(_report(sop, db_url, path, "--json", lang="en" if lang == "id" else "id").out)
+    assert data["sops"] == other["sops"] and data["notes"] != other["notes"]
+    assert any(note.startswith(words["note"]) for note in data["notes"])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_monitoring_form_speaks_the_language_asked_for(sop, izin_store, tmp_path, lang):
+    db_url, path = izin_store
+    out = tmp_path / f"monitoring-{lang}.pdf"
+    result = sop("--lang", lang, "--db", db_url, "monitoring", str(path), "--period", "2026-Q3", "-o", str(out))
+    assert result.code == 0, result.err
+    text = _pdf_text(out.read_bytes())
+    for word in WORDS[lang]["monitoring"]:
+        assert word in text, word
+    page = sop("--lang", lang, "--db", db_url, "monitoring", str(path), "--period", "2026-Q3").out
+    assert f'<html lang="{lang}">' in page and WORDS[lang]["monitoring"][-3] in page

@@ -3,7 +3,7 @@
 Two gettext domains, each with a POT and an ``id`` and ``en`` catalogue in
 ``runner/locale``:
 
-- ``sop-runner``: our messages, found by the keywords ``_`` and ``N_`` in the
+- ``sop-runner``: our messages, found by the keywords ``_``, ``N_`` and ``ngettext`` in the
   files ``babel.cfg`` names (Python and Jinja2 templates);
 - ``click``: click's own messages ("Usage:", "Missing argument ..."), from the
   installed click, whose version the POT records.
@@ -45,7 +45,7 @@ from runner import __version__  # noqa: E402
 from runner.i18n import DOMAIN, LANGUAGES, LOCALE_DIR  # noqa: E402
 
 LOCALE = Path(LOCALE_DIR)
-KEYWORDS = {"_": None, "N_": None}  # N_ marks table entries; _() translates them where shown
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # N_ marks table entries; _() translates them where shown
 CLICK_KEYWORDS = {"_": None, "ngettext": (1, 2)}  # how click marks its own messages
 CLICK_UNMARKED = ["required"]  # click translates these through a variable (the "[required]" of help)
 
@@ -226,6 +226,13 @@ UNITS = {  # our name -> (CLDR unit, length)
 }
 
 
+def percent_pattern(locale: Locale) -> str:
+    """CLDR's percent pattern with ``{0}`` for the (grouped) whole number: ``{0}%``."""
+    pattern = str(locale.percent_formats[None].pattern)
+    assert "#,##0" in pattern and "'" not in pattern and ";" not in pattern, f"runner/l10n.py cannot write {pattern!r}"
+    return pattern.replace("#,##0", "{0}").replace("%", locale.number_symbols["latn"]["percentSign"])
+
+
 def format_tables(lang: str) -> dict[str, Any]:
     """What runner/l10n.py needs of CLDR for ``lang``."""
     from babel.dates import get_day_names, get_month_names, get_period_names
@@ -256,6 +263,7 @@ def format_tables(lang: str) -> dict[str, Any]:
         "decimal": get_decimal_symbol(locale),
         "group": get_group_symbol(locale),
         "minus": get_minus_sign_symbol(locale),
+        "percent": percent_pattern(locale),
         "plural": plural.split("plural=", 1)[1].rstrip(";"),
         "plural_tags": tags,
         "units": units,

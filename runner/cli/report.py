@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -91,7 +91,9 @@ def write_atomically(path: Path, data: str | bytes) -> None:
 def deliver(document: str | bytes, output: Path | None, fmt: str) -> int:
     if output is None:
         if isinstance(document, bytes):
-            raise UserError(_("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file")
+            raise UserError(
+                _("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file"
+            )
         term.out(document.rstrip("\n"))
         return EXIT_OK
     write_atomically(output, document)
@@ -134,7 +136,9 @@ def report(
     suffix = output.suffix.lstrip(".").lower() if output else ""
     fmt = str(chosen[0]) if chosen else SUFFIXES.get(suffix, "table")
     if fmt in BINARY and output is None:
-        raise UserError(_("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file")
+        raise UserError(
+            _("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file"
+        )
     span = the_period(period, first, last)
     sops = [settings.sop(sop_ref)] if sop_ref else None
     found = build_report(settings.cases().store, span, sops)
@@ -143,7 +147,9 @@ def report(
     return deliver(render_report(found, fmt, paper), output, fmt)
 
 
-@click.command(cls=Command, help=N_("The SOP AP monitoring form (Tabel 7) of SOP for a period, pre-marked from its cases."))
+@click.command(
+    cls=Command, help=N_("The SOP AP monitoring form (Tabel 7) of SOP for a period, pre-marked from its cases.")
+)
 @click.argument("sop_ref", metavar="SOP")
 @period_options
 @click.option("--penilai", metavar="NAMA", help=N_("The assessor's name, printed under the form."))
@@ -153,10 +159,13 @@ def report(
     type=click.FloatRange(0, 100, min_open=True),
     default=80,
     show_default=True,
-    help=N_("Percent of completions within waktu for 'Berjalan dengan baik'."),
+    help=N_("Percent of completions within waktu for the mark 'Working well'."),
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["html", "pdf"]), help=N_("Output format (default: from the -o suffix, else html).")
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf"]),
+    help=N_("Output format (default: from the -o suffix, else html)."),
 )
 @output_options
 @pass_settings
@@ -191,62 +200,34 @@ def monitoring(
 # --- the terminal's tables -------------------------------------------------------------------
 
 
-def _cell(value: Any, kind: str) -> str:
-    if value is None:
-        return "-"
-    if kind == "seconds":
-        return duration(value)
-    if kind == "share":
-        return f"{int(value * 100 + 1e-9)}%"
-    return str(value)
-
-
-def duration(seconds: float) -> str:
-    """'45 s', '12 min', '2 h 05 min', '3 d 4 h': short enough for a table cell."""
-    s = round(seconds)
-    if s < 60:
-        return f"{s} s"
-    minutes = round(s / 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    return f"{hours} h {mins:02} min" if hours else f"{mins} min"
-
-
 def report_text(found: Report) -> str:
     from .. import report_tables
 
     p = found.period
     lines = [
-        term.bold(_("Report {name}: {first} to {last}").format(name=p.name, first=p.first, last=p.last)),
-        _("Cases are counted in the period by the day they started; open and overdue as of {now}.").format(
-            now=found.generated.astimezone().strftime("%Y-%m-%d %H:%M")
-        ),
+        term.bold(_("Report {name}: {days}").format(name=p.name, days=p.words)),
+        f"{found.basis} {found.as_of}",
     ]
     lines += [term.dim(note) for note in found.notes()[1:]]
     for figures in found.sections:
         lines += ["", term.bold(f"{figures.sop.nama} — {figures.label}")]
-        for table in report_tables(found._replace(sections=[figures], empty=[])):
+        cases, *others = report_tables(found._replace(sections=[figures], empty=[]))
+        # one row of eleven figures: a figure per line, so that it fits beside its words
+        pairs = [[c.heading, c.text(v)] for v, c in zip(cases.rows[0][1:], cases.columns[1:], strict=True)]
+        widest = max(len(label) for label, _value in pairs)
+        lines += [
+            term.bold(cases.heading),
+            term.table([_("Item"), _("Value")], pairs, flex=1, fixed={0: widest}, compact=True),
+        ]
+        for table in others:
             if not table.rows:
                 continue
-            headers = [_(c.label) for c in table.columns[1:]]
-            rows = [[_cell(v, c.kind) for v, c in zip(r[1:], table.columns[1:], strict=True)] for r in table.rows]
-            text_columns = [i for i, c in enumerate(table.columns[1:]) if c.kind == "text"]
-            flex = text_columns[0] if text_columns else len(headers) - 1
-            lines += [term.bold(_(TABLE_TITLES[table.key])), term.table(headers, rows, flex=flex, compact=True)]
+            columns = table.columns[1:]  # without the SOP: the block's heading names it
+            rows = [[c.text(v) for v, c in zip(r[1:], columns, strict=True)] for r in table.rows]
+            text_columns = [i for i, c in enumerate(columns) if c.kind == "text"]
+            flex = text_columns[0] if text_columns else len(columns) - 1
+            lines += [term.bold(table.heading), term.table([c.heading for c in columns], rows, flex=flex, compact=True)]
     if not found.sections:
-        lines += ["", _("no cases started in this period")]
-    lines.append(
-        term.dim(_("{cases} cases and {events} events read from {store}").format(cases=found.cases, events=found.events, store=found.store))
-    )
+        lines += ["", _("No case started in this period.")]
+    lines.append(term.dim(" · ".join([found.read, _("Case store: {store}").format(store=found.store)])))
     return "\n".join(lines)
-
-
-TABLE_TITLES = {
-    "kasus": N_("Cases"),
-    "langkah": N_("Steps"),
-    "keputusan": N_("Decisions"),
-    "pelaksana": N_("Pelaksana"),
-    "kelengkapan": N_("Kelengkapan"),
-}

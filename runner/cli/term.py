@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ..i18n import _
-from ..l10n import format_duration
+from ..l10n import format_span
 
 # What a terminal obeys instead of showing: C0 controls (ESC starts every escape sequence,
 # CR and BS overwrite what is shown), DEL, C1 controls (U+009B is a one-character CSI) and
@@ -102,7 +102,7 @@ def relative(deadline: str | None, now: datetime | None = None) -> str:
         seconds = (datetime.fromisoformat(deadline) - now).total_seconds()
     except (ValueError, TypeError, OverflowError):  # a damaged row: no distance to tell
         return "?"
-    span = format_duration(int(abs(seconds) // 60)) or _("less than a minute")
+    span = format_span(seconds)
     if seconds < 0:
         return _("{span} overdue").format(span=span)
     return _("in {span}").format(span=span)

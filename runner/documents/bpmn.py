@@ -37,7 +37,7 @@ from .. import __version__
 from ..definition import END, SOP, Step, normal
 from ..definition.waktu import Waktu
 from ..errors import UserError
-from ..i18n import _
+from ..i18n import N_, _
 from . import layout
 from .base import Options
 from .layout import Point, Rect
@@ -55,7 +55,7 @@ NS = {
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
 PYTHON = "https://docs.python.org/3/reference/expressions.html"  # the expression language, by its reference
-START_LABEL, END_LABEL = "Mulai", layout.END_LABEL
+START_LABEL, END_LABEL = N_("Start"), layout.END_LABEL  # translated where the model is built
 
 
 # --- the model: what the SOP becomes, before any geometry or XML ---------------------
@@ -149,7 +149,7 @@ def build_model(sop: SOP) -> Model:
             if all(r.id != ref for r in m.refs):  # the same document twice in one list is one use
                 m.refs.append(DataRef(ref, step, doc, name, output))
 
-    m.nodes.append(Node("start", "startEvent", START_LABEL))
+    m.nodes.append(Node("start", "startEvent", _(START_LABEL)))
     m.flows.append(Flow("flow.start", "start", task_id(sop.first.id)))
     for s in sop.steps:
         m.nodes.append(Node(task_id(s.id), "userTask", f"{s.no}. {short(s.uraian, 44)}", s))
@@ -162,7 +162,7 @@ def build_model(sop: SOP) -> Model:
         else:
             m.flows.append(Flow(f"flow.{s.id}", task_id(s.id), target(s, s.next or END), s))
         if END in s.targets:
-            m.nodes.append(Node(_end_id(s), "endEvent", END_LABEL, s))
+            m.nodes.append(Node(_end_id(s), "endEvent", _(END_LABEL), s))
         documents(s, s.kelengkapan, output=False)
         documents(s, s.output, output=True)
     return m
@@ -180,26 +180,29 @@ def iso_duration(waktu: Waktu) -> str:
 
 
 def _documentation(sop: SOP, s: Step) -> str:
+    """The step's mutu baku and notes, a line each, under its uraian; the words in the current language."""
     names = {p.id: p.nama for p in sop.pelaksana}
-    lines = [s.uraian, "", "Pelaksana: " + ", ".join(names[p] for p in s.pelaksana)]
+    lines = [s.uraian, "", _("Pelaksana: {names}").format(names=", ".join(names[p] for p in s.pelaksana))]
     if s.kelengkapan:
-        lines.append("Kelengkapan: " + ", ".join(s.kelengkapan))
+        lines.append(_("Kelengkapan: {names}").format(names=", ".join(s.kelengkapan)))
     waktu = s.duration
     if waktu.none:
-        lines.append(f"Waktu: {s.waktu}")
+        lines.append(_("Waktu: {waktu}").format(waktu=s.waktu))
     elif waktu.working:
         lines.append(
-            f"Waktu: {s.waktu}, dihitung pada hari dan jam kerja SOP; timer BPMN tidak mengenal kalender kerja, "
-            f"jadi timer langkah ini ({iso_duration(waktu)}) memakai waktu kalender."
+            _(
+                "Waktu: {waktu}, counted on the working days and hours of the SOP; BPMN timers know no working "
+                "calendar, so this step's timer ({duration}) counts calendar time."
+            ).format(waktu=s.waktu, duration=iso_duration(waktu))
         )
     else:
-        lines.append(f"Waktu: {s.waktu} ({iso_duration(waktu)})")
+        lines.append(_("Waktu: {waktu} ({duration})").format(waktu=s.waktu, duration=iso_duration(waktu)))
     if s.output:
-        lines.append("Output: " + ", ".join(s.output))
+        lines.append(_("Output: {names}").format(names=", ".join(s.output)))
     if s.decision:
-        lines.append(f"Keputusan: {s.decision.question}")
+        lines.append(_("Decision: {question}").format(question=s.decision.question))
     if s.keterangan:
-        lines.append(f"Keterangan: {s.keterangan}")
+        lines.append(_("Notes: {text}").format(text=s.keterangan))
     return "\n".join(lines)
 
 
@@ -562,7 +565,8 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
 
 def _process(root: ET.Element, sop: SOP, model: Model, d: Diagram) -> None:
     process = _el(root, "bpmn:process", id=f"process.{sop.id}", name=sop.nama, isExecutable="true")
-    about = [f"SOP {sop.nama}, versi {sop.version}"] + [x for x in (sop.unit, sop.instansi) if x]
+    about = [_("SOP {nama}, version {version}").format(nama=sop.nama, version=sop.version)]
+    about += [x for x in (sop.unit, sop.instansi) if x]
     _el(process, "bpmn:documentation", "\n".join(about))
     lane_set = _el(process, "bpmn:laneSet", id=f"lanes.{sop.id}")
     members: dict[str, list[str]] = {p.id: [] for p in sop.pelaksana}

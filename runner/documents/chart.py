@@ -17,7 +17,7 @@ from .overlay import TAKEN_WIDTH, Overlay
 
 # The document words of a chart page, translated when placed (the column titles and the end
 # terminator's word are in layout.py, which sizes by them).
-TITLE = "SOP {nama}"
+TITLE = N_("SOP {nama}")
 PAGE_NUMBER = N_("Page {number} / {pages}")
 PELAKSANA = N_("Pelaksana")
 MUTU_BAKU = N_("Quality standard")
@@ -80,7 +80,7 @@ def labels(layout: Layout, page: Page, overlay: Overlay | None = None) -> list[L
     width = layout.width
     inner = width - 2 * MARGIN
     sop = layout.sop
-    title = TITLE.format(nama=sop.nama.upper())
+    title = _(TITLE).format(nama=sop.nama.upper())
     out = [Label(Rect(MARGIN, MARGIN, inner, 16), (title,), 13, "middle", bold=True, line_h=16)]
     subtitle = " — ".join(x for x in (sop.unit, sop.instansi) if x)
     if subtitle:

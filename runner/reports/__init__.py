@@ -41,7 +41,9 @@ def render_report(report: Report, fmt: str, paper: str = "a4") -> str | bytes:
     """The report in format ``fmt`` (a key of ``REPORT_FORMATS``)."""
     if fmt not in REPORT_FORMATS:
         raise UserError(
-            _("unknown report format '{fmt}'; use one of: {formats}").format(fmt=fmt, formats=", ".join(REPORT_FORMATS)),
+            _("unknown report format '{fmt}'; use one of: {formats}").format(
+                fmt=fmt, formats=", ".join(REPORT_FORMATS)
+            ),
             "unknown-format",
             format=fmt,
             formats=list(REPORT_FORMATS),

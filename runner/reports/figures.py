@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..cases.clock import iso
 from ..cases.clock import now as clock_now
-from ..definition import END, SOP, normal
+from ..definition import END, SOP, Calendar, normal
 from ..definition.workcal import deadline, work_calendar, zone
-from ..i18n import _
+from ..i18n import _, ngettext
+from ..l10n import format_number, format_stamp
 from .period import Period
 
 if TYPE_CHECKING:
@@ -74,6 +75,14 @@ class Stats(NamedTuple):
 
     def to_json(self) -> dict[str, int]:
         return {"median": self.median, "p90": self.p90, "max": self.max}
+
+
+def read_words(cases: int, events: int) -> str:
+    """'6 cases and 28 events read': what a report was made from."""
+    said = ngettext("{n} case", "{n} cases", cases).format(n=format_number(cases))
+    read = ngettext("{n} event", "{n} events", events).format(n=format_number(events))
+    # TRANSLATORS: {cases} is e.g. "6 cases", {events} e.g. "28 events"
+    return _("{cases} and {events} read").format(cases=said, events=read)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -303,8 +312,23 @@ class Report(NamedTuple):
         return sum(s.events for s in self.sections)
 
     @property
+    def timezone(self) -> str:
+        """The zone the report's moments are shown in: its first SOP's (the office's) zone."""
+        return self.sections[0].sop.calendar.timezone if self.sections else Calendar().timezone
+
+    @property
     def basis(self) -> str:
-        return _("cases are counted in the period by the day they started, in their SOP's time zone")
+        return _("Cases are counted in the period by the day they started, in their SOP's time zone.")
+
+    @property
+    def as_of(self) -> str:
+        return _("Open and overdue cases as of {moment}.").format(
+            moment=format_stamp(iso(self.generated), self.timezone)
+        )
+
+    @property
+    def read(self) -> str:
+        return read_words(self.cases, self.events)
 
     def notes(self) -> list[str]:
         """What a reader must know to read the figures right, one sentence each."""
@@ -312,12 +336,13 @@ class Report(NamedTuple):
         for sop_id in dict.fromkeys(s.sop.id for s in self.sections if s.versions > 1):
             versions = [s.label for s in self.sections if s.sop.id == sop_id]
             said.append(
-                _("the cases of {sop} ran on {n} versions of its definition; each version is reported on its own: {versions}").format(
-                    sop=sop_id, n=len(versions), versions=", ".join(versions)
-                )
+                _(
+                    "The cases of SOP {sop} ran on {n} versions of its definition; each version is reported on its "
+                    "own: {versions}."
+                ).format(sop=sop_id, n=len(versions), versions=", ".join(versions))
             )
-        for sop_id, _nama in self.empty:
-            said.append(_("no case of {sop} started in this period").format(sop=sop_id))
+        for sop_id, nama in self.empty:
+            said.append(_("No case of SOP {sop} ({nama}) started in this period.").format(sop=sop_id, nama=nama))
         return said
 
     def to_json(self) -> dict[str, Any]:

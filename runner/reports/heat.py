@@ -13,8 +13,9 @@ from typing import ClassVar
 
 from ..documents.layout import Arrow, Page, Rect, Symbol
 from ..documents.overlay import Legend
+from ..i18n import N_, _
+from ..l10n import format_number, format_percent
 from .figures import SopFigures
-from .tables import persen
 
 GOOD, FAIR, POOR, NONE = "#b9e2ad", "#fde49c", "#f4aaaa", "#ffffff"
 BANDS = ((0.8, GOOD), (0.5, FAIR), (0.0, POOR))  # lowest share of each band, best first
@@ -26,11 +27,11 @@ class Heat:
     shares: dict[int, float | None]  # step number -> share within waktu (None: no waktu, or no completion)
     corrections: dict[tuple[int, int | str], int] = field(default_factory=dict)  # (decision, target) -> count
 
-    legend: ClassVar[Legend] = [
-        ("box", GOOD, "≥ 80% dalam batas waktu"),
-        ("box", FAIR, "50–79%"),
-        ("box", POOR, "< 50%"),
-        ("box", NONE, "tanpa waktu baku atau belum diselesaikan"),
+    legend: ClassVar[Legend] = [  # the bands of BANDS
+        ("box", GOOD, N_("≥ 80% within waktu")),
+        ("box", FAIR, N_("50–79%")),
+        ("box", POOR, N_("< 50%")),
+        ("box", NONE, N_("no waktu, or not completed")),
     ]
 
     def fill(self, symbol: Symbol) -> str:
@@ -47,12 +48,13 @@ class Heat:
         for s in page.symbols:
             shown = self.shares.get(s.step) if s.step is not None else None
             if shown is not None:
-                out.append((s.rect, persen(shown)))
+                out.append((s.rect, format_percent(shown)))
         for a in page.arrows:
             n = self.corrections.get((a.from_step, a.to_step)) if a.from_step is not None else None  # type: ignore[arg-type]
             if n and a.label_rect is not None:  # under the outcome's name, where the loop leaves its decision
                 lr = a.label_rect
-                out.append((Rect(lr.x, lr.bottom, lr.w, 10), f"{n}×"))
+                # TRANSLATORS: how many corrections were made along a loop, beside its outcome's name
+                out.append((Rect(lr.x, lr.bottom, lr.w, 10), _("{n}×").format(n=format_number(n))))
         return out
 
 
@@ -63,4 +65,4 @@ def heat_of(figures: SopFigures) -> Heat:
         for c in d.corrections:
             corrections[(d.no, numbers[c.target])] = c.total
     shares = {s.no: s.share_within for s in figures.steps}
-    return Heat(f"Kepatuhan waktu — {figures.label}", shares, corrections)
+    return Heat(_("Compliance with waktu — {sop}").format(sop=figures.label), shares, corrections)

@@ -13,11 +13,8 @@ from typing import Any, NamedTuple
 
 from ..errors import UserError
 from ..i18n import _
+from ..l10n import format_date
 
-BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
 _FORM = re.compile(r"^(\d{4})(?:-(?:(S[12])|(Q[1-4])|(\d{2})))?$", re.IGNORECASE)
 
 
@@ -34,9 +31,9 @@ class Period(NamedTuple):
         m = _FORM.match(text.strip())
         if not m:
             raise UserError(
-                _("cannot read the period '{text}'; write a year (2026), a semester (2026-S2), a quarter (2026-Q3) or a month (2026-11)").format(
-                    text=text
-                ),
+                _(
+                    "cannot read the period '{text}'; write a year (2026), a semester (2026-S2), a quarter (2026-Q3) or a month (2026-11)"
+                ).format(text=text),
                 "bad-period",
                 period=text,
             )
@@ -90,16 +87,12 @@ class Period(NamedTuple):
 
     @property
     def words(self) -> str:
-        """The period in Indonesian, as the documents print it: '1 Juli 2026 – 31 Desember 2026'."""
-        return f"{tanggal(self.first)} – {tanggal(self.last)}"
+        """The days as the reader writes them: '1 Juli 2026 – 31 Desember 2026' / 'July 1, 2026 – December 31, 2026'."""
+        # TRANSLATORS: the first and the last day of a report's period, both included
+        return _("{first} – {last}").format(first=format_date(self.first), last=format_date(self.last))
 
     def to_json(self) -> dict[str, str]:
         return {"name": self.name, "from": self.first.isoformat(), "to": self.last.isoformat()}
-
-
-def tanggal(day: date) -> str:
-    """A date in Indonesian: '17 Agustus 2026'."""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 def _day(value: str | date) -> date:

@@ -2,36 +2,60 @@
 
 Each value keeps its type (an int, a share as a fraction, a duration in
 seconds, a date), and each format shows it its own way: the spreadsheet as a
-number cell with a format, CSV as a plain number, the document in words.
-Column titles are document words (Indonesian); ``label`` is the terminal's
-header, translated where it is shown.
+number cell with a format, CSV as a plain number, the terminal and the
+document in words (``Column.text``, in the reader's convention). Titles are
+English, marked with ``N_()``, and shown in the current language
+(``heading``).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple
 
-from ..i18n import N_
+from ..i18n import N_, _, ngettext
+from ..l10n import format_number, format_percent, format_span
 from .figures import Report, SopFigures, Stats
 
 TEXT, COUNT, SHARE, SECONDS = "text", "count", "share", "seconds"
+NONE = "–"  # a cell without a value: a step without waktu has no share
 
 
 class Column(NamedTuple):
-    title: str  # the document word
-    label: str  # the terminal's header (English, translated with _() where shown)
+    title: str  # marked with N_(); ``heading`` is what a reader sees
     kind: str = COUNT
+
+    @property
+    def heading(self) -> str:
+        return _(self.title)
+
+    def text(self, value: Any) -> str:
+        """A cell as the terminal and the document show it."""
+        if value is None:
+            return NONE
+        if self.kind == SECONDS:
+            return format_span(value)
+        if self.kind == SHARE:
+            return format_percent(value)
+        if self.kind == COUNT:
+            return format_number(value)
+        return str(value)
 
 
 class Table(NamedTuple):
-    key: str  # a short name: the sheet's name, the CSV block's name
-    title: str
+    title: str  # marked with N_(): the sheet's name, the CSV block's name, the heading
     columns: list[Column]
     rows: list[list[Any]]
 
+    @property
+    def heading(self) -> str:
+        return _(self.title)
 
-SOP_COLUMN = Column("SOP", N_("SOP"), TEXT)
+
+SOP_COLUMN = Column(N_("SOP"), TEXT)
+NO = Column(N_("No"))  # a step's number
+STEP = Column(N_("Step"), TEXT)
+WITHIN = Column(N_("Within waktu"), SHARE)
+OVERDUE = Column(N_("Overdue"))
 
 
 def _stats(stats: Stats | None) -> list[int | None]:
@@ -41,17 +65,17 @@ def _stats(stats: Stats | None) -> list[int | None]:
 def cases_table(report: Report) -> Table:
     columns = [
         SOP_COLUMN,
-        Column("Dimulai", N_("Started")),
-        Column("Selesai", N_("Done")),
-        Column("Dibatalkan", N_("Cancelled")),
-        Column("Berjalan", N_("Open")),
-        Column("Lewat batas waktu", N_("Overdue")),
-        Column("Lama median", N_("Lead time median"), SECONDS),
-        Column("Lama p90", N_("p90"), SECONDS),
-        Column("Lama maks.", N_("max"), SECONDS),
-        Column("Waktu baku median", N_("Waktu median"), SECONDS),
-        Column("Waktu baku p90", N_("p90"), SECONDS),
-        Column("Waktu baku maks.", N_("max"), SECONDS),
+        Column(N_("Started")),
+        Column(N_("Done")),
+        Column(N_("Cancelled")),
+        Column(N_("Open")),
+        OVERDUE,
+        Column(N_("Lead time, median"), SECONDS),
+        Column(N_("Lead time, p90"), SECONDS),
+        Column(N_("Lead time, max."), SECONDS),
+        Column(N_("Waktu along the path, median"), SECONDS),
+        Column(N_("Waktu along the path, p90"), SECONDS),
+        Column(N_("Waktu along the path, max."), SECONDS),
     ]
     rows = []
     for s in report.sections:
@@ -61,42 +85,42 @@ def cases_table(report: Report) -> Table:
             + _stats(Stats.of(s.lead.actual))
             + _stats(Stats.of(s.lead.waktu))
         )
-    return Table("kasus", "Kasus", columns, rows)
+    return Table(N_("Cases"), columns, rows)
 
 
 def steps_table(report: Report) -> Table:
     columns = [
         SOP_COLUMN,
-        Column("No", N_("No")),
-        Column("Langkah", N_("Step"), TEXT),
-        Column("Waktu", N_("Waktu"), TEXT),
-        Column("Diselesaikan", N_("Completed")),
-        Column("Median", N_("Median"), SECONDS),
-        Column("P90", N_("p90"), SECONDS),
-        Column("Maks.", N_("Max"), SECONDS),
-        Column("Dalam batas waktu", N_("Within waktu"), SHARE),
-        Column("Menunggu", N_("Waiting")),
-        Column("Lewat batas waktu", N_("Overdue")),
+        NO,
+        STEP,
+        Column(N_("Waktu"), TEXT),
+        Column(N_("Completions")),
+        Column(N_("Median"), SECONDS),
+        Column(N_("p90"), SECONDS),
+        Column(N_("Max."), SECONDS),
+        WITHIN,
+        Column(N_("Waiting")),
+        OVERDUE,
     ]
     rows = [
         [s.label, st.no, st.id, st.waktu, st.completions, *_stats(st.stats), st.share_within, st.open, st.overdue]
         for s in report.sections
         for st in s.steps
     ]
-    return Table("langkah", "Langkah", columns, rows)
+    return Table(N_("Steps"), columns, rows)
 
 
 def decisions_table(report: Report) -> Table:
     columns = [
         SOP_COLUMN,
-        Column("No", N_("No")),
-        Column("Langkah", N_("Step"), TEXT),
-        Column("Hasil", N_("Outcome"), TEXT),
-        Column("Kali", N_("Taken")),
-        Column("Kembali ke", N_("Back to"), TEXT),
-        Column("Kasus dikoreksi", N_("Cases corrected")),
-        Column("Koreksi maks. per kasus", N_("Most in one case")),
-        Column("Koreksi per kasus", N_("Corrections per case"), TEXT),
+        NO,
+        STEP,
+        Column(N_("Outcome"), TEXT),
+        Column(N_("Taken")),
+        Column(N_("Back to"), TEXT),
+        Column(N_("Cases corrected")),
+        Column(N_("Most corrections in one case")),
+        Column(N_("Corrections per case"), TEXT),
     ]
     rows = []
     for s in report.sections:
@@ -112,45 +136,47 @@ def decisions_table(report: Report) -> Table:
                         else [None, None, None, None]
                     )
                 )
-    return Table("keputusan", "Keputusan", columns, rows)
+    return Table(N_("Decisions"), columns, rows)
 
 
 def per_case_words(per_case: dict[int, int]) -> str:
-    """'0×: 3 kasus, 1×: 2 kasus': how many cases took a correction how often."""
-    return ", ".join(f"{k}×: {n} kasus" for k, n in sorted(per_case.items()))
+    """'0×: 3 cases, 1×: 2 cases': how many cases took a correction how often."""
+    return ", ".join(
+        # TRANSLATORS: {times} corrections in one case, taken by {n} cases
+        ngettext("{times}×: {n} case", "{times}×: {n} cases", n).format(times=k, n=format_number(n))
+        for k, n in sorted(per_case.items())
+    )
 
 
 def pelaksana_table(report: Report) -> Table:
     columns = [
         SOP_COLUMN,
-        Column("Pelaksana", N_("Pelaksana"), TEXT),
-        Column("Langkah diselesaikan", N_("Steps completed")),
-        Column("Dalam batas waktu", N_("Within waktu"), SHARE),
-        Column("Menunggu sekarang", N_("Waiting now")),
+        Column(N_("Pelaksana"), TEXT),
+        Column(N_("Steps completed")),
+        WITHIN,
+        Column(N_("Waiting now")),
     ]
-    rows = [
-        [s.label, p.nama, p.completed, p.share_within, p.waiting] for s in report.sections for p in s.pelaksana
-    ]
-    return Table("pelaksana", "Pelaksana", columns, rows)
+    rows = [[s.label, p.nama, p.completed, p.share_within, p.waiting] for s in report.sections for p in s.pelaksana]
+    return Table(N_("Pelaksana"), columns, rows)
 
 
 def kelengkapan_table(report: Report) -> Table:
     columns = [
         SOP_COLUMN,
-        Column("No", N_("No")),
-        Column("Dokumen", N_("Document"), TEXT),
-        Column("Diperlukan", N_("Required")),
-        Column("Dengan berkas", N_("With a file")),
-        Column("Tanpa berkas", N_("At hand, no file")),
-        Column("Dari output langkah", N_("From an output")),
-        Column("Porsi tanpa berkas", N_("Share without file"), SHARE),
+        NO,
+        Column(N_("Document"), TEXT),
+        Column(N_("Required")),
+        Column(N_("With a file")),
+        Column(N_("Without a file")),
+        Column(N_("From an output")),
+        Column(N_("Share without a file"), SHARE),
     ]
     rows = [
         [s.label, k.no, k.document, k.required, k.with_file, k.without_file, k.from_output, k.share_without_file]
         for s in report.sections
         for k in s.kelengkapan
     ]
-    return Table("kelengkapan", "Kelengkapan", columns, rows)
+    return Table(N_("Kelengkapan"), columns, rows)
 
 
 def tables(report: Report) -> list[Table]:
@@ -167,45 +193,3 @@ def tables(report: Report) -> list[Table]:
 def section(report: Report, figures: SopFigures) -> Report:
     """The report narrowed to one SOP version (the document prints one version per part)."""
     return report._replace(sections=[figures], empty=[])
-
-
-# --- the document's words ----------------------------------------------------------------
-
-
-def lama(seconds: float | None) -> str:
-    """A duration in Indonesian, to the minute (seconds under a minute): '1 hari 2 jam 5 menit'."""
-    if seconds is None:
-        return "–"
-    s = round(seconds)
-    if s < 60:
-        return f"{s} detik"
-    minutes = round(s / 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} hari"] if days else []
-    if hours:
-        parts.append(f"{hours} jam")
-    if mins:
-        parts.append(f"{mins} menit")
-    return " ".join(parts)
-
-
-def persen(fraction: float | None) -> str:
-    """A share in Indonesian: '83%', '100%'; '–' when there is none.
-
-    Rounded down, so that a share just under a threshold never prints as the threshold itself.
-    """
-    if fraction is None:
-        return "–"
-    return f"{math.floor(fraction * 100 + 1e-9)}%"
-
-
-def document_value(value: Any, kind: str) -> str:
-    """A cell as the document prints it."""
-    if value is None:
-        return "–"
-    if kind == SECONDS:
-        return lama(value)
-    if kind == SHARE:
-        return persen(value)
-    return str(value)

@@ -1,4 +1,8 @@
-"""The report as an Excel workbook (openpyxl): a sheet per table, number and date cells, frozen headers."""
+"""The report as an Excel workbook (openpyxl): a sheet per table, number and date cells, frozen headers.
+
+The cells hold numbers and dates, which Excel shows in its user's own
+convention; the sheet names and column titles follow the language.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import io
 from datetime import datetime
 from typing import Any
 
+from ..i18n import _
 from .csvtext import info_rows
 from .figures import Report
 from .tables import SECONDS, SHARE, tables
@@ -20,16 +25,16 @@ def render(report: Report) -> bytes:
 
     from ..definition.workcal import zone
 
-    tz = zone(report.sections[0].sop.calendar.timezone) if report.sections else None
+    tz = zone(report.timezone)
     book = Workbook()
     info = book.active
-    info.title = "Laporan"
-    info.append(["Keterangan", "Nilai"])
+    info.title = _("Report")
+    info.append([_("Item"), _("Value")])
     for key, value in info_rows(report):
-        if isinstance(value, datetime):  # Excel has no time zones: the SOP's local time, its zone named
-            key = f"{key} ({tz.key if tz else 'UTC'})"
-            value = value.astimezone(tz).replace(tzinfo=None) if tz else value.replace(tzinfo=None)
+        if isinstance(value, datetime):  # Excel has no time zones: the local time, the zone named in a row of its own
+            value = value.astimezone(tz).replace(tzinfo=None)
         info.append([key, value])
+    info.append([_("Time zone"), tz.key])
     for row in info.iter_rows(min_row=2, min_col=2):
         for cell in row:
             if isinstance(cell.value, datetime):
@@ -38,9 +43,10 @@ def render(report: Report) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
     _finish(info, [[str(c.value) if c.value is not None else "" for c in r] for r in info.iter_rows()], Font)
     for table in tables(report):
-        sheet = book.create_sheet(table.title)
-        sheet.append([c.title for c in table.columns])
-        shown = [[c.title for c in table.columns]]
+        sheet = book.create_sheet(table.heading)
+        headings = [c.heading for c in table.columns]
+        sheet.append(headings)
+        shown = [headings]
         for values in table.rows:
             sheet.append([_cell(v, c.kind) for v, c in zip(values, table.columns, strict=True)])
             shown.append([_shown(v, c.kind) for v, c in zip(values, table.columns, strict=True)])
