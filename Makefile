@@ -2,8 +2,10 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BPMN_CHECK := tests/js/bpmn/node_modules/.package-lock.json
+MERMAID_CHECK := tests/js/mermaid/node_modules/.package-lock.json
 
-.PHONY: demo test bench docs docs-charts lint clean
+.PHONY: demo test bench docs docs-bpmn docs-charts translations lint clean
 
 $(BIN)/sop: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,15 +16,12 @@ $(BIN)/sop: pyproject.toml
 demo: $(BIN)/sop
 	$(BIN)/sop demo
 
-# The official mermaid parser (Node) for the tests of the Mermaid output; they skip without node.
-MERMAID_JS := tests/js/mermaid
-$(MERMAID_JS)/node_modules/.installed: $(MERMAID_JS)/package-lock.json
-	npm ci --prefix $(MERMAID_JS) --no-audit --no-fund --loglevel=error
-	touch $@
-
 test: $(BIN)/sop
+	@# bpmn-moddle for tests/test_bpmn.py and the mermaid parser for tests/test_text_charts.py, where
+	@# Node.js is installed (the tests skip elsewhere)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(BPMN_CHECK) $(MERMAID_CHECK); fi
 	$(BIN)/ruff check .
-	if command -v node >/dev/null 2>&1; then $(MAKE) --no-print-directory $(MERMAID_JS)/node_modules/.installed; fi
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/sop
@@ -31,9 +30,27 @@ bench: $(BIN)/sop
 
 docs: $(BIN)/sop
 	$(BIN)/python docs/make_pages.py
+	$(BIN)/python docs/make_report_pages.py
 
-docs-charts: $(BIN)/sop $(MERMAID_JS)/node_modules/.installed
+# the seed SOP's Mermaid (the mermaid library in Chromium) and DOT (Graphviz) charts as pictures
+docs-charts: $(BIN)/sop $(MERMAID_CHECK)
 	$(BIN)/python docs/make_text_charts.py
+
+# the seed SOP's BPMN drawn by bpmn-js; needs Chromium (Debian: apt-get install chromium)
+docs-bpmn: $(BIN)/sop
+	npm ci --prefix docs/bpmn --no-audit --no-fund
+	$(BIN)/python docs/make_bpmn_png.py
+
+$(BPMN_CHECK): tests/js/bpmn/package-lock.json
+	npm ci --prefix tests/js/bpmn --no-audit --no-fund
+
+$(MERMAID_CHECK): tests/js/mermaid/package-lock.json
+	npm ci --prefix tests/js/mermaid --no-audit --no-fund
+
+# Extract the messages (babel.cfg), update the id and en catalogues (new ones left empty for a
+# translator: the completeness test names them), compile them, and write the CLDR format tables.
+translations: $(BIN)/sop
+	$(BIN)/python tools/translations.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

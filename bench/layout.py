@@ -1,7 +1,7 @@
 """How long the SOP AP chart's layout takes as SOPs grow: part of `make bench` (bench/run.py).
 
 generated  SOPs of 50, 200 and 500 steps with every kind of arrow: loops back, jumps forward,
-           steps of two pelaksana, early ends (tests/shapes.py, the flowchart tests' own SOP)
+           steps of two pelaksana, early ends (tests/sops.py, the flowchart tests' own SOP)
 fan-out    one decision with 10 and with 50 outcomes, each to a step of its own
 
 Only ``runner.documents.layout.compute`` is timed (pages, symbols, every arrow routed), not
@@ -20,7 +20,7 @@ from runner.definition import SOP, load_sop
 from runner.documents.layout import compute
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from shapes import fan_out_sop, generated_sop  # noqa: E402  (the SOPs the tests draw)
+from sops import fan_out_sop, generated_sop  # noqa: E402  (the SOPs the tests draw)
 
 STEPS = (50, 200, 500)
 OUTCOMES = (10, 50)

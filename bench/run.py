@@ -5,10 +5,12 @@ engine  complete pelacuran cases (two corrections each) through the Cases API,
 floor   the same number of bare SQLite transactions (one INSERT + COMMIT, same pragmas)
 peer    SpiffWorkflow 3.2.0 running the same SOP as BPMN, its JSON state loaded from
         and saved to SQLite at every step, as a command-line tool must
-cli     `sop case show` / `sop case advance` as whole processes on 10,000 cases,
-        against `python -c pass`
-scale   `case list --overdue` and `case history` on 10,000 and 100,000 cases
+cli     `sop case show` (in Indonesian, and with --lang en) / `sop case advance` as whole
+        processes on 10,000 cases, against `python -c pass`
+scale   `case list` (open, a screenful), `case list --all` and `case history` on 10,000 and 100,000 cases
+report  `sop report` beside a bare SQL pass over the same events, and its peak memory (bench/reports.py)
 layout  the SOP AP chart's layout for SOPs of 50 to 500 steps and decisions of 10 and 50 outcomes
+        (bench/layout.py)
 
 Speed is reported as medians and ratios measured in the same run, never as
 absolute promises. Writes bench/results.json and docs/benchmarks.md.
@@ -27,27 +29,28 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import astuple
 from datetime import timedelta
 from pathlib import Path
 
-from layout import measure as measure_layout
+import reports  # bench/reports.py: `sop report` against a bare pass over the same events
+from layout import measure as measure_layout  # bench/layout.py: the chart's layout as SOPs grow
 from layout import report_lines as layout_lines
 
+from runner import Attachment, CaseRow, Cases, Status, find_sop, load_sop, open_store, render
+from runner.canonical import canonical_json
 from runner.cases import engine
 from runner.cases.chain import GENESIS, event_hash
 from runner.cases.clock import iso, now
-from runner.cases.service import Attachment, Cases
-from runner.definition import find_sop as find
-from runner.definition import load_sop as load
 from runner.definition.workcal import deadline
-from runner.store import CaseRow, DocumentRow, EventRow, open_store
+from runner.documents.bpmn import task_id
+from runner.store import DocumentRow, EventRow
+from runner.store.sql import case_values
 from runner.store.sqlite import PRAGMAS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
-SOP = load(find("pelacuran"))
+SOP = load_sop(find_sop("pelacuran"))
 # The path a case takes: a correction at step 4 and one at step 9, 14 steps in all.
 PLAN = {4: ["koreksi", "disetujui"], 9: ["koreksi", "disetujui"]}
 SOP_COMMAND = [str(Path(sys.executable).parent / "sop")]  # the console script a clerk types
@@ -120,18 +123,18 @@ def run_peer(folder: Path, cases_per_round: int) -> float:
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
     from SpiffWorkflow.util.task import TaskState
 
-    sys.path.insert(0, str(HERE))
-    from make_bpmn import to_bpmn
-
     parser = BpmnParser()
-    parser.add_bpmn_str(to_bpmn(SOP).encode())
-    spec = parser.get_spec(f"sop_{SOP.id}")
+    parser.add_bpmn_str(str(render(SOP, "bpmn")).encode())
+    [process] = parser.get_process_ids()
+    spec = parser.get_spec(process)
+    number = {task_id(s.id): s.no for s in SOP.steps}
     serializer = BpmnWorkflowSerializer()
     conn = fresh_sqlite(folder, "peer.sqlite3", "CREATE TABLE workflows (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
     steps = 0
     started = time.perf_counter()
     for case in range(cases_per_round):
         wf = BpmnWorkflow(spec)
+        wf.data_objects.update({obj: "ada" for obj in spec.data_objects})  # the documents a clerk brings
         wf.do_engine_steps()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO workflows (id, state) VALUES (?, ?)", (case, serializer.serialize_json(wf)))
@@ -143,9 +146,11 @@ def run_peer(folder: Path, cases_per_round: int) -> float:
             if wf.is_completed():
                 break
             [task] = wf.get_tasks(state=TaskState.READY, manual=True)
-            outcome = plan_step(int(task.task_spec.name.split("_")[1]), taken)
+            outcome = plan_step(number[task.task_spec.name], taken)
             if outcome:
                 task.data["outcome"] = outcome
+            for obj in task.task_spec.data_output_associations:  # the step's outputs, as the engine records them
+                task.data[obj.bpmn_id] = "ada"
             task.run()
             wf.do_engine_steps()
             conn.execute("BEGIN IMMEDIATE")
@@ -213,13 +218,13 @@ def populate(path: Path, n_cases: int) -> None:
                 ev.role,
                 "bench",
                 None,
-                json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                canonical_json(data),
                 prev,
                 "",
             )
-            row.hash = event_hash(row)
-            events.append(astuple(row))
-            docs += [astuple(DocumentRow(case_id, seq, d, row.step, None, None, None, None)) for d in ev.documents]
+            row = row._replace(hash=event_hash(row))
+            events.append(row)
+            docs += [DocumentRow(case_id, seq, d, row.step, None, None, None, None) for d in ev.documents]
             prev = row.hash
             if state is None or after.step != state.step:
                 entered = at
@@ -235,13 +240,13 @@ def populate(path: Path, n_cases: int) -> None:
             state.step,
             iso(entered),
             iso(due) if due else None,
-            json.dumps(sorted(state.available)),
+            sorted(state.available),
             length,
             prev,
             iso(start),
             events[-1][2],
         )
-        store.execute("INSERT INTO cases VALUES (" + ",".join("?" * 14) + ")", astuple(case))
+        store.execute("INSERT INTO cases VALUES (" + ",".join("?" * len(case)) + ")", case_values(case))
         conn.executemany("INSERT INTO events VALUES (" + ",".join("?" * 12) + ")", events)
         conn.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", docs)
         if i % 20000 == 0:
@@ -279,7 +284,7 @@ def interleaved(
 def advance_args(db: str, store_path: Path, repeats: int) -> list[list[str]]:
     """Prepared `case advance` commands, each on a different open case, each one the SOP allows."""
     with open_store(f"sqlite:///{store_path}") as store:
-        rows = [r for r in store.cases(status="open")][: repeats + 2]
+        rows = list(store.cases(status=Status.OPEN, limit=repeats + 2))
     commands = []
     for r in rows:
         step = SOP.step(r.step)
@@ -324,7 +329,8 @@ def main() -> None:
     if WORK.exists():
         shutil.rmtree(WORK)
     WORK.mkdir(parents=True)
-    env = {**os.environ, "XDG_CACHE_HOME": str(WORK / "cache"), "XDG_DATA_HOME": str(WORK / "data")}
+    # SOP_LANG=id: the product's language whatever this machine's locale says; --lang en is timed beside it
+    env = {**os.environ, "XDG_CACHE_HOME": str(WORK / "cache"), "XDG_DATA_HOME": str(WORK / "data"), "SOP_LANG": "id"}
     env.pop("SOP_DB", None)
     os.environ.update({"XDG_CACHE_HOME": env["XDG_CACHE_HOME"], "XDG_DATA_HOME": env["XDG_DATA_HOME"]})
     results: dict = {"machine": machine(), "when": iso(now())}
@@ -352,6 +358,9 @@ def main() -> None:
     middle = "pelacuran-5000"  # a closed case with its whole history
     running = f"pelacuran-{10_000 - 7}"  # one of the open cases, as a clerk looks at them
 
+    print("report ...", flush=True)
+    results["report"] = reports.measure({"10,000 cases": small, f"{args.big:,} cases": big}, max(3, args.rounds))
+
     print("whole processes ...", flush=True)
     # As installed from a wheel, where pip compiles the bytecode: a checkout run with
     # PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start.
@@ -363,6 +372,9 @@ def main() -> None:
             "python -c pass": lambda r: py + ["-c", "pass"],
             "python -c 'import click'": lambda r: py + ["-c", "import click"],
             "sop case show": lambda r: SOP_COMMAND + ["--db", db_small, "case", "show", running],
+            "sop case show --lang en": lambda r: (
+                SOP_COMMAND + ["--lang", "en", "--db", db_small, "case", "show", running]
+            ),
             "sop case advance": lambda r: advances[r + 2],
         },
         args.repeats,
@@ -375,8 +387,10 @@ def main() -> None:
     print("scale ...", flush=True)
     scale = interleaved(
         {
-            "list --overdue 10k": lambda r: SOP_COMMAND + ["--db", db_small, "case", "list", "--overdue", "--json"],
-            "list --overdue big": lambda r: SOP_COMMAND + ["--db", db_big, "case", "list", "--overdue", "--json"],
+            "list 10k": lambda r: SOP_COMMAND + ["--db", db_small, "case", "list"],
+            "list big": lambda r: SOP_COMMAND + ["--db", db_big, "case", "list"],
+            "list --all 10k": lambda r: SOP_COMMAND + ["--db", db_small, "case", "list", "--all"],
+            "list --all big": lambda r: SOP_COMMAND + ["--db", db_big, "case", "list", "--all"],
             "history 10k": lambda r: SOP_COMMAND + ["--db", db_small, "case", "history", middle, "--json"],
             "history big": lambda r: SOP_COMMAND + ["--db", db_big, "case", "history", middle, "--json"],
         },
@@ -394,7 +408,8 @@ def main() -> None:
         }
     med = {k: v["median"] for k, v in results["scale_seconds"].items()}
     results["growth"] = {
-        "list --overdue": med["list --overdue big"] / med["list --overdue 10k"],
+        "list": med["list big"] / med["list 10k"],
+        "list --all": med["list --all big"] / med["list --all 10k"],
         "history": med["history big"] / med["history 10k"],
     }
 
@@ -443,17 +458,20 @@ def report(r: dict, args: argparse.Namespace) -> str:
         f"| engine / peer | {r['engine_over_peer']:.1f} | ≥ 10 |",
         f"| floor / peer: the ceiling of engine / peer with one durable commit a step | {r['floor_over_peer']:.1f} | — |",
         f"| `case show` / `python -c pass` | {r['cli_over_bare_python']['sop case show']:.1f} | ≤ 5 |",
+        f"| `case show --lang en` / `python -c pass` | {r['cli_over_bare_python']['sop case show --lang en']:.1f} | ≤ 5 |",
         f"| `case advance` / `python -c pass` | {r['cli_over_bare_python']['sop case advance']:.1f} | — |",
         f"| `python -c 'import click'` / `python -c pass` | {click_ratio:.1f} | — |",
-        f"| `list --overdue`: {big['cases']:,} / 10,000 cases | {r['growth']['list --overdue']:.2f} | ≤ 2 |",
+        f"| `case list`: {big['cases']:,} / 10,000 cases | {r['growth']['list']:.2f} | ≤ 2 |",
+        f"| `case list --all`: {big['cases']:,} / 10,000 cases | {r['growth']['list --all']:.2f} | ≤ 2 |",
         f"| `history`: {big['cases']:,} / 10,000 cases | {r['growth']['history']:.2f} | — |",
         "",
         f"The big store holds {big['cases']:,} cases and {big['events']:,} events, {big['overdue']:,} of the cases "
         f"overdue. Rounds: {args.rounds} of {args.cases} cases for engine and peer; {args.repeats} runs per "
         "whole-process timing, interleaved, after two warm-up runs each.",
         "",
-        *layout_lines(r["layout"]),
     ]
+    lines += reports.report_lines(r["report"]) + [""]
+    lines += layout_lines(r["layout"])
     return "\n".join(lines)
 
 

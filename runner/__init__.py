@@ -46,7 +46,8 @@ _API: dict[str, tuple[str, str]] = {
     "CaseView": ("runner.cases.service", "CaseView"),
     "CaseSummary": ("runner.cases.service", "CaseSummary"),
     "HistoryEntry": ("runner.cases.service", "HistoryEntry"),
-    "Finding": ("runner.cases.service", "Finding"),
+    "Finding": ("runner.cases.verify", "Finding"),
+    "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
     # documents
     "render": ("runner.documents", "render"),
     "FORMATS": ("runner.documents", "FORMATS"),
@@ -54,6 +55,21 @@ _API: dict[str, tuple[str, str]] = {
     "PAPER_SIZES": ("runner.documents", "PAPER_SIZES"),
     "format_for": ("runner.documents", "format_for"),
     "progress_of": ("runner.documents", "progress_of"),
+    # reports from real cases
+    "Period": ("runner.reports", "Period"),
+    "Report": ("runner.reports", "Report"),
+    "SopFigures": ("runner.reports", "SopFigures"),
+    "build_report": ("runner.reports", "build_report"),
+    "empty_figures": ("runner.reports", "empty_figures"),
+    "report_tables": ("runner.reports", "report_tables"),
+    "REPORT_FORMATS": ("runner.reports", "REPORT_FORMATS"),
+    "render_report": ("runner.reports", "render_report"),
+    "MonitoringForm": ("runner.reports", "MonitoringForm"),
+    "monitoring_form": ("runner.reports", "monitoring_form"),
+    "render_monitoring": ("runner.reports", "render_monitoring"),
+    # files a user names
+    "write_file": ("runner.files", "write_file"),
+    "check_output": ("runner.files", "check_output"),
     # errors
     "UserError": ("runner.errors", "UserError"),
     "Refused": ("runner.errors", "Refused"),
@@ -64,12 +80,13 @@ _API: dict[str, tuple[str, str]] = {
 __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
+    from .cases.checkpoint import Checkpoint as Checkpoint
     from .cases.service import Attachment as Attachment
     from .cases.service import Cases as Cases
     from .cases.service import CaseSummary as CaseSummary
     from .cases.service import CaseView as CaseView
-    from .cases.service import Finding as Finding
     from .cases.service import HistoryEntry as HistoryEntry
+    from .cases.verify import Finding as Finding
     from .definition import END as END
     from .definition import SOP as SOP
     from .definition import Step as Step
@@ -90,6 +107,19 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .errors import InvalidSOP as InvalidSOP
     from .errors import Refused as Refused
     from .errors import UserError as UserError
+    from .files import check_output as check_output
+    from .files import write_file as write_file
+    from .reports import REPORT_FORMATS as REPORT_FORMATS
+    from .reports import MonitoringForm as MonitoringForm
+    from .reports import Period as Period
+    from .reports import Report as Report
+    from .reports import SopFigures as SopFigures
+    from .reports import build_report as build_report
+    from .reports import empty_figures as empty_figures
+    from .reports import monitoring_form as monitoring_form
+    from .reports import render_monitoring as render_monitoring
+    from .reports import render_report as render_report
+    from .reports import report_tables as report_tables
     from .store import CaseRow as CaseRow
     from .store import Status as Status
     from .store import open_store as open_store

@@ -1,39 +1,90 @@
-"""The one door for user-facing text, so that a translation can follow.
+"""The one door for user-facing text: which language, and ``_()`` that speaks it.
 
-Every string a clerk or an admin reads goes through ``_()``; strings that
-stand in tables and are translated later are marked with ``N_()`` so that
-extraction finds them. A catalogue is looked up under the ``sop-runner``
-domain in ``runner/locale`` the first time a string is asked for; without
-one the English text is used as it is.
+Every string a clerk or an admin reads goes through ``_()`` (``ngettext()``
+when it counts something: "1 case", "2 cases"); strings that stand in tables
+are marked with ``N_()`` where they are defined (so that extraction finds
+them) and translated with ``_()`` where they are shown.
+Source strings are English. The gettext catalogues in ``runner/locale``
+(managed with Babel: ``make translations``) make Indonesian (``id``, the
+language of the product) and English (``en``).
+
+The language is the one ``set_language`` was given (``sop --lang``), else
+``SOP_LANG``, else the first of the standard gettext variables (``LANGUAGE``,
+a colon-separated list, then the locale: the first set of ``LC_ALL``,
+``LC_MESSAGES``, ``LANG``) that names a supported language, else Indonesian.
+A missing or damaged catalogue gives the English source text, never a crash.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
-_LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 LANGUAGES = ("id", "en")
-_gettext = None
+DEFAULT_LANGUAGE = "id"
+DOMAIN = "sop-runner"  # our messages; "click" holds click's own (runner/cli/__init__.py)
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
+
+_language: str | None = None  # None: not decided yet, read from the environment on first use
+_catalogues: dict[tuple[str, str], Any] = {}  # (domain, language) -> gettext translations, read once
 
 
-def set_language(lang: str) -> None:
-    """Use ``lang`` (one of LANGUAGES) for every string from now on."""
-    global _gettext
-    import gettext
+def language_from(environ: Mapping[str, str]) -> str:
+    """The supported language an environment asks for; Indonesian when it names none."""
+    wanted = [environ.get("SOP_LANG", ""), *environ.get("LANGUAGE", "").split(":")]
+    # of the locale variables the first one set decides, as in POSIX: LC_ALL=C overrides LANG
+    wanted.append(next((environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(v)), ""))
+    for name in wanted:
+        code = name.partition(".")[0].partition("@")[0].partition("_")[0].lower()  # en_US.UTF-8 -> en
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
 
-    _gettext = gettext.translation("sop-runner", _LOCALE_DIR, languages=[lang], fallback=True).gettext
+
+def language() -> str:
+    """The language every string is shown in now."""
+    global _language
+    if _language is None:
+        _language = language_from(os.environ)
+    return _language
+
+
+def set_language(lang: str | None) -> None:
+    """Speak ``lang`` (one of LANGUAGES) from now on; None: what the environment asks for."""
+    global _language
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}")
+    _language = lang
+
+
+def catalogue(domain: str = DOMAIN) -> Any:
+    """The gettext translations of ``domain`` in the current language (``gettext``, ``ngettext``)."""
+    lang = language()
+    found = _catalogues.get((domain, lang))
+    if found is None:
+        import gettext  # already loaded by click in the CLI; a library user pays for it only here
+        import struct
+
+        # the file by its path: gettext.translation() would also look at the locale variables
+        path = os.path.join(LOCALE_DIR, lang, "LC_MESSAGES", f"{domain}.mo")
+        try:
+            with open(path, "rb") as f:
+                found = gettext.GNUTranslations(f)
+        except (OSError, ValueError, struct.error):  # missing or damaged: the source text
+            found = gettext.NullTranslations()
+        _catalogues[(domain, lang)] = found
+    return found
 
 
 def _(message: str) -> str:
-    global _gettext
-    if _gettext is None:
-        if os.path.isdir(_LOCALE_DIR):
-            import gettext
+    """``message`` in the current language."""
+    return str(catalogue().gettext(message))
 
-            _gettext = gettext.translation("sop-runner", _LOCALE_DIR, fallback=True).gettext
-        else:
-            _gettext = str
-    return _gettext(message)
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` or ``plural`` as the number ``n`` asks, in the current language (Indonesian has one form)."""
+    return str(catalogue().ngettext(singular, plural, n))
 
 
 def N_(message: str) -> str:

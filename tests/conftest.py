@@ -2,6 +2,8 @@
 
 Each PostgreSQL test gets a schema of its own (through the connection's
 search_path) and drops it afterwards, so the database is left as it was.
+Tests speak English unless they ask for Indonesian (``--lang id`` or
+``set_language("id")``), whatever the machine's locale says.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from runner.cli import main
+from runner.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("SOP_TEST_PG_URL")
@@ -29,8 +32,11 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("SOP_DB", raising=False)
     monkeypatch.delenv("SOP_PATH", raising=False)
+    monkeypatch.setenv("SOP_LANG", "en")
     monkeypatch.chdir(ROOT)
-    return home
+    set_language(None)  # what the environment says: English, unless a test asks otherwise
+    yield home
+    set_language(None)
 
 
 def _pg_schema_url():
@@ -103,8 +109,8 @@ def sop(capsys):
 
 
 def run_sop(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 60) -> Result:
-    """Run ``sop`` as a separate process, as a clerk would."""
-    full_env = {**os.environ, **(env or {})}
+    """Run ``sop`` as a separate process, as a clerk would (in English unless ``env`` says otherwise)."""
+    full_env = {**os.environ, "SOP_LANG": "en", **(env or {})}
     p = subprocess.run(
         [sys.executable, "-m", "runner", *args],
         capture_output=True,

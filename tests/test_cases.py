@@ -185,7 +185,7 @@ def test_attachment_size_limit(case, db_url, tmp_path, monkeypatch):
     assert missing.code == 1 and "cannot read" in missing.err
     monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "banyak")
     wrong = case("attach", cid, "Surat Perintah", str(big))
-    assert wrong.code == 1 and "set it to a number of megabytes" in wrong.err
+    assert wrong.code == 1 and "set it to a positive number of megabytes" in wrong.err
     assert _events(db_url, cid) == before
 
 
@@ -250,8 +250,10 @@ def test_an_older_store_opens_after_an_upgrade(db_url, cases):
             "DROP INDEX cases_sop",
             "DROP INDEX cases_status_created",
             "DROP INDEX cases_created",
+            "DROP INDEX cases_sop_created",
             *triggers,
             "ALTER TABLE definitions DROP COLUMN source",
+            "DROP TABLE checkpoints",
         ]:
             store.execute(sql)
         store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
@@ -295,8 +297,6 @@ def test_extra_holidays_and_no_time_standard():
 
 
 def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
-    from dataclasses import replace
-
     from runner.errors import ConcurrentChange
 
     sop = load(ROOT / "sop" / "pelacuran.yaml")
@@ -304,10 +304,8 @@ def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
     stale = cases.store.case(row.id)  # clerk A reads ...
     with open_store(db_url) as other:  # ... clerk B advances in between ...
         cases_module.Cases(other).advance(row.id, "kasi-trantib")
-    event = cases._event(
-        stale.seq + 1, stale.head, row.id, now(), "advance", stale.step, "a", {}, role="kasi-trantib"
-    )
+    event = cases._event(stale.seq + 1, stale.head, row.id, now(), "advance", stale.step, "a", {}, role="kasi-trantib")
     with pytest.raises(ConcurrentChange, match="changed by someone else"):
-        cases.store.append(replace(stale, seq=stale.seq + 1, head=event.hash), stale.seq, event, [])
+        cases.store.append(stale._replace(seq=stale.seq + 1, head=event.hash), stale.seq, event, [])
     assert [e.seq for e in cases.store.events(row.id)] == [1, 2]
     assert cases.verify(row.id) == []

@@ -111,12 +111,19 @@ def test_the_seed_sop_is_transcribed_in_order():
 # --- the commands ------------------------------------------------------------------
 
 
-def test_show_prints_the_table_of_the_seed(sop):
-    result = sop("show", "pelacuran")
+@pytest.mark.parametrize(
+    "lang, headers",
+    [
+        ("id", ["No", "Kegiatan", "Kelengkapan", "Waktu", "Output", "Ket.", "versi 1.0"]),
+        ("en", ["No", "Activity", "Kelengkapan", "Waktu", "Output", "Notes", "version 1.0"]),
+    ],
+)
+def test_show_prints_the_table_of_the_seed(sop, lang, headers):
+    result = sop("--lang", lang, "show", "pelacuran")
     assert result.code == 0
     definition = load(ROOT / "sop" / "pelacuran.yaml")
     flat = " ".join(result.out.replace("│", " ").split())
-    for header in ["No", "Uraian Kegiatan", "Kelengkapan", "Waktu", "Output", "Ket."]:
+    for header in headers:
         assert header in result.out
     for step in definition.steps:
         assert step.uraian.split()[-1] in flat
@@ -187,3 +194,11 @@ def test_help_and_usage_errors(sop):
 def test_missing_path_is_refused(sop, tmp_path):
     result = sop("validate", str(tmp_path / "nope.yaml"))
     assert result.code == 1 and result.err.startswith("error: no file or folder")
+
+
+def test_the_format_reference_describes_every_schema_property():
+    reference = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    missing = sorted({path[-1] for path, _sub in _properties(SCHEMA) if f"`{path[-1]}`" not in reference})
+    assert missing == []
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
+        assert code in reference

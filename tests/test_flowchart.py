@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import signal
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from shapes import decisions_sop, fan_out_sop, generated_sop
+from sops import decisions_sop, fan_out_sop, generated_sop
 
 from runner import END, render
 from runner import load_sop as load
+from runner.documents.chart import labels
 from runner.documents.layout import (
     Rect,
     beside_label,
@@ -23,6 +26,7 @@ from runner.documents.layout import (
     segments_overlap,
     shared_span,
 )
+from runner.documents.overlay import Progress
 
 SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
 VALID = sorted((ROOT / "tests" / "golden" / "valid").glob("*.yaml"))
@@ -49,7 +53,7 @@ def _check_geometry(layout) -> None:
                 seen_steps[s.step] += 1
             if s.kind == "connector":
                 letters[s.label] += 1
-        labels = [a.label_rect for a in page.arrows if a.label_rect]
+        label_rects = [a.label_rect for a in page.arrows if a.label_rect]
         for k, arrow in enumerate(page.arrows):
             src, dst = page.symbols[arrow.source], page.symbols[arrow.target]
             assert src.rect.on_edge(*arrow.points[0]), ("starts off its symbol", arrow)
@@ -67,17 +71,18 @@ def _check_geometry(layout) -> None:
                     for j, s2 in enumerate(other.segments):
                         if segments_overlap(s1, s2):
                             assert _one_tree(arrow, i, other, j), ("arrows on top of each other", arrow, other)
-            for rect in labels:  # its own label too
+            for rect in label_rects:  # its own label too
                 assert not any(segment_hits_rect(p, q, rect) for p, q in segs), ("through a label", arrow)
             if arrow.label_rect is not None:
                 rect = arrow.label_rect
                 assert not any(rect.overlaps(s.rect) for s in page.symbols)
-                assert not any(rect.overlaps(r) for r in labels if r is not rect), ("labels overlap", arrow)
+                assert not any(rect.overlaps(r) for r in label_rects if r is not rect), ("labels overlap", arrow)
                 assert arrow.label_segment is not None
                 (x1, y1), (x2, y2) = segs[arrow.label_segment]  # beside its own segment, or where it leaves
                 beside = Rect(min(x1, x2), min(y1, y2), abs(x1 - x2), abs(y1 - y2))
                 near = [beside] + ([src.rect] if arrow.label_segment == 0 else [])
                 assert min(_gap(rect, r) for r in near) <= 3, ("label away from its arrow", arrow)
+        _check_texts(layout, page)
     for step in sop.steps:
         assert seen_steps[step.no] == len(step.pelaksana), f"step {step.no} lacks symbols"
     assert all(count == 2 for count in letters.values()), letters
@@ -107,6 +112,23 @@ def _one_tree(a, i: int, b, j: int) -> bool:
         if k == arrow.label_segment and beside_label(seg, arrow.label_rect, span):
             return False
     return (a.source == b.source and p == r) or (a.target == b.target and q == s)
+
+
+def _check_texts(layout, page) -> None:
+    """Every text fits its box, on the page; the table's texts keep clear of the symbols."""
+    placed = labels(layout, page, Progress("Kasus uji"))
+    on_symbols = {s.label for s in page.symbols} | {a.label for a in page.arrows}
+    for t in placed:
+        assert t.lines and all(t.lines), t
+        assert t.box.y - 0.01 <= t.top and t.top + len(t.lines) * t.line_h <= t.box.bottom + 0.01, ("overflows", t)
+        assert 0 <= t.box.x and t.box.right <= layout.width and t.box.bottom <= layout.height, ("off the page", t)
+        if t.lines[0] not in on_symbols:
+            assert not any(t.box.overlaps(s.rect) for s in page.symbols), ("over a symbol", t)
+    texts = [" ".join(t.lines) for t in placed]
+    for row in page.rows:
+        if row.step:
+            assert " ".join(" ".join(row.cells["uraian"]).split()) == " ".join(row.step.uraian.split())
+            assert " ".join(row.cells["uraian"]) in texts
 
 
 @pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
@@ -244,24 +266,61 @@ def test_sop_text_is_escaped_everywhere(tmp_path):
     assert '\\"kutip\\"' in dot
 
 
-def test_the_seed_pdf_has_its_pages_and_its_texts(sop, tmp_path):
+def pdf_pages(path: Path) -> list[tuple[float, float, str]]:
+    """Each page of a PDF: width, height (points) and its text with whitespace made single spaces, so that a
+    line broken by wrapping reads as a space while glued or split words still show."""
     import pypdfium2 as pdfium
 
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [(p.get_width(), p.get_height(), " ".join(p.get_textpage().get_text_range().split())) for p in pdf]
+    finally:
+        pdf.close()
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_seed_pdf_has_its_pages_and_real_text(sop, tmp_path):
     out = tmp_path / "pelacuran.pdf"
-    assert sop("flowchart", "pelacuran", "--steps-per-page", "4", "-o", str(out)).code == 0
-    pdf = pdfium.PdfDocument(str(out))
+    assert sop("--lang", "id", "flowchart", "pelacuran", "--steps-per-page", "4", "-o", str(out)).code == 0
+    pages = pdf_pages(out)
     definition = load(ROOT / "sop" / "pelacuran.yaml")
-    assert len(pdf) == 1 + math.ceil(len(definition.steps) / 4)  # the identity page, then the chart
-    text = ""
-    for page in pdf:
-        assert page.get_width() > page.get_height()
-        text += page.get_textpage().get_text_range() + "\n"
-    # WeasyPrint places SVG text glyph by glyph, so the extracted text has breaks everywhere: compare without spaces
-    flat = "".join(text.split())
+    assert len(pages) == 1 + math.ceil(len(definition.steps) / 4)  # the identity page, then the chart
+    assert all(w > h for w, h, _t in pages)
+    identity, chart = pages[0][2], [text for _w, _h, text in pages[1:]]
+    assert f"Nama SOP {definition.nama}" in identity
+    assert "Peraturan Daerah Kota Tangerang Nomor 8 Tahun 2005 tentang Pelarangan Pelacuran" in identity
+    for i, text in enumerate(chart):
+        assert text.startswith(f"SOP {definition.nama.upper()} ")
+        assert f"Halaman {i + 1} / {len(chart)}" in text
+        assert "No Kegiatan Pelaksana" in text and "Mutu Baku Kelengkapan Waktu Output Ket." in text
+        assert all(words(p.label) in text for p in definition.pelaksana)
     for step in definition.steps:
-        assert "".join(step.uraian.split()) in flat, step.no
-    assert "PeraturanDaerahKotaTangerangNomor8Tahun2005" in flat
-    pdf.close()
+        text = chart[(step.no - 1) // 4]
+        assert f"{step.no}. {words(step.uraian)}" in text, step.no
+        assert words(step.waktu) in text and all(words(o) in text for o in step.output), step.no
+    assert "koreksi" in chart[0] and "disetujui" in chart[0]  # the decision's branches
+
+
+def test_f4_paper_and_steps_per_page_paginate(sop, tmp_path):
+    out = tmp_path / "f4.pdf"
+    assert sop("flowchart", "pkl", "--paper", "f4", "--steps-per-page", "3", "-o", str(out)).code == 0
+    definition = load(ROOT / "sop" / "pkl.yaml")
+    pages = pdf_pages(out)
+    assert len(pages) == bool(definition.identity) + math.ceil(len(definition.steps) / 3)
+    for w, h, _text in pages:  # F4/Folio landscape, 330 x 215 mm, in points
+        assert (round(w / 72 * 25.4), round(h / 72 * 25.4)) == (330, 215)
+    chart = " ".join(text for _w, _h, text in pages)
+    assert all(f"{s.no}. {words(s.uraian)}" in chart for s in definition.steps)
+
+
+def test_the_html_is_one_self_contained_printable_file():
+    html = render(load(ROOT / "sop" / "pelacuran.yaml"), "html", paper="f4")
+    assert not re.search(r"<(link|script|img|iframe|object)\b|\burl\(|\bsrc=|\bhref=", html)
+    assert "@page { size: 330mm 215mm" in html and "<text" not in html  # no SVG text left: it is all HTML
+    assert html.count("<section class=\"page\"") == len(compute(load(ROOT / "sop" / "pelacuran.yaml")).pages)
 
 
 def test_case_overlay_marks_progress(sop, tmp_path):
@@ -279,12 +338,20 @@ def test_case_overlay_marks_progress(sop, tmp_path):
             == 0
         )
     out = tmp_path / "case.svg"
-    assert sop("--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(out)).code == 0
+    assert sop("--lang", "id", "--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(out)).code == 0
     svg = out.read_text(encoding="utf-8")
     assert svg.count('fill="#d9f2d9"') >= 4  # steps 1-3 done, step 4's symbols too (the correction)
     assert 'fill="#fff3b0"' in svg  # step 4 again, now
     assert 'class="arrow taken"' in svg and "Alur yang sudah dilalui" in svg
     assert f"Kasus {cid}" in svg
+    pdf = tmp_path / "case.pdf"
+    assert sop("--lang", "id", "--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(pdf)).code == 0
+    for _w, _h, text in pdf_pages(pdf)[1:]:
+        assert f"Kasus {cid} (sedang berjalan)" in text
+        assert "Selesai dikerjakan Langkah sekarang Langkah sekarang, melewati tenggat waktu Alur yang sudah dilalui" in text
+    english = sop("--lang", "en", "--db", db, "flowchart", "pelacuran", "--case", cid, "--format", "svg").out
+    assert f"Case {cid} (open)" in english and "Path taken" in english and "Page 1 / 2" in english
+    assert "Alur" not in english and "Halaman" not in english
     shown = json.loads(sop("--db", db, "case", "show", cid, "--json").out)
     assert shown["step"]["no"] == 4
     dot = sop("--db", db, "flowchart", "pelacuran", "--case", cid, "--format", "dot").out

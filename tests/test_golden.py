@@ -1,4 +1,7 @@
-"""The golden corpus: broken files with their exact messages, valid edge cases, hostile input."""
+"""The golden corpus: broken files with their exact messages, valid edge cases, hostile input.
+
+Each broken file has its messages in English (``.expected``) and in Indonesian (``.id.expected``).
+"""
 
 from __future__ import annotations
 
@@ -9,27 +12,35 @@ import pytest
 from conftest import ROOT, run_sop
 
 from runner.definition.checks import check_file
+from runner.i18n import set_language
 
 GOLDEN = Path(__file__).parent / "golden"
 INVALID = sorted((GOLDEN / "invalid").glob("*.yaml"))
 VALID = sorted((GOLDEN / "valid").glob("*.yaml"))
+EXPECTED = {"en": ".expected", "id": ".id.expected"}
 
 
 def test_the_broken_corpus_is_large_enough():
     assert len(INVALID) >= 30
+    assert {p.name for p in (GOLDEN / "invalid").glob("*.expected")} == {
+        p.stem + suffix for p in INVALID for suffix in EXPECTED.values()
+    }
 
 
+@pytest.mark.parametrize("lang", list(EXPECTED))
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_broken_file_gives_its_expected_messages(path):
-    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+def test_broken_file_gives_its_expected_messages(path, lang):
+    expected = path.with_suffix(EXPECTED[lang]).read_text(encoding="utf-8").splitlines()
+    set_language(lang)
     got = [f"{p.line}:{p.col}: {p.severity}: {p.message}" for p in check_file(path).problems]
     assert got == expected
 
 
+@pytest.mark.parametrize("lang", list(EXPECTED))
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_broken_file_exits_1_with_its_line(sop, path):
-    first = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
-    result = sop("validate", str(path))
+def test_broken_file_exits_1_with_its_line(sop, path, lang):
+    first = path.with_suffix(EXPECTED[lang]).read_text(encoding="utf-8").splitlines()[0]
+    result = sop("--lang", lang, "validate", str(path))
     assert result.code == 1
     assert f"{path}:{first}" in result.out
     assert "Traceback" not in result.out + result.err
@@ -97,3 +108,43 @@ def test_hostile_input_is_refused_quickly(tmp_path, name, content, expected):
     assert expected in result.out
     assert f"{path}:" in result.out
     assert time.monotonic() - started < 30
+
+
+# --- errors never depend on warnings ------------------------------------------------------
+
+UNREACHABLE = """format: 1
+id: {id}
+version: "1"
+nama: Contoh
+pelaksana:
+  - {{id: a, nama: A}}
+  - {{id: b, nama: B}}
+  - {{id: c, nama: C}}
+steps:
+  - {{id: satu, uraian: Satu, pelaksana: a, waktu: 1 jam, next: end}}
+  - {{id: dua, uraian: Dua, pelaksana: a, waktu: 1 jam, next: tiga}}
+  - {{id: tiga, uraian: Tiga, pelaksana: b, waktu: 1 jam, next: dua}}
+"""
+
+
+@pytest.mark.parametrize("stem", ["contoh", "lain"], ids=["named-as-its-id", "named-differently"])
+def test_graph_errors_and_warnings_stand_whatever_else_warns(sop, tmp_path, stem):
+    """A file named differently from its id (a warning) once silenced every graph check after it."""
+    path = tmp_path / f"{stem}.yaml"
+    path.write_text(UNREACHABLE.format(id="contoh"), encoding="utf-8")
+    messages = [p.message for p in check_file(path).problems]
+    assert any("step 2 'dua' cannot be reached" in m for m in messages), messages
+    assert any("step 3 'tiga' cannot be reached" in m for m in messages), messages
+    assert any("'c' has no step" in m for m in messages), messages  # a warning after the graph checks
+    assert any("the file is named" in m for m in messages) == (stem != "contoh")
+    result = sop("validate", str(path))
+    assert result.code == 1 and "cannot be reached" in result.out
+
+
+def test_a_step_that_can_never_finish_is_an_error_beside_a_warning(tmp_path):
+    text = UNREACHABLE.format(id="contoh").replace("next: end}", "next: dua}")
+    path = tmp_path / "beda.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = check_file(path)
+    assert [p.severity for p in report.problems].count("warning") >= 1
+    assert any("can never finish" in p.message for p in report.errors)

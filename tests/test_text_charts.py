@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from shapes import generated_sop
+from sops import generated_sop
 
 from runner import END, SOP, load_sop, render
 from runner.documents.text import short
+from runner.i18n import _
 
 SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
 MERMAID_JS = ROOT / "tests" / "js" / "mermaid"
@@ -118,7 +119,7 @@ def test_mermaid_parses_with_swimlanes_for_every_sop(tmp_path):
                 _lane(sop, next(p.label for p in sop.pelaksana if _one_line(p.label) == g["title"]))
             )
         vertices = {v["id"]: v for v in chart["vertices"]}
-        assert vertices["selesai"]["shape"] == "stadium" and vertices["selesai"]["text"] == "Selesai"
+        assert vertices["selesai"]["shape"] == "stadium" and vertices["selesai"]["text"] == _("End")
         for s in sop.steps:
             v = vertices[f"s{s.no}"]
             lines = v["text"].split("<br>")  # the SOP's own text comes back exactly as written

@@ -1,4 +1,4 @@
-"""The wheel carries schema/, templates/ and sop/, and the code finds them there."""
+"""The wheel carries schema/, templates/, sop/ and the catalogues, and the code finds them there."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     assert where.startswith(str(fresh))
     validated = sop("validate", "mine.yaml")
     assert validated.returncode == 0, validated.stderr
+    assert validated.stderr == "1 file(s) valid\n"  # SOP_LANG=en, as every test
+    assert sop("--lang", "id", "validate", "mine.yaml").stderr == "1 berkas valid\n"  # the catalogue travels
+    assert sop("--lang", "id", "--help").stdout.startswith("Penggunaan: sop")  # and click's
+    assert "Kegiatan" in sop("--lang", "id", "show", "pkl").stdout
     shown = sop("show", "pelacuran")
     assert shown.returncode == 0, shown.stderr
     assert "Pelarangan Pelacuran".upper() in shown.stdout

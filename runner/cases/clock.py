@@ -17,6 +17,27 @@ def iso(t: datetime) -> str:
     return t.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
+# Times a user gives lie from 1970 on: no case is older, and deadline arithmetic and the
+# conversion to UTC stay far from the calendar's ends (year 1 overflowed in both).
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
+def in_range(t: datetime, text: object) -> datetime:
+    """``t`` when it lies between EARLIEST and LATEST; else a UserError that says so."""
+    try:
+        ok = EARLIEST <= t.astimezone(timezone.utc) < LATEST
+    except (OverflowError, ValueError):
+        ok = False
+    if not ok:
+        raise UserError(
+            _("the time {at} lies before 1970 or far ahead; check the year").format(at=text),
+            "time-out-of-range",
+            at=str(text),
+        )
+    return t
+
+
 def parse_time(text: str, tz_name: str) -> datetime:
     """A given time (``--at``): ISO 8601; without a zone it is in the SOP's timezone."""
     from ..definition.workcal import zone
@@ -29,13 +50,19 @@ def parse_time(text: str, tz_name: str) -> datetime:
             "bad-time",
             text=text,
         ) from None
-    return t if t.tzinfo else t.replace(tzinfo=zone(tz_name))
+    return in_range(t if t.tzinfo else t.replace(tzinfo=zone(tz_name)), text)
 
 
 def local(stored: str | None, tz_name: str) -> str | None:
-    """A stored UTC time shown in the SOP's timezone (ISO 8601 with offset)."""
+    """A stored UTC time shown in the SOP's timezone (ISO 8601 with offset).
+
+    A stored value that is not such a time (a damaged or rewritten row) is shown
+    as it is: one bad row must not keep a whole list from being read."""
     if stored is None:
         return None
     from ..definition.workcal import zone
 
-    return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="seconds")
+    try:
+        return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="seconds")
+    except (ValueError, OverflowError, TypeError):
+        return str(stored)

@@ -56,8 +56,13 @@ class _Case:
         self.refusal: Refused | None = None
 
 
+def _model(ev: EventData) -> _Case:
+    assert isinstance(ev.model, _Case)
+    return ev.model
+
+
 def _role_ok(ev: EventData) -> bool:
-    case: _Case = ev.model
+    case = _model(ev)
     step = case.sop.step(ev.state.name)
     role = ev.kwargs.get("role")
     if role in step.pelaksana:
@@ -76,7 +81,7 @@ def _role_ok(ev: EventData) -> bool:
 
 
 def _kelengkapan_ok(ev: EventData) -> bool:
-    case: _Case = ev.model
+    case = _model(ev)
     step = case.sop.step(ev.state.name)
     missing = step.missing(case.available)
     if not missing:
@@ -101,7 +106,8 @@ def _outcome_is(name: str) -> Any:
 
 def _produce(ev: EventData) -> None:
     """Completing a step makes its outputs available to the steps after it."""
-    case: _Case = ev.model
+    case = _model(ev)
+    assert ev.transition is not None
     case.available.update(normal(o) for o in case.sop.step(ev.transition.source).output)
 
 
@@ -178,7 +184,7 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
     moved = trigger(model, role=event.role, outcome=event.outcome)
     if not moved:
         raise model.refusal or _outcome_problem(step, event.outcome)
-    status = {END: Status.DONE, CANCELLED: Status.CANCELLED}.get(model.state, Status.OPEN)
+    status = {END: Status.DONE, CANCELLED: Status.CANCELLED}.get(model.state or "", Status.OPEN)
     current = model.state if status == Status.OPEN else None
     return CaseState(status, current, event.at, frozenset(model.available))
 

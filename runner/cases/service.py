@@ -9,33 +9,30 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, did_you_mean, normal
-from ..errors import Refused, UserError
+from ..errors import UserError
 from ..i18n import _
+from ..l10n import format_size
 from ..store import CaseRow, DocumentRow, EventRow, SQLStore, Status
 from .chain import GENESIS, event_hash
-from .clock import iso, local, now, parse_time
+from .clock import in_range, iso, local, now, parse_time
+
+if TYPE_CHECKING:
+    from . import engine
+    from .checkpoint import Checkpoint
+    from .verify import Finding
 
 
-def max_attachment_mb() -> float:
-    value = os.environ.get("SOP_MAX_ATTACHMENT_MB", "20")
-    try:
-        return float(value)
-    except ValueError:
-        raise UserError(
-            _("SOP_MAX_ATTACHMENT_MB is '{value}'; set it to a number of megabytes").format(value=value),
-            "bad-setting",
-            setting="SOP_MAX_ATTACHMENT_MB",
-            value=value,
-        ) from None
+def max_attachment_bytes() -> int:
+    from ..files import megabytes
+
+    return megabytes("SOP_MAX_ATTACHMENT_MB", 20)
 
 
 @functools.cache
@@ -48,11 +45,42 @@ def os_user() -> str:
         return "unknown"
 
 
+def text(value: str | None, what: str) -> str | None:
+    """``value`` when it is text that can be stored and hashed; bytes that were not UTF-8
+    (a terminal or file name in another encoding) arrive as lone surrogates and are refused."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UserError(
+                _("{what} '{value}' is not UTF-8 text; type it again, in UTF-8").format(what=what, value=shown),
+                "bad-text",
+                what=what,
+            ) from None
+    return value
+
+
+def unknown_case(store: SQLStore, case_id: str) -> UserError:
+    return UserError(
+        _("no case '{id}'{hint}").format(id=case_id, hint=did_you_mean(case_id, store.case_ids())),
+        "unknown-case",
+        case=case_id,
+    )
+
+
+def damaged(what: str) -> UserError:
+    """The store holds what sop-runner never wrote: say so instead of failing inside."""
+    return UserError(
+        _("the case store is damaged: {what}; verify it and restore it from a backup").format(what=what),
+        "store-damaged",
+    )
+
+
 # --- attachments ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     """A document now at hand: its name, and the file whose content is kept (or None: paper only)."""
 
     name: str
@@ -61,32 +89,30 @@ class Attachment:
     def read(self) -> tuple[bytes | None, str | None]:
         if self.file is None:
             return None, None
-        try:
-            size = self.file.stat().st_size
-            limit = max_attachment_mb()
-            if size > limit * 1024 * 1024:
-                raise UserError(
-                    _(
-                        "{file} is {size:.1f} MB; attachments are kept up to {limit:g} MB — attach a smaller scan, or the name alone"
-                    ).format(file=self.file, size=size / 1024 / 1024, limit=limit),
-                    "attachment-too-large",
-                    file=str(self.file),
-                    limit_mb=limit,
-                )
-            return self.file.read_bytes(), self.file.name
-        except OSError as e:
-            raise UserError(
-                _("cannot read {file}: {reason}").format(file=self.file, reason=e.strerror),
-                "unreadable",
-                path=str(self.file),
-            ) from None
+        from ..files import read_regular
+
+        limit = max_attachment_bytes()
+
+        def too_large(size: int | None) -> UserError:
+            return UserError(
+                _(
+                    "{file} is over {limit}; attachments are kept up to {limit} — attach a smaller scan, or the name alone"
+                ).format(file=self.file, limit=format_size(limit)),
+                "attachment-too-large",
+                file=str(self.file),
+                size=size,
+                limit_mb=limit / 1024 / 1024,
+            )
+
+        # a file name in another encoding is kept readable: its undecodable bytes become U+FFFD
+        name = self.file.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return read_regular(self.file, limit, too_large), name
 
 
 # --- results -------------------------------------------------------------------
 
 
-@dataclass
-class CaseView:
+class CaseView(NamedTuple):
     """A case as ``show`` presents it."""
 
     row: CaseRow
@@ -150,8 +176,7 @@ def is_overdue(row: CaseRow, at: datetime) -> bool:
     return row.status == Status.OPEN and row.deadline is not None and row.deadline < iso(at)
 
 
-@dataclass(frozen=True)
-class CaseSummary:
+class CaseSummary(NamedTuple):
     """One line of ``case list``."""
 
     id: str
@@ -161,6 +186,7 @@ class CaseSummary:
     step: str | None
     deadline: str | None  # in the SOP's timezone
     overdue: bool
+    timezone: str = "UTC"  # the SOP's, for showing the deadline
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -174,8 +200,7 @@ class CaseSummary:
         }
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One event of ``case history``."""
 
     seq: int
@@ -187,25 +212,81 @@ class HistoryEntry:
     operator: str
     note: str | None
     documents: list[str]
+    timezone: str = "UTC"  # the SOP's, for showing the time
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        data = self._asdict()
+        del data["timezone"]  # ``at`` carries its offset
+        return data
 
 
-@dataclass(frozen=True)
-class Finding:
-    """Something ``verify`` found that does not match: in which case, at which event."""
+# --- the case row: a function of the case's events ---------------------------------
 
-    case: str
-    kind: str
-    message: str
-    seq: int | None = None
 
-    def __str__(self) -> str:
-        return self.message
+def case_number(case_id: str, sop_id: str) -> int | None:
+    """The number in a case id ``<sop>-<number>``; None when the id is not of that SOP."""
+    prefix, _sep, number = case_id.rpartition("-")
+    return int(number) if prefix == sop_id and number.isdigit() else None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"case": self.case, "seq": self.seq, "kind": self.kind, "message": self.message}
+
+def deadline(sop: SOP, step: str | None, entered: str) -> str | None:
+    """When ``step``, entered at the stored time ``entered``, is due: its waktu on the SOP's calendar."""
+    if step is None:
+        return None
+    from ..definition.workcal import deadline as due_after
+
+    due = due_after(sop.calendar, datetime.fromisoformat(entered), sop.step(step).duration)
+    return iso(due) if due else None
+
+
+def moves(row: CaseRow | None, state: engine.CaseState) -> bool:
+    """Whether an event that leads to ``state`` moves the case to another step (or closes it)."""
+    return row is None or state.step != row.step or state.status != row.status
+
+
+def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.CaseState, data: dict) -> CaseRow:
+    """The case row after ``event`` (``row`` None: the start event), given the engine's state after it.
+
+    The one rule for what a case row holds: the writer stores what it gives, and
+    ``verify`` replays every event through it and compares each column. The
+    deadline is the one the moving event recorded (holiday data may change
+    later); an event written before deadlines were recorded has it recomputed.
+    """
+    moved = moves(row, state)
+    if not moved:
+        assert row is not None
+        due = row.deadline
+    elif "deadline" in data:
+        due = data["deadline"]
+    else:
+        due = deadline(sop, state.step, event.at)
+    if row is None:
+        return CaseRow(
+            event.case_id,
+            sop.id,
+            case_number(event.case_id, sop.id),  # type: ignore[arg-type]  # verify reports a None
+            data.get("title"),
+            data["definition"],
+            state.status,
+            state.step,
+            event.at,
+            due,
+            sorted(state.available),
+            event.seq,
+            event.hash,
+            event.at,
+            event.at,
+        )
+    return row._replace(
+        status=state.status,
+        step=state.step,
+        entered_at=event.at if moved else row.entered_at,
+        deadline=due,
+        available=sorted(state.available),
+        seq=event.seq,
+        head=event.hash,
+        updated_at=event.at,
+    )
 
 
 # --- the service -----------------------------------------------------------------
@@ -224,24 +305,31 @@ class Cases:
     def definition(self, digest: str) -> SOP:
         sop = self._definitions.get(digest)
         if sop is None:
-            sop = self._definitions[digest] = SOP.from_dict(json.loads(self.store.definition(digest)))
+            body = self.store.definition(digest)
+            try:
+                sop = SOP(json.loads(body)) if body is not None else None
+            except (ValueError, KeyError, TypeError, AttributeError):
+                sop = None
+            if sop is None:
+                raise damaged(_("the SOP definition {digest} is missing or unreadable").format(digest=digest[:12]))
+            self._definitions[digest] = sop
         return sop
 
     def _case(self, case_id: str) -> tuple[CaseRow, SOP]:
-        row = self.store.case(case_id)
+        text(case_id, _("the case id"))
+        try:
+            row = self.store.case(case_id)
+        except (ValueError, TypeError) as e:  # a column that is not what we wrote
+            raise damaged(_("the row of case {id} is unreadable ({reason})").format(id=case_id, reason=e)) from None
         if row is None:
-            raise UserError(
-                _("no case '{id}'{hint}").format(id=case_id, hint=did_you_mean(case_id, self.store.case_ids())),
-                "unknown-case",
-                case=case_id,
-            )
+            raise unknown_case(self.store, case_id)
         return row, self.definition(row.definition)
 
     def _when(self, at: str | datetime | None, sop: SOP, after: str | None) -> datetime:
         current = now()
         if at is None:
             return current
-        t = parse_time(at, sop.calendar.timezone) if isinstance(at, str) else at
+        t = parse_time(at, sop.calendar.timezone) if isinstance(at, str) else in_range(at, at)
         if t > current:
             raise UserError(
                 _("the time {at} lies in the future; give a time up to now").format(at=at), "time-in-future", at=str(at)
@@ -258,10 +346,11 @@ class Cases:
         return t
 
     @staticmethod
-    def _read(attach: Sequence[Attachment]) -> list[tuple[Attachment, bytes | None, str | None]]:
-        """Every attachment's content, read before any transaction opens (files can be large)."""
+    def _check_names(attach: Sequence[Attachment]) -> None:
+        """Every document has a name, and each name comes once: before anything else is judged."""
         seen: set[str] = set()
         for a in attach:
+            text(a.name, _("the document name"))
             if not a.name.strip():
                 raise UserError(_("a document needs a name"), "document-name-missing")
             if normal(a.name) in seen:
@@ -271,6 +360,10 @@ class Cases:
                     name=a.name,
                 )
             seen.add(normal(a.name))
+
+    @staticmethod
+    def _read(attach: Sequence[Attachment]) -> list[tuple[Attachment, bytes | None, str | None]]:
+        """Every attachment's content, read before any transaction opens (files can be large)."""
         return [(a, *a.read()) for a in attach]
 
     @staticmethod
@@ -284,15 +377,6 @@ class Cases:
             rows.append(DocumentRow(case_id, seq, a.name, step, filename, size, digest, content))
             meta.append({"name": a.name, "filename": filename, "size": size, "sha256": digest})
         return rows, meta
-
-    @staticmethod
-    def _deadline(sop: SOP, step: str | None, entered: datetime) -> str | None:
-        if step is None:
-            return None
-        from ..definition.workcal import deadline
-
-        due = deadline(sop.calendar, entered, sop.step(step).duration)
-        return iso(due) if due else None
 
     @staticmethod
     def _event(
@@ -311,7 +395,7 @@ class Cases:
         ev = EventRow(
             case_id, row_seq, iso(at), action, step, outcome, role, operator, note, canonical_json(data), prev, ""
         )
-        return replace(ev, hash=event_hash(ev))
+        return ev._replace(hash=event_hash(ev))
 
     # --- actions -------------------------------------------------------------
 
@@ -325,33 +409,22 @@ class Cases:
     ) -> CaseRow:
         from . import engine
 
+        self._check_names(attach)
+        text(title, _("the title"))
+        text(by, _("the operator"))
         when = self._when(at, sop, None)
         operator = by or os_user()
         state = engine.start(sop, when, [a.name for a in attach])
         files = self._read(attach)
 
+        due = deadline(sop, state.step, iso(when))
+
         def build(number: int) -> tuple[CaseRow, EventRow, list[DocumentRow]]:
             case_id = f"{sop.id}-{number}"
             docs, meta = self._documents(case_id, 1, sop.first.id, files)
-            data = {"definition": sop.digest, "documents": meta, "title": title}
+            data = {"definition": sop.digest, "documents": meta, "title": title, "deadline": due}
             ev = self._event(1, GENESIS, case_id, when, "start", sop.first.id, operator, data)
-            row = CaseRow(
-                case_id,
-                sop.id,
-                number,
-                title,
-                sop.digest,
-                state.status,
-                state.step,
-                iso(when),
-                self._deadline(sop, state.step, when),
-                sorted(state.available),
-                1,
-                ev.hash,
-                iso(when),
-                iso(when),
-            )
-            return row, ev, docs
+            return row_after(None, sop, ev, state, data), ev, docs
 
         return self.store.create_case(sop.id, (sop.digest, sop.version, sop.canonical, sop.source), build)
 
@@ -370,31 +443,30 @@ class Cases:
         """The one path every change of a case takes: decide with the engine, write in one transaction."""
         from . import engine
 
+        self._check_names(attach)
+        for value, what in (
+            (role, _("the pelaksana")),
+            (outcome, _("the outcome")),
+            (note, _("the note")),
+            (by, _("the operator")),
+        ):
+            text(value, what)
         row, sop = self._case(case_id)
         when = self._when(at, sop, row.updated_at)  # updated_at: the last event's time
-        state = engine.CaseState(
-            Status(row.status), row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available)
-        )
+        try:
+            entered_at = datetime.fromisoformat(row.entered_at)
+        except ValueError:
+            raise damaged(_("case {id} entered its step at '{at}'").format(id=case_id, at=row.entered_at)) from None
+        state = engine.CaseState(Status(row.status), row.step, entered_at, frozenset(row.available))
         event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
         new = engine.apply(sop, state, event, case_id)  # raises Refused; nothing written yet
         seq = row.seq + 1
         docs, meta = self._documents(case_id, seq, row.step, self._read(attach))
-        ev = self._event(
-            seq, row.head, case_id, when, action, row.step, by or os_user(), {"documents": meta}, role, outcome, note
-        )
-        moved = new.step != row.step or new.status != row.status
-        entered = new.entered_at if moved else datetime.fromisoformat(row.entered_at)
-        updated = replace(
-            row,
-            status=new.status,
-            step=new.step,
-            entered_at=iso(entered),
-            deadline=self._deadline(sop, new.step, entered) if moved else row.deadline,
-            available=sorted(new.available),
-            seq=seq,
-            head=ev.hash,
-            updated_at=iso(when),
-        )
+        data: dict[str, Any] = {"documents": meta}
+        if moves(row, new):
+            data["deadline"] = deadline(sop, new.step, iso(when))
+        ev = self._event(seq, row.head, case_id, when, action, row.step, by or os_user(), data, role, outcome, note)
+        updated = row_after(row, sop, ev, new, data)
         self.store.append(updated, row.seq, ev, docs)
         return updated
 
@@ -434,14 +506,17 @@ class Cases:
     def _newer(self, sop: SOP, digest: str) -> str | None:
         """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
         from ..definition import find_sop, load_sop
+        from ..definition.catalogue import MAX_SOP_BYTES
+        from ..files import read_regular
 
         try:
             path = find_sop(sop.id, self.sop_dirs)
             stored = self.store.definition_source(digest)
-            if stored is not None and path.read_bytes().decode("utf-8", errors="replace") == stored:
+            raw = read_regular(path, MAX_SOP_BYTES, lambda size: UserError(""))
+            if stored is not None and raw.decode("utf-8", errors="replace") == stored:
                 return None  # the very text the case started with: nothing to parse or hash
             current = load_sop(path)
-        except (UserError, OSError):
+        except UserError:
             return None  # gone or invalid now: the case keeps its own copy either way
         if current.digest == digest:
             return None
@@ -458,10 +533,11 @@ class Cases:
         limit: int | None = None,
     ) -> Iterator[CaseSummary]:
         """The cases that match, newest first, one at a time (a store may hold hundreds of thousands)."""
+        text(sop, _("the SOP id"))
         # every definition first: while the rows stream, the connection serves nothing else
         for digest, body in self.store.definitions().items():
             if digest not in self._definitions:
-                self._definitions[digest] = SOP.from_dict(json.loads(body))
+                self._definitions[digest] = SOP(json.loads(body))
         t = now()
         rows = self.store.cases(
             sop=sop,
@@ -473,7 +549,9 @@ class Cases:
         )
         for r in rows:
             tz = self.definition(r.definition).calendar.timezone
-            yield CaseSummary(r.id, r.sop, r.title, Status(r.status), r.step, local(r.deadline, tz), is_overdue(r, t))
+            yield CaseSummary(
+                r.id, r.sop, r.title, Status(r.status), r.step, local(r.deadline, tz), is_overdue(r, t), tz
+            )
 
     def count(
         self,
@@ -489,7 +567,7 @@ class Cases:
     def _since(since: str | datetime | None) -> str | None:
         if since is None:
             return None
-        return iso(parse_time(since, "UTC") if isinstance(since, str) else since)
+        return iso(parse_time(since, "UTC") if isinstance(since, str) else in_range(since, since))
 
     def history(self, case_id: str) -> list[HistoryEntry]:
         row, sop = self._case(case_id)
@@ -505,80 +583,27 @@ class Cases:
                 e.operator,
                 e.note,
                 [d["name"] for d in json.loads(e.data).get("documents", [])],
+                tz,
             )
             for e in self.store.events(case_id)
         ]
 
-    def verify(self, case_id: str | None = None) -> list[Finding]:
-        """Re-hash and replay; one finding per case that does not match its events."""
-        ids = [case_id] if case_id else self.store.case_ids()
-        findings = []
-        for cid in ids:
-            finding = self._verify_one(cid)
-            if finding:
-                findings.append(finding)
-        return findings
+    def checkpoint(self, path: Path) -> Checkpoint:
+        """Anchor the audit trail: every case's chain head and one digest over them, written to
+        ``path`` and kept in the store (see ``checkpoint``); refused when the store does not verify."""
+        from .checkpoint import take
 
-    def _verify_one(self, case_id: str) -> Finding | None:
-        from . import engine
+        return take(self, path)
 
-        row, sop = self._case(case_id)
-        prev = GENESIS
-        state: engine.CaseState | None = None
-        events = self.store.events(case_id)
-        contents = {(d.seq, d.name): d for d in self.store.documents(case_id, with_content=True)}
-        for e in events:
-            where = _("case {id} event #{seq} ({action})").format(id=case_id, seq=e.seq, action=e.action)
-            if e.prev_hash != prev or event_hash(e) != e.hash:
-                return Finding(
-                    case_id,
-                    "event-changed",
-                    _("{where}: its hash does not match its content — it was changed after it was written").format(
-                        where=where
-                    ),
-                    e.seq,
-                )
-            data = json.loads(e.data)
-            for meta in data.get("documents", []):
-                doc = contents.get((e.seq, meta["name"]))
-                if (
-                    doc is None
-                    or doc.sha256 != meta["sha256"]
-                    or (doc.content is not None and sha256_hex(doc.content) != meta["sha256"])
-                ):
-                    return Finding(
-                        case_id,
-                        "document-changed",
-                        _("{where}: the document '{name}' does not match the sha256 recorded with it").format(
-                            where=where, name=meta["name"]
-                        ),
-                        e.seq,
-                    )
-            ev = engine.Event(
-                e.action,
-                datetime.fromisoformat(e.at),
-                e.role,
-                e.outcome,
-                tuple(m["name"] for m in data.get("documents", [])),
-            )
-            try:
-                state = engine.apply(sop, state, ev, case_id)  # type: ignore[arg-type]
-            except Refused as r:
-                return Finding(
-                    case_id,
-                    "replay-refused",
-                    _("{where}: the SOP does not allow it on replay: {why}").format(where=where, why=r),
-                    e.seq,
-                )
-            prev = e.hash
-        if (
-            state is None
-            or (row.status, row.step, row.seq, row.head) != (state.status, state.step, len(events), prev)
-            or row.available != sorted(state.available)
-        ):
-            return Finding(
-                case_id,
-                "state-differs",
-                _("case {id}: its stored state does not equal the replay of its events").format(id=case_id),
-            )
-        return None
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The checkpoint taken last in this store (its digest is printed on documents), or None."""
+        from .checkpoint import latest
+
+        return latest(self.store)
+
+    def verify(self, case_id: str | None = None, against: Path | None = None) -> list[Finding]:
+        """Everything the store claims, checked against the events that claim it (see ``verify``);
+        with ``against``, also every case's history up to that checkpoint file."""
+        from .verify import verify
+
+        return verify(self.store, case_id, against)

@@ -80,7 +80,7 @@ def _crash_log(argv: list[str]) -> Path | None:
         folder = Path(user_log_dir("sop-runner"))
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")  # argv may hold non-UTF-8 bytes
         return path
     except OSError:
         return None

@@ -10,6 +10,7 @@ import click
 
 from ..errors import EXIT_OK, EXIT_REFUSED
 from ..i18n import N_, _
+from ..l10n import format_number
 from . import term
 from .lazy import Group
 from .output import emit, emit_stream, json_option
@@ -69,10 +70,10 @@ def case_start(
     as_json: bool,
 ) -> int:
     sop = settings.sop(sop_ref)
-    row = settings.cases().start(sop, title=title, attach=attachments(attach), at=at, by=by)
+    row = settings.cases(write=True).start(sop, title=title, attach=attachments(attach), at=at, by=by)
     if as_json:
         return emit(row, True, str)
-    term.out(row.id)
+    term.out(term.visible(row.id))
     assert row.step is not None
     step = sop.step(row.step)
     term.say(
@@ -124,7 +125,7 @@ def case_list(
     if limit and len(rows) == limit:
         more = cases.count(sop=sop_id, status=wanted, overdue=overdue, since=since) - len(rows)
         if more > 0:
-            term.say(_("{n} more not shown; use --limit N to see more (0 for all)").format(n=more))
+            term.say(_("{n} more not shown; use --limit N to see more (0 for all)").format(n=format_number(more)))
     return EXIT_OK
 
 
@@ -147,7 +148,7 @@ def case_show(settings: Settings, case_id: str, as_json: bool) -> int:
 def case_attach(settings: Settings, case_id: str, name: str, file: Path | None, at: str | None, by: str | None) -> int:
     from .. import Attachment
 
-    settings.cases().attach(case_id, [Attachment(name, file)], at=at, by=by)
+    settings.cases(write=True).attach(case_id, [Attachment(name, file)], at=at, by=by)
     term.say(_("attached '{name}' to {id}").format(name=name, id=case_id))
     return EXIT_OK
 
@@ -174,7 +175,7 @@ def case_advance(
 ) -> int:
     from .views import case_card
 
-    cases = settings.cases()
+    cases = settings.cases(write=True)
     cases.advance(case_id, role, outcome=outcome, note=note, attach=attachments(attach), at=at, by=by)
     return emit(cases.show(case_id), as_json, case_card)
 
@@ -185,7 +186,7 @@ def case_advance(
 @action_options
 @pass_settings
 def case_cancel(settings: Settings, case_id: str, reason: str, at: str | None, by: str | None) -> int:
-    settings.cases().cancel(case_id, reason, at=at, by=by)
+    settings.cases(write=True).cancel(case_id, reason, at=at, by=by)
     term.say(_("cancelled {id}").format(id=case_id))
     return EXIT_OK
 
@@ -200,17 +201,25 @@ def case_history(settings: Settings, case_id: str, as_json: bool) -> int:
     return emit(settings.cases().history(case_id), as_json, history_table)
 
 
-@case.command("verify", help=N_("Re-hash and replay the events of one case, or of all."))
+@case.command("verify", help=N_("Check every fact the store holds against the events of one case, or of all."))
 @click.argument("case_id", metavar="CASE", required=False)
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help=N_("Also name every case rewritten or gone since this checkpoint (sop audit checkpoint)."),
+)
 @json_option
 @pass_settings
-def case_verify(settings: Settings, case_id: str | None, as_json: bool) -> int:
-    findings = settings.cases().verify(case_id)
+def case_verify(settings: Settings, case_id: str | None, against: Path | None, as_json: bool) -> int:
+    findings = settings.cases().verify(case_id, against)
     if as_json:
         emit(findings, True, str)
     else:
         for f in findings:
             term.error(str(f))
         if not findings:
-            term.say(_("ok: every event matches its hash and the replay matches the stored state"))
+            term.say(_("ok: every event matches its hash, and the stored cases, documents and definitions match the events"))
+            if against is not None:
+                term.say(_("ok: every case is as the checkpoint {path} holds it").format(path=against))
     return EXIT_REFUSED if findings else EXIT_OK

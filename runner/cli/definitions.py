@@ -9,6 +9,7 @@ import click
 
 from ..errors import EXIT_OK, EXIT_REFUSED, UserError
 from ..i18n import N_, _
+from ..l10n import format_number
 from . import term
 from .lazy import Command
 from .output import emit, json_option
@@ -26,15 +27,17 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> int:
         emit(result, True, str)
     else:
         for p in result.problems:
-            term.out(str(p))
+            term.out(term.visible(str(p)))
         if result.errors:
             term.say(
                 _("{errors} error(s) in {bad} of {n} file(s)").format(
-                    errors=result.errors, bad=result.bad_files, n=len(result.reports)
+                    errors=format_number(result.errors),
+                    bad=format_number(result.bad_files),
+                    n=format_number(len(result.reports)),
                 )
             )
         else:
-            term.say(_("{n} file(s) valid").format(n=len(result.reports)))
+            term.say(_("{n} file(s) valid").format(n=format_number(len(result.reports))))
     return EXIT_OK if result.valid else EXIT_REFUSED
 
 
@@ -74,7 +77,7 @@ def list_sops(settings: Settings, as_json: bool) -> int:
             ]
             for f in found
         ]
-        return term.table([_("ID"), _("Nama SOP"), _("Versi"), _("Langkah"), _("File")], rows, flex=1)
+        return term.table([_("ID"), _("SOP name"), _("Version"), _("Steps"), _("File")], rows, flex=1)
 
     return emit(found, as_json, view)
 
@@ -98,5 +101,5 @@ def new(settings: Settings, sop_id: str) -> int:
     folder = Path(settings.sop_dirs[0]) if settings.sop_dirs else Path("sop")
     path = write_skeleton(sop_id, folder)
     term.say(_("wrote {path}; fill it in, then run: sop validate {path}").format(path=path))
-    term.out(str(path))
+    term.out(term.visible(str(path)))
     return EXIT_OK

@@ -17,7 +17,11 @@ from .settings import Settings, pass_settings
 @click.command(cls=Command, help=N_("The official SOP AP flowchart document of SOP."))
 @click.argument("sop_ref", metavar="SOP")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help=N_("Write to FILE (default: stdout; pdf needs a file).")
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help=N_("Write to FILE (default: stdout; pdf needs a file)."),
 )
 @click.option(
     "--format",
@@ -46,11 +50,13 @@ def flowchart(
     steps_per_page: int | None,
     paper: str,
 ) -> int:
-    from .. import BINARY_FORMATS, format_for, progress_of, render
+    from .. import BINARY_FORMATS, check_output, format_for, progress_of, render, write_file
 
     fmt = fmt or format_for(output)
     if fmt in BINARY_FORMATS and output is None:
         raise UserError(_("a PDF needs a file: add -o {id}.pdf").format(id=sop_ref), "output-needs-file")
+    if output is not None:
+        check_output(output)  # before the drawing, which takes a while
     overlay = None
     if case_id:
         cases = settings.cases()
@@ -64,9 +70,6 @@ def flowchart(
         assert isinstance(document, str)
         term.out(document.rstrip("\n"))
         return EXIT_OK
-    if isinstance(document, bytes):
-        output.write_bytes(document)
-    else:
-        output.write_text(document, encoding="utf-8")
+    write_file(output, document if isinstance(document, bytes) else document.encode("utf-8"))
     term.say(_("wrote {path}").format(path=output))
     return EXIT_OK

@@ -21,16 +21,15 @@ from ..i18n import _
 
 @contextmanager
 def _translated(params: list[click.Parameter]) -> Iterator[None]:
-    saved = [getattr(p, "help", None) for p in params]
-    for p in params:
-        if getattr(p, "help", None):
-            p.help = _(p.help)  # type: ignore[attr-defined]
+    options = [p for p in params if isinstance(p, click.Option) and p.help]
+    saved = [p.help for p in options]
+    for p, text in zip(options, saved, strict=True):
+        p.help = _(str(text))
     try:
         yield
     finally:
-        for p, h in zip(params, saved, strict=True):
-            if h is not None:
-                p.help = h  # type: ignore[attr-defined]
+        for p, h in zip(options, saved, strict=True):
+            p.help = h
 
 
 class Command(click.Command):

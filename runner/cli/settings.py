@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
@@ -11,23 +10,25 @@ if TYPE_CHECKING:
     from .. import SOP, Cases
 
 
-@dataclass
 class Settings:
-    db: str | None = None
-    sop_dirs: tuple[str, ...] = ()
-    debug: bool = False
-    argv: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.sop_dirs: tuple[str, ...] = ()
+        self.debug = False
 
     def sop(self, ref: str) -> SOP:
         from .. import find_sop, load_sop
 
         return load_sop(find_sop(ref, self.sop_dirs))
 
-    def cases(self) -> Cases:
-        """The case service on the store of --db; the store closes when the command ends."""
+    def cases(self, write: bool = False) -> Cases:
+        """The case service on the store of --db; the store closes when the command ends.
+
+        ``write``: the command changes cases, so it may make a new store; a command that
+        only reads never creates a store, nor anything in a file that is not one."""
         from .. import Cases, open_store
 
-        store = open_store(self.db)
+        store = open_store(self.db, create=write)
         click.get_current_context().call_on_close(store.close)
         return Cases(store, self.sop_dirs)
 

@@ -6,6 +6,7 @@ Results go to stdout; messages meant for people go to stderr, so that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -13,33 +14,62 @@ from typing import Any
 import click
 
 from ..i18n import _
+from ..l10n import format_span
+
+# What a terminal obeys instead of showing: C0 controls (ESC starts every escape sequence,
+# CR and BS overwrite what is shown), DEL, C1 controls (U+009B is a one-character CSI) and
+# the bidirectional formatting characters that reorder what follows them; and lone surrogates,
+# the bytes of a name that was not UTF-8, which no terminal encoding can write.
+_HIDDEN = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSEEN = re.compile(f"[\x00-\x1f{_HIDDEN}]")
+_UNSEEN_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_HIDDEN}]")
+_UNSEEN_IN_JSON = re.compile(f"[{_HIDDEN}]")  # json.dumps escapes C0 in strings itself
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _shown(m: re.Match[str]) -> str:
+    c = m.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def visible(text: str, newlines: bool = False) -> str:
+    """Text someone typed (or an SOP holds), as the screen may show it: every control character
+    written out as an escape (ESC as ``\\x1b``), so the terminal shows it instead of obeying it.
+    ``newlines``: keep line breaks, where the layout lets the text span lines (a table cell)."""
+    return (_UNSEEN_BUT_NEWLINE if newlines else _UNSEEN).sub(_shown, text)
 
 
 def out(text: str = "") -> None:
+    """A result on stdout, composed by a view: every typed text in it went through ``visible``."""
     click.echo(text)
 
 
 def say(text: str = "") -> None:
-    click.echo(text, err=True)
+    """A message for people on stderr; one line, whatever the values in it hold."""
+    click.echo(visible(text), err=True)
 
 
 def error(message: str) -> None:
-    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+    click.echo(click.style("error: ", fg="red", bold=True) + visible(message), err=True)
+
+
+def _json(data: Any) -> str:
+    import json
+
+    # DEL, C1 and the bidi controls json leaves as they are; only strings hold them, where \\u is valid
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSEEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def json_out(data: Any) -> None:
-    import json
-
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(_json(data))
 
 
 def json_stream(items: Iterable[Any]) -> None:
     """A JSON list written item by item, as ``json_out`` would write it whole."""
-    import json
-
     first = True
     for item in items:
-        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        text = _json(item).replace("\n", "\n  ")
         click.echo(("[\n  " if first else ",\n  ") + text, nl=False)
         first = False
     click.echo("[]" if first else "\n]")
@@ -64,20 +94,15 @@ def width() -> int:
 
 
 def relative(deadline: str | None, now: datetime | None = None) -> str:
-    """'in 1 h 20 min' / '2 d 3 h overdue': how far off a deadline is, at a glance."""
+    """'in 1 hour 20 minutes' / '2 days 3 hours overdue': how far off a deadline is, at a glance."""
     if deadline is None:
         return _("no time standard")
     now = now or datetime.now(timezone.utc)
-    seconds = (datetime.fromisoformat(deadline) - now).total_seconds()
-    minutes = int(abs(seconds) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if mins and not days:
-        parts.append(f"{mins} min")
-    span = " ".join(parts) or _("less than a minute")
+    try:
+        seconds = (datetime.fromisoformat(deadline) - now).total_seconds()
+    except (ValueError, TypeError, OverflowError):  # a damaged row: no distance to tell
+        return "?"
+    span = format_span(seconds)
     if seconds < 0:
         return _("{span} overdue").format(span=span)
     return _("in {span}").format(span=span)
@@ -98,14 +123,18 @@ def table(
 ) -> str:
     """A boxed table that fits the terminal; column ``flex`` takes the space left over.
 
-    Cells wrap at words. ``fixed`` gives widths for some columns; the others
-    are as wide as their widest word or header. ``compact`` draws no line
-    between rows, for lists of one-line rows.
+    Every cell is shown through ``visible`` (its own line breaks kept) and
+    wraps at words. ``fixed`` gives widths for some columns; the others are as
+    wide as their widest word or header. ``compact`` draws no line between
+    rows, for lists of one-line rows. Time and memory grow linearly with the
+    text, however long one cell is.
     """
     fixed = fixed or {}
+    headers = [visible(str(h), newlines=True) for h in headers]
+    rows = [[visible(str(c), newlines=True) for c in r] for r in rows]
 
     def natural(i: int) -> int:
-        cells = [str(r[i]) for r in rows]
+        cells = [r[i] for r in rows]
         longest_word = max((len(w) for c in [headers[i], *cells] for w in c.split()), default=0)
         longest_cell = max((len(c) for c in cells), default=0)
         # short cells stay on one line; long ones wrap at their longest word
@@ -114,14 +143,6 @@ def table(
     widths = [fixed.get(i) or (20 if i == flex else natural(i)) for i in range(len(headers))]
     total = sum(widths) + 3 * len(widths) + 1
     widths[flex] = max(20, widths[flex] + width() - total)
-
-    import textwrap
-
-    def wrap(cell: str, w: int) -> list[str]:
-        lines: list[str] = []
-        for para in str(cell).split("\n"):
-            lines.extend(textwrap.wrap(para, w, break_long_words=True) or [""])
-        return lines
 
     def line(left: str, mid: str, right: str) -> str:
         return left + mid.join("─" * (w + 2) for w in widths) + right
@@ -145,3 +166,29 @@ def table(
             lines.append(line("├", "┼", "┤"))
     lines.append(line("└", "┴", "┘"))
     return "\n".join(lines)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def wrap(cell: str, w: int) -> list[str]:
+    """``cell`` in lines of at most ``w`` characters, broken at spaces and its own line breaks;
+    a word longer than a line is cut. One pass over the text (textwrap re-slices a long word
+    for every line it cuts, which is quadratic)."""
+    lines: list[str] = []
+    for para in cell.split("\n"):
+        parts: list[str] = []  # the words of the line being filled
+        used = 0
+        for m in _WORD.finditer(para):
+            word = m.group()
+            if parts and used + 1 + len(word) > w:
+                lines.append(" ".join(parts))
+                parts, used = [], 0
+            if len(word) > w:  # cut into whole lines; the rest begins the next line
+                cut = len(word) - (len(word) % w or w)
+                lines.extend(word[i : i + w] for i in range(0, cut, w))
+                word = word[cut:]
+            parts.append(word)
+            used += len(word) + (1 if len(parts) > 1 else 0)
+        lines.append(" ".join(parts))
+    return lines

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 
 from .. import END, SOP, CaseSummary, CaseView, HistoryEntry, Status
-from ..i18n import _
+from ..i18n import N_, _
+from ..l10n import format_size, format_stamp
 from . import term
+
+# the words of the history's actions; the JSON says the action itself
+ACTIONS = {"start": N_("started"), "advance": N_("step completed"), "attach": N_("attached"), "cancel": N_("cancelled")}
 
 
 def _target(sop: SOP, target: str) -> str:
-    return _("selesai") if target == END else str(sop.step(target).no)
+    return _("end") if target == END else str(sop.step(target).no)
 
 
 def sop_table(sop: SOP) -> str:
-    """The SOP as its printed table: No | Uraian | one column per pelaksana | Mutu Baku | Ket."""
+    """The SOP as its printed table: No | Activity | one column per pelaksana | Mutu Baku | Notes."""
     headers = [
         _("No"),
-        _("Uraian Kegiatan"),
+        _("Activity"),
         *(p.label for p in sop.pelaksana),
         _("Kelengkapan"),
         _("Waktu"),
         _("Output"),
-        _("Ket."),
+        _("Notes"),
     ]
     rows = []
     for s in sop.steps:
@@ -37,53 +41,79 @@ def sop_table(sop: SOP) -> str:
         rows.append(
             [f"{s.no}.", uraian, *marks, "\n".join(s.kelengkapan), s.waktu, "\n".join(s.output), s.keterangan or ""]
         )
-    title = term.bold(f"SOP {sop.nama.upper()}") + f"  ({sop.id}, versi {sop.version})"
-    sub = " — ".join(x for x in (sop.unit, sop.instansi) if x)
+    version = _("version {version}").format(version=sop.version)
+    title = term.bold(term.visible(f"SOP {sop.nama.upper()}")) + term.visible(f"  ({sop.id}, {version})")
+    sub = term.visible(" — ".join(x for x in (sop.unit, sop.instansi) if x))
     return "\n".join(x for x in (title, sub) if x) + "\n" + term.table(headers, rows, flex=1)
 
 
 def case_card(view: CaseView) -> str:
-    """What a clerk needs at a glance: the step, who acts, the deadline, what is missing, what to type."""
+    """What a clerk needs at a glance: the step, who acts, the deadline, what is missing, what to type.
+
+    Every line is composed as plain text and shown through ``term.visible``; only the
+    styling added around a whole line (bold, dim, red) is ours."""
+    v = term.visible
     row, sop = view.row, view.sop
+    labels = {
+        "status": _("status:"),
+        "note": _("note:"),
+        "step": _("step:"),
+        "who": _("who:"),
+        "deadline": _("deadline:"),
+        "missing": _("missing:"),
+        "decision": _("decision:"),
+        "next": _("next:"),
+    }
+    width = max(len(label) for label in labels.values()) + 2  # the values stand in one column
+
+    def field(key: str, value: str, style: Callable[[str], str] | None = None) -> str:
+        """A labelled line; the value is made visible first, then styled (the styling is ours)."""
+        shown = v(value)
+        return labels[key].ljust(width) + (style(shown) if style else shown)
+
+    indent = " " * width
     title = f' — "{row.title}"' if row.title else ""
-    lines = [term.bold(row.id) + f"  {sop.nama} (versi {sop.version}){title}"]
-    status = term.bold(row.status.word) if row.status == Status.DONE else row.status.word
-    lines.append(_("status:    {status}").format(status=status))
+    version = _("version {version}").format(version=sop.version)
+    lines = [term.bold(v(row.id)) + v(f"  {sop.nama} ({version}){title}")]
+    status_style = term.bold if row.status == Status.DONE else None
+    lines.append(field("status", row.status.word, status_style))
     if view.newer:
-        lines.append(term.dim(_("note:      {note}").format(note=view.newer)))
+        lines.append(term.dim(field("note", view.newer)))
     if row.status == Status.OPEN and row.step:
         s = sop.step(row.step)
-        lines.append(_("step:      {no}/{n}  {id}").format(no=s.no, n=len(sop.steps), id=s.id))
-        lines.append("           " + s.uraian)
+        lines.append(field("step", f"{s.no}/{len(sop.steps)}  {s.id}"))
+        lines.append(indent + v(s.uraian))
         who = ", ".join(sop.pelaksana_by_id(p).label for p in s.pelaksana)
-        lines.append(_("who:       {who}  (--as {ids})").format(who=who, ids=" | ".join(s.pelaksana)))
+        lines.append(field("who", f"{who}  (--as {' | '.join(s.pelaksana)})"))
         when = (
             _("{at} ({rel}; waktu {waktu})").format(
-                at=_fmt(view.local(row.deadline)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
+                at=format_stamp(row.deadline, sop.calendar.timezone),
+                rel=term.relative(row.deadline, view.now),
+                waktu=s.waktu,
             )
             if row.deadline
             else _("no time standard")
         )
-        lines.append(_("deadline:  {when}").format(when=term.red(when) if view.overdue else when))
+        lines.append(field("deadline", when, term.red if view.overdue else None))
         for name in view.missing:
-            lines.append(_('missing:   {name}  →  sop case attach {id} "{name}" FILE').format(name=name, id=row.id))
+            lines.append(field("missing", f'{name}  →  sop case attach {row.id} "{name}" FILE'))
         command = f"sop case advance {row.id} --as {s.pelaksana[0]}"
         if s.decision:
-            lines.append(_("decision:  {q}").format(q=s.decision.question))
+            lines.append(field("decision", s.decision.question))
             for name, target in s.decision.outcomes.items():
-                lines.append(f"           --outcome {name}  →  {_describe(sop, target)}")
+                lines.append(v(f"{indent}--outcome {name}  →  {_describe(sop, target)}"))
             command += " --outcome " + "|".join(s.decision.outcomes)
-        lines.append(_("next:      {command}").format(command=command))
+        lines.append(field("next", command))
     if view.documents:
         lines.append(_("documents:"))
         for d in view.documents:
             where = sop.numbers.get(d.step, "-") if d.step else "-"
             detail = [_("step {no}").format(no=where)]
             if d.filename:
-                detail += [d.filename, _size(d.size or 0), f"sha256 {d.sha256[:12]}…" if d.sha256 else ""]
+                detail += [d.filename, format_size(d.size or 0), f"sha256 {d.sha256[:12]}…" if d.sha256 else ""]
             else:
                 detail.append(_("at hand, no file kept"))
-            lines.append(f"  {d.name}  ({', '.join(x for x in detail if x)})")
+            lines.append(v(f"  {d.name}  ({', '.join(x for x in detail if x)})"))
     return "\n".join(lines)
 
 
@@ -94,12 +124,9 @@ def _describe(sop: SOP, target: str) -> str:
     return _("step {no} {id}").format(no=s.no, id=s.id)
 
 
-def _fmt(stamp: str | None) -> str:
-    return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "-"
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
+def _moments(cells: list[str]) -> int:
+    """A column of moments is as wide as its widest one: they stay on one line."""
+    return max((len(c) for c in cells), default=0)
 
 
 def case_list_table(rows: list[CaseSummary]) -> str:
@@ -107,19 +134,19 @@ def case_list_table(rows: list[CaseSummary]) -> str:
         return _("no cases")
     body = []
     for r in rows:
-        deadline = _fmt(r.deadline) if r.deadline else ""
+        deadline = format_stamp(r.deadline, r.timezone) if r.deadline else ""
         if r.overdue:  # no colour inside a table cell: escape codes would break the widths
             deadline += " " + _("OVERDUE")
         body.append([r.id, r.title or "", r.status.word, r.step or "", deadline])
-    return term.table([_("Case"), _("Title"), _("Status"), _("Step"), _("Deadline")], body, flex=1, compact=True)
+    headers = [_("Case"), _("Title"), _("Status"), _("Step"), _("Deadline")]
+    return term.table(headers, body, flex=1, fixed={4: _moments([b[4] for b in body])}, compact=True)
 
 
 def history_table(events: list[HistoryEntry]) -> str:
     body = []
     for e in events:
-        what = e.action + (f" ({e.outcome})" if e.outcome else "")
+        what = (_(ACTIONS[e.action]) if e.action in ACTIONS else e.action) + (f" ({e.outcome})" if e.outcome else "")
         extra = "; ".join(x for x in [", ".join(e.documents), e.note or ""] if x)
-        body.append([str(e.seq), _fmt(e.at), what, e.step or "", e.role or "", e.operator, extra])
-    return term.table(
-        [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")], body, flex=6
-    )
+        body.append([str(e.seq), format_stamp(e.at, e.timezone), what, e.step or "", e.role or "", e.operator, extra])
+    headers = [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")]
+    return term.table(headers, body, flex=6, fixed={1: _moments([b[1] for b in body])})

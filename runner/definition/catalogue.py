@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from .. import __version__
 from ..errors import InvalidSOP, UserError
 from ..i18n import _
 from .model import SCHEMA_ID, SOP
+
+MAX_SOP_BYTES = 1024 * 1024  # an SOP is a few kilobytes; anything this big is the wrong file
 
 
 def search_path(sop_dirs: Sequence[str | Path] = ()) -> list[Path]:
@@ -34,20 +37,37 @@ def search_path(sop_dirs: Sequence[str | Path] = ()) -> list[Path]:
 
 
 def yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and _is_file(p))
+    except OSError as e:
+        from ..files import unreadable
+
+        raise unreadable(folder, e) from None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file; a folder we may not look into is an error, not a "no"."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        from ..files import unreadable
+
+        raise unreadable(path, e) from None
 
 
 def find_sop(ref: str, sop_dirs: Sequence[str | Path] = ()) -> Path:
     """The file of an SOP given by id or by path."""
     as_path = Path(ref)
     if as_path.suffix in (".yaml", ".yml") or os.sep in ref:
-        if as_path.is_file():
+        if _is_file(as_path):
             return as_path
         raise UserError(_("no SOP file {path}; check the path").format(path=ref), "no-sop-file", path=ref)
     for folder in search_path(sop_dirs):
         for suffix in (".yaml", ".yml"):
             candidate = folder / f"{ref}{suffix}"
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
     known = sorted(p.stem for d in search_path(sop_dirs) if d.is_dir() for p in yaml_files(d))
     raise UserError(
@@ -75,6 +95,8 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 # --- loading, with a cache of validated files ---------------------------------
 
+_CACHE_LIMIT = 16 * 1024 * 1024  # a cached SOP is a few kilobytes of JSON
+
 
 def _cache_file(content: bytes) -> Path:
     import hashlib
@@ -85,35 +107,63 @@ def _cache_file(content: bytes) -> Path:
     return Path(user_cache_dir("sop-runner")) / "validated" / f"{key}.json"
 
 
+def _from_cache(cached: Path, content: bytes, source: str) -> SOP | None:
+    """The SOP a cache record holds, if the record is whole and is about exactly these bytes.
+
+    A record names the sha256 of the file it was validated from and the digest
+    of the data it holds; a record whose data or source do not match (edited,
+    truncated, copied under another name) is not used, and the file is
+    validated again.
+    """
+    from ..canonical import sha256_hex
+    from ..files import read_regular
+
+    try:
+        record = json.loads(read_regular(cached, _CACHE_LIMIT, lambda size: UserError("")))
+        if record["source"] != sha256_hex(content):
+            return None
+        sop = SOP(record["data"], source)
+        return sop if sop.digest == record["digest"] else None
+    except (UserError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no record, or a damaged one
+
+
 def load_sop(path: Path) -> SOP:
     """Read, validate and normalise an SOP file; raises InvalidSOP with every error.
 
     A file whose exact bytes were validated before is read from the cache,
     which skips PyYAML and jsonschema altogether.
     """
+    from .yamlsource import YAMLProblem, read_source
+
     try:
-        content = path.read_bytes()
-    except OSError as e:
-        raise UserError(
-            _("cannot read {path}: {reason}").format(path=path, reason=e.strerror), "unreadable", path=str(path)
-        ) from None
+        content = read_source(path)
+    except YAMLProblem as e:
+        from .checks import Problem
+
+        raise InvalidSOP([Problem(e.path, e.pos.line, e.pos.col, "error", e.message)]) from None
     source = content.decode("utf-8", errors="replace")
     cached = _cache_file(content)
-    try:
-        return SOP.from_dict(json.loads(cached.read_text(encoding="utf-8")), source)
-    except (OSError, ValueError, KeyError):
-        pass
-    from .checks import check_file
+    sop = _from_cache(cached, content, source)
+    if sop is not None:
+        return sop
+    from .checks import check_source
 
-    report = check_file(path)
+    report = check_source(content, str(path))  # the very bytes the cache key is made of
     if report.errors:
         raise InvalidSOP(report.errors)
-    sop = SOP.from_dict(report.data, source)
-    try:  # the cache is an optimisation: a read-only home must not break anything
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(report.data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cached)
-    except OSError:
-        pass
+    sop = SOP(report.data, source)
+    _remember(cached, content, sop)
     return sop
+
+
+def _remember(cached: Path, content: bytes, sop: SOP) -> None:
+    from ..canonical import sha256_hex
+    from ..files import write_file
+
+    record = {"source": sha256_hex(content), "digest": sop.digest, "data": sop.raw}
+    try:  # the cache is an optimisation: a read-only home must not break anything
+        cached.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_file(cached, json.dumps(record, ensure_ascii=False).encode(), private=True)
+    except (OSError, UserError):
+        pass

@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..resources import schema_path
 from .catalogue import did_you_mean
 from .model import END, SOP, normal
 from .waktu import WaktuError, parse
-from .yamlsource import Document, Pos, YAMLProblem, load_file
+from .yamlsource import Document, Pos, YAMLProblem, decode, load_text, read_source
 
 
 @dataclass(frozen=True, order=True)
@@ -65,14 +65,26 @@ class _Collector:
     def warn(self, where: tuple, message: str, *, at_key: bool = False) -> None:
         self.add(where, message, at_key=at_key, severity="warning")
 
+    @property
+    def has_errors(self) -> bool:
+        """Later checks stop on errors only: a warning must never silence an error."""
+        return any(p.severity == "error" for p in self.problems)
+
 
 def check_file(path: Path) -> Report:
-    report = Report(str(path))
     try:
-        doc = load_file(path)
+        raw = read_source(path)
     except YAMLProblem as e:
-        report.problems.append(Problem(e.path, e.pos.line, e.pos.col, "error", e.message))
-        return report
+        return Report(str(path), [Problem(e.path, e.pos.line, e.pos.col, "error", e.message)])
+    return check_source(raw, str(path))
+
+
+def check_source(raw: bytes, name: str) -> Report:
+    """Check the bytes of an SOP file that were read as ``name``."""
+    try:
+        doc = load_text(decode(raw, name), name)
+    except YAMLProblem as e:
+        return Report(name, [Problem(e.path, e.pos.line, e.pos.col, "error", e.message)])
     return check_document(doc)
 
 
@@ -83,7 +95,7 @@ def check_document(doc: Document) -> Report:
         out.add((), _("the file must be a mapping of keys (format, id, version, ...); start from 'sop new ID'"))
     else:
         _schema_layer(doc, out)
-        if not out.problems:  # the rules assume the shapes the schema guarantees
+        if not out.has_errors:  # the rules assume the shapes the schema guarantees
             _rules_layer(doc, out)
     report.problems = sorted(set(out.problems), key=lambda p: (p.line, p.col, p.message))
     return report
@@ -126,21 +138,24 @@ def _validator() -> Any:
     return cls(schema)
 
 
-_TYPE_NAMES = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "array": "a list",
-    "object": "a mapping (key: value)",
-    "boolean": "true or false",
-    "null": "empty",
+_TYPE_NAMES = {  # JSON Schema type -> what an admin calls it
+    "string": N_("text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "array": N_("a list"),
+    "object": N_("a mapping (key: value)"),
+    "boolean": N_("true or false"),
+    "null": N_("empty"),
 }
 _ID_PATTERN = "^[a-z][a-z0-9_-]*$"
 _PATTERN_HINTS = {  # what to write instead, for the schema's other patterns
-    "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$": 'write the working hours as "HH:MM-HH:MM", e.g. "08:00-16:00"',
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "write the date as YYYY-MM-DD, e.g. 2026-12-24",
-    "^[A-Z]{2}$": "give a two-letter country code such as ID, or null for no national holidays",
+    "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$": N_(
+        'write the working hours as "HH:MM-HH:MM", e.g. "08:00-16:00"'
+    ),
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": N_("write the date as YYYY-MM-DD, e.g. 2026-12-24"),
+    "^[A-Z]{2}$": N_("give a two-letter country code such as ID, or null for no national holidays"),
 }
+_NO_HINT = N_("see the schema")
 
 
 def _type_of(value: Any) -> str:
@@ -221,7 +236,7 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
             out.add(
                 path,
                 _("{name} '{value}' has the wrong form; {hint}").format(
-                    name=name, value=instance, hint=_(_PATTERN_HINTS.get(error.validator_value, "see the schema"))
+                    name=name, value=instance, hint=_(_PATTERN_HINTS.get(error.validator_value, _NO_HINT))
                 ),
             )
         elif kind == "const":
@@ -323,9 +338,9 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
             parse(step["waktu"])
         except WaktuError as e:
             out.add(here + ("waktu",), str(e))
-    if out.problems:  # the graph checks need every id to resolve
+    if out.has_errors:  # the graph checks need every id to resolve
         return
-    sop = SOP.from_dict(data)
+    sop = SOP(data)
     _graph_rules(sop, out)
     _warnings(sop, out)
 
@@ -503,7 +518,7 @@ def check_paths(paths: Iterable[Path]) -> Validation:
     for p in paths:
         if not p.exists():
             raise UserError(_("no file or folder {path}").format(path=p), "no-such-path", path=str(p))
-    reports = []
+    reports: list[Report] = []
     for p in paths:
         files = yaml_files(p) if p.is_dir() else [p]
         reports.extend(check_file(f) for f in files)

@@ -1,15 +1,14 @@
 """The SOP as the rest of the program sees it: validated, normalised, immutable.
 
-``SOP.from_dict`` trusts its input: it was validated by ``checks`` when the
-file was read, or stored with a case after that.
+``SOP(raw)`` trusts its input: it was validated by ``checks`` when the file
+was read, or stored with a case after that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..canonical import canonical_json, sha256_hex
 
@@ -20,8 +19,7 @@ END = "end"
 SCHEMA_ID = "https://sop-runner.example/schema/sop/format-1.json"
 
 
-@dataclass(frozen=True)
-class Pelaksana:
+class Pelaksana(NamedTuple):
     id: str
     nama: str
     singkatan: str | None = None
@@ -32,14 +30,12 @@ class Pelaksana:
         return self.singkatan or self.nama
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     question: str
     outcomes: dict[str, str]  # outcome name -> step id or "end"
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     no: int
     id: str
     uraian: str
@@ -51,7 +47,7 @@ class Step:
     next: str | None = None  # resolved: a step id or "end"; None on a decision step
     decision: Decision | None = None
 
-    @cached_property
+    @property
     def duration(self) -> Waktu:
         from .waktu import parse  # only deadlines need it, and its regex costs every start
 
@@ -70,8 +66,7 @@ class Step:
         return [self.next or END]
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     timezone: str = "Asia/Jakarta"
     hours: str = "08:00-16:00"
     days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -79,22 +74,31 @@ class Calendar:
     extra_holidays: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class SOP:
-    id: str
-    version: str
-    nama: str
-    pelaksana: tuple[Pelaksana, ...]
-    steps: tuple[Step, ...]
-    unit: str | None = None
-    instansi: str | None = None
-    calendar: Calendar = field(default_factory=Calendar)
-    identity: dict[str, Any] | None = None
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    source: str | None = field(default=None, compare=False, repr=False)  # the YAML text it was read from
+    """One SOP definition, normalised: ``SOP(raw)`` from the validated data of its file.
 
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any], source: str | None = None) -> SOP:
+    Plain classes and named tuples rather than dataclasses here: this module is
+    on the path of every ``sop case show``, and dataclass creation costs start-up.
+    """
+
+    def __init__(self, raw: dict[str, Any], source: str | None = None) -> None:
+        self.raw = raw
+        self.source = source  # the YAML text it was read from, when known
+        self.id: str = raw["id"]
+        self.version: str = raw["version"]
+        self.nama: str = raw["nama"]
+        self.unit: str | None = raw.get("unit")
+        self.instansi: str | None = raw.get("instansi")
+        self.identity: dict[str, Any] | None = raw.get("identity")
+        self.pelaksana = tuple(Pelaksana(p["id"], p["nama"], p.get("singkatan")) for p in raw["pelaksana"])
+        cal = raw.get("calendar", {})
+        self.calendar = Calendar(
+            timezone=cal.get("timezone", Calendar._field_defaults["timezone"]),
+            hours=cal.get("hours", Calendar._field_defaults["hours"]),
+            days=tuple(cal.get("days", Calendar._field_defaults["days"])),
+            holidays=cal.get("holidays", Calendar._field_defaults["holidays"]),
+            extra_holidays=tuple(cal.get("extra_holidays", ())),
+        )
         items = raw["steps"]
         steps = []
         for i, s in enumerate(items):
@@ -117,26 +121,10 @@ class SOP:
                     decision=decision,
                 )
             )
-        cal = raw.get("calendar", {})
-        return cls(
-            id=raw["id"],
-            version=raw["version"],
-            nama=raw["nama"],
-            unit=raw.get("unit"),
-            instansi=raw.get("instansi"),
-            pelaksana=tuple(Pelaksana(p["id"], p["nama"], p.get("singkatan")) for p in raw["pelaksana"]),
-            steps=tuple(steps),
-            calendar=Calendar(
-                timezone=cal.get("timezone", "Asia/Jakarta"),
-                hours=cal.get("hours", "08:00-16:00"),
-                days=tuple(cal.get("days", Calendar.days)),
-                holidays=cal.get("holidays", "ID"),
-                extra_holidays=tuple(cal.get("extra_holidays", ())),
-            ),
-            identity=raw.get("identity"),
-            raw=raw,
-            source=source,
-        )
+        self.steps = tuple(steps)
+
+    def __repr__(self) -> str:
+        return f"SOP({self.id!r}, version={self.version!r})"
 
     @cached_property
     def _by_id(self) -> dict[str, Step]:

@@ -1,4 +1,4 @@
-"""``sop new``: a commented skeleton that validates as it is."""
+"""``sop new``: a commented skeleton that validates as it is, its comments in the reader's language."""
 
 from __future__ import annotations
 
@@ -23,9 +23,22 @@ def write_skeleton(sop_id: str, folder: Path) -> Path:
     path = folder / f"{sop_id}.yaml"
     if path.exists():
         raise UserError(_("{path} exists already; pick another id or edit that file").format(path=path))
-    text = (resource_dir("templates") / "skeleton.yaml").read_text(encoding="utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
+    import jinja2  # only `sop new` needs it here
+
+    from ..files import unwritable, write_file
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resource_dir("templates")),
+        autoescape=False,  # YAML, not HTML
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["_"] = _  # the comments speak the reader's language
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise unwritable(path, e) from None
     # the editor finds the schema relative to the new file, wherever sop-runner is installed
     schema = Path(os.path.relpath(schema_path(), folder.resolve())).as_posix()
-    path.write_text(text.replace("{id}", sop_id).replace("{schema}", schema), encoding="utf-8")
+    write_file(path, env.get_template("skeleton.yaml.j2").render(id=sop_id, schema=schema).encode("utf-8"))
     return path

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from ..i18n import _
 from .model import Calendar
-from .waktu import Waktu
+
+if TYPE_CHECKING:
+    from .waktu import Waktu
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MAX_DAYS = 3 * 366  # a deadline further than this is a mistake in the SOP, not a plan
@@ -27,7 +29,9 @@ def zone(name: str) -> Any:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise UserError(
-            _("unknown time zone '{name}'; use an IANA name such as Asia/Jakarta").format(name=name)
+            _("unknown time zone '{name}'; use an IANA name such as Asia/Jakarta").format(name=name),
+            "unknown-timezone",
+            timezone=name,
         ) from None
 
 
@@ -74,7 +78,28 @@ class WorkCalendar:
                         return t + timedelta(minutes=remaining)
                     remaining -= left
             t = datetime.combine(day + timedelta(days=1), time(0), self.tz)
-        raise UserError(_("the deadline lies more than three years ahead; check the waktu and the calendar"))
+        raise UserError(
+            _("the deadline lies more than three years ahead; check the waktu and the calendar"), "deadline-too-far"
+        )
+
+    def working_minutes_between(self, start: datetime, end: datetime) -> float:
+        """The working time from ``start`` to ``end``, in minutes: the inverse of ``add``.
+
+        ``working_minutes_between(s, add(s, m)) == m``; time outside the working
+        hours, on weekends and on holidays counts nothing.
+        """
+        if end <= start:
+            return 0.0
+        s, e = start.astimezone(self.tz), end.astimezone(self.tz)
+        total, day = 0.0, s.date()
+        while day <= e.date():
+            if self.is_working_day(day):
+                lo = max(s, datetime.combine(day, self.opens, self.tz))
+                hi = min(e, datetime.combine(day, self.closes, self.tz))
+                if hi > lo:
+                    total += (hi - lo).total_seconds() / 60
+            day += timedelta(days=1)
+        return total
 
     def working_minutes(self, amount: float, unit: str) -> float:
         per = {"menit": 1, "jam": 60, "hari": self.day_minutes}
@@ -83,7 +108,8 @@ class WorkCalendar:
 
 
 @lru_cache(maxsize=32)
-def _calendar(cal: Calendar) -> WorkCalendar:
+def work_calendar(cal: Calendar) -> WorkCalendar:
+    """The working calendar of ``cal``, built once per process (its holidays are looked up once)."""
     return WorkCalendar(cal)
 
 
@@ -93,6 +119,6 @@ def deadline(cal: Calendar, start: datetime, waktu: Waktu) -> datetime | None:
         return None
     due = start + waktu.calendar
     if waktu.working:
-        work = _calendar(cal)
+        work = work_calendar(cal)
         due = work.add(due, sum(work.working_minutes(a, u) for a, u in waktu.working))
     return due

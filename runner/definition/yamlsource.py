@@ -8,7 +8,6 @@ iteratively, and stop early with a positioned error on anything hostile.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,14 @@ import yaml
 
 from ..errors import UserError
 from ..i18n import _
+from ..l10n import format_size
+from .catalogue import MAX_SOP_BYTES
 
 try:  # libyaml is much faster; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 1024 * 1024  # an SOP is a few kilobytes; anything this big is the wrong file
 MAX_DEPTH = 32  # an SOP nests five levels deep
 MAX_VALUES = 50_000
 
@@ -43,6 +43,14 @@ _ALLOWED_TAGS = _CORE_TAGS | {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", 
 
 # Characters YAML forbids; libyaml reports them without a position, so we find them ourselves.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+# What no SOP text may hold however it is written: control characters (C0 but tab and line
+# breaks, DEL, C1), lone surrogates and non-characters. Written raw, YAML itself refuses them;
+# written as escapes in double quotes ("\e[2J", "\0", "\x1b", "\u009b") they would reach the
+# terminal as commands and the SVG/XML documents as characters XML does not allow.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_SHORT_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "e": "\x1b", "f": "\x0c", "v": "\x0b", "N": "\x85"}
 
 Path_ = tuple  # a path into the data: ("steps", 2, "pelaksana")
 
@@ -89,22 +97,33 @@ def _pos(mark: Any) -> Pos:
     return Pos(mark.line + 1, mark.column + 1)
 
 
-def read_text(path: Path) -> str:
-    """The file's text: refuses huge files and non-UTF-8 bytes; drops a BOM."""
+def read_source(path: Path) -> bytes:
+    """The bytes of an SOP file: a regular file of at most MAX_SOP_BYTES, or a positioned problem."""
+    from ..files import read_regular
+
     name = str(path)
+
+    def too_large(size: int | None) -> UserError:
+        return YAMLProblem(
+            name,
+            Pos(1, 1),
+            _("an SOP file is at most {limit}, and this one is larger — is it the right file?").format(
+                limit=format_size(MAX_SOP_BYTES)
+            ),
+        )
+
     try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
-            raise YAMLProblem(
-                name,
-                Pos(1, 1),
-                _("the file is {size} MB; an SOP file is at most 1 MB — is it the right file?").format(
-                    size=round(size / 1024 / 1024, 1)
-                ),
-            )
-        raw = path.read_bytes()
-    except OSError as e:
-        raise UserError(_("cannot read {path}: {reason}").format(path=name, reason=e.strerror)) from None
+        return read_regular(path, MAX_SOP_BYTES, too_large)
+    except YAMLProblem:
+        raise
+    except UserError as e:
+        if e.kind != "not-a-file":
+            raise
+        raise YAMLProblem(name, Pos(1, 1), str(e)) from None
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The text of an SOP file's bytes: UTF-8 only; a BOM is dropped."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -115,10 +134,6 @@ def read_text(path: Path) -> str:
             Pos(line, col),
             _("byte 0x{byte:02x} is not UTF-8 text; save the file as UTF-8").format(byte=raw[e.start]),
         ) from None
-
-
-def load_file(path: Path) -> Document:
-    return load_text(read_text(path), str(path))
 
 
 def load_text(text: str, name: str = "<text>") -> Document:
@@ -180,7 +195,7 @@ def _compose(loader: Any, name: str, text: str) -> Document:
     def fail(mark: Any, message: str) -> None:
         raise YAMLProblem(name, _pos(mark), message)
 
-    def attach(value: Any, mark: Any) -> Path_ | None:
+    def attach(value: Any, mark: Any) -> Path_:
         nonlocal have_root
         if not stack:
             doc.data, have_root = value, True
@@ -231,7 +246,10 @@ def _compose(loader: Any, name: str, text: str) -> Document:
                 ),
             )
         if isinstance(event, yaml.ScalarEvent):
+            if _CONTROL.search(event.value):
+                _refuse_control(name, text, event)
             if wants_key:
+                assert top is not None
                 key = event.value
                 first = top.keys.get(key)
                 if first is not None:
@@ -253,11 +271,47 @@ def _compose(loader: Any, name: str, text: str) -> Document:
         if len(stack) >= MAX_DEPTH:
             fail(event.start_mark, _("nested more than {n} levels deep; an SOP needs about five").format(n=MAX_DEPTH))
         container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-        path = attach(container, event.start_mark)
-        stack.append(_Frame(container, path))
+        stack.append(_Frame(container, attach(container, event.start_mark)))
     if not have_root:
         raise YAMLProblem(name, Pos(1, 1), _("the file is empty; start from 'sop new ID'"))
     return doc
+
+
+def _refuse_control(name: str, text: str, event: Any) -> None:
+    """A scalar holds a control character: point at the escape that wrote it."""
+    bad = _CONTROL.search(event.value)
+    assert bad is not None
+    code = ord(bad.group())
+    start, end = _offset(text, event.start_mark), _offset(text, event.end_mark)
+    if event.style == '"':
+        for m in _ESCAPE.finditer(text, start, end):
+            written = m.group(1)
+            char = _SHORT_ESCAPES.get(written) or (chr(int(written[1:], 16)) if len(written) > 1 else "")
+            if _CONTROL.fullmatch(char):
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                raise YAMLProblem(
+                    name,
+                    Pos(line, col),
+                    _(
+                        "a control character (U+{code:04X}) written as the escape '{escape}'; SOP text may not hold control characters — delete it"
+                    ).format(code=ord(char), escape=m.group()),
+                )
+    raise YAMLProblem(
+        name,
+        _pos(event.start_mark),
+        _(
+            "a control character (U+{code:04X}) in this text; SOP text may not hold control characters — delete it"
+        ).format(code=code),
+    )
+
+
+def _offset(text: str, mark: Any) -> int:
+    """The index in ``text`` of a parser mark, from its line and column (what every parser agrees on)."""
+    at = 0
+    for _i in range(mark.line):
+        at = text.index("\n", at) + 1
+    return at + mark.column
 
 
 def _scalar(loader: Any, event: Any) -> Any:

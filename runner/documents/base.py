@@ -13,7 +13,14 @@ from pathlib import Path
 from ..definition import END, SOP, Step
 
 # format name -> module in this package; the CLI builds its --format choice from this table
-FORMATS: dict[str, str] = {"html": "html", "svg": "svg", "pdf": "pdf", "mermaid": "mermaid", "dot": "dot"}
+FORMATS: dict[str, str] = {
+    "html": "html",
+    "svg": "svg",
+    "pdf": "pdf",
+    "mermaid": "mermaid",
+    "dot": "dot",
+    "bpmn": "bpmn",
+}
 BINARY_FORMATS = frozenset({"pdf"})  # written as bytes, never to a terminal
 SUFFIXES = {"htm": "html", "mmd": "mermaid", "gv": "dot"}  # other names of a format in a file suffix
 PAPER_SIZES = ("a4", "f4")

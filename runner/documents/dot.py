@@ -5,8 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from ..definition import END, SOP, Step
+from ..i18n import _
 from .base import Options, transitions
-from .overlay import TAKEN, Progress
+from .overlay import TAKEN, TAKEN_WIDTH, Progress
 from .text import short
 
 END_NODE = "selesai"
@@ -54,14 +55,14 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
         # a lane of a pelaksana who only ever acts with others holds no step: keep it visible
         lines += [f"    {n}" for n in nodes] or [f"    lane{i}_empty [shape=point, style=invis];"]
         lines.append("  }")
-    lines.append(f'  {END_NODE} [label="Selesai", shape=box, style=rounded];')
+    lines.append(f'  {END_NODE} [label="{dot_text(_("End"))}", shape=box, style=rounded];')
     for s, t, label in transitions(sop):
         dst = END_NODE if t == END else f"s{number[t]}"
         attrs = [f'label="{dot_text(label)}"'] if label else []
         if t != END and number[t] <= s.no:
             attrs.append("constraint=false")  # a loop back does not push its step down
         if overlay and (s.no, END if t == END else number[t]) in overlay.transitions:
-            attrs += [f'color="{TAKEN}"', "penwidth=2.2"]
+            attrs += [f'color="{TAKEN}"', f"penwidth={TAKEN_WIDTH}"]
         lines.append(f"  s{s.no} -> {dst}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
     lines.append("}")
     return "\n".join(lines) + "\n"

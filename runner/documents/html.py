@@ -1,9 +1,16 @@
-"""The SOP AP document as one self-contained printable HTML file: identity page, then the chart."""
+"""The SOP AP document as one self-contained printable HTML file: identity page, then the chart.
+
+Each chart page is an SVG picture of the lines and symbols with its texts set
+over it as absolutely positioned HTML, so that a printed PDF keeps real,
+searchable text (WeasyPrint draws SVG text glyph by glyph).
+"""
 
 from __future__ import annotations
 
 from ..definition import SOP
+from ..i18n import N_, _
 from .base import Options
+from .chart import labels
 from .layout import compute
 from .overlay import Progress
 from .svg import svg_pages
@@ -11,10 +18,10 @@ from .templates import environment
 
 PAGE_SIZES = {"a4": "A4 landscape", "f4": "330mm 215mm"}  # F4/Folio, landscape
 
-_IDENTITY_PAIRS = [
-    (("Dasar Hukum", "dasar_hukum"), ("Kualifikasi Pelaksana", "kualifikasi_pelaksana")),
-    (("Keterkaitan", "keterkaitan"), ("Peralatan/Perlengkapan", "peralatan_perlengkapan")),
-    (("Peringatan", "peringatan"), ("Pencatatan dan Pendataan", "pencatatan_pendataan")),
+_IDENTITY_PAIRS = [  # titles translated when rendered
+    ((N_("Legal basis"), "dasar_hukum"), (N_("Qualifications of the pelaksana"), "kualifikasi_pelaksana")),
+    ((N_("Related SOPs"), "keterkaitan"), (N_("Equipment and supplies"), "peralatan_perlengkapan")),
+    ((N_("Warning"), "peringatan"), (N_("Records and data"), "pencatatan_pendataan")),
 ]
 
 
@@ -23,8 +30,9 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
 
     layout = compute(sop, options.steps_per_page, options.paper)
     identity = sop.identity or {}
-    pairs = [tuple((title, identity.get(key, [])) for title, key in pair) for pair in _IDENTITY_PAIRS]
-    pages = [Markup(svg) for svg in svg_pages(layout, overlay)]  # noqa: S704 - rendered by our autoescaped template
+    pairs = [tuple((_(title), identity.get(key, [])) for title, key in pair) for pair in _IDENTITY_PAIRS]
+    pictures = [Markup(svg) for svg in svg_pages(layout, overlay, text=False)]  # noqa: S704 - rendered by our autoescaped template
+    pages = [(picture, labels(layout, page, overlay)) for picture, page in zip(pictures, layout.pages, strict=True)]
     return (
         environment()
         .get_template("flowchart.html.j2")

@@ -15,7 +15,7 @@ Every search is bounded: a page that does not fit is routed again a few times
 (the arrow that found no way first, then with taller rows), then the SOP with
 fewer steps per page; what no page can hold is refused with the limit it hit.
 
-Everything is in CSS pixels (96 per inch); the format modules only draw.
+Everything is in CSS pixels (96 per inch); chart.py places the texts, the templates only draw.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Generic, TypeVar
 
 from ..definition import END, SOP, Step
 from ..errors import UserError
-from ..i18n import _
+from ..i18n import N_, _
 from .base import outcomes_to, transitions
 
 # --- page and type metrics --------------------------------------------------------
@@ -42,6 +42,8 @@ FONT = 10.0  # body text size
 CHAR_W = 0.58 * FONT  # a generous average width for DejaVu/Liberation Sans, so text never overflows
 LINE_H = 12.5
 PAD = 4.0
+CELL_PAD_Y = PAD + 3  # above and below a cell's text
+HEADER_TOP = 20.0  # the header's first level: "Pelaksana" and "Mutu Baku" over their columns
 TITLE_H = 40.0
 MIN_ROW_H = 76.0
 BAND_ROW_H = 48.0  # the row that holds off-page connectors
@@ -53,20 +55,20 @@ ROUTE_BUDGET = 1500  # checks of route parts an arrow may spend in each pass: bo
 REORDERS = 3  # times a crowded page is routed again, the arrow that found no way first
 LEGEND_H = 24.0  # the line under the chart where a case's legend stands
 LABEL_CLEARANCE = 6.0  # between a label and the symbols its arrow does not touch: room for their arrows
-END_LABEL = "Selesai"  # the end terminator a decision may point at
+END_LABEL = N_("End")  # the end terminator a decision may point at
 CORRIDOR_STEP = 6.0
 MAX_CORRIDOR_TRACKS = 10  # tracks are reused down a page: more would only narrow the lanes
 MIN_LANE_W = 60.0  # a symbol's width, and a little
 BUNDLE = 3  # a symbol with more arrows than this (it has three free sides) sends them down shared trunks
 
 SYMBOL_SIZE = {"terminator": (58, 26), "process": (58, 32), "decision": (58, 40), "connector": (22, 24)}
-TEXT_COLUMNS = [  # key, header, width in px (the lanes take what is left)
-    ("no", "No", 28),
-    ("uraian", "Kegiatan", 250),
-    ("kelengkapan", "Kelengkapan", 108),
-    ("waktu", "Waktu", 52),
-    ("output", "Output", 108),
-    ("keterangan", "Ket.", 52),
+TEXT_COLUMNS = [  # key, header (translated when laid out), width in px (the lanes take what is left)
+    ("no", N_("No"), 28),
+    ("uraian", N_("Activity"), 250),
+    ("kelengkapan", N_("Kelengkapan"), 108),
+    ("waktu", N_("Waktu"), 52),
+    ("output", N_("Output"), 108),
+    ("keterangan", N_("Notes"), 52),
 ]
 
 
@@ -270,7 +272,7 @@ def _cells(step: Step, columns: list[Column]) -> dict[str, list[str]]:
 
 def _row_height(cells: dict[str, list[str]]) -> float:
     lines = max(len(v) for v in cells.values())
-    return max(MIN_ROW_H, lines * LINE_H + 2 * PAD + 6)
+    return max(MIN_ROW_H, lines * LINE_H + 2 * CELL_PAD_Y)
 
 
 def _lanes_width(paper: str) -> float:
@@ -323,7 +325,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
     lanes: list[Lane] = []
     lanes_x = (0.0, 0.0)
     for key, title, w in TEXT_COLUMNS:
-        columns.append(Column(key, title, x, w))
+        columns.append(Column(key, _(title), x, w))
         x += w
         if key == "uraian":  # the lanes come right after the activity
             lanes_x = (x, x + lanes_w)
@@ -334,7 +336,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
                 lx += lane_w
             x += lanes_w
     header_y = MARGIN + TITLE_H
-    header_h = 20 + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
+    header_h = HEADER_TOP + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
 
     heights = {s.no: _row_height(_cells(s, columns)) for s in sop.steps}
     frame = Layout(sop, paper, width, height, columns, lanes, lanes_x, header_y, header_h, 0, [])
@@ -455,7 +457,7 @@ def _place_symbols(layout: Layout, page: Page) -> None:
                         free[0],
                         r,
                         None,
-                        END_LABEL,
+                        _(END_LABEL),
                     )
                 )
             else:  # every lane is taken: below the decision, in its own lane
@@ -467,7 +469,7 @@ def _place_symbols(layout: Layout, page: Page) -> None:
                         exit_lane,
                         r,
                         None,
-                        END_LABEL,
+                        _(END_LABEL),
                     )
                 )
 
@@ -729,7 +731,7 @@ class _Router:
             except _Exhausted:
                 continue
         self.page.clean = False
-        target = END_LABEL if job.to_step == END else _("step {no}").format(no=job.to_step)
+        target = _(END_LABEL) if job.to_step == END else _("step {no}").format(no=job.to_step)
         raise _NoRoom(
             self.page.number,
             "route",

@@ -8,8 +8,9 @@ specially written as an entity code, so any SOP text parses as the words it is.
 from __future__ import annotations
 
 from ..definition import END, SOP, Step
+from ..i18n import _
 from .base import Options, transitions
-from .overlay import CURRENT, DONE, OVERDUE, TAKEN, Progress
+from .overlay import CURRENT, DONE, OVERDUE, TAKEN, TAKEN_WIDTH, Progress
 from .text import short
 
 # Inside a quoted label Mermaid still reads the quote (it ends the label), entity codes (#...;),
@@ -51,7 +52,7 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
         lines.append(f'  subgraph lane{i}["{mermaid_text(p.label)}"]')
         lines += [f"    {_node(sop, s)}" for s in sop.steps if s.pelaksana[0] == p.id]
         lines.append("  end")
-    lines.append(f'  {END_NODE}(["Selesai"])')
+    lines.append(f'  {END_NODE}(["{mermaid_text(_("End"))}"])')
     number = sop.numbers
     taken = []
     for k, (s, t, label) in enumerate(transitions(sop)):
@@ -71,5 +72,5 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
         if overlay.current:
             lines.append(f"  class s{overlay.current} {'overdue' if overlay.overdue else 'current'}")
         if taken:
-            lines.append(f"  linkStyle {','.join(taken)} stroke:{TAKEN},stroke-width:2.2px")
+            lines.append(f"  linkStyle {','.join(taken)} stroke:{TAKEN},stroke-width:{TAKEN_WIDTH}px")
     return "\n".join(lines) + "\n"

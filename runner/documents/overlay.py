@@ -1,25 +1,53 @@
-"""A case's progress, drawn on the chart: completed steps, the current step, the path taken."""
+"""What is drawn on the chart over the SOP: a case's progress (completed steps, the current step, the path taken).
+
+Any overlay has the same small interface (``Overlay``): a heading, a fill for
+each symbol, whether an arrow is marked, a legend, and short notes placed on
+the page (the report's heat overlay, runner/reports/heat.py, is another one).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..definition import END, SOP
+from ..i18n import N_, _
 from ..store import Status
 
 if TYPE_CHECKING:
     from ..cases.service import CaseView, HistoryEntry
-    from .layout import Arrow, Symbol
+    from .layout import Arrow, Page, Rect, Symbol
 
 DONE, CURRENT, OVERDUE = "#d9f2d9", "#fff3b0", "#f8c4c4"
-TAKEN = "#1a7f37"  # the arrows of the path a case took
+TAKEN, TAKEN_WIDTH = "#1a7f37", 2.2  # the path the case took
+
+Legend = list[tuple[str, str, str]]  # (swatch kind "box" | "line", colour, meaning: a msgid)
+
+
+class Overlay(Protocol):
+    heading: str
+    legend: ClassVar[Legend]
+
+    def fill(self, symbol: Symbol) -> str: ...
+
+    def taken(self, arrow: Arrow) -> bool: ...
+
+    def notes(self, page: Page) -> list[tuple[Rect, str]]:
+        """Short texts to set on ``page``, each centred in its box."""
+        ...
 
 
 @dataclass
 class Progress:
     """What a case did, for drawing it on the chart."""
+
+    legend: ClassVar[Legend] = [  # meanings translated where the legend is drawn
+        ("box", DONE, N_("Completed")),
+        ("box", CURRENT, N_("Current step")),
+        ("box", OVERDUE, N_("Current step, past its deadline")),
+        ("line", TAKEN, N_("Path taken")),
+    ]
 
     heading: str
     done: set[int] = field(default_factory=set)  # step numbers completed at least once
@@ -47,6 +75,9 @@ class Progress:
             return arrow.from_step in self.done
         return (arrow.from_step, arrow.to_step) in self.transitions
 
+    def notes(self, page: Page) -> list[tuple[Rect, str]]:
+        return []
+
 
 def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Progress:
     """The overlay for a case, from its ``CaseView`` and its history."""
@@ -60,9 +91,7 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
         done.add(src)
         nxt = events[i + 1].step if i + 1 < len(events) else view.row.step
         transitions.add((src, number[nxt] if nxt else END))
-    status = {Status.OPEN: "sedang berjalan", Status.DONE: "selesai", Status.CANCELLED: "dibatalkan"}[
-        Status(view.row.status)
-    ]
     title = f" — {view.row.title}" if view.row.title else ""
     current = number[view.row.step] if view.row.status == Status.OPEN and view.row.step else None
-    return Progress(f"Kasus {view.row.id}{title} ({status})", done, current, view.overdue, transitions)
+    heading = _("Case {id}{title} ({status})").format(id=view.row.id, title=title, status=Status(view.row.status).word)
+    return Progress(heading, done, current, view.overdue, transitions)

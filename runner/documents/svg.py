@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from ..definition import SOP
 from .base import Options
-from .layout import Layout, compute
-from .overlay import Progress
+from .chart import MUTU, labels, swatches
+from .layout import HEADER_TOP, Layout, compute
+from .overlay import TAKEN, TAKEN_WIDTH, Overlay, Progress
 from .templates import environment
 
 
-def svg_pages(layout: Layout, overlay: Progress | None = None) -> list[str]:
+def svg_pages(layout: Layout, overlay: Overlay | None = None, text: bool = True) -> list[str]:
+    """Each page as an SVG picture; without its texts when ``text`` is false (the html document sets them)."""
     template = environment().get_template("page.svg.j2")
-    mutu = [c for c in layout.columns if c.key in ("kelengkapan", "waktu", "output")]
-    subtitle = " — ".join(x for x in (layout.sop.unit, layout.sop.instansi) if x)
     return [
         template.render(
             layout=layout,
             page=page,
             overlay=overlay,
-            subtitle=subtitle,
-            mutu=(mutu[0].x, mutu[-1].x + mutu[-1].w),
-            centered=("no", "waktu"),
+            labels=labels(layout, page, overlay) if text else [],
+            swatches=swatches(page, overlay),
+            mutu=MUTU,
+            header_top=HEADER_TOP,
+            taken_colour=TAKEN,
+            taken_width=TAKEN_WIDTH,
         )
         for page in layout.pages
     ]

@@ -1,4 +1,10 @@
-"""The Jinja2 environment of the documents: autoescaped, so SOP text is always text."""
+"""The Jinja2 environment of the documents: autoescaped, so SOP text is always text.
+
+The document's own words are written ``{{ _("...") }}`` in the templates
+(English, found by ``make translations``) and shown in the current language;
+``language()`` names it for the HTML ``lang``, and ``|day`` writes an
+ISO 8601 date of the identity page in the reader's convention.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,28 @@ from typing import Any
 def environment() -> Any:
     import jinja2
 
+    from ..i18n import _, language
     from ..resources import resource_dir
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(resource_dir("templates")),
         autoescape=True,  # SOP text is data: a <script> in an uraian stays text
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals.update(_=_, language=language)  # looked up at render time: they follow --lang
+    env.filters["day"] = _day
+    return env
+
+
+def _day(value: Any) -> str:
+    """A date as the reader writes it (``15 Januari 2024``); anything else as it was written."""
+    from datetime import date
+
+    from ..l10n import format_date
+
+    try:
+        return format_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)

@@ -8,6 +8,7 @@ clerk got there first". The store creates and migrates its own tables.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
@@ -24,23 +25,56 @@ def default_url() -> str:
     return f"sqlite:///{Path(user_data_dir('sop-runner')) / 'cases.sqlite3'}"
 
 
-def open_store(url: str | None = None) -> SQLStore:
-    """Open the store named by ``url`` (``--db``), ``$SOP_DB`` or the default SQLite file."""
-    url = url or os.environ.get("SOP_DB") or default_url()
-    if url.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresStore
-
-        return PostgresStore(url)
-    if url.startswith("sqlite:///"):
-        from .sqlite import SQLiteStore
-
-        return SQLiteStore(Path(url[len("sqlite:///") :]))
-    if "://" not in url:  # a plain path is an SQLite file
-        from .sqlite import SQLiteStore
-
-        return SQLiteStore(Path(url))
-    raise UserError(
-        _("cannot use the database '{url}'; give sqlite:///PATH or postgresql://USER@HOST/DB").format(url=url),
+def _refuse(url: str, why: str) -> UserError:
+    return UserError(
+        _("cannot use the store '{url}': {why}; give sqlite:///PATH or postgresql://USER@HOST/DB").format(
+            url=url, why=why
+        ),
         "bad-store-url",
         url=url,
     )
+
+
+def open_store(url: str | None = None, create: bool = True) -> SQLStore:
+    """Open the store named by ``url`` (``--db``), ``$SOP_DB`` or the default SQLite file.
+
+    ``create``: make the store when it does not exist yet (a command that writes);
+    with False a missing store is an error and nothing is created or migrated
+    that is not ours already.
+    """
+    if url is not None and not url.strip():
+        raise _refuse(url, _("the name is empty"))
+    chosen = url or os.environ.get("SOP_DB") or None
+    name = chosen or default_url()
+    if name.startswith(("postgresql://", "postgres://")):
+        from urllib.parse import parse_qs, urlsplit
+
+        parts = urlsplit(name)
+        query = parse_qs(parts.query)
+        if not (parts.hostname or parts.path.strip("/") or "host" in query or "dbname" in query):
+            raise _refuse(name, _("it names no server and no database"))
+        from .postgres import PostgresStore
+
+        return _or_empty(lambda: PostgresStore(name, create), name)
+    if "://" in name and not name.startswith("sqlite:///"):
+        raise _refuse(name, _("an unknown kind of store"))
+    path = name[len("sqlite:///") :] if name.startswith("sqlite:///") else name
+    if not path.strip():
+        raise _refuse(name, _("it names no file"))
+    if path == ":memory:" or path.startswith("file::memory:"):
+        raise _refuse(name, _("a store in memory forgets every case when the command ends"))
+    from .sqlite import SQLiteStore
+
+    return _or_empty(lambda: SQLiteStore(Path(path), create, private_folder=chosen is None), name)
+
+
+def _or_empty(connect: Callable[[], SQLStore], url: str) -> SQLStore:
+    """The store; where none exists yet and the command only reads, an empty one that makes nothing."""
+    try:
+        return connect()
+    except UserError as e:
+        if e.kind != "store-missing":
+            raise
+        from .sqlite import EmptyStore
+
+        return EmptyStore(url, e)

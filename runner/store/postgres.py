@@ -17,19 +17,37 @@ class PostgresStore(SQLStore):
     blob_type = "BYTEA"
     placeholder = "%s"
     integrity_errors = (psycopg.errors.UniqueViolation,)
-    missing_table_errors = (psycopg.errors.UndefinedTable,)
 
-    def __init__(self, url: str) -> None:
+    shares_database = True  # other programs' tables may stand beside ours
+
+    def __init__(self, url: str, create: bool = True) -> None:
         self.url = url
         try:
             # autocommit: reads take no transaction; writes open one explicitly
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
-            self.migrate()
+            self.open(create)
         except psycopg.OperationalError as e:
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise UserError(
                 _("cannot reach the case database: {reason}").format(reason=reason), "store-unavailable"
             ) from None
+
+    def table_names(self) -> set[str]:
+        rows = self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchall()
+        return {name for (name,) in rows}
+
+    def missing(self) -> UserError:
+        return UserError(
+            _("the database has no case store yet; the first case started makes it"), "store-missing"
+        )
+
+    def foreign(self) -> UserError:
+        return UserError(
+            _("the database holds tables named like a case store's that are not one; use another database or schema"),
+            "not-a-store",
+        )
 
     def stream(self, sql: str, params: tuple | list = ()) -> Iterator[Any]:
         # single-row mode: psycopg's plain execute would fetch every row before the first is shown

@@ -1,14 +1,14 @@
 """The rows a store keeps, as the rest of the program sees them.
 
-A row is plain data: the store turns JSON columns into Python values at its
-boundary, so nothing else decodes them by hand.
+A row is a named tuple in column order: the store turns JSON columns into
+Python values at its boundary, so nothing else decodes them by hand. (Named
+tuples, not dataclasses: they cost `sop case show` less to create.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Status(str, Enum):
@@ -29,14 +29,13 @@ class Status(str, Enum):
         return {Status.OPEN: _("open"), Status.DONE: _("done"), Status.CANCELLED: _("cancelled")}[self]
 
 
-@dataclass
-class CaseRow:
+class CaseRow(NamedTuple):
     id: str
     sop: str
     number: int
     title: str | None
     definition: str  # sha256 of the SOP definition the case started with
-    status: str  # a Status value
+    status: Status
     step: str | None
     entered_at: str  # ISO 8601, UTC: when the case entered its current step
     deadline: str | None
@@ -51,8 +50,7 @@ class CaseRow:
         return {"id": self.id, "sop": self.sop, "status": self.status, "step": self.step}
 
 
-@dataclass
-class EventRow:
+class EventRow(NamedTuple):
     case_id: str
     seq: int
     at: str
@@ -67,8 +65,7 @@ class EventRow:
     hash: str
 
 
-@dataclass
-class DocumentRow:
+class DocumentRow(NamedTuple):
     case_id: str
     seq: int  # the event that attached it
     name: str

@@ -9,11 +9,9 @@ told to look again. Nothing is lost and nothing is written twice.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from typing import Any
 
 from ..errors import ConcurrentChange, UserError
@@ -21,37 +19,31 @@ from ..i18n import _
 from .rows import CaseRow, DocumentRow, EventRow, Status
 
 
-@functools.cache
-def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+def _columns(cls: type[tuple]) -> str:
+    return ", ".join(cls._fields)  # type: ignore[attr-defined]
 
 
-def _values(row: object) -> tuple:
-    """A row's field values in column order (dataclasses.astuple deep-copies, which costs)."""
-    return tuple(getattr(row, name) for name in _names(type(row)))
+def _marks(cls: type[tuple]) -> str:
+    return ", ".join("?" for _name in cls._fields)  # type: ignore[attr-defined]
+
+
+_AVAILABLE = CaseRow._fields.index("available")
+_STATUS = CaseRow._fields.index("status")
 
 
 def case_values(case: CaseRow) -> tuple:
     """A case row as its columns hold it: the documents at hand as a JSON list."""
-    values = list(_values(case))
-    values[_names(CaseRow).index("available")] = json.dumps(case.available, ensure_ascii=False)
-    values[_names(CaseRow).index("status")] = str(case.status)
+    values = list(case)
+    values[_STATUS] = str(case.status)
+    values[_AVAILABLE] = json.dumps(case.available, ensure_ascii=False)
     return tuple(values)
 
 
 def case_row(values: tuple | list) -> CaseRow:
-    row = CaseRow(*values)
-    row.status = Status(row.status)
-    row.available = json.loads(row.available)  # type: ignore[arg-type]
-    return row
-
-
-def _columns(cls: type) -> str:
-    return ", ".join(_names(cls))
-
-
-def _marks(cls: type) -> str:
-    return ", ".join("?" for _name in _names(cls))
+    row = list(values)
+    row[_STATUS] = Status(row[_STATUS])
+    row[_AVAILABLE] = json.loads(row[_AVAILABLE])
+    return CaseRow(*row)
 
 
 # Each migration is a list of statements; ``{blob}`` and the trigger syntax
@@ -85,7 +77,18 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cases_status_created ON cases (status, created_at)",
         "CREATE INDEX cases_created ON cases (created_at)",
     ],
+    [  # 5: reports read the cases of one SOP started in a period, in order, without sorting
+        "CREATE INDEX cases_sop_created ON cases (sop, created_at, id)",
+    ],
+    [  # 6: audit checkpoints (the file is kept elsewhere; the latest digest goes on documents)
+        "CREATE TABLE checkpoints (digest TEXT PRIMARY KEY, taken_at TEXT NOT NULL, body TEXT NOT NULL)",
+    ],
 ]
+
+
+# The tables sop-runner makes; a database that has some of them but no schema version of
+# ours belongs to someone else, and is never written to.
+OUR_TABLES = frozenset({"meta", "definitions", "cases", "events", "documents", "checkpoints"})
 
 
 class SQLStore:
@@ -96,7 +99,10 @@ class SQLStore:
     blob_type = "BLOB"
     placeholder = "?"
     integrity_errors: tuple[type[BaseException], ...] = ()
-    missing_table_errors: tuple[type[BaseException], ...] = ()
+    # errors of the world (disk, locks, permissions, damage), turned into a UserError by world_error
+    world_errors: tuple[type[BaseException], ...] = ()
+    # whether the tables of other programs may stand beside ours (a shared database server)
+    shares_database = False
 
     # --- dialect hooks -------------------------------------------------------
 
@@ -110,6 +116,41 @@ class SQLStore:
 
     def lock_numbering(self, sop: str) -> None:
         """Serialise case numbering of one SOP (SQLite's write lock already does)."""
+
+    def table_names(self) -> set[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Settings of a store that is ours (or becomes ours): after ``open`` judged it."""
+
+    def world_error(self, error: BaseException) -> BaseException:
+        """The UserError that says what a failure of the world means and what to do."""
+        return error  # pragma: no cover - only stores with world_errors call it
+
+    def missing(self) -> UserError:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def foreign(self) -> UserError:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def open(self, create: bool) -> None:
+        """Judge what the connection found before anything is written to it.
+
+        Ours: migrated to this version. Empty: made ours only when ``create``
+        (a command that writes); otherwise ``missing()`` is raised, and
+        ``open_store`` gives a reading command an empty store in memory.
+        Anything else is someone else's database: refused, untouched.
+        """
+        version = self.schema_version()
+        if version == 0:
+            tables = self.table_names()
+            if tables & (OUR_TABLES if self.shares_database else tables):
+                raise self.foreign()
+            if not create:
+                raise self.missing()
+        self.prepare()
+        if version != len(MIGRATIONS):
+            self.migrate()
 
     def close(self) -> None:
         self.conn.close()
@@ -125,8 +166,16 @@ class SQLStore:
     def execute(self, sql: str, params: tuple | list = ()) -> Any:
         if self.placeholder != "?":
             sql = sql.replace("?", self.placeholder)
-        # no parameters, no placeholder parsing (a literal % must stay a %)
-        return self.conn.execute(sql, params) if params else self.conn.execute(sql)
+        try:
+            # no parameters, no placeholder parsing (a literal % must stay a %)
+            cursor = self.conn.execute(sql, params) if params else self.conn.execute(sql)
+        except self.world_errors as e:
+            raise self._translated(e) from None
+        return _Cursor(cursor, self) if self.world_errors else cursor
+
+    def _translated(self, error: BaseException) -> BaseException:
+        # an integrity error is how a concurrent change shows itself: the caller judges it
+        return error if isinstance(error, self.integrity_errors) else self.world_error(error)
 
     def stream(self, sql: str, params: tuple | list = ()) -> Iterator[Any]:
         """Rows one by one, without holding the whole result in memory."""
@@ -165,10 +214,10 @@ class SQLStore:
         return [statement.replace("{blob}", self.blob_type)]
 
     def schema_version(self) -> int:
-        try:
-            row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except self.missing_table_errors:  # a new, empty store
+        """The version of our tables; 0 for a store without them."""
+        if "meta" not in self.table_names():
             return 0
+        row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else 0
 
     # --- writes: one transaction each ---------------------------------------
@@ -231,26 +280,63 @@ class SQLStore:
         )
 
     def _insert_event(self, event: EventRow, documents: list[DocumentRow]) -> None:
-        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", _values(event))
+        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", event)
         for doc in documents:
             self.execute(
                 f"INSERT INTO documents ({_columns(DocumentRow)}) VALUES ({_marks(DocumentRow)})",
-                _values(doc),
+                doc,
             )
+
+    def add_checkpoint(self, digest: str, taken_at: str, body: str) -> None:
+        """Keep a checkpoint (within the caller's transaction, which also writes its file)."""
+        self.execute("INSERT INTO checkpoints (digest, taken_at, body) VALUES (?, ?, ?)", (digest, taken_at, body))
 
     # --- reads ---------------------------------------------------------------
 
-    def definition(self, digest: str) -> str:
-        (body,) = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
-        return body
+    def heads(self) -> dict[str, tuple[int, str]]:
+        """Every case's last event: case id -> (seq, hash), read from the events themselves."""
+        rows = self.execute(
+            "SELECT case_id, seq, hash FROM events e WHERE seq = (SELECT MAX(seq) FROM events WHERE case_id = e.case_id)"
+        ).fetchall()
+        return {case: (int(seq), head) for case, seq, head in rows}
+
+    def latest_checkpoint(self) -> str | None:
+        """The JSON of the checkpoint taken last, if any."""
+        row = self.execute("SELECT body FROM checkpoints ORDER BY taken_at DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def definition(self, digest: str) -> str | None:
+        row = self.execute("SELECT body FROM definitions WHERE digest = ?", (digest,)).fetchone()
+        return row[0] if row else None
 
     def definitions(self) -> dict[str, str]:
         """Every stored definition: digest -> canonical JSON (a store holds one per SOP version)."""
         return dict(self.execute("SELECT digest, body FROM definitions").fetchall())
 
     def definition_source(self, digest: str) -> str | None:
-        (source,) = self.execute("SELECT source FROM definitions WHERE digest = ?", (digest,)).fetchone()
-        return source
+        row = self.execute("SELECT source FROM definitions WHERE digest = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def case_columns(self, case_id: str) -> tuple | None:
+        """A case row's columns as stored, unconverted (verify compares them with what it expects)."""
+        row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return tuple(row) if row else None
+
+    def definition_rows(self) -> list[tuple[str, str, str, str, str | None]]:
+        """Every stored definition as (digest, sop, version, body, source)."""
+        return [tuple(r) for r in self.execute("SELECT digest, sop, version, body, source FROM definitions").fetchall()]
+
+    def orphan_case_ids(self) -> list[str]:
+        """Case ids that events or documents name and no case row has."""
+        rows = self.execute(
+            "SELECT case_id FROM events UNION SELECT case_id FROM documents"
+            " EXCEPT SELECT id FROM cases ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def damage(self) -> list[str]:
+        """What the database itself finds wrong with its files (nothing, where it cannot tell)."""
+        return []
 
     def case(self, case_id: str) -> CaseRow | None:
         row = self.execute(f"SELECT {_columns(CaseRow)} FROM cases WHERE id = ?", (case_id,)).fetchone()
@@ -309,7 +395,56 @@ class SQLStore:
         ).fetchall()
         return [EventRow(*r) for r in rows]
 
+    # what a report reads: the columns it needs, case by case, each case's events in order
+    REPORT_EVENTS = (
+        "SELECT e.case_id, c.definition, e.at, e.action, e.step, e.outcome, e.role, e.data"
+        " FROM cases c JOIN events e ON e.case_id = c.id"
+        " WHERE c.sop = ? AND c.created_at >= ? AND c.created_at < ? ORDER BY c.created_at, c.id, e.seq"
+    )
+
+    def report_events(self, sop: str, since: str, until: str) -> Iterator[tuple]:
+        """The events of the cases of ``sop`` started in [since, until), streamed (memory stays flat)."""
+        return self.stream(self.REPORT_EVENTS, (sop, since, until))
+
+    def sop_ids(self) -> list[str]:
+        """Every SOP that has cases in this store."""
+        return [r[0] for r in self.execute("SELECT DISTINCT sop FROM cases ORDER BY sop").fetchall()]
+
     def documents(self, case_id: str, with_content: bool = False) -> list[DocumentRow]:
         cols = _columns(DocumentRow) if with_content else _columns(DocumentRow).replace(", content", "")
         rows = self.execute(f"SELECT {cols} FROM documents WHERE case_id = ? ORDER BY seq, name", (case_id,)).fetchall()
-        return [DocumentRow(*[bytes(v) if isinstance(v, memoryview) else v for v in r]) for r in rows]
+        # PostgreSQL hands BYTEA back as memoryview
+        return [DocumentRow(*(bytes(v) if isinstance(v, memoryview) else v for v in r)) for r in rows]  # type: ignore[arg-type]
+
+
+class _Cursor:
+    """A cursor whose fetches turn the world's failures into UserErrors, as ``execute`` does:
+    SQLite reads a damaged page, or a disk fails, while rows are fetched, not only at the start."""
+
+    __slots__ = ("_cursor", "_store")
+
+    def __init__(self, cursor: Any, store: SQLStore) -> None:
+        self._cursor, self._store = cursor, store
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+    def fetchone(self) -> Any:
+        try:
+            return self._cursor.fetchone()
+        except self._store.world_errors as e:
+            raise self._store._translated(e) from None
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return list(self._cursor.fetchall())
+        except self._store.world_errors as e:
+            raise self._store._translated(e) from None
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            row = self.fetchone()
+            if row is None:
+                return
+            yield row

@@ -1,11 +1,23 @@
-"""The default store: one SQLite file (standard library), WAL and durable commits."""
+"""The default store: one SQLite file (standard library), WAL and durable commits.
+
+The file is judged before anything is written to it: a missing or empty file
+becomes a store only for a command that writes, a file of another program is
+refused untouched. A store sop-runner creates is readable by its owner alone
+(attachments are personal data); SQLite gives its -wal and -shm files the
+mode of the database file. Every failure of the world (a locked, full,
+read-only or damaged store) becomes a UserError that says what to do.
+"""
 
 from __future__ import annotations
 
+import math
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from ..errors import UserError
 from ..i18n import _
@@ -14,42 +26,215 @@ from .sql import SQLStore
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",  # readers never wait for the writer
     "PRAGMA synchronous = FULL",  # a reported commit survives a power cut
-    "PRAGMA foreign_keys = ON",
 )
+
+LOCK_WAIT = 10.0  # seconds a command waits for another one's write to end (env SOP_LOCK_WAIT)
+
+
+def lock_wait() -> float:
+    value = os.environ.get("SOP_LOCK_WAIT")
+    if value is None:
+        return LOCK_WAIT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 <= seconds <= 3600):
+        raise UserError(
+            _("SOP_LOCK_WAIT is '{value}'; set it to the seconds to wait for a busy store, e.g. {default:g}").format(
+                value=value, default=LOCK_WAIT
+            ),
+            "bad-setting",
+            setting="SOP_LOCK_WAIT",
+            value=value,
+        )
+    return seconds
 
 
 class SQLiteStore(SQLStore):
     blob_type = "BLOB"
     placeholder = "?"
     integrity_errors = (sqlite3.IntegrityError,)
-    missing_table_errors = (sqlite3.OperationalError,)
+    world_errors = (sqlite3.DatabaseError,)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True, private_folder: bool = False) -> None:
+        """Open the store in ``path``; ``create``: make it when missing or empty (a writing command).
+
+        ``private_folder``: the folder may be made too, readable by its owner alone
+        (the default store's); a folder someone named must exist already.
+        """
         self.url = f"sqlite:///{path}"
+        self.path = path
+        self.wait = lock_wait()
+        self._make_file(create, private_folder)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # mode=rw never makes a file (that is _make_file's, with its permissions);
             # isolation_level=None: we open our own transactions, so a read never holds a lock
-            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-            for pragma in PRAGMAS:
-                self.conn.execute(pragma)
-            self.migrate()
-        except sqlite3.DatabaseError as e:
+            self.conn = sqlite3.connect(
+                f"file:{quote(os.fsencode(path))}?mode=rw", uri=True, timeout=self.wait, isolation_level=None
+            )
+        except sqlite3.Error as e:
+            raise self.world_error(e) from None
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.open(create)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _make_file(self, create: bool, private_folder: bool) -> None:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            info = None
+        except OSError as e:
+            raise self._cannot_open(e.strerror) from None
+        if info is not None:
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open, a device be read forever
+                from ..files import not_a_file
+
+                raise not_a_file(self.path, info.st_mode)
+            return
+        if not create:
+            raise self.missing()
+        folder = self.path.parent
+        try:
+            if private_folder:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise UserError(
+                    _("the folder {folder} of the case store does not exist; create it first, or name another store").format(
+                        folder=folder
+                    ),
+                    "no-such-folder",
+                    store=str(self.path),
+                )
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            os.close(fd)
+        except FileExistsError:
+            pass  # another command made it a moment ago
+        except OSError as e:
             raise UserError(
-                _("cannot open the case store {path}: {reason}").format(path=path, reason=e),
-                "store-unavailable",
-                store=str(path),
+                _("cannot create the case store {path}: {reason}; nothing was saved").format(
+                    path=self.path, reason=e.strerror
+                ),
+                "store-unwritable",
+                store=str(self.path),
             ) from None
+
+    def _cannot_open(self, reason: object) -> UserError:
+        return UserError(
+            _("cannot open the case store {path}: {reason}").format(path=self.path, reason=reason),
+            "store-unavailable",
+            store=str(self.path),
+        )
+
+    def missing(self) -> UserError:
+        return UserError(
+            _("there is no case store at {path} yet; the first case started makes it").format(path=self.path),
+            "store-missing",
+            store=str(self.path),
+        )
+
+    def foreign(self) -> UserError:
+        return UserError(
+            _("{path} is an SQLite file of another program, not a case store; name another file").format(
+                path=self.path
+            ),
+            "not-a-store",
+            store=str(self.path),
+        )
+
+    def table_names(self) -> set[str]:
+        rows = self.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
+        return {name for (name,) in rows if not name.startswith("sqlite_")}
+
+    def damage(self) -> list[str]:
+        rows = self.execute("PRAGMA quick_check").fetchall()
+        return [] if [r[0] for r in rows] == ["ok"] else [str(r[0]) for r in rows]
+
+    def prepare(self) -> None:
+        for pragma in PRAGMAS:
+            self.execute(pragma)
+
+    def world_error(self, error: BaseException) -> BaseException:
+        """What an SQLite error means for the clerk: busy, full, read-only, damaged, or gone."""
+        code = getattr(error, "sqlite_errorname", "") or ""
+        text = str(error)
+        facts = {"store": str(self.path), "reason": text}
+        if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            return UserError(
+                _(
+                    "the case store {path} is busy: another program has been writing to it for more than {wait:g} s; nothing was saved — try again in a moment"
+                ).format(path=self.path, wait=self.wait),
+                "store-busy",
+                wait=self.wait,
+                **facts,
+            )
+        if code.startswith("SQLITE_FULL") or "is full" in text:
+            return UserError(
+                _("the disk of the case store {path} is full; nothing was saved — free some space first").format(
+                    path=self.path
+                ),
+                "store-full",
+                **facts,
+            )
+        cannot_open = code.startswith("SQLITE_CANTOPEN") or "unable to open" in text
+        if cannot_open and self.path.exists() and not os.access(self.path.parent, os.W_OK):
+            # WAL keeps its index in a -shm file beside the store, even to read it
+            return UserError(
+                _(
+                    "the case store {path} is in a folder that cannot be written, and SQLite must write beside it even to read; copy it to a writable folder, or make this one writable"
+                ).format(path=self.path),
+                "store-read-only",
+                **facts,
+            )
+        if code.startswith("SQLITE_READONLY") or "readonly" in text:
+            return UserError(
+                _(
+                    "the case store {path} can be read but not written (a read-only file or folder); nothing was saved"
+                ).format(path=self.path),
+                "store-read-only",
+                **facts,
+            )
+        if (
+            code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+            or "malformed" in text
+            or "not a database" in text
+            or text.startswith(("no such table", "no such column"))  # our tables, cut down by hand
+        ):
+            return UserError(
+                _("the case store {path} is damaged or not an SQLite file ({reason}); restore it from a backup").format(
+                    path=self.path, reason=text
+                ),
+                "store-damaged",
+                **facts,
+            )
+        if code.startswith("SQLITE_IOERR") or "I/O error" in text:
+            return UserError(
+                _("the disk failed while the case store {path} was used ({reason}); nothing was saved").format(
+                    path=self.path, reason=text
+                ),
+                "store-io-error",
+                **facts,
+            )
+        return self._cannot_open(text)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         # IMMEDIATE takes the write lock up front: two writers queue instead of deadlocking
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # after a full disk or an I/O error SQLite may have rolled back already
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
-        self.conn.execute("COMMIT")
 
     def append_only_sql(self) -> list[str]:
         return [
@@ -57,3 +242,24 @@ class SQLiteStore(SQLStore):
             " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
             for op in ("UPDATE", "DELETE")
         ]
+
+
+class EmptyStore(SQLiteStore):
+    """What a reading command sees where no store exists yet: no cases, and nothing made on disk.
+
+    Our tables, empty, in memory; a write to it is refused with why the store is missing.
+    """
+
+    def __init__(self, url: str, missing: UserError) -> None:
+        self.url, self.path, self.wait = url, Path(url), 0.0
+        self._missing: UserError | None = None
+        self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self.migrate()
+        self._missing = missing
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._missing is not None:
+            raise self._missing
+        with super().transaction():
+            yield

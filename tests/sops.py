@@ -1,7 +1,4 @@
-"""SOPs of chosen shapes and sizes, written as YAML files, for the flowchart tests and the layout benchmark.
-
-Every one is a valid SOP (``sop validate`` passes); they differ in what they ask of the drawing.
-"""
+"""SOPs made up for tests (and the layout benchmark) that need more than the shipped ones; each one is valid."""
 
 from __future__ import annotations
 

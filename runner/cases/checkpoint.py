@@ -1,0 +1,201 @@
+"""The audit anchor: the head of every case's chain at one moment, and one digest over them all.
+
+The hash chain shows that no event was changed *unless* someone rewrote the
+rows and recomputed every hash after them. A checkpoint ends that: its file
+(and its one-line digest, printed on paper) is kept outside the store, and
+``case verify --against FILE`` recomputes each case's chain from its events
+up to the checkpointed event and compares it with the head the file holds. A
+history rewritten since, with the chain recomputed or not, no longer gives
+that head; a case that was deleted is missing. The file cannot be edited to
+match: its digest covers every head, and the digest is what went on paper.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..canonical import canonical_json, sha256_hex
+from ..errors import UserError
+from ..i18n import _
+from ..store import SQLStore
+from .chain import GENESIS, event_hash
+from .clock import iso, now
+
+if TYPE_CHECKING:
+    from .service import Cases
+    from .verify import Finding
+
+FORMAT = 1
+_MAX_FILE = 512 * 1024 * 1024  # about a hundred bytes a case: millions of cases
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+class Checkpoint(NamedTuple):
+    """Every case's chain head (case id -> (seq, hash)) at ``taken_at`` (UTC), and the digest over them."""
+
+    taken_at: str
+    heads: dict[str, tuple[int, str]]
+    digest: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's content: ``{format, taken_at, cases{id: {seq, hash}}, digest}``."""
+        return {**_covered(self.taken_at, self.heads), "digest": self.digest}
+
+
+def _covered(taken_at: str, heads: dict[str, tuple[int, str]]) -> dict[str, Any]:
+    """What the digest is taken over: the format, the time, and every head."""
+    return {
+        "format": FORMAT,
+        "taken_at": taken_at,
+        "cases": {case: {"seq": seq, "hash": head} for case, (seq, head) in sorted(heads.items())},
+    }
+
+
+def digest_of(taken_at: str, heads: dict[str, tuple[int, str]]) -> str:
+    return sha256_hex(canonical_json(_covered(taken_at, heads)))
+
+
+def take(cases: Cases, path: Path) -> Checkpoint:
+    """Take a checkpoint of the store, write it to ``path`` and keep it in the store, both or neither.
+
+    The store must verify first: a checkpoint of a damaged store would anchor the damage.
+    """
+    from ..files import check_output, write_file
+
+    if check_output(path) is not None:
+        raise UserError(
+            _("{path} exists already; a checkpoint never replaces another — give a new file name").format(path=path),
+            "checkpoint-exists",
+            path=str(path),
+        )
+    store = cases.store
+    heads = store.heads()  # first: every head here is part of the chains verify then checks
+    findings = cases.verify()
+    if findings:
+        raise UserError(
+            _(
+                "the store does not verify ({n} finding(s), the first: {first}); a checkpoint would anchor the damage — repair or restore the store first"
+            ).format(n=len(findings), first=findings[0]),
+            "store-does-not-verify",
+            findings=len(findings),
+        )
+    taken_at = iso(now())
+    checkpoint = Checkpoint(taken_at, heads, digest_of(taken_at, heads))
+    body = json.dumps(checkpoint.to_json(), ensure_ascii=False, indent=1) + "\n"
+    written = False
+    try:
+        with store.transaction():
+            store.add_checkpoint(checkpoint.digest, taken_at, body)
+            write_file(path, body.encode("utf-8"))
+            written = True
+    except BaseException:
+        if written:  # the store did not keep it: neither does the file
+            path.unlink(missing_ok=True)
+        raise
+    return checkpoint
+
+
+def latest(store: SQLStore) -> Checkpoint | None:
+    """The checkpoint taken last in this store, if any (its digest goes on printed documents)."""
+    body = store.latest_checkpoint()
+    return _parse(json.loads(body), "<store>") if body is not None else None
+
+
+def read(path: Path) -> Checkpoint:
+    """A checkpoint file, refused when it is not one or when it was edited since it was written."""
+    from ..files import read_regular
+
+    def too_large(size: int | None) -> UserError:
+        return UserError(
+            _("{path} is too large for a checkpoint").format(path=path), "not-a-checkpoint", path=str(path)
+        )
+
+    try:
+        data = json.loads(read_regular(path, _MAX_FILE, too_large))
+    except ValueError:
+        data = None
+    return _parse(data, str(path))
+
+
+def _parse(data: Any, name: str) -> Checkpoint:
+    def malformed() -> UserError:
+        return UserError(
+            _("{path} is not a checkpoint of sop-runner (format {format})").format(path=name, format=FORMAT),
+            "not-a-checkpoint",
+            path=name,
+        )
+
+    if not (isinstance(data, dict) and data.get("format") == FORMAT):
+        raise malformed()
+    taken_at, cases, stated = data.get("taken_at"), data.get("cases"), data.get("digest")
+    if not (isinstance(taken_at, str) and isinstance(cases, dict) and isinstance(stated, str)):
+        raise malformed()
+    heads = {}
+    for case, head in cases.items():
+        seq, digest = (
+            head.get("seq") if isinstance(head, dict) else None,
+            head.get("hash") if isinstance(head, dict) else None,
+        )
+        if not (type(seq) is int and seq > 0 and isinstance(digest, str) and _HASH.fullmatch(digest)):
+            raise malformed()
+        heads[case] = (seq, digest)
+    if digest_of(taken_at, heads) != stated:
+        raise UserError(
+            _(
+                "the checkpoint {path} was changed after it was written: its digest does not cover its heads; use the original file, whose digest is the one kept on paper"
+            ).format(path=name),
+            "checkpoint-edited",
+            path=name,
+        )
+    return Checkpoint(taken_at, heads, stated)
+
+
+def compare(store: SQLStore, checkpoint: Checkpoint, case_id: str | None = None) -> list[Finding]:
+    """Every case of the checkpoint (or only ``case_id``) whose history up to its checkpointed
+    event is not the one checkpointed, or that is gone."""
+    from .verify import Finding
+
+    findings = []
+    for case, (seq, head) in sorted(checkpoint.heads.items()):
+        if case_id is not None and case != case_id:
+            continue
+        events = store.events(case)
+        if not events and store.case_columns(case) is None:
+            findings.append(
+                Finding(
+                    case,
+                    "case-missing",
+                    _("case {id} was in the checkpoint of {at} (up to event #{seq}) and is gone from the store").format(
+                        id=case, at=checkpoint.taken_at, seq=seq
+                    ),
+                )
+            )
+            continue
+        if _recomputed_head(events, seq) != head:
+            findings.append(
+                Finding(
+                    case,
+                    "history-rewritten",
+                    _(
+                        "case {id}: its history up to event #{seq} is not the one checkpointed at {at} — it was rewritten since"
+                    ).format(id=case, seq=seq, at=checkpoint.taken_at),
+                    seq,
+                )
+            )
+    return findings
+
+
+def _recomputed_head(events: list[Any], seq: int) -> str | None:
+    """The hash of event ``seq`` recomputed from the events' content alone, the stored hashes
+    and links not trusted; None when the case has fewer events."""
+    if len(events) < seq:
+        return None
+    prev = GENESIS
+    for i, e in enumerate(events[:seq]):
+        if e.seq != i + 1:
+            return None
+        prev = event_hash(e._replace(prev_hash=prev))
+    return prev

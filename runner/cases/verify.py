@@ -1,0 +1,342 @@
+"""``case verify``: every fact the store holds, checked against the events that claim it.
+
+For each case: the event chain (each hash over its content and the one
+before), the replay of the events through the SOP's state machine, every
+column of the case row against what the replay gives (``row_after``, the same
+rule the writer follows), every document row against the sha256 its event
+recorded (and no document row that no event recorded). For the store: every
+stored SOP definition against its digest, and, on SQLite, the database's own
+check of its pages. A damaged store never stops the check: what cannot be
+read is a finding about the case it belongs to, and the next case follows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..canonical import sha256_hex
+from ..definition import SOP
+from ..errors import Refused, UserError
+from ..i18n import _
+from ..store import CaseRow, DocumentRow, EventRow, SQLStore
+from ..store.sql import case_values
+from . import engine
+from .chain import GENESIS, event_hash
+from .service import row_after, unknown_case
+
+
+class Finding(NamedTuple):
+    """Something ``verify`` found that does not match: in which case (None: the store), at which event."""
+
+    case: str | None
+    kind: str
+    message: str
+    seq: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case": self.case, "seq": self.seq, "kind": self.kind, "message": self.message}
+
+
+# What reading a damaged store raises: the store's own word for it, or a value that is not
+# what sop-runner wrote (a column that does not parse, a key that is missing).
+_DAMAGE = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def verify(store: SQLStore, case_id: str | None = None, against: Path | None = None) -> list[Finding]:
+    """Every finding, case by case; ``case_id``: that case only; ``against``: a checkpoint file too."""
+    checkpoint = None
+    if against is not None:
+        from .checkpoint import read
+
+        checkpoint = read(against)  # an edited checkpoint is refused before anything is judged
+    findings: list[Finding] = []
+    definitions = _Definitions(store, findings)
+    if case_id is None:
+        ids = _all_case_ids(store, findings)
+    else:
+        ids = [case_id]
+        known = _exists(store, case_id) or (checkpoint is not None and case_id in checkpoint.heads)
+        if not known:
+            raise unknown_case(store, case_id)
+    for cid in ids:
+        try:
+            findings.extend(_verify_case(store, cid, definitions))
+        except UserError as e:
+            if e.kind != "store-damaged":
+                raise
+            findings.append(Finding(cid, "store-damaged", _("case {id}: {why}").format(id=cid, why=e)))
+        except _DAMAGE as e:
+            findings.append(
+                Finding(
+                    cid, "store-damaged", _("case {id}: a stored value cannot be read ({why})").format(id=cid, why=e)
+                )
+            )
+    if case_id is None:
+        findings.extend(definitions.unused())
+        findings.extend(_store_damage(store))
+    if checkpoint is not None:
+        from .checkpoint import compare
+
+        findings.extend(compare(store, checkpoint, case_id))
+    return findings
+
+
+def _guarded(findings: list[Finding], what: str, read: Callable[[], Any], default: Any) -> Any:
+    """``read()``, or ``default`` with a store-wide finding when the store cannot give it."""
+    try:
+        return read()
+    except UserError as e:
+        if e.kind != "store-damaged":
+            raise
+        findings.append(Finding(None, "store-damaged", _("{what}: {why}").format(what=what, why=e)))
+    except _DAMAGE as e:
+        findings.append(Finding(None, "store-damaged", _("{what}: {why}").format(what=what, why=e)))
+    return default
+
+
+def _all_case_ids(store: SQLStore, findings: list[Finding]) -> list[str]:
+    """Every case the store knows of: its rows, and any id its events or documents name without a row."""
+    rows = _guarded(findings, _("the list of cases cannot be read"), store.case_ids, [])
+    orphans = _guarded(findings, _("the cases of the events cannot be read"), store.orphan_case_ids, [])
+    return list(dict.fromkeys([*rows, *orphans]))
+
+
+def _exists(store: SQLStore, case_id: str) -> bool:
+    return store.case_columns(case_id) is not None or bool(store.events(case_id)) or bool(store.documents(case_id))
+
+
+def _store_damage(store: SQLStore) -> list[Finding]:
+    problems: list[Finding] = []
+    damage = _guarded(problems, _("the database cannot check its pages"), store.damage, [])
+    if damage:
+        shown = "; ".join(damage[:3]) + ("; ..." if len(damage) > 3 else "")
+        problems.append(
+            Finding(None, "store-damaged", _("the database finds its pages damaged: {what}").format(what=shown))
+        )
+    return problems
+
+
+class _Definitions:
+    """The stored SOP definitions, each checked once: its text against its digest, its columns
+    against its text, and its YAML source (when kept) against both."""
+
+    def __init__(self, store: SQLStore, findings: list[Finding]) -> None:
+        self.sops: dict[str, SOP] = {}
+        self.problems: dict[str, str] = {}  # digest -> what is wrong with it
+        self.used: set[str] = set()
+        rows = _guarded(findings, _("the SOP definitions cannot be read"), store.definition_rows, [])
+        for digest, sop_id, version, body, source in rows:
+            problem = self._judge(digest, sop_id, version, body, source)
+            if problem:
+                self.problems[digest] = problem
+
+    def _judge(self, digest: str, sop_id: str, version: str, body: str, source: str | None) -> str | None:
+        if sha256_hex(body) != digest:
+            return _("its text does not hash to its digest — it was changed after it was stored")
+        try:
+            sop = SOP(json.loads(body))
+        except _DAMAGE as e:
+            return _("its text is not an SOP definition ({why})").format(why=e)
+        if (sop.id, sop.version) != (sop_id, version):
+            return _("it is stored as {sop} version {version} but its text is {id} version {v}").format(
+                sop=sop_id, version=version, id=sop.id, v=sop.version
+            )
+        if source is not None and not self._source_gives(source, digest):
+            return _("the YAML source kept with it does not give this definition")
+        self.sops[digest] = sop
+        return None
+
+    @staticmethod
+    def _source_gives(source: str, digest: str) -> bool:
+        from ..definition.checks import check_source
+
+        report = check_source(source.encode("utf-8"), "<stored>")
+        return not report.errors and SOP(report.data).digest == digest
+
+    def for_case(self, case_id: str, digest: object) -> tuple[SOP | None, Finding | None]:
+        """The definition a case's start event names, or the finding why there is none to use."""
+        if not isinstance(digest, str):
+            return None, Finding(
+                case_id, "event-changed", _("case {id}: its start event names no definition").format(id=case_id), 1
+            )
+        self.used.add(digest)
+        if digest in self.problems:
+            message = _("case {id}: its SOP definition {digest}: {why}").format(
+                id=case_id, digest=digest[:12], why=self.problems[digest]
+            )
+            return None, Finding(case_id, "definition-changed", message)
+        sop = self.sops.get(digest)
+        if sop is None:
+            message = _("case {id}: its SOP definition {digest} is missing from the store").format(
+                id=case_id, digest=digest[:12]
+            )
+            return None, Finding(case_id, "definition-missing", message)
+        return sop, None
+
+    def unused(self) -> Iterator[Finding]:
+        """Damaged definitions no case names (a case that names one has its own finding)."""
+        for digest, why in sorted(self.problems.items()):
+            if digest not in self.used:
+                yield Finding(
+                    None, "definition-changed", _("SOP definition {digest}: {why}").format(digest=digest[:12], why=why)
+                )
+
+
+def _verify_case(store: SQLStore, case_id: str, definitions: _Definitions) -> list[Finding]:
+    findings: list[Finding] = []
+    events = store.events(case_id)
+    stored = store.case_columns(case_id)
+    documents = store.documents(case_id, with_content=True)
+    if stored is None and not events and not documents:
+        return findings  # nothing of it here (a checkpoint may say it was)
+    expected, recorded, read_upto = _replay(case_id, events, definitions, findings)
+    findings.extend(_compare_documents(case_id, documents, recorded, read_upto, len(events)))
+    if stored is None:
+        findings.append(
+            Finding(
+                case_id, "row-missing", _("case {id}: it has events or documents but no case row").format(id=case_id)
+            )
+        )
+    elif not events:
+        findings.append(Finding(case_id, "events-missing", _("case {id}: it has no events").format(id=case_id)))
+    elif expected is not None:
+        findings.extend(_compare_row(case_id, stored, expected))
+    return findings
+
+
+_Recorded = dict[tuple[int, str], DocumentRow]
+
+
+def _replay(
+    case_id: str, events: list[EventRow], definitions: _Definitions, findings: list[Finding]
+) -> tuple[CaseRow | None, _Recorded, int]:
+    """The case row the events give (None when they cannot be replayed to the end), the
+    documents they recorded by (seq, name), and up to which event those were read.
+    Stops at the first event that does not hold."""
+    recorded: _Recorded = {}
+    prev, row, sop, read_upto = GENESIS, None, None, 0
+    state: engine.CaseState | None = None
+
+    def stop(kind: str, e: EventRow | None, why: str) -> tuple[None, _Recorded, int]:
+        if e is not None:
+            where = _("case {id} event #{seq} ({action})").format(id=case_id, seq=e.seq, action=e.action)
+            findings.append(Finding(case_id, kind, f"{where}: {why}", e.seq))
+        return None, recorded, read_upto
+
+    for i, e in enumerate(events):
+        if e.prev_hash != prev or event_hash(e) != e.hash or e.seq != i + 1:
+            return stop(
+                "event-changed", e, _("its hash does not match its content — it was changed after it was written")
+            )
+        prev = e.hash
+        try:
+            data = json.loads(e.data)
+            documents = data.get("documents", [])
+            for meta in documents:
+                recorded[(e.seq, meta["name"])] = DocumentRow(
+                    case_id, e.seq, meta["name"], e.step, meta["filename"], meta["size"], meta["sha256"]
+                )
+            read_upto = e.seq
+        except _DAMAGE as err:
+            return stop("replay-failed", e, _("its data cannot be read ({why})").format(why=err))
+        if (i == 0) != (e.action == "start"):
+            return stop("replay-failed", e, _("a case starts with its first event and only then"))
+        if i == 0:
+            sop, problem = definitions.for_case(case_id, data.get("definition"))
+            if problem:
+                findings.append(problem)
+                return stop("", None, "")
+        assert sop is not None
+        at_step = state.step if state else sop.first.id
+        if e.step != at_step:
+            return stop(
+                "replay-failed",
+                e,
+                _("it is recorded at step '{step}' while the case stood at '{at}'").format(step=e.step, at=at_step),
+            )
+        if i and e.at < events[i - 1].at:
+            return stop("replay-failed", e, _("it is dated before the event that precedes it"))
+        try:
+            names = tuple(m["name"] for m in documents)
+            event = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome, names)
+            state = engine.apply(sop, state, event, case_id)  # type: ignore[arg-type]  # None only for a start
+            row = row_after(row, sop, e, state, data)
+        except Refused as r:
+            return stop("replay-failed", e, _("the SOP does not allow it on replay: {why}").format(why=r))
+        except UserError as err:  # e.g. a deadline the calendar cannot give
+            return stop("replay-failed", e, str(err))
+        except _DAMAGE as err:  # an unknown action, a time that is not one, a step the SOP lacks
+            return stop("replay-failed", e, _("it cannot be replayed ({why})").format(why=err))
+    return row, recorded, read_upto
+
+
+def _compare_row(case_id: str, stored: tuple, expected: CaseRow) -> list[Finding]:
+    """Every column of the stored row against the replay, compared as stored (a column that
+    does not parse simply differs); one finding naming each column that differs."""
+    differs = [
+        _("{column} is {stored}, its events give {expected}").format(
+            column=column, stored=_short(have), expected=_short(want)
+        )
+        for column, have, want in zip(CaseRow._fields, stored, case_values(expected), strict=True)
+        if have != want
+    ]
+    if not differs:
+        return []
+    return [
+        Finding(
+            case_id,
+            "row-differs",
+            _("case {id}: its stored row does not equal the replay of its events: {what}").format(
+                id=case_id, what="; ".join(differs)
+            ),
+        )
+    ]
+
+
+def _compare_documents(
+    case_id: str, documents: list[DocumentRow], recorded: _Recorded, read_upto: int, events: int
+) -> list[Finding]:
+    """Each document an event recorded against its row; and rows no event recorded (among the
+    events that could be read, or of events that do not exist)."""
+    findings = []
+    kept = {(d.seq, d.name): d for d in documents}
+    for key, want in recorded.items():
+        have = kept.get(key)
+        where = _("case {id}: the document '{name}' of event #{seq}").format(id=case_id, name=key[1], seq=key[0])
+        if have is None:
+            why = _("is gone from the store")
+        elif have._replace(content=None) != want:
+            why = _("is not stored as its event recorded it")
+        elif (have.content is None) != (want.sha256 is None) or (
+            have.content is not None and sha256_hex(have.content) != want.sha256
+        ):
+            why = _("does not match the sha256 recorded with it")
+        else:
+            continue
+        findings.append(Finding(case_id, "document-changed", f"{where} {why}", key[0]))
+    for key in sorted(kept.keys() - recorded.keys()):
+        if read_upto < key[0] <= events:
+            continue  # its event could not be read: that event's finding covers it
+        findings.append(
+            Finding(
+                case_id,
+                "document-planted",
+                _("case {id}: the document '{name}' (event #{seq}) was recorded by no event").format(
+                    id=case_id, name=key[1], seq=key[0]
+                ),
+                key[0],
+            )
+        )
+    return findings
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
