@@ -30,7 +30,7 @@ from typing import Generic, TypeVar
 
 from ..definition import END, SOP, Step
 from ..errors import UserError
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .base import outcomes_to, transitions
 
 # --- page and type metrics --------------------------------------------------------
@@ -357,10 +357,12 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
             refusal = failure
     if steps_per_page is None:
         why = _("the chart cannot be drawn, even with 1 step per page: on page {page}, {what}")
-    elif n == 1:
-        why = _("the chart cannot be drawn with 1 step per page: on page {page}, {what}")
     else:
-        why = _("the chart cannot be drawn with {n} steps per page: on page {page}, {what}")
+        why = ngettext(
+            "the chart cannot be drawn with {n} step per page: on page {page}, {what}",
+            "the chart cannot be drawn with {n} steps per page: on page {page}, {what}",
+            n,
+        )
     raise UserError(
         why.format(n=n, page=refusal.page, what=refusal.what),
         "too-complex-to-draw",
