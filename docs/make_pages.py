@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parent
 
 
 def pdf_to_png(pdf: bytes, stem: str, scale: float = 1.6) -> list[Path]:
-    for old in DOCS.glob(f"{stem}-*.png"):
+    for old in DOCS.glob(f"{stem}-[0-9]*.png"):  # its pages only: pelacuran-bpmn.png stays
         old.unlink()
     document = pdfium.PdfDocument(pdf)
     written = []
