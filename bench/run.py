@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from runner import Attachment, Cases, CaseRow, Status, find_sop, load_sop, open_store
+from runner import Attachment, CaseRow, Cases, Status, find_sop, load_sop, open_store
 from runner.canonical import canonical_json
 from runner.cases import engine
 from runner.cases.chain import GENESIS, event_hash

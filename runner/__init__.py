@@ -47,6 +47,14 @@ _API: dict[str, tuple[str, str]] = {
     "CaseSummary": ("runner.cases.service", "CaseSummary"),
     "HistoryEntry": ("runner.cases.service", "HistoryEntry"),
     "Finding": ("runner.cases.service", "Finding"),
+    "Holder": ("runner.cases.service", "Holder"),
+    "SQLStore": ("runner.store", "SQLStore"),
+    # people and their posts
+    "People": ("runner.people.service", "People"),
+    "Post": ("runner.people.service", "Post"),
+    "PersonRow": ("runner.store", "PersonRow"),
+    "PostRow": ("runner.store", "PostRow"),
+    "post_title": ("runner.store", "post_title"),
     # documents
     "render": ("runner.documents", "render"),
     "FORMATS": ("runner.documents", "FORMATS"),
@@ -70,6 +78,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .cases.service import CaseView as CaseView
     from .cases.service import Finding as Finding
     from .cases.service import HistoryEntry as HistoryEntry
+    from .cases.service import Holder as Holder
     from .definition import END as END
     from .definition import SOP as SOP
     from .definition import Step as Step
@@ -90,9 +99,15 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .errors import InvalidSOP as InvalidSOP
     from .errors import Refused as Refused
     from .errors import UserError as UserError
+    from .people.service import People as People
+    from .people.service import Post as Post
     from .store import CaseRow as CaseRow
+    from .store import PersonRow as PersonRow
+    from .store import PostRow as PostRow
+    from .store import SQLStore as SQLStore
     from .store import Status as Status
     from .store import open_store as open_store
+    from .store import post_title as post_title
 
 def __getattr__(name: str) -> Any:
     try:

@@ -243,8 +243,11 @@ CASE_SHOW_MODULES = {
     "runner.definition.workcal",
     "runner.errors",
     "runner.i18n",
+    "runner.people",  # case show says who holds the step's posts, and whether posts are enforced
+    "runner.people.rules",
     "runner.resources",
     "runner.store",
+    "runner.store.people",
     "runner.store.rows",
     "runner.store.sql",
     "runner.store.sqlite",

@@ -37,6 +37,8 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "new": "runner.cli.definitions.new",
         "flowchart": "runner.cli.documents.flowchart",
         "case": "runner.cli.case.case",
+        "people": "runner.cli.people.people",
+        "post": "runner.cli.people.post",
         "demo": "runner.cli.demo.demo",
     },
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from .. import SOP, Cases
+    from .. import SOP, Cases, SQLStore
 
 
 class Settings:
@@ -21,13 +21,19 @@ class Settings:
 
         return load_sop(find_sop(ref, self.sop_dirs))
 
-    def cases(self) -> Cases:
-        """The case service on the store of --db; the store closes when the command ends."""
-        from .. import Cases, open_store
+    def store(self) -> SQLStore:
+        """The store of --db; it closes when the command ends."""
+        from .. import open_store
 
         store = open_store(self.db)
         click.get_current_context().call_on_close(store.close)
-        return Cases(store, self.sop_dirs)
+        return store
+
+    def cases(self) -> Cases:
+        """The case service on the store of --db."""
+        from .. import Cases
+
+        return Cases(self.store(), self.sop_dirs)
 
 
 pass_settings = click.make_pass_decorator(Settings)

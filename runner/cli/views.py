@@ -57,6 +57,9 @@ def case_card(view: CaseView) -> str:
         lines.append("           " + s.uraian)
         who = ", ".join(sop.pelaksana_by_id(p).label for p in s.pelaksana)
         lines.append(_("who:       {who}  (--as {ids})").format(who=who, ids=" | ".join(s.pelaksana)))
+        if view.enforced:
+            held = "; ".join(f"{h.label} ({h.login})" for h in view.holders) or _("nobody holds these posts today")
+            lines.append("           " + held)
         when = (
             _("{at} ({rel}; waktu {waktu})").format(
                 at=_fmt(view.local(row.deadline)), rel=term.relative(row.deadline, view.now), waktu=s.waktu
@@ -74,6 +77,12 @@ def case_card(view: CaseView) -> str:
                 lines.append(f"           --outcome {name}  →  {_describe(sop, target)}")
             command += " --outcome " + "|".join(s.decision.outcomes)
         lines.append(_("next:      {command}").format(command=command))
+    if view.last:
+        lines.append(_("last:      {what}").format(what=_last(view.last)))
+    if not view.enforced:
+        lines.append(
+            term.dim(_("posts:     not enforced: nobody is registered in this store, so anyone may act as any pelaksana"))
+        )
     if view.documents:
         lines.append(_("documents:"))
         for d in view.documents:
@@ -85,6 +94,20 @@ def case_card(view: CaseView) -> str:
                 detail.append(_("at hand, no file kept"))
             lines.append(f"  {d.name}  ({', '.join(x for x in detail if x)})")
     return "\n".join(lines)
+
+
+def _last(e: HistoryEntry) -> str:
+    """The latest event in a line: what, when, who acted, who recorded it."""
+    what = e.action + (f" ({e.outcome})" if e.outcome else "")
+    return f"{what}, {_fmt(e.at)}, {_who(e)}"
+
+
+def _who(e: HistoryEntry) -> str:
+    """Who acted and who recorded it: "Plh. Camat: Sari Dewi, dicatat oleh ani"."""
+    recorder = e.operator if e.authenticated else _("{name} (typed)").format(name=e.operator)
+    if e.holder_label and e.holder != e.operator:
+        return _("{holder}, recorded by {recorder}").format(holder=e.holder_label, recorder=recorder)
+    return e.holder_label or recorder
 
 
 def _describe(sop: SOP, target: str) -> str:
@@ -119,7 +142,14 @@ def history_table(events: list[HistoryEntry]) -> str:
     for e in events:
         what = e.action + (f" ({e.outcome})" if e.outcome else "")
         extra = "; ".join(x for x in [", ".join(e.documents), e.note or ""] if x)
-        body.append([str(e.seq), _fmt(e.at), what, e.step or "", e.role or "", e.operator, extra])
+        when = _fmt(e.at)
+        if e.backdated and e.recorded_at:
+            when += "\n" + _("(recorded {at})").format(at=_fmt(e.recorded_at))
+        held = e.holder_label or e.role or ""
+        if e.role and e.holder_label:
+            held += f" ({e.holder})"
+        recorder = e.operator if e.authenticated else _("{name} (typed)").format(name=e.operator)
+        body.append([str(e.seq), when, what, e.step or "", held, recorder, extra])
     return term.table(
-        [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")], body, flex=6
+        [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("Recorded by"), _("Documents / note")], body, flex=6
     )

@@ -31,6 +31,25 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "store-unavailable": (N_("check --db or SOP_DB"), None),
     "bad-store-url": (N_("check --db or SOP_DB"), None),
     "pdf-unavailable": (N_("or use --format html and print it"), None),
+    # people and posts
+    "by-not-you": (N_("to record what {by} did, use --for {by}"), None),
+    "not-a-person": (N_('an admin registers you with: sop people add {login} --nama "..."'), None),
+    "unknown-person": (N_("'sop people list' shows who is registered"), None),
+    "not-holder": (N_("'sop post list --on {day}' shows who holds what; an admin grants it with: sop post grant {login} {pelaksana}"), None),
+    "post-ended": (N_("'sop post list --login {login}' shows their posts"), None),
+    "post-not-started": (N_("'sop post list --login {login}' shows their posts"), None),
+    "not-admin": (N_("'sop people list' shows the admins"), None),
+    "last-admin": (N_("make another person admin first: sop people set LOGIN --admin"), None),
+    "no-right-to-record-for-others": (N_("an admin gives the right with: sop people set {login} --record-for-others"), None),
+    "acting-overlap": (N_("end post #{post} first (sop post end {post} --on DATE), or choose other dates"), None),
+    "already-holds": (N_("'sop post list --login {login}' shows their posts"), None),
+    "unknown-post": (N_("'sop post list' shows the posts"), None),
+    "first-person-self": (N_('register yourself first: sop people add {login} --nama "..."'), None),
+    "definition-unregistered": (N_("ask an admin to start its first case"), None),
+    "unknown-pelaksana": (N_("'sop show SOP' lists an SOP's pelaksana"), None),
+    "not-saved": (N_("it is safe to do it again"), None),
+    "store-busy": (N_("the lock wait is SOP_PG_LOCK_TIMEOUT"), None),
+    "store-timeout": (N_("the limit is SOP_PG_STATEMENT_TIMEOUT"), None),
 }
 
 

@@ -64,4 +64,13 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
     ]
     title = f" — {view.row.title}" if view.row.title else ""
     current = number[view.row.step] if view.row.status == Status.OPEN and view.row.step else None
-    return Progress(f"Kasus {view.row.id}{title} ({status})", done, current, view.overdue, transitions)
+    last = f" · terakhir: {_who(view.last)}" if view.last else ""
+    return Progress(f"Kasus {view.row.id}{title} ({status}){last}", done, current, view.overdue, transitions)
+
+
+def _who(e: HistoryEntry) -> str:
+    """Who acted last, as the document writes it: "Plh. Camat: Sari Dewi, dicatat oleh ani"."""
+    recorder = e.operator if e.authenticated else f"{e.operator} (diketik)"
+    if e.holder_label and e.holder != e.operator:
+        return f"{e.holder_label}, dicatat oleh {recorder}"
+    return e.holder_label or recorder

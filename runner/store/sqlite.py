@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +11,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import _
-from .sql import SQLStore
+from .sql import OutcomeUnknown, SQLStore
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",  # readers never wait for the writer
@@ -18,7 +20,26 @@ PRAGMAS = (
 )
 
 
+@functools.cache
+def os_login() -> str:
+    """The login of the user this process runs as: from the OS's user database, not the environment."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # Windows; or a uid with no name, as in a bare container
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
 class SQLiteStore(SQLStore):
+    """One SQLite file. Who acts is the OS login, and only this program checks posts:
+    whoever can write the file can go around it (a shared office store belongs on PostgreSQL)."""
+
     blob_type = "BLOB"
     placeholder = "?"
     integrity_errors = (sqlite3.IntegrityError,)
@@ -40,6 +61,10 @@ class SQLiteStore(SQLStore):
                 store=str(path),
             ) from None
 
+    @property
+    def login(self) -> str:
+        return os_login()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         # IMMEDIATE takes the write lock up front: two writers queue instead of deadlocking
@@ -49,7 +74,10 @@ class SQLiteStore(SQLStore):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as e:  # a full disk, an I/O error: the caller asks what landed
+            raise OutcomeUnknown(str(e)) from e
 
     def append_only_sql(self) -> list[str]:
         return [
