@@ -150,6 +150,10 @@ def history_table(events: list[HistoryEntry]) -> str:
             held += f" ({e.holder})"
         recorder = e.operator if e.authenticated else _("{name} (typed)").format(name=e.operator)
         body.append([str(e.seq), when, what, e.step or "", held, recorder, extra])
+    as_width = min(36, max((len(r[4]) for r in body), default=0))  # "Plh. Camat: Sari Dewi (sari)" on one line
     return term.table(
-        [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("Recorded by"), _("Documents / note")], body, flex=6
+        [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("Recorded by"), _("Documents / note")],
+        body,
+        flex=6,
+        fixed={4: as_width} if as_width > 24 else None,
     )

@@ -63,7 +63,7 @@ def refusal(kind: str, **details: Any) -> UserError:
     if template is None:  # a check of the database the client does not word itself
         return Refused(
             "database-refused",
-            _("the database refused the action: {why}").format(why=details.get("message", kind)),
+            _("the database refused the action: {why}").format(why=details.get("database_says", kind)),
             **details,
         )
     return Refused(kind, _(template).format(**details), **details)

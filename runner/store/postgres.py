@@ -104,9 +104,13 @@ class PostgresStore(SQLStore):
 
     def _failure(self, e: psycopg.Error) -> UserError | None:
         """The refusal for a failure the user can act on; None for anything else (our bug)."""
+        if self.conn.broken:  # the server ended the session (a restart, an admin, the idle timeout) or the network did
+            return UserError(
+                _("the case database cannot be reached: {reason}").format(reason=_reason(e)), "store-unavailable"
+            )
         if isinstance(e, pg.RaiseException) and e.diag.message_hint == "sop-runner":
             details = json.loads(e.diag.message_detail or "{}")
-            details.setdefault("message", e.diag.message_primary)
+            details.setdefault("database_says", e.diag.message_primary)
             return refusal(details.pop("kind"), **details)
         if isinstance(e, pg.LockNotAvailable):
             return UserError(

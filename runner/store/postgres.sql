@@ -199,6 +199,7 @@ BEGIN
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
   v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
   PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
+  SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz, v_at);
 
   -- the transition, from the stored definition (as runner/cases/engine.py builds it)
   SELECT s, i INTO v_step, v_index FROM jsonb_array_elements(v_def -> 'steps') WITH ORDINALITY AS x(s, i)
@@ -253,8 +254,6 @@ BEGIN
   IF v_moved AND v_status = 'open' AND p_deadline IS NOT NULL AND p_deadline::timestamptz < v_at THEN
     PERFORM sop_refuse('bad-deadline', 'a deadline lies after the step is entered', '{}'::jsonb);
   END IF;
-
-  SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz, v_at);
 
   v_event.case_id := p_case;
   v_event.seq := v_case.seq + 1;
