@@ -19,7 +19,6 @@ from pgproxy import CuttingProxy
 from runner.store import open_store
 
 
-
 def one_line_refusal(result, *words):
     assert result.code == 1, result
     assert result.err.startswith("error: ") and result.err.count("\n") == 1, result.err

@@ -73,8 +73,7 @@ def test_hostile_texts_written_by_either_store_verify(cases, db_url):
 
 
 def test_a_request_id_lands_once(cases, db_url):
-    """The same request written twice is one event (PostgreSQL: the function returns what landed;
-    SQLite: the second write finds the case moved on and changes nothing)."""
+    """The same request written twice is one event: the second finds the case moved on."""
     from runner.cases import engine
     from runner.errors import ConcurrentChange
 
@@ -86,11 +85,8 @@ def test_a_request_id_lands_once(cases, db_url):
     deadline = cases._deadline(sop, new.step, when)
     write = cases._write_of(sop, "advance", when, False, new, when, deadline, {"documents": []}, [], None, "kasi-trantib")
     first = cases.store.append(row, write)
-    if db_url.startswith("postgresql"):
-        assert cases.store.append(row, write) == first
-    else:
-        with pytest.raises(ConcurrentChange):
-            cases.store.append(row, write)
+    with pytest.raises(ConcurrentChange):
+        cases.store.append(row, write)
     assert [e.seq for e in cases.store.events(row.id)] == [1, 2]
     assert cases.store.landed(write.request) == first
     assert cases.store.landed("no-such-request") is None
@@ -183,3 +179,24 @@ def test_postgresql_not_saved_when_the_backend_dies_before_the_commit(pg_url):
     assert "was not saved, nothing changed" in err
     assert (store.events(cid), store.case(cid)) == before
     store.close()
+
+
+def test_a_case_moved_on_since_this_store_wrote_it_is_decided_again_on_what_is_there(cases, db_url):
+    """PostgreSQL remembers the case it wrote last and acts on it without reading first; when another
+    clerk moved the case in between, the action is decided again on the case as it is now."""
+    sop = load_sop(find_sop("pelacuran"))
+    row = cases.start(sop, attach=[Attachment("Informasi Pelanggaran")])
+    cases.advance(row.id, "kasi-trantib")  # remembered: the case at step 2 (camat)
+    with open_store(db_url) as other:
+        Cases(other).advance(row.id, "camat")  # another clerk: now step 3 (kasi-trantib)
+    moved = cases.advance(row.id, "kasi-trantib")  # right for the case as it is now, not as remembered
+    assert (moved.seq, moved.step) == (4, "verifikasi-surat-perintah")
+    with open_store(db_url) as other:
+        Cases(other).advance(row.id, "sekcam", outcome="koreksi")  # back to step 3
+    from runner import Refused
+
+    with pytest.raises(Refused) as refused:
+        cases.advance(row.id, "sekcam", outcome="disetujui")  # remembered step 4 allowed it; step 3 does not
+    assert refused.value.kind == "not-a-decision" and refused.value.details["step"] == 3
+    assert [e.seq for e in cases.store.events(row.id)] == [1, 2, 3, 4, 5]
+    assert cases.verify(row.id) == []

@@ -436,20 +436,42 @@ class Cases:
         for_person: str | None = None,
     ) -> CaseRow:
         """The one path every change of a case takes: decide with the engine, write in one transaction."""
-        from . import engine
-
         files = self._read(attach)
         self._check_by(by)
-        row, clock = self.store.case_and_clock(case_id)
+        row, clock, remembered = self.store.case_and_clock(case_id)
+        act = (action, role, outcome, note, attach, at, for_person, files)
+        if remembered:
+            assert row is not None
+            try:
+                return self._decide_and_write(row, clock, *act)
+            except Refused:  # the case moved on since this store wrote it: decide on what is there now
+                row, clock, _remembered = self.store.case_and_clock(case_id, fresh=True)
         if row is None:
             raise self._unknown(case_id)
+        return self._decide_and_write(row, clock, *act)
+
+    def _decide_and_write(
+        self,
+        row: CaseRow,
+        clock: datetime,
+        action: str,
+        role: str | None,
+        outcome: str | None,
+        note: str | None,
+        attach: Sequence[Attachment],
+        at: str | datetime | None,
+        for_person: str | None,
+        files: list[tuple[Attachment, bytes | None, str | None]],
+    ) -> CaseRow:
+        from . import engine
+
         sop = self.definition(row.definition)
         when = self._when(at, sop, row.updated_at, clock)  # updated_at: the last event's time
         state = engine.CaseState(
             Status(row.status), row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available)
         )
         event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
-        new = engine.apply(sop, state, event, case_id)  # raises Refused; nothing written yet
+        new = engine.apply(sop, state, event, row.id)  # raises Refused; nothing written yet
         docs, meta = self._documents(row.step, files)
         moved = new.step != row.step or new.status != row.status
         entered = new.entered_at if moved else datetime.fromisoformat(row.entered_at)

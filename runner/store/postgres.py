@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -86,6 +86,10 @@ class PostgresStore(SQLStore):
     def __init__(self, url: str) -> None:
         self.url = url
         self._login: str | None = None
+        # the case this session wrote last, as the function returned it, with the server's clock
+        # then and our monotonic clock then: acting on it again needs no read first (the function's
+        # check of the sequence number catches a case that moved on since)
+        self._last: tuple[CaseRow, datetime, float] | None = None
         self.conn = self._connect()
         self.migrate()
 
@@ -202,18 +206,25 @@ class PostgresStore(SQLStore):
         (now,) = self.execute("SELECT clock_timestamp()").fetchone()
         return now
 
-    def case_and_clock(self, case_id: str) -> tuple[CaseRow | None, datetime]:
-        row = self.execute(
+    def case_and_clock(self, case_id: str, fresh: bool = False) -> tuple[CaseRow | None, datetime, bool]:
+        last, self._last = self._last, None
+        if last is not None and last[0].id == case_id and not fresh:
+            # the server's clock now, from ours: never ahead of the server's (its reading was taken
+            # before ours), never behind the case's last event
+            row, server, then = last
+            return row, server + timedelta(seconds=time.monotonic() - then), True
+        found = self.execute(
             f"SELECT {_columns(CaseRow)}, clock_timestamp() FROM cases WHERE id = ?", (case_id,)
         ).fetchone()
-        if row is None:
-            return None, self.clock()
-        return case_row(row[:-1]), row[-1]
+        if found is None:
+            return None, self.clock(), False
+        return case_row(found[:-1]), found[-1], False
 
     # --- writes: one function call each -------------------------------------------------
 
     def _call(self, sql: str, params: tuple | list) -> tuple:
         """One function call: its own transaction. A connection lost on the way leaves its outcome unknown."""
+        self._last = None
         try:
             return self.conn.execute(sql, params).fetchone()
         except psycopg.Error as e:
@@ -236,20 +247,26 @@ class PostgresStore(SQLStore):
             [d.content for d in docs],
         ]
 
+    def _written(self, row: tuple) -> CaseRow:
+        """The case row a function returned (and the server's clock after it), remembered."""
+        case = case_row(row[:-1])
+        self._last = (case, row[-1], time.monotonic())
+        return case
+
     def create_case(self, definition: tuple[str, str, str, str | None], w: Write) -> CaseRow:
         digest, version, body, source = definition
         row = self._call(
-            f"SELECT * FROM sop_start({_ACTION_ARGS})",
+            f"SELECT *, clock_timestamp() FROM sop_start({_ACTION_ARGS})",
             [w.request, w.sop, digest, version, body, source, w.title, *self._action_params(w)],
         )
-        return case_row(row)
+        return self._written(row)
 
     def append(self, case: CaseRow, w: Write) -> CaseRow:
         row = self._call(
-            f"SELECT * FROM sop_act({_ACTION_ARGS})",
+            f"SELECT *, clock_timestamp() FROM sop_act({_ACTION_ARGS})",
             [w.request, case.id, case.seq, w.action, w.role, w.outcome, w.note, *self._action_params(w)],
         )
-        return case_row(row)
+        return self._written(row)
 
     def recover(self, request: str) -> CaseRow | None:
         """Reconnect, make sure the old session is gone (so its transaction is decided), and look."""

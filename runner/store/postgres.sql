@@ -1,7 +1,9 @@
 -- sop-runner on PostgreSQL: every write goes through these functions.
 --
 -- The entry points run as the store's owner (SECURITY DEFINER) with a fixed
--- search_path, so a clerk's role needs no INSERT, UPDATE or DELETE on any table:
+-- search_path (the helpers, without one of their own, run inside it; called
+-- directly they run with the caller's rights, which change nothing), so a
+-- clerk's role needs no INSERT, UPDATE or DELETE on any table:
 -- it may only call them. They take who is acting from session_user, check it
 -- against people and posts, check the step against the stored SOP definition,
 -- stamp the server's clock, chain the event, and write it with the case row in
@@ -16,7 +18,7 @@
 -- marks in this file: the store's SQL uses them as placeholders.
 
 CREATE OR REPLACE FUNCTION sop_iso(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
   -- stored times: UTC with microseconds, as runner/cases/clock.py iso() writes them
   SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
 $$;
@@ -29,7 +31,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION sop_event_hash(e events) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
   -- format 2 of runner/cases/chain.py event_hash: json_build_array's text has the
   -- same ", " separators and escapes as Python's json.dumps(..., ensure_ascii=False)
   SELECT encode(sha256(convert_to(json_build_array(
@@ -38,7 +40,7 @@ LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION sop_post_title(p_pelaksana text, p_acting text) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE p_acting WHEN 'plt' THEN 'Plt. ' WHEN 'plh' THEN 'Plh. ' ELSE '' END || p_pelaksana
 $$;
 
@@ -46,7 +48,7 @@ $$;
 -- for p_for when given. Mirrors PeopleStore.authorize.
 CREATE OR REPLACE FUNCTION sop_authorize(
   p_for text, p_role text, p_sop text, p_tz text, p_at timestamptz, OUT holder text, OUT acting text
-) LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+) LANGUAGE plpgsql AS $$
 DECLARE
   v_me people;
   v_target people;
@@ -120,7 +122,7 @@ END $$;
 -- The time of an action: p_at is the server's clock as the client read it just
 -- before (so that it could compute the deadline from it), or a time given (back-dated).
 CREATE OR REPLACE FUNCTION sop_check_time(p_at timestamptz, p_backdated boolean, p_last text, p_now timestamptz)
-RETURNS void LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF p_at > p_now THEN
     PERFORM sop_refuse('time-in-future', format('the time %s lies in the future', sop_iso(p_at)),
@@ -138,23 +140,29 @@ END $$;
 
 -- The documents of an action as its event records them (name, filename, size, sha256).
 CREATE OR REPLACE FUNCTION sop_documents_meta(p_names text[], p_filenames text[], p_contents bytea[])
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
-  SELECT coalesce(jsonb_agg(jsonb_build_object(
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF coalesce(cardinality(p_names), 0) = 0 THEN  -- most actions attach nothing
+    RETURN '[]'::jsonb;
+  END IF;
+  RETURN (SELECT jsonb_agg(jsonb_build_object(
       'name', p_names[i], 'filename', p_filenames[i], 'size', length(p_contents[i]),
-      'sha256', encode(sha256(p_contents[i]), 'hex')) ORDER BY i), '[]'::jsonb)
-    FROM generate_subscripts(p_names, 1) AS i
-$$;
+      'sha256', encode(sha256(p_contents[i]), 'hex')) ORDER BY i)
+    FROM generate_subscripts(p_names, 1) AS i);
+END $$;
 
 CREATE OR REPLACE FUNCTION sop_write_event(
   e events, p_names text[], p_filenames text[], p_contents bytea[]
-) RETURNS events LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+) RETURNS events LANGUAGE plpgsql AS $$
 BEGIN
   e.hash := sop_event_hash(e);
   INSERT INTO events VALUES (e.*);
-  INSERT INTO documents (case_id, seq, name, step, filename, size, sha256, content)
-    SELECT e.case_id, e.seq, p_names[i], e.step, p_filenames[i], length(p_contents[i]),
-           encode(sha256(p_contents[i]), 'hex'), p_contents[i]
-      FROM generate_subscripts(p_names, 1) AS i;
+  IF coalesce(cardinality(p_names), 0) > 0 THEN
+    INSERT INTO documents (case_id, seq, name, step, filename, size, sha256, content)
+      SELECT e.case_id, e.seq, p_names[i], e.step, p_filenames[i], length(p_contents[i]),
+             encode(sha256(p_contents[i]), 'hex'), p_contents[i]
+        FROM generate_subscripts(p_names, 1) AS i;
+  END IF;
   RETURN e;
 END $$;
 
@@ -180,10 +188,8 @@ DECLARE
   v_who record;
   v_event events;
 BEGIN
-  SELECT c.* INTO v_case FROM cases c JOIN events e ON e.case_id = c.id WHERE e.request = p_request;
-  IF FOUND THEN  -- the same request again: it landed already
-    RETURN v_case;
-  END IF;
+  -- (a request id is unique: the same action written twice fails on the sequence number, or on
+  -- events_request; after a lost connection the client asks whether it landed)
   SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE;
   IF NOT FOUND THEN
     PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
@@ -306,10 +312,6 @@ DECLARE
   v_who record;
   v_event events;
 BEGIN
-  SELECT c.* INTO v_case FROM cases c JOIN events e ON e.case_id = c.id WHERE e.request = p_request;
-  IF FOUND THEN
-    RETURN v_case;
-  END IF;
   PERFORM pg_advisory_xact_lock(hashtext('sop-runner:' || p_sop));
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = p_digest;
   v_known := FOUND;
@@ -380,7 +382,7 @@ END $$;
 -- --- people and posts: an admin's work (mirrors PeopleStore) ------------------------
 
 CREATE OR REPLACE FUNCTION sop_require_admin() RETURNS void
-LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+LANGUAGE plpgsql AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1) THEN
     PERFORM sop_refuse('not-admin', format('%s is not an admin of this store', session_user),

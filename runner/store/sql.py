@@ -148,9 +148,10 @@ class SQLStore(PeopleStore):
         """The store's clock, which stamps every action (PostgreSQL: the server's)."""
         return datetime.now(timezone.utc)
 
-    def case_and_clock(self, case_id: str) -> tuple[CaseRow | None, datetime]:
-        """A case and the store's clock, read together (one round trip on PostgreSQL)."""
-        return self.case(case_id), self.clock()
+    def case_and_clock(self, case_id: str, fresh: bool = False) -> tuple[CaseRow | None, datetime, bool]:
+        """A case and the store's clock, read together; and whether they were remembered rather
+        than read (PostgreSQL remembers the case it wrote last: see PostgresStore)."""
+        return self.case(case_id), self.clock(), False
 
     def lock_numbering(self, sop: str) -> None:
         """Serialise case numbering of one SOP (SQLite's write lock already does)."""
