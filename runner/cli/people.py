@@ -159,7 +159,10 @@ def post_end(settings: Settings, post_id: int, on: str | None, as_json: bool) ->
     row = _people(settings).end(post_id, on)
     if as_json:
         return emit(row, True, str)
-    term.say(_("post #{id} ends: {until}").format(id=row.id, until=row.ended_at or row.valid_until))
+    if row.ended_at:
+        term.say(_("post #{id} has ended: {login} holds it no more").format(id=row.id, login=row.login))
+    else:
+        term.say(_("post #{id} ends: {until} is its last day").format(id=row.id, until=row.valid_until))
     return EXIT_OK
 
 
