@@ -61,6 +61,13 @@ def test_a_server_that_is_gone():
     one_line_refusal(run_sop("--db", f"postgresql://nobody@127.0.0.1:{port}/test", "case", "list"), "cannot reach")
 
 
+@pytest.mark.parametrize("option", ["connect_timeout=abc", "bogus=1"])
+def test_a_url_with_a_wrong_option_is_refused_without_repeating_it(option):
+    result = run_sop("--db", f"postgresql://clerk:rahasia@127.0.0.1:1/test?{option}", "case", "list")
+    one_line_refusal(result, "cannot use the database URL", "check --db or SOP_DB")
+    assert "rahasia" not in result.err
+
+
 def test_every_session_has_its_timeouts_and_the_url_wins(pg_url, monkeypatch):
     monkeypatch.setenv("SOP_PG_LOCK_TIMEOUT", "750ms")
     with open_store(pg_url) as store:

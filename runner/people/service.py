@@ -11,16 +11,18 @@ on every action is checked against the posts at the moment it happens.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..definition import did_you_mean
 from ..errors import UserError
 from ..i18n import _
-from ..store import PersonRow, PostRow, SQLStore
+from ..store import OutcomeUnknown, PersonRow, PostRow, SQLStore
 from .rules import check_login, parse_acting, parse_day, refusal
+
+T = TypeVar("T")
 
 
 class Post(NamedTuple):
@@ -67,11 +69,12 @@ class People:
         if not nama.strip():
             raise refusal("nama-missing")
         nip = nip.strip() or None if nip is not None else None
-        return self.store.add_person(self.login, check_login(login), nama.strip(), nip, admin, records_for_others)
+        login = check_login(login)
+        return _written(lambda: self.store.add_person(self.login, login, nama.strip(), nip, admin, records_for_others))
 
     def set_rights(self, login: str, admin: bool | None = None, records_for_others: bool | None = None) -> PersonRow:
         """Give or take the admin right and the right to record for others (None: unchanged)."""
-        return self.store.set_rights(self.login, login, admin, records_for_others)
+        return _written(lambda: self.store.set_rights(self.login, login, admin, records_for_others))
 
     def grant(
         self,
@@ -103,11 +106,13 @@ class People:
         start = parse_day(valid_from) if valid_from else date.today().isoformat()
         until = parse_day(valid_until) if valid_until else None
         chosen = sorted(set(sops)) if sops else None
-        return self.store.grant_post(self.login, login, pelaksana, chosen, parse_acting(acting), start, until)
+        kind = parse_acting(acting)
+        return _written(lambda: self.store.grant_post(self.login, login, pelaksana, chosen, kind, start, until))
 
     def end(self, post_id: int, on: str | None = None) -> PostRow:
         """End a post: ``on`` is its last day; without it, the post holds no more from now."""
-        return self.store.end_post(self.login, post_id, parse_day(on) if on else None, date.today().isoformat())
+        until = parse_day(on) if on else None
+        return _written(lambda: self.store.end_post(self.login, post_id, until, date.today().isoformat()))
 
     def posts(self, on: str | None = None, login: str | None = None) -> list[Post]:
         """Every post (of ``login``), or only those that hold on the day ``on``."""
@@ -131,6 +136,19 @@ class People:
             except UserError:  # an invalid file is `sop validate`'s business, not a grant's
                 continue
         return {"sops": {s.id for s in sops}, "pelaksana": {p.id for s in sops for p in s.pelaksana}}
+
+
+def _written(write: Callable[[], T]) -> T:
+    """An admin's change; when the store fails in the middle of writing it, say so plainly."""
+    try:
+        return write()
+    except OutcomeUnknown as lost:
+        raise UserError(
+            _(
+                "the store failed while the change was written ({reason}); look with 'sop people list' or 'sop post list' whether it was saved"
+            ).format(reason=lost),
+            "outcome-unknown",
+        ) from None
 
 
 def _ended(row: PostRow, day: str) -> bool:

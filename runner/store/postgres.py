@@ -101,6 +101,10 @@ class PostgresStore(SQLStore):
             raise UserError(
                 _("cannot reach the case database: {reason}").format(reason=_reason(e)), "store-unavailable"
             ) from None
+        except psycopg.ProgrammingError as e:  # the URL itself: an unknown option, a value of the wrong kind
+            raise UserError(  # the URL is not repeated: it may hold a password
+                _("cannot use the database URL: {reason}").format(reason=_reason(e)), "bad-store-url"
+            ) from None
         self._backend = conn.info.backend_pid
         return conn
 
@@ -296,27 +300,16 @@ class PostgresStore(SQLStore):
 
     # --- people and posts: the database's functions check the admin ------------------------
 
-    def _person_call(self, sql: str, params: list[Any]) -> tuple:
-        try:
-            return self._call(sql, params)
-        except OutcomeUnknown as lost:
-            raise UserError(
-                _(
-                    "the connection broke while the change was written ({reason}); look with 'sop people list' or 'sop post list' whether it was saved"
-                ).format(reason=lost),
-                "outcome-unknown",
-            ) from None
-
     def add_person(
         self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
     ) -> PersonRow:
-        row = self._person_call(
+        row = self._call(
             f"SELECT {_PERSON} FROM sop_add_person(%s, %s, %s, %s, %s)", [login, nama, nip, admin, records_for_others]
         )
         return person_row(row)
 
     def set_rights(self, by: str, login: str, admin: bool | None, records_for_others: bool | None) -> PersonRow:
-        row = self._person_call(
+        row = self._call(
             f"SELECT {_PERSON} FROM sop_set_rights(%s, %s, %s)", [login, admin, records_for_others]
         )
         return person_row(row)
@@ -331,12 +324,12 @@ class PostgresStore(SQLStore):
         valid_from: str,
         valid_until: str | None,
     ) -> PostRow:
-        row = self._person_call(
+        row = self._call(
             f"SELECT {_POST} FROM sop_grant_post(%s, %s, %s, %s, %s, %s)",
             [login, pelaksana, json.dumps(sops) if sops is not None else None, acting, valid_from, valid_until],
         )
         return post_row(row)
 
     def end_post(self, by: str, post_id: int, valid_until: str | None, today: str) -> PostRow:
-        row = self._person_call(f"SELECT {_POST} FROM sop_end_post(%s, %s, %s)", [post_id, valid_until, today])
+        row = self._call(f"SELECT {_POST} FROM sop_end_post(%s, %s, %s)", [post_id, valid_until, today])
         return post_row(row)

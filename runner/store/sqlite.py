@@ -54,7 +54,7 @@ class SQLiteStore(SQLStore):
             for pragma in PRAGMAS:
                 self.conn.execute(pragma)
             self.migrate()
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.DatabaseError, OutcomeUnknown) as e:
             raise UserError(
                 _("cannot open the case store {path}: {reason}").format(path=path, reason=e),
                 "store-unavailable",
