@@ -109,7 +109,12 @@ def test_an_action_needs_the_post_at_that_moment(office, me, db_url):
     ok(run("case", "advance", cid, "--as", "camat", "--for", "budi"))  # budi signed it on paper
     history = json.loads(run("case", "history", cid, "--json").out)
     last = history[-1]
-    assert (last["role"], last["holder"], last["holder_nama"], last["acting"]) == ("camat", "budi", "Budi Santoso", None)
+    assert (last["role"], last["holder"], last["holder_nama"], last["acting"]) == (
+        "camat",
+        "budi",
+        "Budi Santoso",
+        None,
+    )
     assert (last["operator"], last["recorder"], last["authenticated"]) == (me, me, True)
     assert last["holder_label"] == "Camat: Budi Santoso" and last["backdated"] is False
     assert last["recorded_at"] is not None
@@ -152,7 +157,9 @@ def test_unknown_login_ended_and_future_posts(office, db_url):
     posts = json.loads(run("post", "list", "--login", "budi", "--json").out)
     [camat] = posts
     ok(run("post", "end", str(camat["id"])))  # at once
-    ended = refused(run("case", "advance", cid, "--as", "camat", "--for", "budi"), "held the post 'camat'", "only until")
+    ended = refused(
+        run("case", "advance", cid, "--as", "camat", "--for", "budi"), "held the post 'camat'", "only until"
+    )
     assert "sop post list --login budi" in ended.err
     tomorrow = (TODAY + DAY).isoformat()
     ok(run("post", "grant", "sari", "camat", "--acting", "plh", "--from", tomorrow))
@@ -167,7 +174,20 @@ def test_unknown_login_ended_and_future_posts(office, db_url):
 
 def test_an_acting_official_is_shown_as_such(office, me, db_url):
     run = office
-    ok(run("post", "grant", "sari", "camat", "--acting", "plh", "--from", TODAY.isoformat(), "--until", TODAY.isoformat()))
+    ok(
+        run(
+            "post",
+            "grant",
+            "sari",
+            "camat",
+            "--acting",
+            "plh",
+            "--from",
+            TODAY.isoformat(),
+            "--until",
+            TODAY.isoformat(),
+        )
+    )
     cid = _start(run)
     ok(run("case", "advance", cid, "--as", "kasi-trantib"))
     shown = json.loads(run("case", "show", cid, "--json").out)
@@ -185,7 +205,10 @@ def test_an_acting_official_is_shown_as_such(office, me, db_url):
     chart = run("flowchart", "pelacuran", "--case", cid, "--format", "svg")
     assert f"terakhir: Plh. Camat: Sari Dewi, dicatat oleh {me}" in ok(chart).out
     on = json.loads(run("post", "list", "--on", TODAY.isoformat(), "--json").out)
-    assert {(p["login"], p["pelaksana"], p["acting"]) for p in on} >= {("sari", "camat", "plh"), ("budi", "camat", None)}
+    assert {(p["login"], p["pelaksana"], p["acting"]) for p in on} >= {
+        ("sari", "camat", "plh"),
+        ("budi", "camat", None),
+    }
     later = json.loads(run("post", "list", "--on", (TODAY + DAY).isoformat(), "--json").out)
     assert ("sari", "camat") not in {(p["login"], p["pelaksana"]) for p in later}
 

@@ -75,7 +75,11 @@ def test_every_session_has_its_timeouts_and_the_url_wins(pg_url, monkeypatch):
             name: store.execute(f"SHOW {name}").fetchone()[0]
             for name in ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")
         }
-    assert settings == {"statement_timeout": "30s", "lock_timeout": "750ms", "idle_in_transaction_session_timeout": "1min"}
+    assert settings == {
+        "statement_timeout": "30s",
+        "lock_timeout": "750ms",
+        "idle_in_transaction_session_timeout": "1min",
+    }
     with open_store(_with_options(pg_url, "-c lock_timeout=2s")) as store:
         assert store.execute("SHOW lock_timeout").fetchone()[0] == "2s"
 
@@ -92,14 +96,22 @@ def test_a_case_held_by_a_frozen_clerk_times_out_the_others(pg_url):
     with psycopg.connect(pg_url) as frozen:  # began a change of the case, then froze
         frozen.execute("SELECT 1 FROM cases WHERE id = %s FOR UPDATE", (cid,))
         started = time.monotonic()
-        lock = run_sop("--db", pg_url, "case", "advance", cid, "--as", "kasi-trantib", env={"SOP_PG_LOCK_TIMEOUT": "500ms"})
+        lock = run_sop(
+            "--db", pg_url, "case", "advance", cid, "--as", "kasi-trantib", env={"SOP_PG_LOCK_TIMEOUT": "500ms"}
+        )
         assert time.monotonic() - started < 10
         one_line_refusal(lock, "another clerk is changing the same case", "SOP_PG_LOCK_TIMEOUT")
         # without a lock timeout (from the URL), the statement timeout ends the wait instead
         statement = run_sop(
-            "--db", _with_options(pg_url, "-c lock_timeout=0"), "case", "advance", cid, "--as", "kasi-trantib",
+            "--db",
+            _with_options(pg_url, "-c lock_timeout=0"),
+            "case",
+            "advance",
+            cid,
+            "--as",
+            "kasi-trantib",
             env={"SOP_PG_STATEMENT_TIMEOUT": "700ms"},
-        )  # fmt: skip
+        )
         one_line_refusal(statement, "did not answer in time", "SOP_PG_STATEMENT_TIMEOUT")
         frozen.rollback()
     with open_store(pg_url) as store:
@@ -154,7 +166,9 @@ def test_the_connection_lost_while_reading(pg_url):
     cid = _case(pg_url)
     proxy = CuttingProxy(("127.0.0.1", 5432), b"clock_timestamp() FROM cases")
     try:
-        result = run_sop("--db", pg_url.replace(":5432/", f":{proxy.port}/"), "case", "advance", cid, "--as", "kasi-trantib")
+        result = run_sop(
+            "--db", pg_url.replace(":5432/", f":{proxy.port}/"), "case", "advance", cid, "--as", "kasi-trantib"
+        )
     finally:
         proxy.close()
     assert proxy.cut.is_set()

@@ -103,7 +103,9 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("UPDATE cases SET step = 'x'")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("INSERT INTO posts (login, pelaksana, valid_from, granted_by, granted_at) VALUES (current_user, 'camat', '2020-01-01', 'b', 'x')")
+            conn.execute(
+                "INSERT INTO posts (login, pelaksana, valid_from, granted_by, granted_at) VALUES (current_user, 'camat', '2020-01-01', 'b', 'x')"
+            )
         # ... and through the function, the database refuses: b holds no post
         seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
         with pytest.raises(psycopg.errors.RaiseException, match="does not hold the post 'camat'"):
@@ -155,7 +157,12 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
     assert sop(a, "case", "advance", cid, "--as", "camat").code == 0
     history = json.loads(sop(a, "case", "history", cid, "--json").out)
     last = history[-1]
-    assert (last["role"], last["holder"], last["acting"], last["recorder"]) == ("camat", office["a"], "plh", office["a"])
+    assert (last["role"], last["holder"], last["acting"], last["recorder"]) == (
+        "camat",
+        office["a"],
+        "plh",
+        office["a"],
+    )
     assert last["authenticated"] is True and last["holder_label"] == "Plh. Camat: Sari Dewi"
     table = run_sop("--db", a, "case", "history", cid, env={"COLUMNS": "250"}).out
     assert "Plh. Camat: Sari Dewi" in table

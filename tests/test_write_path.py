@@ -47,9 +47,7 @@ def pg_store():
 @pytest.mark.parametrize("text", HOSTILE)
 def test_postgresql_hashes_format_2_as_python_does(pg_store, text):
     store = pg_store
-    event = EventRow(
-        text, 7, text, text, text, text, text, text, text, text, text, "", text, text, text, 1, text, 2
-    )
+    event = EventRow(text, 7, text, text, text, text, text, text, text, text, text, "", text, text, text, 1, text, 2)
     (sql,) = store.execute(
         "SELECT sop_event_hash(ROW(" + ", ".join("?" for _f in EventRow._fields) + ")::events)",
         list(event),
@@ -83,7 +81,9 @@ def test_a_request_id_lands_once(cases, db_url):
     state = engine.CaseState(row.status, row.step, when, frozenset(row.available))
     new = engine.apply(sop, state, engine.Event("advance", when, "kasi-trantib"))
     deadline = cases._deadline(sop, new.step, when)
-    write = cases._write_of(sop, "advance", when, False, new, when, deadline, {"documents": []}, [], None, "kasi-trantib")
+    write = cases._write_of(
+        sop, "advance", when, False, new, when, deadline, {"documents": []}, [], None, "kasi-trantib"
+    )
     first = cases.store.append(row, write)
     with pytest.raises(ConcurrentChange):
         cases.store.append(row, write)
@@ -112,10 +112,26 @@ def test_sqlite_a_failed_commit_is_told_not_saved_and_changes_nothing(tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     p = subprocess.run(
-        [sys.executable, "-m", "runner", "--db", url, "case", "advance", cid, "--as", "kasi-trantib",
-         "--attach", f"Surat Tugas={scan}"],
-        capture_output=True, text=True, cwd=ROOT, preexec_fn=small_files, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "runner",
+            "--db",
+            url,
+            "case",
+            "advance",
+            cid,
+            "--as",
+            "kasi-trantib",
+            "--attach",
+            f"Surat Tugas={scan}",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=small_files,
+        timeout=60,
+    )
     assert p.returncode == 1, p.stderr
     assert p.stderr.startswith("error: ") and p.stderr.count("\n") == 1
     assert "was not saved, nothing changed" in p.stderr and "safe to do it again" in p.stderr
@@ -158,8 +174,12 @@ def test_postgresql_not_saved_when_the_backend_dies_before_the_commit(pg_url):
         env = {**os.environ, "SOP_PG_LOCK_TIMEOUT": "30s"}
         clerk = subprocess.Popen(
             [sys.executable, "-m", "runner", "--db", db_url, "case", "advance", cid, "--as", "kasi-trantib"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
         with psycopg.connect(PG_URL, autocommit=True) as admin:
             pid = None
             for _ in range(200):

@@ -52,9 +52,11 @@ def people_add(
     person = _people(settings).add(login, nama, nip, admin, records_for_others)
     if as_json:
         return emit(person, True, str)
-    term.say(_("registered {login} ({nama}){admin}").format(
-        login=person.login, nama=person.nama, admin=_(", admin") if person.admin else ""
-    ))  # fmt: skip
+    term.say(
+        _("registered {login} ({nama}){admin}").format(
+            login=person.login, nama=person.nama, admin=_(", admin") if person.admin else ""
+        )
+    )
     return EXIT_OK
 
 
@@ -83,9 +85,9 @@ def people_list(settings: Settings, as_json: bool) -> int:
     found = registry.registered()
     if not as_json and not found:
         term.say(
-            _("nobody is registered: posts are not enforced, anyone may act as any pelaksana; start with: sop people add {login} --nama ...").format(
-                login=registry.login
-            )
+            _(
+                "nobody is registered: posts are not enforced, anyone may act as any pelaksana; start with: sop people add {login} --nama ..."
+            ).format(login=registry.login)
         )
         return EXIT_OK
     return emit(found, as_json, _people_table)
@@ -112,7 +114,9 @@ def post() -> None:
 @post.command("grant", help=N_("Let LOGIN act as PELAKSANA (an admin's work)."))
 @click.argument("login")
 @click.argument("pelaksana")
-@click.option("--sop", "sops", multiple=True, metavar="SOP", help=N_("Only in this SOP (repeatable; default: every SOP)."))
+@click.option(
+    "--sop", "sops", multiple=True, metavar="SOP", help=N_("Only in this SOP (repeatable; default: every SOP).")
+)
 @click.option("--from", "valid_from", metavar="DATE", help=N_("The first day it holds (YYYY-MM-DD; default today)."))
 @click.option("--until", "valid_until", metavar="DATE", help=N_("The last day it holds (default: until ended)."))
 @click.option(

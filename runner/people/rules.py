@@ -46,7 +46,9 @@ MESSAGES: dict[str, str] = {
     "bad-date": N_("cannot read the date '{text}'; write it as YYYY-MM-DD, e.g. 2026-11-28"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
     "time-in-future": N_("the time {at} lies in the future; give a time up to now"),
-    "time-before-last-event": N_("the time {at} is before the case's last event ({last}); actions are recorded in order"),
+    "time-before-last-event": N_(
+        "the time {at} is before the case's last event ({last}); actions are recorded in order"
+    ),
 }
 
 _LOGIN = re.compile(r"[^\s\x00-\x1f\x7f]{1,63}")  # PostgreSQL role names are at most 63 bytes

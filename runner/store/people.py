@@ -213,7 +213,16 @@ class PeopleStore:
             post_id = self.execute(
                 "INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (login, pelaksana, json.dumps(sops) if sops is not None else None, acting, valid_from, valid_until, by, stamp),
+                (
+                    login,
+                    pelaksana,
+                    json.dumps(sops) if sops is not None else None,
+                    acting,
+                    valid_from,
+                    valid_until,
+                    by,
+                    stamp,
+                ),
             ).lastrowid
         return PostRow(post_id, login, pelaksana, sops, acting, valid_from, valid_until, None, by, stamp, None)
 

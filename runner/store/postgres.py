@@ -309,9 +309,7 @@ class PostgresStore(SQLStore):
         return person_row(row)
 
     def set_rights(self, by: str, login: str, admin: bool | None, records_for_others: bool | None) -> PersonRow:
-        row = self._call(
-            f"SELECT {_PERSON} FROM sop_set_rights(%s, %s, %s)", [login, admin, records_for_others]
-        )
+        row = self._call(f"SELECT {_PERSON} FROM sop_set_rights(%s, %s, %s)", [login, admin, records_for_others])
         return person_row(row)
 
     def grant_post(
