@@ -9,6 +9,8 @@ cli     `sop case show` (in Indonesian, and with --lang en) / `sop case advance`
         processes on 10,000 cases, against `python -c pass`
 scale   `case list` (open, a screenful), `case list --all` and `case history` on 10,000 and 100,000 cases
 report  `sop report` beside a bare SQL pass over the same events, and its peak memory (bench/reports.py)
+postgres  the engine on PostgreSQL against a bare psycopg INSERT + COMMIT, and 16 clerks at once
+        (bench/postgres.py; skipped without SOP_BENCH_PG_URL or SOP_TEST_PG_URL)
 
 Speed is reported as medians and ratios measured in the same run, never as
 absolute promises. Writes bench/results.json and docs/benchmarks.md.
@@ -243,7 +245,7 @@ def populate(path: Path, n_cases: int) -> None:
             events[-1][2],
         )
         store.execute("INSERT INTO cases VALUES (" + ",".join("?" * len(case)) + ")", case_values(case))
-        conn.executemany("INSERT INTO events VALUES (" + ",".join("?" * 12) + ")", events)
+        conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * len(EventRow._fields))})", events)
         conn.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", docs)
         if i % 20000 == 0:
             conn.execute("COMMIT")
@@ -409,6 +411,11 @@ def main() -> None:
         "history": med["history big"] / med["history 10k"],
     }
 
+    print("postgresql ...", flush=True)
+    import postgres  # bench/postgres.py: the engine on PostgreSQL and 16 clerks at once
+
+    results["postgres"] = postgres.measure()
+
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (ROOT / "docs" / "benchmarks.md").write_text(report(results, args), encoding="utf-8")
     print(report(results, args))
@@ -464,6 +471,10 @@ def report(r: dict, args: argparse.Namespace) -> str:
         "",
     ]
     lines += reports.report_lines(r["report"]) + [""]
+    if "postgres" in r:
+        import postgres
+
+        lines += postgres.report_lines(r["postgres"])
     return "\n".join(lines)
 
 

@@ -33,8 +33,27 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "store-missing": (N_("check --db or SOP_DB, or start a case with 'sop case start SOP'"), None),
     "not-a-store": (N_("check --db or SOP_DB"), None),
     "no-such-folder": (N_("check --db, SOP_DB or -o"), None),
-    "store-busy": (N_("to wait longer, set SOP_LOCK_WAIT=SECONDS"), None),
+    "store-busy": (N_("to wait longer, set {setting}"), None),
     "pdf-unavailable": (N_("or use --format html and print it"), None),
+    # people and posts
+    "by-not-you": (N_("to record what {by} did, use --for {by}"), None),
+    "not-a-person": (N_('an admin registers you with: sop people add {login} --nama "..."'), None),
+    "unknown-person": (N_("'sop people list' shows who is registered"), None),
+    "not-holder": (N_("'sop post list --on {day}' shows who holds what; an admin grants it with: sop post grant {login} {pelaksana}"), None),
+    "post-ended": (N_("'sop post list --login {login}' shows their posts"), None),
+    "post-not-started": (N_("'sop post list --login {login}' shows their posts"), None),
+    "not-admin": (N_("'sop people list' shows the admins"), None),
+    "last-admin": (N_("make another person admin first: sop people set LOGIN --admin"), None),
+    "no-right-to-record-for-others": (N_("an admin gives the right with: sop people set {login} --record-for-others"), None),
+    "acting-overlap": (N_("end post #{post} first (sop post end {post} --on DATE), or choose other dates"), None),
+    "already-holds": (N_("'sop post list --login {login}' shows their posts"), None),
+    "unknown-post": (N_("'sop post list' shows the posts"), None),
+    "first-person-self": (N_('register yourself first: sop people add {login} --nama "..."'), None),
+    "definition-unregistered": (N_("ask an admin to start its first case"), None),
+    "unknown-pelaksana": (N_("'sop show SOP' lists an SOP's pelaksana"), None),
+    "not-saved": (N_("it is safe to do it again"), None),
+    "clock": (N_("it is safe to do it again"), None),
+    "store-timeout": (N_("the limit is SOP_PG_STATEMENT_TIMEOUT"), None),
 }
 
 
