@@ -220,3 +220,50 @@ def test_a_case_moved_on_since_this_store_wrote_it_is_decided_again_on_what_is_t
     assert refused.value.kind == "not-a-decision" and refused.value.details["step"] == 3
     assert [e.seq for e in cases.store.events(row.id)] == [1, 2, 3, 4, 5]
     assert cases.verify(row.id) == []
+
+
+# --- the deadline an event records: its form checked by the store, its value by verify ----------
+
+
+def test_postgresql_takes_only_a_deadline_of_the_right_form_from_a_moving_event(pg_url):
+    """What a clerk with psql can send sop_act: the function refuses a moving event without a
+    deadline, one not in the stored form, and a deadline on an event that does not move the case;
+    a deadline of the right form but not the SOP's waktu is taken, and case verify finds it."""
+    import psycopg
+
+    cid = run_sop("--db", pg_url, "case", "start", "pkl", "--attach", "Laporan Pengaduan").out.strip()
+    from datetime import datetime
+
+    from runner.cases import engine
+
+    with open_store(pg_url) as store:
+        row = store.case(cid)
+    available = json.dumps(row.available, ensure_ascii=False)
+    state = engine.CaseState(row.status, row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available))
+    new = engine.apply(load_sop(find_sop("pkl")), state, engine.Event("advance", state.entered_at, "kasi-trantib"))
+    after = json.dumps(sorted(new.available), ensure_ascii=False)  # what the advance leaves at hand
+    call = "SELECT id FROM sop_act(%s, %s, 1, %s, %s, NULL, NULL, %s, now()::text, false, NULL, %s, '{}', '{}', '{}')"
+    far = "2099-01-01T00:00:00.000000+00:00"
+    refused = [
+        ("advance", "kasi-trantib", {"documents": []}),
+        ("advance", "kasi-trantib", {"documents": [], "deadline": "2099-01-01"}),
+        ("advance", "kasi-trantib", {"documents": [], "deadline": 7}),
+        ("attach", None, {"documents": [], "deadline": far}),
+    ]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for action, role, data in refused:
+            with pytest.raises(psycopg.errors.RaiseException, match="deadline"):
+                conn.execute(call, (os.urandom(16).hex(), cid, action, role, json.dumps(data), available))
+        conn.execute(
+            call,
+            (
+                os.urandom(16).hex(),
+                cid,
+                "advance",
+                "kasi-trantib",
+                json.dumps({"documents": [], "deadline": far}),
+                after,
+            ),
+        )
+    found = json.loads(run_sop("--db", pg_url, "case", "verify", "--json").out)
+    assert [(f["case"], f["seq"], f["kind"]) for f in found] == [(cid, 2, "deadline-differs")], found

@@ -350,7 +350,10 @@ class SQLStore(PeopleStore):
     ) -> EventRow:
         """The event of ``w``, recorded now by the authenticated login, with its hash."""
         recorded = self.clock()
-        if not w.backdated and datetime.fromisoformat(w.at) < recorded - NOW:  # as postgres.sql's sop_check_time
+        at = datetime.fromisoformat(w.at)
+        if at > recorded:  # the clock went back since it was read: as postgres.sql's sop_check_time
+            raise refusal("time-in-future", at=w.at)
+        if not w.backdated and at < recorded - NOW:
             raise refusal("clock", at=w.at, now=iso(recorded))
         event = EventRow(
             case_id, seq, w.at, w.action, step, w.outcome, w.role, self.login, w.note, w.data, prev, "",
