@@ -11,6 +11,8 @@ scale   `case list` (open, a screenful), `case list --all` and `case history` on
 report  `sop report` beside a bare SQL pass over the same events, and its peak memory (bench/reports.py)
 layout  the SOP AP chart's layout for SOPs of 50 to 500 steps and decisions of 10 and 50 outcomes
         (bench/layout.py)
+postgres  the engine on PostgreSQL against a bare psycopg INSERT + COMMIT, and 16 clerks at once
+        (bench/postgres.py; skipped without SOP_BENCH_PG_URL or SOP_TEST_PG_URL)
 
 Speed is reported as medians and ratios measured in the same run, never as
 absolute promises. Writes bench/results.json and docs/benchmarks.md.
@@ -247,7 +249,7 @@ def populate(path: Path, n_cases: int) -> None:
             events[-1][2],
         )
         store.execute("INSERT INTO cases VALUES (" + ",".join("?" * len(case)) + ")", case_values(case))
-        conn.executemany("INSERT INTO events VALUES (" + ",".join("?" * 12) + ")", events)
+        conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * len(EventRow._fields))})", events)
         conn.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", docs)
         if i % 20000 == 0:
             conn.execute("COMMIT")
@@ -415,6 +417,10 @@ def main() -> None:
 
     print("layout ...", flush=True)
     results["layout"] = measure_layout(args.rounds)
+    print("postgresql ...", flush=True)
+    import postgres  # bench/postgres.py: the engine on PostgreSQL and 16 clerks at once
+
+    results["postgres"] = postgres.measure()
 
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (ROOT / "docs" / "benchmarks.md").write_text(report(results, args), encoding="utf-8")
@@ -472,6 +478,10 @@ def report(r: dict, args: argparse.Namespace) -> str:
     ]
     lines += reports.report_lines(r["report"]) + [""]
     lines += layout_lines(r["layout"])
+    if "postgres" in r:
+        import postgres
+
+        lines += postgres.report_lines(r["postgres"])
     return "\n".join(lines)
 
 

@@ -48,6 +48,14 @@ _API: dict[str, tuple[str, str]] = {
     "HistoryEntry": ("runner.cases.service", "HistoryEntry"),
     "Finding": ("runner.cases.verify", "Finding"),
     "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
+    "Holder": ("runner.cases.service", "Holder"),
+    "SQLStore": ("runner.store", "SQLStore"),
+    # people and their posts
+    "People": ("runner.people.service", "People"),
+    "Post": ("runner.people.service", "Post"),
+    "PersonRow": ("runner.store", "PersonRow"),
+    "PostRow": ("runner.store", "PostRow"),
+    "post_title": ("runner.store", "post_title"),
     # documents
     "render": ("runner.documents", "render"),
     "FORMATS": ("runner.documents", "FORMATS"),
@@ -86,6 +94,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .cases.service import CaseSummary as CaseSummary
     from .cases.service import CaseView as CaseView
     from .cases.service import HistoryEntry as HistoryEntry
+    from .cases.service import Holder as Holder
     from .cases.verify import Finding as Finding
     from .definition import END as END
     from .definition import SOP as SOP
@@ -109,6 +118,8 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .errors import UserError as UserError
     from .files import check_output as check_output
     from .files import write_file as write_file
+    from .people.service import People as People
+    from .people.service import Post as Post
     from .reports import REPORT_FORMATS as REPORT_FORMATS
     from .reports import MonitoringForm as MonitoringForm
     from .reports import Period as Period
@@ -121,8 +132,12 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .reports import render_report as render_report
     from .reports import report_tables as report_tables
     from .store import CaseRow as CaseRow
+    from .store import PersonRow as PersonRow
+    from .store import PostRow as PostRow
+    from .store import SQLStore as SQLStore
     from .store import Status as Status
     from .store import open_store as open_store
+    from .store import post_title as post_title
 
 def __getattr__(name: str) -> Any:
     try:

@@ -73,6 +73,18 @@ def db_url(request, tmp_path):
 
 
 @pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL store, for what only PostgreSQL does."""
+    if not PG_URL:
+        pytest.skip("SOP_TEST_PG_URL is not set")
+    schema, url = _pg_schema_url()
+    try:
+        yield url
+    finally:
+        _drop_schema(schema)
+
+
+@pytest.fixture
 def store(db_url):
     from runner.store import open_store
 

@@ -255,8 +255,11 @@ CASE_SHOW_MODULES = {
     "runner.files",
     "runner.i18n",
     "runner.l10n",
+    "runner.people",  # case show says who holds the step's posts, and whether posts are enforced
+    "runner.people.rules",
     "runner.resources",
     "runner.store",
+    "runner.store.people",
     "runner.store.rows",
     "runner.store.sql",
     "runner.store.sqlite",

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from runner.cases import service as cases_module
-from runner.cases.clock import now
+from runner.cases.clock import iso, now
 from runner.definition import Calendar
 from runner.definition import load_sop as load
 from runner.definition.waktu import parse
@@ -231,39 +231,88 @@ def test_verify_names_a_tampered_event(case, db_url, store):
     assert f"case {cid} event #2 (advance)" in result.err
 
 
-def test_an_older_store_opens_after_an_upgrade(db_url, cases):
+def _old_store(store, sop):
+    """Take ``store`` back to schema 6, as the release before people and posts left it, with one
+    case of two events whose operator was typed (--by), in event format 1, written before
+    events recorded their deadlines."""
+    from runner.canonical import canonical_json
+    from runner.cases import engine
+    from runner.cases.chain import GENESIS, event_hash
+    from runner.cases.clock import iso
+    from runner.store import CaseRow, EventRow
+    from runner.store.sql import case_values
+
+    with store.transaction():
+        for table in ("posts", "people", "checkpoints", "documents", "events", "cases", "definitions", "meta"):
+            # on PostgreSQL the functions of migration 7 depend on the tables' row types
+            store.execute(f"DROP TABLE {table}" + (" CASCADE" if store.placeholder == "%s" else ""))
+    store.migrate(upto=6)
+    t0 = now() - timedelta(days=1)
+    t1 = t0 + timedelta(hours=1)
+    start = engine.start(sop, t0, ["Informasi Pelanggaran"])
+    after = engine.apply(sop, start, engine.Event("advance", t1, "kasi-trantib"))
+    doc = {"name": "Informasi Pelanggaran", "filename": None, "size": None, "sha256": None}
+    first = EventRow(
+        "pelacuran-1", 1, iso(t0), "start", sop.first.id, None, None, "pak-budi", None,
+        canonical_json({"definition": sop.digest, "documents": [doc], "title": "lama"}), GENESIS, "",
+    )  # fmt: skip
+    first = first._replace(hash=event_hash(first))
+    second = EventRow(
+        "pelacuran-1", 2, iso(t1), "advance", sop.first.id, None, "kasi-trantib", "bu-sari", None,
+        canonical_json({"documents": []}), first.hash, "",
+    )  # fmt: skip
+    second = second._replace(hash=event_hash(second))
+    due = deadline(sop.calendar, t1, sop.step(after.step).duration)
+    case = CaseRow(
+        "pelacuran-1", "pelacuran", 1, "lama", sop.digest, after.status, after.step, iso(t1), iso(due) if due else None,
+        sorted(after.available), 2, second.hash, iso(t0), iso(t1),
+    )  # fmt: skip
+    columns = ", ".join(EventRow._fields[:12])
+    with store.transaction():
+        store.execute(
+            "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
+            (sop.digest, sop.id, sop.version, sop.canonical, sop.source),
+        )
+        store.execute("INSERT INTO cases VALUES (" + ", ".join("?" * len(case)) + ")", case_values(case))
+        for e in (first, second):
+            store.execute(f"INSERT INTO events ({columns}) VALUES ({', '.join('?' * 12)})", e[:12])
+        store.execute(
+            "INSERT INTO documents (case_id, seq, name, step) VALUES (?, 1, ?, ?)",
+            ("pelacuran-1", "Informasi Pelanggaran", sop.first.id),
+        )
+    return case
+
+
+def test_an_older_store_opens_after_an_upgrade_and_its_events_stay_unauthenticated(db_url, cases, sop):
     from runner.errors import UserError
     from runner.store import open_store as reopen
 
     store = cases.store
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
-    row = cases.start(sop, attach=[cases_module.Attachment("Informasi Pelanggaran")])
-    # take the store back to schema 1, as an earlier release left it, with its case
-    triggers = (
-        ["DROP TRIGGER events_append_only ON events"]
-        if "postgresql" in db_url
-        else ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"]
-    )
-    with store.transaction():
-        for sql in [
-            "DROP INDEX cases_status_deadline",
-            "DROP INDEX cases_sop",
-            "DROP INDEX cases_status_created",
-            "DROP INDEX cases_created",
-            "DROP INDEX cases_sop_created",
-            *triggers,
-            "ALTER TABLE definitions DROP COLUMN source",
-            "DROP TABLE checkpoints",
-        ]:
-            store.execute(sql)
-        store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    assert store.schema_version() == 1
+    pelacuran = load(ROOT / "sop" / "pelacuran.yaml")
+    row = _old_store(store, pelacuran)
+    assert store.schema_version() == 6
     with reopen(db_url) as upgraded:
         assert upgraded.schema_version() == len(MIGRATIONS)
         again = cases_module.Cases(upgraded)
         assert again.show(row.id).row.status == "open"
-        again.advance(row.id, "kasi-trantib")
         assert again.verify(row.id) == []
+        again.advance(row.id, "camat")
+        assert again.verify(row.id) == []
+        events = upgraded.events(row.id)
+        login = upgraded.login
+    assert [(e.format, e.operator, e.authenticated) for e in events[:2]] == [
+        (1, "pak-budi", False),
+        (1, "bu-sari", False),
+    ]
+    assert events[2].format == 2 and events[2].authenticated and events[2].operator == login
+    history = json.loads(sop("--db", db_url, "case", "history", row.id, "--json").out)
+    assert [(h["operator"], h["recorder"], h["authenticated"]) for h in history] == [
+        ("pak-budi", "pak-budi", False),
+        ("bu-sari", "bu-sari", False),
+        (login, login, True),
+    ]
+    table = sop("--db", db_url, "case", "history", row.id).out
+    assert "pak-budi (typed)" in table or "pak-budi (diketik)" in table
     with store.transaction():
         store.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(UserError, match="newer sop-runner"):
@@ -304,8 +353,14 @@ def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
     stale = cases.store.case(row.id)  # clerk A reads ...
     with open_store(db_url) as other:  # ... clerk B advances in between ...
         cases_module.Cases(other).advance(row.id, "kasi-trantib")
-    event = cases._event(stale.seq + 1, stale.head, row.id, now(), "advance", stale.step, "a", {}, role="kasi-trantib")
+    from runner.cases import engine
+
+    state = engine.CaseState(stale.status, stale.step, datetime.fromisoformat(stale.entered_at), frozenset(stale.available))
+    when = cases.store.clock()
+    new = engine.apply(sop, state, engine.Event("advance", when, "kasi-trantib"))
+    data = {"documents": [], "deadline": cases_module.deadline(sop, new.step, iso(when))}
+    write = cases._write_of(sop, "advance", when, False, new, data, [], None, "kasi-trantib")
     with pytest.raises(ConcurrentChange, match="changed by someone else"):
-        cases.store.append(stale._replace(seq=stale.seq + 1, head=event.hash), stale.seq, event, [])
+        cases.store.append(stale, write)
     assert [e.seq for e in cases.store.events(row.id)] == [1, 2]
     assert cases.verify(row.id) == []

@@ -82,8 +82,12 @@ def hostile_case(tmp_path):
     db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     with open_store(db) as store:
         cases = Cases(store)
-        case = cases.start(sop, title="Judul" + HOSTILE, by="operator" + HOSTILE)
-        cases.attach(case.id, [Attachment("Dokumen" + HOSTILE, scan)], by="x" + HOSTILE, note="catatan" + HOSTILE)
+        case = cases.start(sop, title="Judul" + HOSTILE)
+        # the person acting: a login cannot hold control characters, a nama and a NIP can
+        people = runner.People(store)
+        people.add(store.login, "Operator" + HOSTILE, nip="1968" + HOSTILE)
+        people.grant(store.login, sop.first.pelaksana[0])
+        cases.attach(case.id, [Attachment("Dokumen" + HOSTILE, scan)], note="catatan" + HOSTILE)
     return db, case.id
 
 
@@ -98,7 +102,12 @@ def test_every_view_shows_typed_control_characters_as_text(hostile_case):
         ["case", "list", "--json"],
         ["case", "advance", cid, "--as", "kasi-trantib" + HOSTILE],
         ["case", "attach", cid, "Surat" + HOSTILE],
+        ["case", "attach", cid, "Surat", "--by", "x" + HOSTILE],
         ["case", "show", cid + HOSTILE],
+        ["people", "list"],
+        ["people", "list", "--json"],
+        ["post", "list"],
+        ["post", "list", "--json"],
     ):
         shown = _in_a_terminal("--db", db, *args)
         assert _obeyed(shown) == [], (args, shown)

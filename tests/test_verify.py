@@ -11,12 +11,13 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
-from runner import Attachment, Cases, load_sop, open_store
+from runner import Attachment, Cases, People, load_sop, open_store
 from runner.cases.chain import GENESIS, event_hash
 from runner.store import CaseRow, EventRow
 
@@ -72,8 +73,8 @@ def rewrite_history(db_url: str, case_id: str, seq: int, **changes: object) -> N
         prev = GENESIS
         for r in rows:
             e = EventRow(*r)
-            if e.seq == seq:
-                e = e._replace(**changes)
+            if e.seq == seq:  # a change may be a function of the event as it was
+                e = e._replace(**{k: v(e) if callable(v) else v for k, v in changes.items()})
             e = e._replace(prev_hash=prev)
             e = e._replace(hash=event_hash(e))
             sets = ", ".join(f"{f} = %s" for f in EventRow._fields if f not in ("case_id", "seq"))
@@ -434,11 +435,109 @@ def test_the_api_takes_and_reads_checkpoints(cases, tmp_path):
 
 
 def test_a_table_dropped_by_hand_is_damage_not_an_internal_error(two_cases, db_url):
-    if not db_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL failures are worded by the PostgreSQL store")
     tamper(db_url, "DROP TABLE documents")
     result = two_cases("verify", "--json")
     assert result.code == 1, result
     assert {f["kind"] for f in json.loads(result.out)} == {"store-damaged"}
     shown = two_cases("show", "pkl-1")
     assert shown.code == 1 and "damaged" in shown.err
+
+
+# --- who acted: the fields of event format 2 --------------------------------------------------
+
+
+def _after_at(minutes: int):
+    """A recorded_at ``minutes`` after the event's own time."""
+    return lambda e: (datetime.fromisoformat(e.at) + timedelta(minutes=minutes)).isoformat(timespec="microseconds")
+
+
+FORMAT_2_CLEARED = {"holder": None, "acting": None, "recorded_at": None, "backdated": 0, "request": None}
+
+
+@pytest.mark.parametrize(
+    "seq, changes, kind, words",
+    [
+        (2, {"format": 3}, "event-format", "format 3"),
+        (3, {"format": 1, **FORMAT_2_CLEARED}, "event-format", "follows an event of format 2"),
+        (1, {"format": 1}, "event-format", "does not cover recorded_at, request"),
+        (2, {"recorded_at": None}, "event-invalid", "no time of recording"),
+        (2, {"recorded_at": "2020-01-01T00:00:00.000000+00:00"}, "event-invalid", "before it happened"),
+        (2, {"recorded_at": _after_at(2)}, "event-invalid", "not marked back-dated"),
+        (2, {"request": None}, "event-invalid", "no request id"),
+        (2, {"acting": "wakil"}, "event-invalid", "neither plt nor plh"),
+        (2, {"holder": "siapa"}, "event-invalid", "not a registered person"),
+    ],
+    ids=[
+        "unknown-format",
+        "format-1-after-2",
+        "format-1-with-unhashed-fields",
+        "no-recorded-at",
+        "recorded-before",
+        "recorded-long-after",
+        "no-request",
+        "acting",
+        "holder-unknown",
+    ],
+)
+def test_who_and_when_an_event_records_is_checked(two_cases, db_url, seq, changes, kind, words):
+    """Each rewrite keeps the chain whole (the hash recomputed by the event's format): before these
+    checks, verify found nothing."""
+    rewrite_history(db_url, "pkl-1", seq, **changes)
+    found = _findings(two_cases)
+    assert [(f["case"], f["seq"], f["kind"]) for f in found] == [("pkl-1", seq, kind)], found
+    assert words in found[0]["message"]
+
+
+def test_a_back_dated_event_may_be_recorded_long_after(two_cases, db_url):
+    rewrite_history(db_url, "pkl-1", 2, recorded_at=_after_at(24 * 60), backdated=1)
+    assert _findings(two_cases) == []
+
+
+def test_a_deadline_recorded_by_hand_is_found_though_the_row_matches_it(two_cases, db_url):
+    """On PostgreSQL a clerk may call sop_act with any deadline of the right form; the case row
+    then holds it too, and only the SOP's waktu on its calendar tells it is wrong."""
+    far = "2099-01-01T00:00:00.000000+00:00"
+    rewrite_history(db_url, "pkl-1", 4, data=lambda e: json.dumps({**json.loads(e.data), "deadline": far}))
+    tamper(db_url, ("UPDATE cases SET deadline = %s WHERE id = 'pkl-1'", (far,)))
+    found = _findings(two_cases)
+    assert [(f["case"], f["seq"], f["kind"]) for f in found] == [("pkl-1", 4, "deadline-differs")], found
+    assert far in found[0]["message"]
+
+
+@pytest.fixture
+def office_case(sop, db_url):
+    """pkl-1 advanced by the login running the tests, who holds kasi-trantib; budi is registered
+    and holds nothing."""
+    with open_store(db_url) as store:
+        me = store.login
+        cases = Cases(store)
+        case = cases.start(load_sop(PKL), attach=[Attachment("Laporan Pengaduan")])
+        people = People(store)
+        people.add(me, "Operator", records_for_others=True)
+        people.add("budi", "Budi Santoso")
+        post = people.grant(me, "kasi-trantib", valid_from="2020-01-01")
+        cases.advance(case.id, "kasi-trantib")
+    run = lambda *a: sop("--db", db_url, *a)  # noqa: E731
+    assert run("case", "verify").code == 0
+    return run, post.id
+
+
+@pytest.mark.parametrize(
+    "changes, words",
+    [({"holder": "budi"}, "no post of budi as kasi-trantib"), ({"acting": "plh"}, "as Plh. kasi-trantib")],
+    ids=["another-holder", "another-acting"],
+)
+def test_an_advance_by_someone_without_the_post_is_found(office_case, db_url, changes, words):
+    run, _post = office_case
+    rewrite_history(db_url, "pkl-1", 2, **changes)
+    found = json.loads(run("case", "verify", "--json").out)
+    assert [(f["case"], f["seq"], f["kind"]) for f in found] == [("pkl-1", 2, "post-not-held")], found
+    assert words in found[0]["message"]
+
+
+def test_a_post_ended_afterwards_with_an_earlier_last_day_is_its_own_soft_finding(office_case):
+    run, post = office_case
+    assert run("post", "end", str(post), "--on", "2020-06-01").code == 0
+    found = json.loads(run("case", "verify", "--json").out)
+    assert [(f["case"], f["seq"], f["kind"]) for f in found] == [("pkl-1", 2, "post-not-held")], found
+    assert "ended afterwards" in found[0]["message"]

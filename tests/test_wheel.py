@@ -20,6 +20,9 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
         capture_output=True,
     )
     [wheel] = dist.glob("sop_runner-*.whl")
+    import zipfile
+
+    assert "runner/store/postgres.sql" in zipfile.ZipFile(wheel).namelist()  # the PostgreSQL write path
 
     fresh = tmp_path / "fresh"
     venv.create(fresh, with_pip=False)

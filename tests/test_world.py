@@ -285,13 +285,43 @@ def test_a_full_disk_is_a_refusal_and_nothing_is_half_written(tmp_path):
         ],
     )
     assert r[0][0] == 0, r[0]
-    _refused(r[1], "is full", "nothing was saved")
-    _refused(r[2], "is full", "nothing was saved")
+    for result in r[1:3]:  # whether a statement or the commit found the disk full
+        _refused(result, "is full")
+        assert "nothing was saved" in result[2] or "was not saved, nothing changed" in result[2], result
     assert [c["id"] for c in json.loads(r[3][1])] == ["pelacuran-1"]
     assert r[4][0] == 0, r[4]
     _refused(r[7], "No space left on device", "nothing was written")
     shown = r[8][1].split()
     assert shown[0] == "lama" and not any(name.endswith(".tmp") for name in shown), shown
+
+
+def test_a_store_failing_as_a_checkpoint_or_an_admins_change_is_committed_is_a_refusal(tmp_path):
+    """A small write reaches the disk only at its commit; the commit fails on a full disk. Where no
+    request id can be looked up (a checkpoint, a person registered), it is still one line, exit 1."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    db = f"sqlite:///{disk / 'c.sqlite3'}"
+    checkpoint = tmp_path / "checkpoint.json"  # on a disk with room: only the store's commit fails
+    r = _tmpfs(
+        disk,
+        "512k",
+        [
+            ["--db", db, "case", "start", "pelacuran"],
+            # room left for SQLite's 32 KB index of the log (-shm), not for the log's pages
+            ["!", f"dd if=/dev/zero of={disk}/isi bs=1k count=$(( $(df -k --output=avail {disk} | tail -1) - 36 ))"],
+            ["--db", db, "audit", "checkpoint", "-o", str(checkpoint)],
+            ["--db", db, "people", "add", "root", "--nama", "Ani"],  # in the namespace we are root
+            ["!", f"rm {disk}/isi"],
+            ["--db", db, "people", "list", "--json"],
+            ["--db", db, "case", "verify"],
+        ],
+    )
+    assert r[0][0] == 0, r[0]
+    _refused(r[2], "is full", "whether it was saved is unknown")
+    assert not checkpoint.exists()  # the store did not keep it: neither does the file
+    _refused(r[3], "is full", "whether it was saved")
+    assert r[5][0] == 0 and json.loads(r[5][1]) == [], r[5]
+    assert r[6][0] == 0, r[6]
 
 
 def test_a_read_only_store_folder_is_a_refusal(tmp_path):

@@ -1,18 +1,35 @@
-"""The event chain: each event's hash covers its content and the hash before it."""
+"""The event chain: each event's hash covers its content and the hash before it.
+
+Two formats, told apart by ``EventRow.format``. Format 1 (events written before
+people and posts) hashes its eleven fields. Format 2 leads with the number 2 and
+adds who held the post, the acting appointment, the server's clock, whether the
+time was given, and the request id. PostgreSQL computes format 2 itself, as
+``sha256(convert_to(json_build_array(2, ...)::text, 'UTF8'))``: its JSON text has
+the same ", " separators and escapes as ``json.dumps(..., ensure_ascii=False)``
+(see runner/store/postgres.sql, ``sop_event_hash``).
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from ..canonical import sha256_hex
-from ..store import EventRow
+
+if TYPE_CHECKING:
+    from ..store import EventRow
 
 GENESIS = "0" * 64  # the "previous hash" of a case's first event
+FORMAT = 2  # the format new events are written in
+# how far the time of an action that is not back-dated may lie before the store's clock when it is
+# written (format 2: ``at`` against ``recorded_at``); postgres.sql's sop_check_time says the same
+NOW = timedelta(minutes=1)
 
 
 def event_hash(event: EventRow) -> str:
     """sha256 over the previous hash and every field of the event but its own hash."""
-    fields = [
+    fields: list[object] = [
         event.case_id,
         event.seq,
         event.at,
@@ -25,4 +42,14 @@ def event_hash(event: EventRow) -> str:
         event.data,
         event.prev_hash,
     ]
+    if event.format == 2:
+        fields = [
+            2,
+            *fields,
+            event.holder,
+            event.acting,
+            event.recorded_at,
+            int(event.backdated),
+            event.request,
+        ]
     return sha256_hex(json.dumps(fields, ensure_ascii=False))

@@ -7,20 +7,20 @@ never imports the state machine: the case row keeps what it needs.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, did_you_mean, normal
-from ..errors import UserError
+from ..errors import Refused, UserError
 from ..i18n import _
 from ..l10n import format_size
-from ..store import CaseRow, DocumentRow, EventRow, SQLStore, Status
-from .chain import GENESIS, event_hash
+from ..people.rules import refusal
+from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, Write, post_title
 from .clock import in_range, iso, local, now, parse_time
 
 if TYPE_CHECKING:
@@ -33,16 +33,6 @@ def max_attachment_bytes() -> int:
     from ..files import megabytes
 
     return megabytes("SOP_MAX_ATTACHMENT_MB", 20)
-
-
-@functools.cache
-def os_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name in a bare container
-        return "unknown"
 
 
 def text(value: str | None, what: str) -> str | None:
@@ -120,6 +110,9 @@ class CaseView(NamedTuple):
     documents: list[DocumentRow]
     now: datetime
     newer: str | None = None  # a note when the SOP file changed since the case started
+    enforced: bool = False  # whether posts are enforced in this store (once a person is registered)
+    holders: tuple[Holder, ...] = ()  # who holds the current step's posts today
+    last: HistoryEntry | None = None  # the latest event: who acted and who recorded it
 
     @property
     def overdue(self) -> bool:
@@ -153,6 +146,7 @@ class CaseView(NamedTuple):
                 "missing": self.missing,
                 "outcomes": list(s.decision.outcomes) if s.decision else None,
                 "question": s.decision.question if s.decision else None,
+                "holders": [h._asdict() for h in self.holders],
             }
         return {
             "id": self.row.id,
@@ -169,7 +163,52 @@ class CaseView(NamedTuple):
             "created_at": self.local(self.row.created_at),
             "updated_at": self.local(self.row.updated_at),
             "newer_definition": self.newer,
+            "posts_enforced": self.enforced,
+            "last_event": self.last.to_json() if self.last else None,
         }
+
+
+class Holder(NamedTuple):
+    """A person who holds one of the current step's posts."""
+
+    pelaksana: str
+    login: str
+    nama: str
+    acting: str | None
+    label: str  # "Plh. Camat: Sari Dewi"
+
+
+def holder_label(sop: SOP, role: str | None, acting: str | None, person: PersonRow | None) -> str | None:
+    """Who acted, as documents write it: "Plh. Camat: Sari Dewi" (or the nama alone without a post)."""
+    if person is None:
+        return None
+    if role is None or role not in {p.id for p in sop.pelaksana}:
+        return person.nama
+    return f"{post_title(sop.pelaksana_by_id(role).label, acting)}: {person.nama}"
+
+
+def _entry(sop: SOP, e: EventRow, people: dict[str, PersonRow]) -> HistoryEntry:
+    tz = sop.calendar.timezone
+    person = people.get(e.holder or "")
+    return HistoryEntry(
+        e.seq,
+        local(e.at, tz) or e.at,
+        e.action,
+        e.step,
+        e.outcome,
+        e.role,
+        e.operator,
+        e.note,
+        [d["name"] for d in json.loads(e.data).get("documents", [])],
+        e.holder,
+        person.nama if person else None,
+        e.acting,
+        holder_label(sop, e.role, e.acting, person),
+        e.authenticated,
+        local(e.recorded_at, tz),
+        bool(e.backdated),
+        tz,
+    )
 
 
 def is_overdue(row: CaseRow, at: datetime) -> bool:
@@ -201,7 +240,7 @@ class CaseSummary(NamedTuple):
 
 
 class HistoryEntry(NamedTuple):
-    """One event of ``case history``."""
+    """One event of ``case history``: what happened, who held the post, who recorded it."""
 
     seq: int
     at: str  # in the SOP's timezone
@@ -209,13 +248,35 @@ class HistoryEntry(NamedTuple):
     step: str | None
     outcome: str | None
     role: str | None
-    operator: str
+    operator: str  # the recorder (the contract's name for it)
     note: str | None
     documents: list[str]
+    holder: str | None = None  # the login of the person who acted
+    holder_nama: str | None = None
+    acting: str | None = None  # "plt" | "plh"
+    holder_label: str | None = None  # as documents write it: "Plh. Camat: Sari Dewi"
+    authenticated: bool = False  # the recorder is the login the store authenticated, not a typed name
+    recorded_at: str | None = None  # the store's clock when written, in the SOP's timezone
+    backdated: bool = False  # ``at`` was given, not the clock
     timezone: str = "UTC"  # the SOP's, for showing the time
 
+    @property
+    def recorder(self) -> str:
+        return self.operator
+
+    def recorded_by(self) -> str:
+        """The recorder as shown: the login the store authenticated, or (format 1) a typed name, marked so."""
+        return self.operator if self.authenticated else _("{name} (typed)").format(name=self.operator)
+
+    def who(self) -> str:
+        """Who acted and who recorded it, as screens and documents write it: "Plh. Camat: Sari Dewi,
+        recorded by ani"; the recorder alone when nobody else held the post."""
+        if self.holder_label and self.holder != self.operator:
+            return _("{holder}, recorded by {recorder}").format(holder=self.holder_label, recorder=self.recorded_by())
+        return self.holder_label or self.recorded_by()
+
     def to_json(self) -> dict[str, Any]:
-        data = self._asdict()
+        data = {**self._asdict(), "recorder": self.recorder}
         del data["timezone"]  # ``at`` carries its offset
         return data
 
@@ -299,6 +360,7 @@ class Cases:
         self.store = store
         self.sop_dirs = sop_dirs
         self._definitions: dict[str, SOP] = {}
+        self.notices: list[str] = []  # what a front door should tell besides the result (an action saved despite a failure)
 
     # --- helpers -------------------------------------------------------------
 
@@ -325,25 +387,22 @@ class Cases:
             raise unknown_case(self.store, case_id)
         return row, self.definition(row.definition)
 
-    def _when(self, at: str | datetime | None, sop: SOP, after: str | None) -> datetime:
-        current = now()
+    @staticmethod
+    def _when(at: str | datetime | None, sop: SOP, after: str | None, current: datetime) -> datetime:
+        """When the action happened: the store's clock ``current``, or ``at`` when given (back-dated)."""
         if at is None:
             return current
         t = parse_time(at, sop.calendar.timezone) if isinstance(at, str) else in_range(at, at)
         if t > current:
-            raise UserError(
-                _("the time {at} lies in the future; give a time up to now").format(at=at), "time-in-future", at=str(at)
-            )
+            raise refusal("time-in-future", at=str(at))
         if after is not None and iso(t) < after:
-            raise UserError(
-                _("the time {at} is before the case's last event ({last}); actions are recorded in order").format(
-                    at=at, last=local(after, sop.calendar.timezone)
-                ),
-                "time-before-last-event",
-                at=str(at),
-                last=local(after, sop.calendar.timezone),
-            )
+            raise refusal("time-before-last-event", at=str(at), last=local(after, sop.calendar.timezone))
         return t
+
+    def _check_by(self, by: str | None) -> None:
+        """``by`` may only confirm who is acting: the recorder is the login the store authenticated."""
+        if by is not None and by != self.store.login:
+            raise refusal("by-not-you", login=self.store.login, by=by)
 
     @staticmethod
     def _check_names(attach: Sequence[Attachment]) -> None:
@@ -368,34 +427,70 @@ class Cases:
 
     @staticmethod
     def _documents(
-        case_id: str, seq: int, step: str | None, files: list[tuple[Attachment, bytes | None, str | None]]
+        step: str | None, files: list[tuple[Attachment, bytes | None, str | None]]
     ) -> tuple[list[DocumentRow], list[dict]]:
+        """The document rows (the store fills in case and event) and their record in the event."""
         rows, meta = [], []
         for a, content, filename in files:
             digest = sha256_hex(content) if content is not None else None
             size = len(content) if content is not None else None
-            rows.append(DocumentRow(case_id, seq, a.name, step, filename, size, digest, content))
+            rows.append(DocumentRow("", 0, a.name, step, filename, size, digest, content))
             meta.append({"name": a.name, "filename": filename, "size": size, "sha256": digest})
         return rows, meta
 
     @staticmethod
-    def _event(
-        row_seq: int,
-        prev: str,
-        case_id: str,
-        at: datetime,
+    def _write_of(
+        sop: SOP,
         action: str,
-        step: str | None,
-        operator: str,
-        data: dict,
+        when: datetime,
+        backdated: bool,
+        state: engine.CaseState,
+        data: dict[str, Any],
+        docs: list[DocumentRow],
+        for_person: str | None,
         role: str | None = None,
         outcome: str | None = None,
         note: str | None = None,
-    ) -> EventRow:
-        ev = EventRow(
-            case_id, row_seq, iso(at), action, step, outcome, role, operator, note, canonical_json(data), prev, ""
+        title: str | None = None,
+    ) -> Write:
+        """What the store writes for an action the engine decided (``state``: the case after it)."""
+        return Write(
+            request=os.urandom(16).hex(),
+            action=action,
+            sop=sop.id,
+            timezone=sop.calendar.timezone,
+            at=iso(when),
+            backdated=backdated,
+            role=role,
+            outcome=outcome,
+            note=note,
+            data=canonical_json(data),
+            documents=docs,
+            for_login=for_person,
+            title=title,
+            step=sop.first.id if action == "start" else None,
+            available=sorted(state.available),
+            row_after=lambda before, event: row_after(before, sop, event, state, data),
         )
-        return ev._replace(hash=event_hash(ev))
+
+    def _commit(self, write: Callable[[], CaseRow], request: str) -> CaseRow:
+        """Write, and when the store failed during the write, find out whether it landed."""
+        try:
+            return write()
+        except OutcomeUnknown as lost:
+            landed = self.store.recover(request)
+            if landed is None:
+                raise UserError(
+                    _("the store failed during the write ({reason}); the action was not saved, nothing changed").format(
+                        reason=lost.reason
+                    ),
+                    "not-saved",
+                    request=request,
+                ) from None
+            self.notices.append(
+                _("the store failed as the action was written ({reason}); it was saved").format(reason=lost.reason)
+            )
+            return landed
 
     # --- actions -------------------------------------------------------------
 
@@ -406,27 +501,30 @@ class Cases:
         attach: Sequence[Attachment] = (),
         at: str | datetime | None = None,
         by: str | None = None,
+        for_person: str | None = None,
     ) -> CaseRow:
+        """Start a case of ``sop``. ``by`` may only name the login acting; ``for_person`` records it
+        for that person (needs the right to record for others)."""
         from . import engine
 
         self._check_names(attach)
         text(title, _("the title"))
         text(by, _("the operator"))
-        when = self._when(at, sop, None)
-        operator = by or os_user()
+        text(for_person, _("the person"))
+        self._check_by(by)
+        files = self._read(attach)  # before the clock is read: the store checks the time is now
+        when = self._when(at, sop, None, self.store.clock())
         state = engine.start(sop, when, [a.name for a in attach])
-        files = self._read(attach)
-
-        due = deadline(sop, state.step, iso(when))
-
-        def build(number: int) -> tuple[CaseRow, EventRow, list[DocumentRow]]:
-            case_id = f"{sop.id}-{number}"
-            docs, meta = self._documents(case_id, 1, sop.first.id, files)
-            data = {"definition": sop.digest, "documents": meta, "title": title, "deadline": due}
-            ev = self._event(1, GENESIS, case_id, when, "start", sop.first.id, operator, data)
-            return row_after(None, sop, ev, state, data), ev, docs
-
-        return self.store.create_case(sop.id, (sop.digest, sop.version, sop.canonical, sop.source), build)
+        docs, meta = self._documents(sop.first.id, files)
+        data = {
+            "definition": sop.digest,
+            "documents": meta,
+            "title": title,
+            "deadline": deadline(sop, state.step, iso(when)),
+        }
+        w = self._write_of(sop, "start", when, at is not None, state, data, docs, for_person, title=title)
+        definition = (sop.digest, sop.version, sop.canonical, sop.source)
+        return self._commit(lambda: self.store.create_case(definition, w), w.request)
 
     def _act(
         self,
@@ -439,36 +537,69 @@ class Cases:
         attach: Sequence[Attachment] = (),
         at: str | datetime | None = None,
         by: str | None = None,
+        for_person: str | None = None,
     ) -> CaseRow:
         """The one path every change of a case takes: decide with the engine, write in one transaction."""
-        from . import engine
-
         self._check_names(attach)
         for value, what in (
+            (case_id, _("the case id")),
             (role, _("the pelaksana")),
             (outcome, _("the outcome")),
             (note, _("the note")),
             (by, _("the operator")),
+            (for_person, _("the person")),
         ):
             text(value, what)
-        row, sop = self._case(case_id)
-        when = self._when(at, sop, row.updated_at)  # updated_at: the last event's time
+        self._check_by(by)
+        files = self._read(attach)  # before the clock is read: the store checks the time is now
+        row, clock, remembered = self._case_and_clock(case_id)
+        act = (action, role, outcome, note, attach, at, for_person, files)
+        if remembered:
+            assert row is not None
+            try:
+                return self._decide_and_write(row, clock, *act)
+            except Refused:  # the case moved on since this store wrote it: decide on what is there now
+                row, clock, _remembered = self._case_and_clock(case_id, fresh=True)
+        if row is None:
+            raise unknown_case(self.store, case_id)
+        return self._decide_and_write(row, clock, *act)
+
+    def _case_and_clock(self, case_id: str, fresh: bool = False) -> tuple[CaseRow | None, datetime, bool]:
+        try:
+            return self.store.case_and_clock(case_id, fresh)
+        except (ValueError, TypeError) as e:  # a column that is not what we wrote
+            raise damaged(_("the row of case {id} is unreadable ({reason})").format(id=case_id, reason=e)) from None
+
+    def _decide_and_write(
+        self,
+        row: CaseRow,
+        clock: datetime,
+        action: str,
+        role: str | None,
+        outcome: str | None,
+        note: str | None,
+        attach: Sequence[Attachment],
+        at: str | datetime | None,
+        for_person: str | None,
+        files: list[tuple[Attachment, bytes | None, str | None]],
+    ) -> CaseRow:
+        from . import engine
+
+        sop = self.definition(row.definition)
+        when = self._when(at, sop, row.updated_at, clock)  # updated_at: the last event's time
         try:
             entered_at = datetime.fromisoformat(row.entered_at)
         except ValueError:
-            raise damaged(_("case {id} entered its step at '{at}'").format(id=case_id, at=row.entered_at)) from None
+            raise damaged(_("case {id} entered its step at '{at}'").format(id=row.id, at=row.entered_at)) from None
         state = engine.CaseState(Status(row.status), row.step, entered_at, frozenset(row.available))
         event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
-        new = engine.apply(sop, state, event, case_id)  # raises Refused; nothing written yet
-        seq = row.seq + 1
-        docs, meta = self._documents(case_id, seq, row.step, self._read(attach))
+        new = engine.apply(sop, state, event, row.id)  # raises Refused; nothing written yet
+        docs, meta = self._documents(row.step, files)
         data: dict[str, Any] = {"documents": meta}
         if moves(row, new):
             data["deadline"] = deadline(sop, new.step, iso(when))
-        ev = self._event(seq, row.head, case_id, when, action, row.step, by or os_user(), data, role, outcome, note)
-        updated = row_after(row, sop, ev, new, data)
-        self.store.append(updated, row.seq, ev, docs)
-        return updated
+        w = self._write_of(sop, action, when, at is not None, new, data, docs, for_person, role, outcome, note)
+        return self._commit(lambda: self.store.append(row, w), w.request)
 
     def advance(
         self,
@@ -479,8 +610,12 @@ class Cases:
         attach: Sequence[Attachment] = (),
         at: str | datetime | None = None,
         by: str | None = None,
+        for_person: str | None = None,
     ) -> CaseRow:
-        return self._act(case_id, "advance", role=role, outcome=outcome, note=note, attach=attach, at=at, by=by)
+        return self._act(
+            case_id, "advance", role=role, outcome=outcome, note=note, attach=attach, at=at, by=by,
+            for_person=for_person,
+        )  # fmt: skip
 
     def attach(
         self,
@@ -489,19 +624,49 @@ class Cases:
         at: str | datetime | None = None,
         by: str | None = None,
         note: str | None = None,
+        for_person: str | None = None,
     ) -> CaseRow:
-        return self._act(case_id, "attach", attach=attach, at=at, by=by, note=note)
+        return self._act(case_id, "attach", attach=attach, at=at, by=by, note=note, for_person=for_person)
 
-    def cancel(self, case_id: str, reason: str, at: str | datetime | None = None, by: str | None = None) -> CaseRow:
+    def cancel(
+        self,
+        case_id: str,
+        reason: str,
+        at: str | datetime | None = None,
+        by: str | None = None,
+        for_person: str | None = None,
+    ) -> CaseRow:
         if not reason.strip():
             raise UserError(_("give the reason for cancelling"), "reason-missing", case=case_id)
-        return self._act(case_id, "cancel", note=reason, at=at, by=by)
+        return self._act(case_id, "cancel", note=reason, at=at, by=by, for_person=for_person)
 
     # --- reading -------------------------------------------------------------
 
     def show(self, case_id: str) -> CaseView:
         row, sop = self._case(case_id)
-        return CaseView(row, sop, self.store.documents(case_id), now(), self._newer(sop, row.definition))
+        t = now()
+        enforced = self.store.enforced()
+        holders: list[Holder] = []
+        if enforced and row.status == Status.OPEN and row.step:
+            from ..store.people import local_day
+
+            day = local_day(iso(t), sop.calendar.timezone)
+            for post, person in self.store.holders(list(sop.step(row.step).pelaksana), sop.id, day):
+                label = holder_label(sop, post.pelaksana, post.acting, person) or person.nama
+                holders.append(Holder(post.pelaksana, person.login, person.nama, post.acting, label))
+        last = self.store.last_event(case_id)
+        holder = self.store.person(last.holder) if last and last.holder else None
+        people = {holder.login: holder} if holder else {}
+        return CaseView(
+            row,
+            sop,
+            self.store.documents(case_id),
+            t,
+            self._newer(sop, row.definition),
+            enforced,
+            tuple(holders),
+            _entry(sop, last, people) if last else None,
+        )
 
     def _newer(self, sop: SOP, digest: str) -> str | None:
         """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
@@ -571,22 +736,9 @@ class Cases:
 
     def history(self, case_id: str) -> list[HistoryEntry]:
         row, sop = self._case(case_id)
-        tz = sop.calendar.timezone
-        return [
-            HistoryEntry(
-                e.seq,
-                local(e.at, tz) or e.at,
-                e.action,
-                e.step,
-                e.outcome,
-                e.role,
-                e.operator,
-                e.note,
-                [d["name"] for d in json.loads(e.data).get("documents", [])],
-                tz,
-            )
-            for e in self.store.events(case_id)
-        ]
+        events = self.store.events(case_id)
+        people = {p.login: p for p in self.store.people()} if any(e.holder for e in events) else {}
+        return [_entry(sop, e, people) for e in events]
 
     def checkpoint(self, path: Path) -> Checkpoint:
         """Anchor the audit trail: every case's chain head and one digest over them, written to

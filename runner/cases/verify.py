@@ -1,13 +1,16 @@
 """``case verify``: every fact the store holds, checked against the events that claim it.
 
 For each case: the event chain (each hash over its content and the one
-before), the replay of the events through the SOP's state machine, every
-column of the case row against what the replay gives (``row_after``, the same
-rule the writer follows), every document row against the sha256 its event
-recorded (and no document row that no event recorded). For the store: every
-stored SOP definition against its digest, and, on SQLite, the database's own
-check of its pages. A damaged store never stops the check: what cannot be
-read is a finding about the case it belongs to, and the next case follows.
+before, by the event's format), the replay of the events through the SOP's
+state machine, every column of the case row against what the replay gives
+(``row_after``, the same rule the writer follows), every document row against
+the sha256 its event recorded (and no document row that no event recorded).
+Who acted (event format 2): the fields the store stamps hold together, the
+holder is a registered person, and an advance was covered by a post of the
+holder. For the store: every stored SOP definition against its digest, and, on
+SQLite, the database's own check of its pages. A damaged store never stops the
+check: what cannot be read is a finding about the case it belongs to, and the
+next case follows.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from ..canonical import sha256_hex
 from ..definition import SOP
 from ..errors import Refused, UserError
 from ..i18n import _
-from ..store import CaseRow, DocumentRow, EventRow, SQLStore
+from ..store import CaseRow, DocumentRow, EventRow, PostRow, SQLStore
 from ..store.sql import case_values
 from . import engine
-from .chain import GENESIS, event_hash
-from .service import row_after, unknown_case
+from .chain import FORMAT, GENESIS, NOW, event_hash
+from .service import deadline, moves, row_after, unknown_case
 
 
 class Finding(NamedTuple):
@@ -58,6 +61,7 @@ def verify(store: SQLStore, case_id: str | None = None, against: Path | None = N
         checkpoint = read(against)  # an edited checkpoint is refused before anything is judged
     findings: list[Finding] = []
     definitions = _Definitions(store, findings)
+    people = _People(store, findings)
     if case_id is None:
         ids = _all_case_ids(store, findings)
     else:
@@ -67,7 +71,7 @@ def verify(store: SQLStore, case_id: str | None = None, against: Path | None = N
             raise unknown_case(store, case_id)
     for cid in ids:
         try:
-            findings.extend(_verify_case(store, cid, definitions))
+            findings.extend(_verify_case(store, cid, definitions, people))
         except UserError as e:
             if e.kind != "store-damaged":
                 raise
@@ -189,14 +193,33 @@ class _Definitions:
                 )
 
 
-def _verify_case(store: SQLStore, case_id: str, definitions: _Definitions) -> list[Finding]:
+class _People:
+    """The people and posts, read once: what the holder of a format-2 event is checked against."""
+
+    def __init__(self, store: SQLStore, findings: list[Finding]) -> None:
+        people = _guarded(findings, _("the people cannot be read"), store.people, [])
+        posts = _guarded(findings, _("the posts cannot be read"), store.posts, [])
+        self.logins = {p.login for p in people}
+        self.posts: dict[tuple[str, str], list[PostRow]] = {}
+        for post in posts:
+            self.posts.setdefault((post.login, post.pelaksana), []).append(post)
+
+    def held(self, login: str, pelaksana: str, sop: str, day: str, at: str, acting: str | None) -> bool:
+        """Whether a post of ``login`` as ``pelaksana`` for ``sop``, of that acting kind, held then."""
+        return any(
+            p.acting == acting and (p.sops is None or sop in p.sops) and p.holds(day, at)
+            for p in self.posts.get((login, pelaksana), [])
+        )
+
+
+def _verify_case(store: SQLStore, case_id: str, definitions: _Definitions, people: _People) -> list[Finding]:
     findings: list[Finding] = []
     events = store.events(case_id)
     stored = store.case_columns(case_id)
     documents = store.documents(case_id, with_content=True)
     if stored is None and not events and not documents:
         return findings  # nothing of it here (a checkpoint may say it was)
-    expected, recorded, read_upto = _replay(case_id, events, definitions, findings)
+    expected, recorded, read_upto = _replay(case_id, events, definitions, people, findings)
     findings.extend(_compare_documents(case_id, documents, recorded, read_upto, len(events)))
     if stored is None:
         findings.append(
@@ -215,7 +238,7 @@ _Recorded = dict[tuple[int, str], DocumentRow]
 
 
 def _replay(
-    case_id: str, events: list[EventRow], definitions: _Definitions, findings: list[Finding]
+    case_id: str, events: list[EventRow], definitions: _Definitions, people: _People, findings: list[Finding]
 ) -> tuple[CaseRow | None, _Recorded, int]:
     """The case row the events give (None when they cannot be replayed to the end), the
     documents they recorded by (seq, name), and up to which event those were read.
@@ -226,16 +249,19 @@ def _replay(
 
     def stop(kind: str, e: EventRow | None, why: str) -> tuple[None, _Recorded, int]:
         if e is not None:
-            where = _("case {id} event #{seq} ({action})").format(id=case_id, seq=e.seq, action=e.action)
-            findings.append(Finding(case_id, kind, f"{where}: {why}", e.seq))
+            findings.append(Finding(case_id, kind, f"{_where(case_id, e)}: {why}", e.seq))
         return None, recorded, read_upto
 
     for i, e in enumerate(events):
+        if e.format not in (1, FORMAT):  # a hash is taken by the format: another cannot be checked
+            return stop("event-format", e, _("it is of format {n}, which sop-runner never writes").format(n=e.format))
         if e.prev_hash != prev or event_hash(e) != e.hash or e.seq != i + 1:
             return stop(
                 "event-changed", e, _("its hash does not match its content — it was changed after it was written")
             )
         prev = e.hash
+        where = _where(case_id, e)
+        findings.extend(_format(case_id, e, events[i - 1] if i else None, where))
         try:
             data = json.loads(e.data)
             documents = data.get("documents", [])
@@ -267,7 +293,10 @@ def _replay(
             names = tuple(m["name"] for m in documents)
             event = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome, names)
             state = engine.apply(sop, state, event, case_id)  # type: ignore[arg-type]  # None only for a start
+            findings.extend(_deadline(case_id, e, sop, row, state, data, where))
             row = row_after(row, sop, e, state, data)
+            if e.format == FORMAT:
+                findings.extend(_who(case_id, e, sop, people, where))
         except Refused as r:
             return stop("replay-failed", e, _("the SOP does not allow it on replay: {why}").format(why=r))
         except UserError as err:  # e.g. a deadline the calendar cannot give
@@ -275,6 +304,91 @@ def _replay(
         except _DAMAGE as err:  # an unknown action, a time that is not one, a step the SOP lacks
             return stop("replay-failed", e, _("it cannot be replayed ({why})").format(why=err))
     return row, recorded, read_upto
+
+
+def _where(case_id: str, e: EventRow) -> str:
+    return _("case {id} event #{seq} ({action})").format(id=case_id, seq=e.seq, action=e.action)
+
+
+# the fields of format 2, which a format-1 event's hash does not cover: as the migration left them
+_FORMAT_2_FIELDS = {"holder": None, "acting": None, "recorded_at": None, "backdated": 0, "request": None}
+
+
+def _format(case_id: str, e: EventRow, before: EventRow | None, where: str) -> list[Finding]:
+    """An event of format 1 is one written before people and posts: never after one of format 2
+    (a downgrade would shed the checks of who acted), and without the fields its hash does not cover."""
+    if e.format != 1:
+        return []
+    if before is not None and before.format == FORMAT:
+        why = _("it is of format 1, written before people and posts, but follows an event of format 2")
+        return [Finding(case_id, "event-format", f"{where}: {why}", e.seq)]
+    unhashed = [f for f, empty in _FORMAT_2_FIELDS.items() if getattr(e, f) != empty]
+    if unhashed:
+        why = _("it is of format 1, whose hash does not cover {fields}, yet holds them").format(
+            fields=", ".join(unhashed)
+        )
+        return [Finding(case_id, "event-format", f"{where}: {why}", e.seq)]
+    return []
+
+
+def _deadline(
+    case_id: str, e: EventRow, sop: SOP, row: CaseRow | None, state: engine.CaseState, data: dict, where: str
+) -> list[Finding]:
+    """The deadline a moving event recorded against the one the SOP's waktu gives on its calendar
+    now. The functions of a shared store can check its form but not the working calendar; a
+    difference is also what new holiday data makes, so it is a finding of its own."""
+    if not moves(row, state) or "deadline" not in data:
+        return []
+    try:
+        due = deadline(sop, state.step, e.at)
+    except UserError:  # the calendar gives none now (the writer's did): nothing to compare with
+        return []
+    if data["deadline"] == due:
+        return []
+    why = _(
+        "it recorded the deadline {recorded}, while the SOP's waktu on its calendar gives {expected} (unless the holidays known have changed since, the deadline was set by hand)"
+    ).format(recorded=data["deadline"], expected=due)
+    return [Finding(case_id, "deadline-differs", f"{where}: {why}", e.seq)]
+
+
+def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> list[Finding]:
+    """A format-2 event's own record of who acted and when: what the store stamps, checked."""
+    from ..store.people import local_day
+
+    problems = []
+    at = datetime.fromisoformat(e.at)
+    if e.recorded_at is None:
+        problems.append(_("it has no time of recording"))
+    else:
+        recorded = datetime.fromisoformat(e.recorded_at)
+        if recorded < at:
+            problems.append(_("it was recorded ({recorded}) before it happened").format(recorded=e.recorded_at))
+        elif not e.backdated and recorded - at > NOW:
+            problems.append(
+                _("it is not marked back-dated, yet it was recorded {recorded}, long after it happened").format(
+                    recorded=e.recorded_at
+                )
+            )
+    if not e.request:
+        problems.append(_("it has no request id"))
+    if e.acting not in (None, "plt", "plh"):
+        problems.append(_("its acting appointment '{acting}' is neither plt nor plh").format(acting=e.acting))
+    if e.holder is not None and e.holder not in people.logins:
+        problems.append(_("its holder '{login}' is not a registered person").format(login=e.holder))
+    findings = []
+    if problems:
+        findings.append(Finding(case_id, "event-invalid", f"{where}: {'; '.join(problems)}", e.seq))
+    holder = e.holder
+    if e.action == "advance" and e.role and holder is not None and holder in people.logins:
+        day = local_day(e.at, sop.calendar.timezone)
+        if not people.held(holder, e.role, sop.id, day, e.at, e.acting):
+            from ..store import post_title
+
+            why = _(
+                "no post of {login} as {post} for SOP {sop} holds on {day} now; if a post was ended afterwards with an earlier last day, this is expected"
+            ).format(login=holder, post=post_title(e.role, e.acting), sop=sop.id, day=day)
+            findings.append(Finding(case_id, "post-not-held", f"{where}: {why}", e.seq))
+    return findings
 
 
 def _compare_row(case_id: str, stored: tuple, expected: CaseRow) -> list[Finding]:

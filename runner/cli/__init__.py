@@ -76,6 +76,8 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "flowchart": "runner.cli.documents.flowchart",
         "case": "runner.cli.case.case",
         "audit": "runner.cli.audit.audit",
+        "people": "runner.cli.people.people",
+        "post": "runner.cli.people.post",
         "demo": "runner.cli.demo.demo",
         "report": "runner.cli.report.report",
         "monitoring": "runner.cli.report.monitoring",

@@ -17,15 +17,31 @@ from .output import emit, emit_stream, json_option
 from .settings import Settings, pass_settings
 
 if TYPE_CHECKING:
-    from .. import Attachment
+    from .. import Attachment, Cases
 
 
 def action_options(f: Callable) -> Callable:
-    """``--at`` and ``--by``, shared by every case action."""
+    """``--at``, ``--by`` and ``--for``, shared by every case action."""
     f = click.option(
         "--at", metavar="TIME", help=N_("When it happened (ISO 8601; default now, never in the future).")
     )(f)
-    return click.option("--by", metavar="NAME", help=N_("Who typed it (default: the OS user)."))(f)
+    f = click.option(
+        "--for",
+        "for_person",
+        metavar="LOGIN",
+        help=N_("Record what this registered person did (e.g. a disposition signed on paper); needs the right to record for others."),
+    )(f)
+    return click.option(
+        "--by",
+        metavar="NAME",
+        help=N_("Who typed it: always the login you are (OS login, or the database login); another name is refused."),
+    )(f)
+
+
+def notices(cases: Cases) -> None:
+    """What the service had to tell besides the result (an action saved although the store failed)."""
+    for notice in cases.notices:
+        term.say(notice)
 
 
 attach_option = click.option(
@@ -66,11 +82,14 @@ def case_start(
     title: str | None,
     attach: tuple[str, ...],
     at: str | None,
+    for_person: str | None,
     by: str | None,
     as_json: bool,
 ) -> int:
     sop = settings.sop(sop_ref)
-    row = settings.cases(write=True).start(sop, title=title, attach=attachments(attach), at=at, by=by)
+    cases = settings.cases(write=True)
+    row = cases.start(sop, title=title, attach=attachments(attach), at=at, by=by, for_person=for_person)
+    notices(cases)
     if as_json:
         return emit(row, True, str)
     term.out(term.visible(row.id))
@@ -145,10 +164,14 @@ def case_show(settings: Settings, case_id: str, as_json: bool) -> int:
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @action_options
 @pass_settings
-def case_attach(settings: Settings, case_id: str, name: str, file: Path | None, at: str | None, by: str | None) -> int:
+def case_attach(
+    settings: Settings, case_id: str, name: str, file: Path | None, at: str | None, for_person: str | None, by: str | None
+) -> int:
     from .. import Attachment
 
-    settings.cases(write=True).attach(case_id, [Attachment(name, file)], at=at, by=by)
+    cases = settings.cases(write=True)
+    cases.attach(case_id, [Attachment(name, file)], at=at, by=by, for_person=for_person)
+    notices(cases)
     term.say(_("attached '{name}' to {id}").format(name=name, id=case_id))
     return EXIT_OK
 
@@ -170,13 +193,17 @@ def case_advance(
     note: str | None,
     attach: tuple[str, ...],
     at: str | None,
+    for_person: str | None,
     by: str | None,
     as_json: bool,
 ) -> int:
     from .views import case_card
 
     cases = settings.cases(write=True)
-    cases.advance(case_id, role, outcome=outcome, note=note, attach=attachments(attach), at=at, by=by)
+    cases.advance(
+        case_id, role, outcome=outcome, note=note, attach=attachments(attach), at=at, by=by, for_person=for_person
+    )
+    notices(cases)
     return emit(cases.show(case_id), as_json, case_card)
 
 
@@ -185,13 +212,17 @@ def case_advance(
 @click.option("--reason", required=True, metavar="TEXT", help=N_("Why the case stops."))
 @action_options
 @pass_settings
-def case_cancel(settings: Settings, case_id: str, reason: str, at: str | None, by: str | None) -> int:
-    settings.cases(write=True).cancel(case_id, reason, at=at, by=by)
+def case_cancel(
+    settings: Settings, case_id: str, reason: str, at: str | None, for_person: str | None, by: str | None
+) -> int:
+    cases = settings.cases(write=True)
+    cases.cancel(case_id, reason, at=at, by=by, for_person=for_person)
+    notices(cases)
     term.say(_("cancelled {id}").format(id=case_id))
     return EXIT_OK
 
 
-@case.command("history", help=N_("What happened when, and who did it."))
+@case.command("history", help=N_("What happened when, who acted (and by which post), and who recorded it."))
 @click.argument("case_id", metavar="CASE")
 @json_option
 @pass_settings

@@ -1,4 +1,9 @@
-"""``sop demo``: one whole pelacuran case on a throw-away store, with one correction loop."""
+"""``sop demo``: one whole pelacuran case on a throw-away store, with one correction loop.
+
+The store registers its people first: you (the OS login) are the admin and the
+office clerk who records what the officials signed on paper (``for_person``);
+the Camat is away for part of the case, and the Sekcam acts as Plh. Camat.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +27,9 @@ def demo() -> int:
 
 def run(folder: Path | None = None) -> Path:
     """Run the demo case; returns the folder that holds its store (and flowchart)."""
-    from .. import Attachment, Cases, Refused, find_sop, load_sop, open_store, progress_of, render
+    from .. import Attachment, Cases, People, Refused, find_sop, load_sop, open_store, progress_of, render
     from .views import case_card, history_table
+    from .wording import word
 
     folder = folder or Path(tempfile.mkdtemp(prefix="sop-demo-"))
     sop = load_sop(find_sop("pelacuran"))
@@ -37,35 +43,54 @@ def run(folder: Path | None = None) -> Path:
         return clock.isoformat()
 
     with open_store(f"sqlite:///{folder / 'cases.sqlite3'}") as store:
+        office = People(store)
+        office.add(office.login, "Petugas Operator Kecamatan", records_for_others=True)  # the first: the admin
+        since = (clock - timedelta(days=365)).date().isoformat()
+        away = clock.date().isoformat()
+        staff: list[tuple[str, str, str | None, list[tuple[str, str | None, str]]]] = [
+            ("budi", "Drs. Budi Santoso, M.Si", "196805121990031004", [("camat", None, since)]),
+            ("sari", "Sari Dewi, S.STP", "197903022005012003", [("sekcam", None, since), ("camat", "plh", away)]),
+            ("andi", "Andi Wijaya, S.H.", "198107142006041002", [("kasi-trantib", None, since)]),
+            ("joko", "Joko Prasetyo", None, [("danru", None, since)]),
+            ("rina", "Rina Marlina", None, [("anggota", None, since)]),
+        ]
+        for login, nama, nip, posts in staff:
+            office.add(login, nama, nip)
+            for pelaksana, acting, start in posts:
+                office.grant(login, pelaksana, acting=acting, valid_from=start)
+        term.say(_("registered 6 people; sari is Plh. Camat from {day}").format(day=away))
+
         cases = Cases(store)
         case = cases.start(
-            sop, title="Laporan warga RW 03", at=at(), by="demo", attach=[Attachment("Informasi Pelanggaran", report)]
+            sop, title="Laporan warga RW 03", at=at(), attach=[Attachment("Informasi Pelanggaran", report)]
         ).id
         term.say(_("started {id} on a throw-away store in {folder}").format(id=case, folder=folder))
 
-        def step(role: str, outcome: str | None = None, attach: tuple[str, ...] = (), note: str | None = None) -> None:
+        def step(
+            who: str, role: str, outcome: str | None = None, attach: tuple[str, ...] = (), note: str | None = None
+        ) -> None:
+            """The clerk records what ``who`` signed on paper."""
             cases.advance(
-                case, role, outcome=outcome, note=note, at=at(), by="demo", attach=[Attachment(a) for a in attach]
+                case, role, outcome, note, [Attachment(a) for a in attach], at=at(), for_person=who
             )
 
-        step("kasi-trantib")
-        step("camat")
-        step("kasi-trantib")
-        try:  # what a clerk sees when the wrong person acts
-            step("anggota")
-        except Refused as e:
-            from .wording import word
-
-            term.say(_("refused, as it should be: {why}").format(why=word(e)))
-        step("sekcam", outcome="koreksi", note="Dasar hukum belum dicantumkan")
-        step("kasi-trantib", note="Draft diperbaiki")
-        step("camat", outcome="disetujui")
-        step("kasi-trantib")
-        step("danru", attach=("Draft Laporan",))
-        step("anggota", attach=("Seragam", "alat peneritiban", "kendaraan", "perlengkapan"))
-        step("danru")
-        step("kasi-trantib", outcome="disetujui")
-        step("kasi-trantib")
+        step("andi", "kasi-trantib")
+        step("budi", "camat")
+        step("andi", "kasi-trantib")
+        for who, role in [("rina", "anggota"), ("joko", "sekcam")]:
+            try:  # what a clerk sees when the wrong person acts, or a person without the post
+                step(who, role, outcome="disetujui")
+            except Refused as e:
+                term.say(_("refused, as it should be: {why}").format(why=word(e)))
+        step("sari", "sekcam", outcome="koreksi", note="Dasar hukum belum dicantumkan")
+        step("andi", "kasi-trantib", note="Draft diperbaiki")
+        step("sari", "camat", outcome="disetujui")  # the Camat is away: the Sekcam signs as Plh. Camat
+        step("andi", "kasi-trantib")
+        step("joko", "danru", attach=("Draft Laporan",))
+        step("rina", "anggota", attach=("Seragam", "alat peneritiban", "kendaraan", "perlengkapan"))
+        step("joko", "danru")
+        step("andi", "kasi-trantib", outcome="disetujui")
+        step("andi", "kasi-trantib")
 
         term.out(case_card(cases.show(case)))
         term.out()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from .. import SOP, Cases
+    from .. import SOP, Cases, SQLStore
 
 
 class Settings:
@@ -21,16 +21,22 @@ class Settings:
 
         return load_sop(find_sop(ref, self.sop_dirs))
 
-    def cases(self, write: bool = False) -> Cases:
-        """The case service on the store of --db; the store closes when the command ends.
+    def store(self, write: bool = False) -> SQLStore:
+        """The store of --db; it closes when the command ends.
 
-        ``write``: the command changes cases, so it may make a new store; a command that
+        ``write``: the command changes the store, so it may make a new one; a command that
         only reads never creates a store, nor anything in a file that is not one."""
-        from .. import Cases, open_store
+        from .. import open_store
 
         store = open_store(self.db, create=write)
         click.get_current_context().call_on_close(store.close)
-        return Cases(store, self.sop_dirs)
+        return store
+
+    def cases(self, write: bool = False) -> Cases:
+        """The case service on the store of --db (``write``: as for ``store``)."""
+        from .. import Cases
+
+        return Cases(self.store(write), self.sop_dirs)
 
 
 pass_settings = click.make_pass_decorator(Settings)

@@ -63,6 +63,8 @@ def case_card(view: CaseView) -> str:
         "missing": _("missing:"),
         "decision": _("decision:"),
         "next": _("next:"),
+        "last": _("last:"),
+        "posts": _("posts:"),
     }
     width = max(len(label) for label in labels.values()) + 2  # the values stand in one column
 
@@ -85,6 +87,9 @@ def case_card(view: CaseView) -> str:
         lines.append(indent + v(s.uraian))
         who = ", ".join(sop.pelaksana_by_id(p).label for p in s.pelaksana)
         lines.append(field("who", f"{who}  (--as {' | '.join(s.pelaksana)})"))
+        if view.enforced:
+            held = "; ".join(f"{h.label} ({h.login})" for h in view.holders) or _("nobody holds these posts today")
+            lines.append(indent + v(held))
         when = (
             _("{at} ({rel}; waktu {waktu})").format(
                 at=format_stamp(row.deadline, sop.calendar.timezone),
@@ -104,6 +109,11 @@ def case_card(view: CaseView) -> str:
                 lines.append(v(f"{indent}--outcome {name}  →  {_describe(sop, target)}"))
             command += " --outcome " + "|".join(s.decision.outcomes)
         lines.append(field("next", command))
+    if view.last:
+        lines.append(field("last", _last(view.last)))
+    if not view.enforced:
+        unenforced = _("not enforced: nobody is registered in this store, so anyone may act as any pelaksana")
+        lines.append(term.dim(field("posts", unenforced)))
     if view.documents:
         lines.append(_("documents:"))
         for d in view.documents:
@@ -115,6 +125,15 @@ def case_card(view: CaseView) -> str:
                 detail.append(_("at hand, no file kept"))
             lines.append(v(f"  {d.name}  ({', '.join(x for x in detail if x)})"))
     return "\n".join(lines)
+
+
+def _action(e: HistoryEntry) -> str:
+    return (_(ACTIONS[e.action]) if e.action in ACTIONS else e.action) + (f" ({e.outcome})" if e.outcome else "")
+
+
+def _last(e: HistoryEntry) -> str:
+    """The latest event in a line: what, when, who acted, who recorded it."""
+    return f"{_action(e)}, {format_stamp(e.at, e.timezone)}, {e.who()}"
 
 
 def _describe(sop: SOP, target: str) -> str:
@@ -145,8 +164,18 @@ def case_list_table(rows: list[CaseSummary]) -> str:
 def history_table(events: list[HistoryEntry]) -> str:
     body = []
     for e in events:
-        what = (_(ACTIONS[e.action]) if e.action in ACTIONS else e.action) + (f" ({e.outcome})" if e.outcome else "")
+        what = _action(e)
         extra = "; ".join(x for x in [", ".join(e.documents), e.note or ""] if x)
-        body.append([str(e.seq), format_stamp(e.at, e.timezone), what, e.step or "", e.role or "", e.operator, extra])
-    headers = [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("By"), _("Documents / note")]
-    return term.table(headers, body, flex=6, fixed={1: _moments([b[1] for b in body])})
+        when = format_stamp(e.at, e.timezone)
+        if e.backdated and e.recorded_at:
+            when += "\n" + _("(recorded {at})").format(at=format_stamp(e.recorded_at, e.timezone))
+        held = e.holder_label or e.role or ""
+        if e.role and e.holder_label:
+            held += f" ({e.holder})"
+        body.append([str(e.seq), when, what, e.step or "", held, e.recorded_by(), extra])
+    as_width = min(36, max((len(r[4]) for r in body), default=0))  # "Plh. Camat: Sari Dewi (sari)" on one line
+    fixed = {1: _moments([line for b in body for line in b[1].split("\n")])}
+    if as_width > 24:
+        fixed[4] = as_width
+    headers = [_("#"), _("When"), _("Action"), _("Step"), _("As"), _("Recorded by"), _("Documents / note")]
+    return term.table(headers, body, flex=6, fixed=fixed)

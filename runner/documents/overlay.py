@@ -94,4 +94,6 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
     title = f" — {view.row.title}" if view.row.title else ""
     current = number[view.row.step] if view.row.status == Status.OPEN and view.row.step else None
     heading = _("Case {id}{title} ({status})").format(id=view.row.id, title=title, status=Status(view.row.status).word)
+    if view.last:
+        heading += _(" · last: {who}").format(who=view.last.who())
     return Progress(heading, done, current, view.overdue, transitions)

@@ -13,10 +13,24 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import _
-from .rows import CaseRow, DocumentRow, EventRow, Status
-from .sql import SQLStore
+from .rows import Acting, CaseRow, DocumentRow, EventRow, PersonRow, PostRow, Status, Write, post_title
+from .sql import OutcomeUnknown, SQLStore
 
-__all__ = ["CaseRow", "DocumentRow", "EventRow", "SQLStore", "Status", "default_url", "open_store"]
+__all__ = [
+    "Acting",
+    "CaseRow",
+    "DocumentRow",
+    "EventRow",
+    "OutcomeUnknown",
+    "PersonRow",
+    "PostRow",
+    "SQLStore",
+    "Status",
+    "Write",
+    "default_url",
+    "open_store",
+    "post_title",
+]
 
 
 def default_url() -> str:

@@ -7,6 +7,7 @@ tuples, not dataclasses: they cost `sop case show` less to create.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -53,16 +54,87 @@ class CaseRow(NamedTuple):
 class EventRow(NamedTuple):
     case_id: str
     seq: int
-    at: str
+    at: str  # when it happened: the server's clock, or the time given when back-dated
     action: str
     step: str | None
     outcome: str | None
     role: str | None
-    operator: str
+    operator: str  # who recorded it: the authenticated login (format 2), or a typed name (format 1)
     note: str | None
     data: str  # canonical JSON: documents, title, definition, ...
     prev_hash: str
     hash: str
+    # format 2 (people and posts): written by the store, never typed
+    holder: str | None = None  # the login of the person who acted (holds the pelaksana post)
+    acting: str | None = None  # "plt" | "plh" when the holder acts by an acting appointment
+    recorded_at: str | None = None  # the server's clock when the event was written
+    backdated: int = 0  # 1 when ``at`` was given (``--at``) rather than read from the clock
+    request: str | None = None  # the id the writer chose, unique: was this action saved?
+    format: int = 1  # 1: before people and posts (operator typed); 2: operator authenticated
+
+    @property
+    def authenticated(self) -> bool:
+        return self.format >= 2
+
+
+class Acting(str, Enum):
+    """An acting appointment: Plt. (pelaksana tugas) or Plh. (pelaksana harian)."""
+
+    PLT = "plt"
+    PLH = "plh"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def prefix(self) -> str:
+        """How documents write it before the position: "Plh. Camat"."""
+        return {Acting.PLT: "Plt.", Acting.PLH: "Plh."}[self]
+
+
+def post_title(position: str, acting: str | None) -> str:
+    """ "Camat", or "Plh. Camat" for an acting appointment."""
+    return f"{Acting(acting).prefix} {position}" if acting else position
+
+
+class PersonRow(NamedTuple):
+    login: str  # the login this person authenticates with (OS login or database role)
+    nama: str
+    nip: str | None
+    admin: bool  # may add people, grant and end posts, register SOP versions
+    records_for_others: bool  # may record an action that another person did (``--for``)
+    added_at: str
+    added_by: str
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class PostRow(NamedTuple):
+    id: int
+    login: str
+    pelaksana: str  # a pelaksana id, as SOPs use it
+    sops: list[str] | None  # only these SOPs; None: every SOP that has this pelaksana
+    acting: str | None  # None: definitive; "plt" | "plh"
+    valid_from: str  # YYYY-MM-DD, the first day it holds
+    valid_until: str | None  # YYYY-MM-DD, the last day it holds
+    ended_at: str | None  # when an admin ended it at once (UTC); it holds no more from then
+    granted_by: str
+    granted_at: str
+    ended_by: str | None
+
+    def holds(self, day: str, instant: str) -> bool:
+        """Whether the post holds on ``day`` (YYYY-MM-DD, local) at ``instant`` (stored UTC time)."""
+        return (
+            self.valid_from <= day
+            and (self.valid_until is None or day <= self.valid_until)
+            and (self.ended_at is None or instant < self.ended_at)
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["from"], d["until"] = d.pop("valid_from"), d.pop("valid_until")
+        return d
 
 
 class DocumentRow(NamedTuple):
@@ -74,3 +146,31 @@ class DocumentRow(NamedTuple):
     size: int | None
     sha256: str | None
     content: bytes | None = None
+
+
+class Write(NamedTuple):
+    """One action on a case, as the case service asks a store to write it.
+
+    The engine has decided the case's new state; the store checks who may act
+    (``authorize``), stamps its own clock, chains the event and writes it with
+    the case row, in one transaction (on PostgreSQL, in one function call).
+    """
+
+    request: str  # unique; after a lost connection it tells whether the action landed
+    action: str  # start | advance | attach | cancel
+    sop: str
+    timezone: str  # the SOP's: posts are held by the day there
+    at: str  # when it happened (UTC): the store's clock as read before, or the time given
+    backdated: bool  # ``at`` was given (``--at``)
+    role: str | None
+    outcome: str | None
+    note: str | None
+    data: str  # canonical JSON
+    documents: list[DocumentRow]  # the store fills in case id and sequence number
+    for_login: str | None  # recorded for this person (``--for``); None: for the recorder
+    title: str | None  # start only: the case's title
+    step: str | None  # start only: the first step (an action happens at the step the case stands at)
+    available: list[str]  # the documents at hand after the action, as the engine computed them
+    # the case row after the event (the row before it; None for a start): the case service's
+    # ``row_after``, the one rule verify replays; PostgreSQL's functions write the same in SQL
+    row_after: Callable[[CaseRow | None, EventRow], CaseRow]

@@ -10,13 +10,37 @@ told to look again. Nothing is lost and nothing is written twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Any
 
+from ..cases.chain import FORMAT, GENESIS, NOW, event_hash
+from ..cases.clock import iso
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
-from .rows import CaseRow, DocumentRow, EventRow, Status
+from ..people.rules import refusal
+from .people import PeopleStore
+from .rows import CaseRow, DocumentRow, EventRow, Status, Write
+
+
+class OutcomeUnknown(UserError):
+    """The store failed while a write was under way (the connection broke, the commit failed):
+    it may or may not have landed.
+
+    The case service asks the store (``recover``) before it answers the clerk; where nobody
+    asks (a migration, an admin's change, a checkpoint) it is a refusal that says to look first.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            _(
+                "the store failed during a write ({reason}); whether it was saved is unknown — look with 'sop case show' before repeating it"
+            ).format(reason=reason),
+            "write-outcome-unknown",
+            reason=reason,
+        )
+        self.reason = reason
 
 
 def _columns(cls: type[tuple]) -> str:
@@ -83,20 +107,44 @@ MIGRATIONS: list[list[str]] = [
     [  # 6: audit checkpoints (the file is kept elsewhere; the latest digest goes on documents)
         "CREATE TABLE checkpoints (digest TEXT PRIMARY KEY, taken_at TEXT NOT NULL, body TEXT NOT NULL)",
     ],
+    [  # 7: people and posts; on events who held the post, the store's clock and a request id;
+        # on PostgreSQL the functions every write goes through (a change to them is a new
+        # migration that repeats "{functions}")
+        "CREATE TABLE people (login TEXT PRIMARY KEY, nama TEXT NOT NULL, nip TEXT,"
+        " admin INTEGER NOT NULL, records_for_others INTEGER NOT NULL, added_at TEXT NOT NULL,"
+        " added_by TEXT NOT NULL)",
+        "CREATE TABLE posts (id {serial}, login TEXT NOT NULL REFERENCES people (login),"
+        " pelaksana TEXT NOT NULL, sops TEXT, acting TEXT, valid_from TEXT NOT NULL, valid_until TEXT,"
+        " ended_at TEXT, granted_by TEXT NOT NULL, granted_at TEXT NOT NULL, ended_by TEXT)",
+        "CREATE INDEX posts_pelaksana ON posts (pelaksana, login)",
+        "ALTER TABLE events ADD COLUMN holder TEXT",
+        "ALTER TABLE events ADD COLUMN acting TEXT",
+        "ALTER TABLE events ADD COLUMN recorded_at TEXT",
+        "ALTER TABLE events ADD COLUMN backdated INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE events ADD COLUMN request TEXT",
+        "ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1",
+        "CREATE UNIQUE INDEX events_request ON events (request)",
+        "{functions}",
+    ],
 ]
 
 
 # The tables sop-runner makes; a database that has some of them but no schema version of
 # ours belongs to someone else, and is never written to.
-OUR_TABLES = frozenset({"meta", "definitions", "cases", "events", "documents", "checkpoints"})
+OUR_TABLES = frozenset({"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts"})
 
 
-class SQLStore:
-    """The store interface; SQLiteStore and PostgresStore fill in the dialect."""
+class SQLStore(PeopleStore):
+    """The store interface; SQLiteStore and PostgresStore fill in the dialect.
+
+    The writes here are SQLite's: the program checks who may act. PostgresStore
+    overrides them with calls of the database's own functions.
+    """
 
     url: str
     conn: Any
     blob_type = "BLOB"
+    serial_type = "INTEGER PRIMARY KEY"
     placeholder = "?"
     integrity_errors: tuple[type[BaseException], ...] = ()
     # errors of the world (disk, locks, permissions, damage), turned into a UserError by world_error
@@ -113,6 +161,24 @@ class SQLStore:
 
     def append_only_sql(self) -> list[str]:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def functions_sql(self) -> list[str]:
+        """The functions the store's writes go through (PostgreSQL); none on SQLite."""
+        return []
+
+    @property
+    def login(self) -> str:  # pragma: no cover - overridden
+        """Who is acting: the login the store authenticated (never a typed name)."""
+        raise NotImplementedError
+
+    def clock(self) -> datetime:
+        """The store's clock, which stamps every action (PostgreSQL: the server's)."""
+        return datetime.now(timezone.utc)
+
+    def case_and_clock(self, case_id: str, fresh: bool = False) -> tuple[CaseRow | None, datetime, bool]:
+        """A case and the store's clock, read together; and whether they were remembered rather
+        than read (PostgreSQL remembers the case it wrote last: see PostgresStore)."""
+        return self.case(case_id), self.clock(), False
 
     def lock_numbering(self, sop: str) -> None:
         """Serialise case numbering of one SOP (SQLite's write lock already does)."""
@@ -211,7 +277,9 @@ class SQLStore:
     def _expand(self, statement: str) -> list[str]:
         if statement == "{append_only}":
             return self.append_only_sql()
-        return [statement.replace("{blob}", self.blob_type)]
+        if statement == "{functions}":
+            return self.functions_sql()
+        return [statement.replace("{blob}", self.blob_type).replace("{serial}", self.serial_type)]
 
     def schema_version(self) -> int:
         """The version of our tables; 0 for a store without them."""
@@ -222,56 +290,89 @@ class SQLStore:
 
     # --- writes: one transaction each ---------------------------------------
 
-    def create_case(
-        self,
-        sop: str,
-        definition: tuple[str, str, str, str | None],
-        build: Callable[[int], tuple[CaseRow, EventRow, list[DocumentRow]]],
-    ) -> CaseRow:
-        """Number a new case of ``sop`` and write it with its start event.
+    def create_case(self, definition: tuple[str, str, str, str | None], w: Write) -> CaseRow:
+        """Number a new case of ``w.sop`` and write it with its start event.
 
-        ``definition`` is (digest, version, canonical JSON, YAML source); ``build``
-        makes the rows from the case number, because the id and the hash depend on it.
+        ``definition`` is (digest, version, canonical JSON, YAML source). A version
+        new to the store is registered with the case: by an admin, once posts are enforced.
         """
         digest, version, body, source = definition
         with self.transaction():
-            self.lock_numbering(sop)
+            self.lock_numbering(w.sop)
+            holder, acting = self.authorize(self.login, w.for_login, None, w.sop, w.timezone, w.at)
             if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
+                me = self.person(self.login)
+                if self.enforced() and (me is None or not me.admin):
+                    raise refusal("definition-unregistered", sop=w.sop, version=version)
                 self.execute(
                     "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
-                    (digest, sop, version, body, source),
+                    (digest, w.sop, version, body, source),
                 )
-            (number,) = self.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (sop,)).fetchone()
-            case, event, documents = build(number)
+            (number,) = self.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (w.sop,)).fetchone()
+            event = self._chained(w, f"{w.sop}-{number}", 1, GENESIS, w.step, holder, acting)
+            case = w.row_after(None, event)
             self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", case_values(case))
-            self._insert_event(event, documents)
+            self._insert_event(event, w.documents)
         return case
 
-    def append(self, case: CaseRow, expected_seq: int, event: EventRow, documents: list[DocumentRow]) -> None:
-        """Write ``event`` and the case's new state, if nobody wrote since ``expected_seq``."""
+    def append(self, case: CaseRow, w: Write) -> CaseRow:
+        """Write the action ``w`` on ``case`` as it was read, if nobody wrote since."""
         try:
             with self.transaction():
-                self._insert_event(event, documents)
+                holder, acting = self.authorize(self.login, w.for_login, w.role, w.sop, w.timezone, w.at)
+                event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
+                self._insert_event(event, w.documents)
+                updated = w.row_after(case, event)
                 moved = self.execute(
                     "UPDATE cases SET status = ?, step = ?, entered_at = ?, deadline = ?, available = ?,"
                     " seq = ?, head = ?, updated_at = ? WHERE id = ? AND seq = ?",
                     (
-                        str(case.status),
-                        case.step,
-                        case.entered_at,
-                        case.deadline,
-                        json.dumps(case.available, ensure_ascii=False),
-                        case.seq,
-                        case.head,
-                        case.updated_at,
+                        str(updated.status),
+                        updated.step,
+                        updated.entered_at,
+                        updated.deadline,
+                        json.dumps(updated.available, ensure_ascii=False),
+                        updated.seq,
+                        updated.head,
+                        updated.updated_at,
                         case.id,
-                        expected_seq,
+                        case.seq,
                     ),
                 ).rowcount
                 if moved != 1:
                     raise self._concurrent(case.id)
         except self.integrity_errors:
             raise self._concurrent(case.id) from None
+        return updated
+
+    def _chained(
+        self, w: Write, case_id: str, seq: int, prev: str, step: str | None, holder: str | None, acting: str | None
+    ) -> EventRow:
+        """The event of ``w``, recorded now by the authenticated login, with its hash."""
+        recorded = self.clock()
+        at = datetime.fromisoformat(w.at)
+        if at > recorded:  # the clock went back since it was read: as postgres.sql's sop_check_time
+            raise refusal("time-in-future", at=w.at)
+        if not w.backdated and at < recorded - NOW:
+            raise refusal("clock", at=w.at, now=iso(recorded))
+        event = EventRow(
+            case_id, seq, w.at, w.action, step, w.outcome, w.role, self.login, w.note, w.data, prev, "",
+            holder, acting, iso(recorded), int(w.backdated), w.request, FORMAT,
+        )  # fmt: skip
+        return event._replace(hash=event_hash(event))
+
+    def recover(self, request: str) -> CaseRow | None:
+        """After ``OutcomeUnknown``: the case the action was written to, or None when it was not
+        (the transaction has ended either way); OutcomeUnknown still when the store cannot tell."""
+        try:
+            return self.landed(request)
+        except UserError as e:
+            raise OutcomeUnknown(str(e)) from None
+
+    def landed(self, request: str) -> CaseRow | None:
+        """The case an action with this request id was written to, as it is now; None if it was not."""
+        row = self.execute("SELECT case_id FROM events WHERE request = ?", (request,)).fetchone()
+        return self.case(row[0]) if row else None
 
     @staticmethod
     def _concurrent(case_id: str) -> ConcurrentChange:
@@ -284,7 +385,7 @@ class SQLStore:
         for doc in documents:
             self.execute(
                 f"INSERT INTO documents ({_columns(DocumentRow)}) VALUES ({_marks(DocumentRow)})",
-                doc,
+                doc._replace(case_id=event.case_id, seq=event.seq),
             )
 
     def add_checkpoint(self, digest: str, taken_at: str, body: str) -> None:
@@ -410,6 +511,12 @@ class SQLStore:
         """Every SOP that has cases in this store."""
         return [r[0] for r in self.execute("SELECT DISTINCT sop FROM cases ORDER BY sop").fetchall()]
 
+    def last_event(self, case_id: str) -> EventRow | None:
+        row = self.execute(
+            f"SELECT {_columns(EventRow)} FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", (case_id,)
+        ).fetchone()
+        return EventRow(*row) if row else None
+
     def documents(self, case_id: str, with_content: bool = False) -> list[DocumentRow]:
         cols = _columns(DocumentRow) if with_content else _columns(DocumentRow).replace(", content", "")
         rows = self.execute(f"SELECT {cols} FROM documents WHERE case_id = ? ORDER BY seq, name", (case_id,)).fetchall()
@@ -429,6 +536,10 @@ class _Cursor:
     @property
     def rowcount(self) -> int:
         return int(self._cursor.rowcount)
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
 
     def fetchone(self) -> Any:
         try:

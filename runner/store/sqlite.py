@@ -10,6 +10,7 @@ read-only or damaged store) becomes a UserError that says what to do.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sqlite3
@@ -21,7 +22,7 @@ from urllib.parse import quote
 
 from ..errors import UserError
 from ..i18n import _
-from .sql import SQLStore
+from .sql import OutcomeUnknown, SQLStore
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",  # readers never wait for the writer
@@ -51,7 +52,26 @@ def lock_wait() -> float:
     return seconds
 
 
+@functools.cache
+def os_login() -> str:
+    """The login of the user this process runs as: from the OS's user database, not the environment."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # Windows; or a uid with no name, as in a bare container
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
 class SQLiteStore(SQLStore):
+    """One SQLite file. Who acts is the OS login, and only this program checks posts:
+    whoever can write the file can go around it (a shared office store belongs on PostgreSQL)."""
+
     blob_type = "BLOB"
     placeholder = "?"
     integrity_errors = (sqlite3.IntegrityError,)
@@ -169,6 +189,7 @@ class SQLiteStore(SQLStore):
                 ).format(path=self.path, wait=self.wait),
                 "store-busy",
                 wait=self.wait,
+                setting="SOP_LOCK_WAIT=SECONDS",
                 **facts,
             )
         if code.startswith("SQLITE_FULL") or "is full" in text:
@@ -220,21 +241,32 @@ class SQLiteStore(SQLStore):
             )
         return self._cannot_open(text)
 
+    @property
+    def login(self) -> str:
+        return os_login()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         # IMMEDIATE takes the write lock up front: two writers queue instead of deadlocking
         self.execute("BEGIN IMMEDIATE")
         try:
             yield
-            self.execute("COMMIT")
         except BaseException:
-            # after a full disk or an I/O error SQLite may have rolled back already
-            if self.conn.in_transaction:
-                try:
-                    self.conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
+            self._rollback()
             raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:  # a full disk, an I/O error: whether it landed, the caller asks
+            self._rollback()
+            raise OutcomeUnknown(str(e)) from None
+
+    def _rollback(self) -> None:
+        # after a full disk or an I/O error SQLite may have rolled back already
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def append_only_sql(self) -> list[str]:
         return [

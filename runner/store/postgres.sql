@@ -1,0 +1,551 @@
+-- sop-runner on PostgreSQL: every write goes through these functions.
+--
+-- The entry points run as the store's owner (SECURITY DEFINER) with a fixed
+-- search_path (the helpers, without one of their own, run inside it; called
+-- directly they run with the caller's rights, which change nothing), so a
+-- clerk's role needs no INSERT, UPDATE or DELETE on any table:
+-- it may only call them. They take who is acting from session_user, check it
+-- against people and posts, check the step against the stored SOP definition,
+-- stamp the server's clock, chain the event, and write it with the case row in
+-- the one transaction of the call. They mirror the checks SQLite's write path
+-- makes in Python (runner/store/people.py, runner/store/sql.py); the tests run
+-- the same cases on both.
+--
+-- A refusal is RAISE with HINT 'sop-runner' and DETAIL the JSON facts, kind
+-- included, which the program words in the reader's language.
+--
+-- {schema} is the store's schema, filled in when the migration runs. No question
+-- marks in this file: the store's SQL uses them as placeholders.
+
+CREATE OR REPLACE FUNCTION sop_iso(t timestamptz) RETURNS text
+LANGUAGE sql STABLE AS $$
+  -- stored times: UTC with microseconds, as runner/cases/clock.py iso() writes them
+  SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+$$;
+
+CREATE OR REPLACE FUNCTION sop_refuse(p_kind text, p_message text, p_details jsonb) RETURNS void
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = p_message,
+    DETAIL = (p_details || jsonb_build_object('kind', p_kind))::text, HINT = 'sop-runner';
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_event_hash(e events) RETURNS text
+LANGUAGE sql STABLE AS $$
+  -- format 2 of runner/cases/chain.py event_hash: json_build_array's text has the
+  -- same ", " separators and escapes as Python's json.dumps(..., ensure_ascii=False)
+  SELECT encode(sha256(convert_to(json_build_array(
+    2, e.case_id, e.seq, e.at, e.action, e.step, e.outcome, e.role, e.operator, e.note, e.data,
+    e.prev_hash, e.holder, e.acting, e.recorded_at, e.backdated, e.request)::text, 'UTF8')), 'hex')
+$$;
+
+CREATE OR REPLACE FUNCTION sop_post_title(p_pelaksana text, p_acting text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE p_acting WHEN 'plt' THEN 'Plt. ' WHEN 'plh' THEN 'Plh. ' ELSE '' END || p_pelaksana
+$$;
+
+-- Who acts, and as what: (holder, acting) of an action recorded by session_user,
+-- for p_for when given. Mirrors PeopleStore.authorize.
+CREATE OR REPLACE FUNCTION sop_authorize(
+  p_for text, p_role text, p_sop text, p_tz text, p_at timestamptz, OUT holder text, OUT acting text
+) LANGUAGE plpgsql AS $$
+DECLARE
+  v_me people;
+  v_target people;
+  v_day text;
+  v_post posts;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM people) THEN  -- posts are enforced once the first person is registered
+    IF p_for IS NOT NULL THEN
+      PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_for),
+        jsonb_build_object('login', p_for));
+    END IF;
+    RETURN;
+  END IF;
+  SELECT * INTO v_me FROM people WHERE login = session_user;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('not-a-person', format('%s is not registered in this store', session_user),
+      jsonb_build_object('login', session_user));
+  END IF;
+  v_target := v_me;
+  IF p_for IS NOT NULL AND p_for <> session_user THEN
+    IF v_me.records_for_others = 0 THEN
+      PERFORM sop_refuse('no-right-to-record-for-others',
+        format('%s has not the right to record actions for others', session_user),
+        jsonb_build_object('login', session_user));
+    END IF;
+    SELECT * INTO v_target FROM people WHERE login = p_for;
+    IF NOT FOUND THEN
+      PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_for),
+        jsonb_build_object('login', p_for));
+    END IF;
+  END IF;
+  holder := v_target.login;
+  IF p_role IS NULL THEN
+    RETURN;
+  END IF;
+  v_day := to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD');
+  SELECT p.* INTO v_post FROM posts p
+   WHERE p.login = holder AND p.pelaksana = p_role
+     AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop))
+     AND p.valid_from <= v_day AND (p.valid_until IS NULL OR p.valid_until >= v_day)
+     AND (p.ended_at IS NULL OR p_at < p.ended_at::timestamptz)
+   ORDER BY p.acting IS NOT NULL, p.id LIMIT 1;
+  IF FOUND THEN
+    acting := v_post.acting;
+    RETURN;
+  END IF;
+  -- why not: no such post, not yet, or no more (as post_refusal in runner/store/people.py)
+  IF NOT EXISTS (SELECT 1 FROM posts p WHERE p.login = holder AND p.pelaksana = p_role
+                   AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop))) THEN
+    PERFORM sop_refuse('not-holder',
+      format('%s does not hold the post %L for SOP %s on %s', holder, p_role, p_sop, v_day),
+      jsonb_build_object('login', holder, 'pelaksana', p_role, 'sop', p_sop, 'day', v_day));
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM posts p WHERE p.login = holder AND p.pelaksana = p_role
+                   AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop)) AND p.valid_from <= v_day) THEN
+    SELECT p.* INTO v_post FROM posts p WHERE p.login = holder AND p.pelaksana = p_role
+       AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop)) ORDER BY p.valid_from, p.id LIMIT 1;
+    PERFORM sop_refuse('post-not-started',
+      format('%s holds the post %L only from %s', holder, p_role, v_post.valid_from),
+      jsonb_build_object('login', holder, 'pelaksana', p_role, 'post', v_post.id, 'start', v_post.valid_from));
+  END IF;
+  SELECT p.* INTO v_post FROM posts p WHERE p.login = holder AND p.pelaksana = p_role
+     AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop))
+   ORDER BY coalesce(p.valid_until, '') DESC, p.id DESC LIMIT 1;
+  PERFORM sop_refuse('post-ended', format('%s held the post %L only until %s', holder, p_role,
+      coalesce(to_char(v_post.ended_at::timestamptz AT TIME ZONE p_tz, 'YYYY-MM-DD HH24:MI'), v_post.valid_until)),
+    jsonb_build_object('login', holder, 'pelaksana', p_role, 'post', v_post.id, 'until',
+      coalesce(to_char(v_post.ended_at::timestamptz AT TIME ZONE p_tz, 'YYYY-MM-DD HH24:MI'), v_post.valid_until)));
+END $$;
+
+-- The time of an action: p_at is the server's clock as the client read it just
+-- before (so that it could compute the deadline from it), or a time given (back-dated).
+CREATE OR REPLACE FUNCTION sop_check_time(p_at timestamptz, p_backdated boolean, p_last text, p_now timestamptz)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_at > p_now THEN
+    PERFORM sop_refuse('time-in-future', format('the time %s lies in the future', sop_iso(p_at)),
+      jsonb_build_object('at', sop_iso(p_at)));
+  END IF;
+  IF p_last IS NOT NULL AND sop_iso(p_at) < p_last THEN
+    PERFORM sop_refuse('time-before-last-event', format('the time %s is before the last event (%s)', sop_iso(p_at), p_last),
+      jsonb_build_object('at', sop_iso(p_at), 'last', p_last));
+  END IF;
+  IF NOT p_backdated AND p_at < p_now - interval '1 minute' THEN
+    PERFORM sop_refuse('clock', 'a time that is not back-dated must be the server''s clock of the moment',
+      jsonb_build_object('at', sop_iso(p_at), 'now', sop_iso(p_now)));
+  END IF;
+END $$;
+
+-- The deadline a moving event records (and only a moving one): none once the case is closed,
+-- else none (a step without waktu) or a stored time, not before the step is entered. That it
+-- is the SOP's waktu on its working calendar only case verify can tell.
+CREATE OR REPLACE FUNCTION sop_check_deadline(p_data jsonb, p_moved boolean, p_status text, p_at timestamptz)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_due jsonb := p_data -> 'deadline';
+BEGIN
+  IF (v_due IS NOT NULL) <> p_moved
+     OR (v_due IS NOT NULL AND jsonb_typeof(v_due) NOT IN ('null', 'string'))
+     OR (p_status <> 'open' AND jsonb_typeof(v_due) = 'string') THEN
+    PERFORM sop_refuse('bad-deadline', 'an event that moves the case records the deadline of the step it enters, and only such an event', '{}'::jsonb);
+  END IF;
+  IF jsonb_typeof(v_due) = 'string' THEN
+    IF v_due #>> '{}' !~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$' THEN
+      PERFORM sop_refuse('bad-deadline', 'a deadline is a stored time (UTC, with microseconds)', '{}'::jsonb);
+    END IF;
+    IF sop_iso((v_due #>> '{}')::timestamptz) <> v_due #>> '{}' OR (v_due #>> '{}')::timestamptz < p_at THEN
+      PERFORM sop_refuse('bad-deadline', 'a deadline is a time, after the step is entered', '{}'::jsonb);
+    END IF;
+  END IF;
+END $$;
+
+-- The documents of an action as its event records them (name, filename, size, sha256).
+CREATE OR REPLACE FUNCTION sop_documents_meta(p_names text[], p_filenames text[], p_contents bytea[])
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF coalesce(cardinality(p_names), 0) = 0 THEN  -- most actions attach nothing
+    RETURN '[]'::jsonb;
+  END IF;
+  RETURN (SELECT jsonb_agg(jsonb_build_object(
+      'name', p_names[i], 'filename', p_filenames[i], 'size', length(p_contents[i]),
+      'sha256', encode(sha256(p_contents[i]), 'hex')) ORDER BY i)
+    FROM generate_subscripts(p_names, 1) AS i);
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_write_event(
+  e events, p_names text[], p_filenames text[], p_contents bytea[]
+) RETURNS events LANGUAGE plpgsql AS $$
+BEGIN
+  e.hash := sop_event_hash(e);
+  INSERT INTO events VALUES (e.*);
+  IF coalesce(cardinality(p_names), 0) > 0 THEN
+    INSERT INTO documents (case_id, seq, name, step, filename, size, sha256, content)
+      SELECT e.case_id, e.seq, p_names[i], e.step, p_filenames[i], length(p_contents[i]),
+             encode(sha256(p_contents[i]), 'hex'), p_contents[i]
+        FROM generate_subscripts(p_names, 1) AS i;
+  END IF;
+  RETURN e;
+END $$;
+
+-- One action on an open case: advance, attach or cancel.
+CREATE OR REPLACE FUNCTION sop_act(
+  p_request text, p_case text, p_seq integer, p_action text, p_role text, p_outcome text, p_note text,
+  p_data text, p_at text, p_backdated boolean, p_for text, p_available text,
+  p_doc_names text[], p_doc_filenames text[], p_doc_contents bytea[]
+) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now timestamptz := now();
+  v_at timestamptz := p_at::timestamptz;
+  v_data jsonb := p_data::jsonb;
+  v_case cases;
+  v_def jsonb;
+  v_tz text;
+  v_step jsonb;
+  v_index bigint;
+  v_pelaksana jsonb;
+  v_target text;
+  v_status text;
+  v_new_step text;
+  v_moved boolean;
+  v_who record;
+  v_event events;
+BEGIN
+  -- (a request id is unique: the same action written twice fails on the sequence number, or on
+  -- events_request; after a lost connection the client asks whether it landed)
+  SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
+  END IF;
+  IF v_case.seq <> p_seq THEN
+    PERFORM sop_refuse('concurrent-change', format('case %s was changed by someone else just now', p_case),
+      jsonb_build_object('case', p_case));
+  END IF;
+  IF v_case.status <> 'open' THEN
+    PERFORM sop_refuse('case-closed', format('case %s is %s', p_case, v_case.status),
+      jsonb_build_object('case', p_case, 'status', v_case.status));
+  END IF;
+  SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
+  SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz, v_at);
+
+  -- the transition, from the stored definition (as runner/cases/engine.py builds it)
+  SELECT s, i INTO v_step, v_index FROM jsonb_array_elements(v_def -> 'steps') WITH ORDINALITY AS x(s, i)
+   WHERE s ->> 'id' = v_case.step;
+  v_status := 'open';
+  v_new_step := v_case.step;
+  IF p_action = 'advance' THEN
+    v_pelaksana := CASE jsonb_typeof(v_step -> 'pelaksana')
+                     WHEN 'string' THEN jsonb_build_array(v_step -> 'pelaksana') ELSE v_step -> 'pelaksana' END;
+    IF p_role IS NULL OR NOT v_pelaksana @> to_jsonb(p_role) THEN
+      PERFORM sop_refuse('wrong-pelaksana', format('step %s is done by %s, not %s', v_case.step, v_pelaksana, p_role),
+        jsonb_build_object('role', p_role, 'step', v_index, 'step_id', v_case.step, 'pelaksana', v_pelaksana));
+    END IF;
+    IF v_step -> 'decision' IS NOT NULL THEN
+      v_target := v_step -> 'decision' -> 'outcomes' ->> p_outcome;
+      IF p_outcome IS NULL OR v_target IS NULL THEN
+        PERFORM sop_refuse('outcome-unknown', format('%L is not an outcome of step %s', p_outcome, v_case.step),
+          jsonb_build_object('outcome', p_outcome, 'step', v_index));
+      END IF;
+    ELSE
+      IF p_outcome IS NOT NULL THEN
+        PERFORM sop_refuse('not-a-decision', format('step %s is not a decision', v_case.step),
+          jsonb_build_object('step', v_index));
+      END IF;
+      v_target := coalesce(v_step ->> 'next', v_def -> 'steps' -> (v_index::int) ->> 'id', 'end');
+    END IF;
+    IF v_target = 'end' THEN
+      v_status := 'done';
+      v_new_step := NULL;
+    ELSE
+      v_new_step := v_target;
+    END IF;
+  ELSIF p_action IN ('attach', 'cancel') AND p_role IS NULL AND p_outcome IS NULL THEN
+    IF p_action = 'cancel' THEN
+      v_status := 'cancelled';
+      v_new_step := NULL;
+    END IF;
+  ELSE
+    PERFORM sop_refuse('bad-action', format('%L with role %L and outcome %L is not an action', p_action, p_role, p_outcome),
+      jsonb_build_object('action', p_action));
+  END IF;
+  v_moved := v_status <> v_case.status OR v_new_step IS DISTINCT FROM v_case.step;
+
+  -- what the client computed: checked as far as SQL can (case verify replays the rest). The
+  -- data records the documents, and a moving event the deadline of the step entered, which
+  -- becomes the case's (runner/cases/service.py row_after: the rule verify replays)
+  IF v_data - 'deadline' IS DISTINCT FROM jsonb_build_object(
+       'documents', sop_documents_meta(p_doc_names, p_doc_filenames, p_doc_contents)) THEN
+    PERFORM sop_refuse('bad-data', 'the event''s data does not match its documents', '{}'::jsonb);
+  END IF;
+  PERFORM sop_check_deadline(v_data, v_moved, v_status, v_at);
+  IF jsonb_typeof(p_available::jsonb) <> 'array' OR NOT p_available::jsonb @> v_case.available::jsonb THEN
+    PERFORM sop_refuse('bad-available', 'documents at hand never go away', '{}'::jsonb);
+  END IF;
+
+  v_event.case_id := p_case;
+  v_event.seq := v_case.seq + 1;
+  v_event.at := sop_iso(v_at);
+  v_event.action := p_action;
+  v_event.step := v_case.step;
+  v_event.outcome := p_outcome;
+  v_event.role := p_role;
+  v_event.operator := session_user;
+  v_event.note := p_note;
+  v_event.data := p_data;
+  v_event.prev_hash := v_case.head;
+  v_event.holder := v_who.holder;
+  v_event.acting := v_who.acting;
+  v_event.recorded_at := sop_iso(v_now);
+  v_event.backdated := p_backdated::int;
+  v_event.request := p_request;
+  v_event.format := 2;
+  v_event := sop_write_event(v_event, p_doc_names, p_doc_filenames, p_doc_contents);
+
+  UPDATE cases SET
+    status = v_status,
+    step = v_new_step,
+    entered_at = CASE WHEN v_moved THEN sop_iso(v_at) ELSE entered_at END,
+    deadline = CASE WHEN v_moved THEN v_data ->> 'deadline' ELSE deadline END,
+    available = p_available,
+    seq = v_event.seq,
+    head = v_event.hash,
+    updated_at = sop_iso(v_at)
+  WHERE id = p_case
+  RETURNING * INTO v_case;
+  RETURN v_case;
+END $$;
+
+-- A new case of p_sop, numbered here, with its start event; a definition new to the
+-- store is registered with it (by an admin, once posts are enforced).
+CREATE OR REPLACE FUNCTION sop_start(
+  p_request text, p_sop text, p_digest text, p_version text, p_body text, p_source text, p_title text,
+  p_data text, p_at text, p_backdated boolean, p_for text, p_available text,
+  p_doc_names text[], p_doc_filenames text[], p_doc_contents bytea[]
+) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now timestamptz := now();
+  v_at timestamptz := p_at::timestamptz;
+  v_data jsonb := p_data::jsonb;
+  v_case cases;
+  v_def jsonb;
+  v_tz text;
+  v_known boolean;
+  v_who record;
+  v_event events;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:' || p_sop));
+  SELECT body::jsonb INTO v_def FROM definitions WHERE digest = p_digest;
+  v_known := FOUND;
+  IF NOT v_known THEN
+    v_def := p_body::jsonb;
+  END IF;
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  PERFORM sop_check_time(v_at, p_backdated, NULL, v_now);
+  SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, v_at);
+  IF NOT v_known THEN
+    IF EXISTS (SELECT 1 FROM people)
+       AND NOT EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1) THEN
+      PERFORM sop_refuse('definition-unregistered',
+        format('version %s of SOP %s is new to this store; only an admin may start its first case', p_version, p_sop),
+        jsonb_build_object('sop', p_sop, 'version', p_version));
+    END IF;
+    IF encode(sha256(convert_to(p_body, 'UTF8')), 'hex') <> p_digest
+       OR v_def ->> 'id' IS DISTINCT FROM p_sop OR v_def ->> 'version' IS DISTINCT FROM p_version THEN
+      PERFORM sop_refuse('bad-definition', 'the definition does not match its digest, id or version', '{}'::jsonb);
+    END IF;
+    INSERT INTO definitions (digest, sop, version, body, source) VALUES (p_digest, p_sop, p_version, p_body, p_source);
+  ELSIF v_def ->> 'id' IS DISTINCT FROM p_sop THEN
+    PERFORM sop_refuse('bad-definition', 'the definition is of another SOP', '{}'::jsonb);
+  END IF;
+  IF v_data - 'deadline' IS DISTINCT FROM jsonb_build_object('definition', p_digest, 'title', p_title,
+       'documents', sop_documents_meta(p_doc_names, p_doc_filenames, p_doc_contents)) THEN
+    PERFORM sop_refuse('bad-data', 'the event''s data does not match its documents', '{}'::jsonb);
+  END IF;
+  PERFORM sop_check_deadline(v_data, true, 'open', v_at);
+  IF jsonb_typeof(p_available::jsonb) <> 'array' THEN
+    PERFORM sop_refuse('bad-available', 'documents at hand are a list', '{}'::jsonb);
+  END IF;
+
+  v_case.sop := p_sop;
+  SELECT coalesce(max(number), 0) + 1 INTO v_case.number FROM cases WHERE sop = p_sop;
+  v_case.id := p_sop || '-' || v_case.number;
+  v_case.title := p_title;
+  v_case.definition := p_digest;
+  v_case.status := 'open';
+  v_case.step := v_def -> 'steps' -> 0 ->> 'id';
+  v_case.entered_at := sop_iso(v_at);
+  v_case.deadline := v_data ->> 'deadline';
+  v_case.available := p_available;
+  v_case.seq := 1;
+  v_case.created_at := sop_iso(v_at);
+  v_case.updated_at := sop_iso(v_at);
+
+  v_event.case_id := v_case.id;
+  v_event.seq := 1;
+  v_event.at := sop_iso(v_at);
+  v_event.action := 'start';
+  v_event.step := v_case.step;
+  v_event.operator := session_user;
+  v_event.data := p_data;
+  v_event.prev_hash := repeat('0', 64);
+  v_event.holder := v_who.holder;
+  v_event.acting := v_who.acting;
+  v_event.recorded_at := sop_iso(v_now);
+  v_event.backdated := p_backdated::int;
+  v_event.request := p_request;
+  v_event.format := 2;
+  v_event.hash := sop_event_hash(v_event);
+  v_case.head := v_event.hash;
+  INSERT INTO cases VALUES (v_case.*);
+  PERFORM sop_write_event(v_event, p_doc_names, p_doc_filenames, p_doc_contents);
+  RETURN v_case;
+END $$;
+
+-- --- people and posts: an admin's work (mirrors PeopleStore) ------------------------
+
+CREATE OR REPLACE FUNCTION sop_require_admin() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1) THEN
+    PERFORM sop_refuse('not-admin', format('%s is not an admin of this store', session_user),
+      jsonb_build_object('login', session_user));
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_add_person(
+  p_login text, p_nama text, p_nip text, p_admin boolean, p_records boolean
+) RETURNS people LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_first boolean;
+  v_row people;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
+  v_first := NOT EXISTS (SELECT 1 FROM people);
+  IF v_first AND p_login IS DISTINCT FROM session_user THEN
+    PERFORM sop_refuse('first-person-self',
+      format('the first person registered becomes the admin, so it must be %s, not %L', session_user, p_login),
+      jsonb_build_object('login', session_user, 'person', p_login));
+  END IF;
+  IF NOT v_first THEN
+    PERFORM sop_require_admin();
+  END IF;
+  IF p_login IS NULL OR length(p_login) NOT BETWEEN 1 AND 63 OR p_login ~ '[[:space:][:cntrl:]]' THEN
+    PERFORM sop_refuse('bad-login', format('%L cannot be a login', p_login), jsonb_build_object('login', p_login));
+  END IF;
+  IF coalesce(btrim(p_nama), '') = '' THEN
+    PERFORM sop_refuse('nama-missing', 'a person needs a nama', '{}'::jsonb);
+  END IF;
+  IF EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
+    PERFORM sop_refuse('already-a-person', format('%s is already registered', p_login),
+      jsonb_build_object('login', p_login));
+  END IF;
+  INSERT INTO people (login, nama, nip, admin, records_for_others, added_at, added_by)
+  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(now()), session_user)
+  RETURNING * INTO v_row;
+  RETURN v_row;
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_set_rights(p_login text, p_admin boolean, p_records boolean) RETURNS people
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_row people;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
+  PERFORM sop_require_admin();
+  SELECT * INTO v_row FROM people WHERE login = p_login;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
+      jsonb_build_object('login', p_login));
+  END IF;
+  IF p_admin = false AND v_row.admin = 1
+     AND NOT EXISTS (SELECT 1 FROM people WHERE admin = 1 AND login <> p_login) THEN
+    PERFORM sop_refuse('last-admin', format('%s is the last admin of this store', p_login),
+      jsonb_build_object('login', p_login));
+  END IF;
+  UPDATE people SET admin = coalesce(p_admin::int, admin), records_for_others = coalesce(p_records::int, records_for_others)
+   WHERE login = p_login RETURNING * INTO v_row;
+  RETURN v_row;
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_grant_post(
+  p_login text, p_pelaksana text, p_sops text, p_acting text, p_from text, p_until text
+) RETURNS posts LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_other posts;
+  v_row posts;
+BEGIN
+  IF p_until IS NOT NULL AND p_until < p_from THEN
+    PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', p_until, p_from),
+      jsonb_build_object('start', p_from, 'until', p_until));
+  END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
+  PERFORM sop_require_admin();
+  IF NOT EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
+    PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
+      jsonb_build_object('login', p_login));
+  END IF;
+  IF p_acting IS NOT NULL AND p_acting NOT IN ('plt', 'plh') THEN
+    PERFORM sop_refuse('bad-acting', format('%L is not an acting appointment', p_acting),
+      jsonb_build_object('acting', p_acting));
+  END IF;
+  IF p_from !~ '^\d{4}-\d\d-\d\d$' OR (p_until IS NOT NULL AND p_until !~ '^\d{4}-\d\d-\d\d$') THEN
+    PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD', jsonb_build_object('text', concat_ws(' ', p_from, p_until)));
+  END IF;
+  FOR v_other IN SELECT * FROM posts WHERE pelaksana = p_pelaksana ORDER BY valid_from, id LOOP
+    CONTINUE WHEN v_other.sops IS NOT NULL AND p_sops IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(v_other.sops::jsonb) a
+                       JOIN jsonb_array_elements_text(p_sops::jsonb) b ON a = b);
+    CONTINUE WHEN NOT (v_other.valid_from <= coalesce(p_until, '9999-12-31')
+                       AND p_from <= coalesce(v_other.valid_until, '9999-12-31'));
+    IF v_other.login = p_login THEN
+      PERFORM sop_refuse('already-holds', format('%s already holds %L at that time (post #%s)', p_login, p_pelaksana, v_other.id),
+        jsonb_build_object('login', p_login, 'pelaksana', p_pelaksana, 'post', v_other.id));
+    END IF;
+    IF p_acting IS NOT NULL AND v_other.acting IS NOT NULL THEN
+      PERFORM sop_refuse('acting-overlap',
+        format('an acting appointment for %L from %s overlaps post #%s', p_pelaksana, p_from, v_other.id),
+        jsonb_build_object('pelaksana', p_pelaksana, 'start', p_from, 'post', v_other.id,
+          'other', sop_post_title(v_other.pelaksana, v_other.acting) || ': ' || v_other.login,
+          'other_start', v_other.valid_from, 'other_until', coalesce(v_other.valid_until, '…')));
+    END IF;
+  END LOOP;
+  INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)
+  VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, session_user, sop_iso(now()))
+  RETURNING * INTO v_row;
+  RETURN v_row;
+END $$;
+
+-- End a post on p_until (its last day), or at once when p_until is NULL (p_today is then its last day).
+CREATE OR REPLACE FUNCTION sop_end_post(p_post bigint, p_until text, p_today text) RETURNS posts
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_row posts;
+  v_until text := coalesce(p_until, p_today);
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
+  PERFORM sop_require_admin();
+  SELECT * INTO v_row FROM posts WHERE id = p_post;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('unknown-post', format('no post #%s', p_post), jsonb_build_object('post', p_post));
+  END IF;
+  IF v_row.ended_at IS NOT NULL THEN
+    PERFORM sop_refuse('post-already-ended', format('post #%s has ended already', p_post),
+      jsonb_build_object('post', p_post));
+  END IF;
+  IF v_until < v_row.valid_from THEN
+    PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', v_until, v_row.valid_from),
+      jsonb_build_object('start', v_row.valid_from, 'until', v_until));
+  END IF;
+  UPDATE posts SET valid_until = v_until, ended_at = CASE WHEN p_until IS NULL THEN sop_iso(now()) END,
+         ended_by = session_user
+   WHERE id = p_post RETURNING * INTO v_row;
+  RETURN v_row;
+END $$;
+
+-- Only the functions above write; nobody but the owner calls them until granted
+-- (README: "Several clerks on PostgreSQL").
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM PUBLIC;

@@ -1,0 +1,169 @@
+"""On PostgreSQL the database itself enforces who may act: real roles, set up as the README says.
+
+Four roles are created for the test (an owner, a group of clerks, two clerks)
+with names of their own, and dropped with everything they own at the end,
+leaving the server as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
+
+import pytest
+from conftest import PG_URL, ROOT, run_sop
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="SOP_TEST_PG_URL is not set")
+
+
+def _readme_sql() -> list[str]:
+    """The SQL blocks of the README's PostgreSQL section, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Several clerks on PostgreSQL", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sql\n(.*?)```", section, re.S)
+
+
+def _url(role: str, schema: str) -> str:
+    base = PG_URL.split("://", 1)[1].split("@", 1)[-1]  # host:port/db
+    return f"postgresql://{role}@{base}?options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def office():
+    """An owner, a clerks group and two clerks (a: Plh. Camat; b: no post), set up by the README's SQL."""
+    import psycopg
+
+    tag = f"sop_t{uuid.uuid4().hex[:10]}"
+    names = {"schema": tag, "owner": f"{tag}_owner", "clerks": f"{tag}_clerks", "a": f"{tag}_a", "b": f"{tag}_b"}
+    roles_sql, grants_sql, clerk_sql = _readme_sql()
+
+    def fill(sql: str, clerk: str = "") -> str:
+        sql = re.sub(r"\bsop_owner\b", names["owner"], sql)
+        sql = re.sub(r"\bsop_clerks\b", names["clerks"], sql)
+        sql = re.sub(r"\bbudi\b", clerk, sql)
+        return re.sub(r"\bsop\b", names["schema"], sql)
+
+    with psycopg.connect(PG_URL, autocommit=True) as su:
+        su.execute(fill(roles_sql))
+        for clerk in ("a", "b"):
+            su.execute(fill(clerk_sql, names[clerk]))
+    try:
+        owner = _url(names["owner"], names["schema"])
+        assert run_sop("--db", owner, "people", "list").code == 0  # the owner creates the tables
+        with psycopg.connect(owner, autocommit=True) as conn:
+            conn.execute(fill(grants_sql))
+        yield names
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(f"DROP SCHEMA IF EXISTS {names['schema']} CASCADE")
+            for role in ("a", "b", "clerks", "owner"):
+                su.execute(f"DROP OWNED BY {names[role]}")
+                su.execute(f"DROP ROLE {names[role]}")
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            left = su.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE %s", (f"{tag}%",)).fetchone()
+            assert left == (0,)
+
+
+def test_the_database_refuses_a_clerk_without_the_post(office):
+    import psycopg
+
+    owner, a, b = (_url(office[k], office["schema"]) for k in ("owner", "a", "b"))
+
+    def sop(url, *args):
+        return run_sop("--db", url, *args)
+
+    # the owner registers first (and is the admin), then the clerks; a is Plh. Camat, b holds no post
+    assert sop(owner, "people", "add", office["owner"], "--nama", "Pemilik", "--record-for-others").code == 0
+    assert sop(owner, "people", "add", office["a"], "--nama", "Sari Dewi").code == 0
+    assert sop(owner, "people", "add", office["b"], "--nama", "Joko").code == 0
+    assert sop(owner, "post", "grant", office["owner"], "kasi-trantib", "--from", "2020-01-01").code == 0
+    assert sop(owner, "post", "grant", office["a"], "camat", "--acting", "plh", "--from", "2020-01-01").code == 0
+    cid = sop(owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran").out.strip()
+    assert sop(owner, "case", "advance", cid, "--as", "kasi-trantib").code == 0
+    hours_ago = (datetime.now(timezone.utc) - timedelta(hours=3)).isoformat()
+    other = sop(owner, "case", "start", "pelacuran", "--at", hours_ago).out.strip()
+
+    def state(url):
+        with psycopg.connect(url, autocommit=True) as conn:
+            return [conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("cases", "events", "posts")]
+
+    before = state(owner)
+
+    # b, straight at the tables with psycopg: no right to write them at all
+    with psycopg.connect(b, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO events (case_id, seq, at, action, step, role, operator, data, prev_hash, hash)"
+                " VALUES (%s, 99, '2026-01-01', 'advance', 'x', 'camat', 'b', '{}', '', '')",
+                (cid,),
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE cases SET step = 'x'")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO posts (login, pelaksana, valid_from, granted_by, granted_at) VALUES (current_user, 'camat', '2020-01-01', 'b', 'x')"
+            )
+        # ... and through the function, the database refuses: b holds no post
+        seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
+        with pytest.raises(psycopg.errors.RaiseException, match="does not hold the post 'camat'"):
+            conn.execute(
+                "SELECT sop_act(%s, %s, %s, 'advance', 'camat', NULL, NULL, '{\"documents\":[]}',"
+                " now()::text, false, NULL, '[]', '{}', '{}', '{}')",
+                (uuid.uuid4().hex, cid, seq),
+            )
+        with pytest.raises(psycopg.errors.RaiseException, match="not an admin"):
+            conn.execute("SELECT sop_grant_post(current_user, 'camat', NULL, NULL, '2020-01-01', NULL)")
+
+    # b through sop: refused, one line, exit 1
+    refused = sop(b, "case", "advance", cid, "--as", "camat")
+    assert refused.code == 1 and refused.err.count("\n") == 1
+    assert f"{office['b']} does not hold the post 'camat'" in refused.err
+    assert state(owner) == before
+
+    # a, who holds the post, forging with psql: a jump the step does not allow, another step's pelaksana
+    with psycopg.connect(a, autocommit=True) as conn:
+        args = "'[]', '{}', '{}', '{}'"
+        seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
+        with pytest.raises(psycopg.errors.RaiseException, match="not a decision"):
+            conn.execute(
+                f"SELECT sop_act(%s, %s, %s, 'advance', 'camat', 'disetujui', NULL, '{{\"documents\":[]}}',"
+                f" now()::text, false, NULL, {args})",
+                (uuid.uuid4().hex, cid, seq),
+            )
+        with pytest.raises(psycopg.errors.RaiseException, match="is done by"):
+            conn.execute(
+                f"SELECT sop_act(%s, %s, 1, 'advance', 'camat', NULL, NULL, '{{\"documents\":[]}}',"
+                f" now()::text, false, NULL, {args})",
+                (uuid.uuid4().hex, other),
+            )
+        with pytest.raises(psycopg.errors.RaiseException, match="server's clock"):  # back-dating, unmarked
+            conn.execute(
+                f"SELECT sop_act(%s, %s, 1, 'attach', NULL, NULL, NULL, '{{\"documents\":[]}}',"
+                f" (now() - interval '1 hour')::text, false, NULL, {args})",
+                (uuid.uuid4().hex, other),
+            )
+        with pytest.raises(psycopg.errors.RaiseException, match="has not the right"):
+            conn.execute(
+                f"SELECT sop_act(%s, %s, %s, 'attach', NULL, NULL, NULL, '{{\"documents\":[]}}',"
+                f" now()::text, false, %s, {args})",
+                (uuid.uuid4().hex, cid, seq, office["owner"]),
+            )
+    assert state(owner) == before
+
+    # a through sop: done, and the history says who held the post, acting, and who recorded it
+    assert sop(a, "case", "advance", cid, "--as", "camat").code == 0
+    history = json.loads(sop(a, "case", "history", cid, "--json").out)
+    last = history[-1]
+    assert (last["role"], last["holder"], last["acting"], last["recorder"]) == (
+        "camat",
+        office["a"],
+        "plh",
+        office["a"],
+    )
+    assert last["authenticated"] is True and last["holder_label"] == "Plh. Camat: Sari Dewi"
+    table = run_sop("--db", a, "case", "history", cid, env={"COLUMNS": "250"}).out
+    assert "Plh. Camat: Sari Dewi" in table
+    assert sop(b, "case", "verify").code == 0  # a clerk can read and verify everything
