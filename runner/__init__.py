@@ -42,13 +42,13 @@ _API: dict[str, tuple[str, str]] = {
     "Status": ("runner.store", "Status"),
     "CaseRow": ("runner.store", "CaseRow"),
     "Cases": ("runner.cases.service", "Cases"),
-    "Attachment": ("runner.cases.service", "Attachment"),
-    "CaseView": ("runner.cases.service", "CaseView"),
-    "CaseSummary": ("runner.cases.service", "CaseSummary"),
-    "HistoryEntry": ("runner.cases.service", "HistoryEntry"),
+    "Attachment": ("runner.cases.records", "Attachment"),
+    "CaseView": ("runner.cases.records", "CaseView"),
+    "CaseSummary": ("runner.cases.records", "CaseSummary"),
+    "HistoryEntry": ("runner.cases.records", "HistoryEntry"),
     "Finding": ("runner.cases.verify", "Finding"),
     "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
-    "Holder": ("runner.cases.service", "Holder"),
+    "Holder": ("runner.cases.records", "Holder"),
     "SQLStore": ("runner.store", "SQLStore"),
     # people and their posts
     "People": ("runner.people.service", "People"),
@@ -89,12 +89,12 @@ __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
     from .cases.checkpoint import Checkpoint as Checkpoint
-    from .cases.service import Attachment as Attachment
+    from .cases.records import Attachment as Attachment
+    from .cases.records import CaseSummary as CaseSummary
+    from .cases.records import CaseView as CaseView
+    from .cases.records import HistoryEntry as HistoryEntry
+    from .cases.records import Holder as Holder
     from .cases.service import Cases as Cases
-    from .cases.service import CaseSummary as CaseSummary
-    from .cases.service import CaseView as CaseView
-    from .cases.service import HistoryEntry as HistoryEntry
-    from .cases.service import Holder as Holder
     from .cases.verify import Finding as Finding
     from .definition import END as END
     from .definition import SOP as SOP

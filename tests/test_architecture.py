@@ -237,6 +237,7 @@ CASE_SHOW_MODULES = {
     "runner.cases",
     "runner.cases.chain",
     "runner.cases.clock",
+    "runner.cases.records",
     "runner.cases.service",
     "runner.cli",
     "runner.cli.boundary",

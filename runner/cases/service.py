@@ -12,27 +12,21 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, did_you_mean, normal
 from ..errors import Refused, UserError
 from ..i18n import _
-from ..l10n import format_size
 from ..people.rules import refusal
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, Write, post_title
 from .clock import in_range, iso, local, now, parse_time
+from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
 
 if TYPE_CHECKING:
     from . import engine
     from .checkpoint import Checkpoint
     from .verify import Finding
-
-
-def max_attachment_bytes() -> int:
-    from ..files import megabytes
-
-    return megabytes("SOP_MAX_ATTACHMENT_MB", 20)
 
 
 def text(value: str | None, what: str) -> str | None:
@@ -67,117 +61,6 @@ def damaged(what: str) -> UserError:
     )
 
 
-# --- attachments ---------------------------------------------------------------
-
-
-class Attachment(NamedTuple):
-    """A document now at hand: its name, and the file whose content is kept (or None: paper only)."""
-
-    name: str
-    file: Path | None = None
-
-    def read(self) -> tuple[bytes | None, str | None]:
-        if self.file is None:
-            return None, None
-        from ..files import read_regular
-
-        limit = max_attachment_bytes()
-
-        def too_large(size: int | None) -> UserError:
-            return UserError(
-                _(
-                    "{file} is over {limit}; attachments are kept up to {limit} — attach a smaller scan, or the name alone"
-                ).format(file=self.file, limit=format_size(limit)),
-                "attachment-too-large",
-                file=str(self.file),
-                size=size,
-                limit_mb=limit / 1024 / 1024,
-            )
-
-        # a file name in another encoding is kept readable: its undecodable bytes become U+FFFD
-        name = self.file.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        return read_regular(self.file, limit, too_large), name
-
-
-# --- results -------------------------------------------------------------------
-
-
-class CaseView(NamedTuple):
-    """A case as ``show`` presents it."""
-
-    row: CaseRow
-    sop: SOP
-    documents: list[DocumentRow]
-    now: datetime
-    newer: str | None = None  # a note when the SOP file changed since the case started
-    enforced: bool = False  # whether posts are enforced in this store (once a person is registered)
-    holders: tuple[Holder, ...] = ()  # who holds the current step's posts today
-    last: HistoryEntry | None = None  # the latest event: who acted and who recorded it
-
-    @property
-    def overdue(self) -> bool:
-        return is_overdue(self.row, self.now)
-
-    @property
-    def missing(self) -> list[str]:
-        if self.row.step is None:
-            return []
-        return self.sop.step(self.row.step).missing(self.row.available)
-
-    def local(self, stored: str | None) -> str | None:
-        """A stored time in the SOP's timezone."""
-        return local(stored, self.sop.calendar.timezone)
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``case show --json`` shape of the contract."""
-        step = None
-        if self.row.status == Status.OPEN and self.row.step:
-            s = self.sop.step(self.row.step)
-            step = {
-                "id": s.id,
-                "no": s.no,
-                "uraian": s.uraian,
-                "pelaksana": list(s.pelaksana),
-                "kelengkapan": list(s.kelengkapan),
-                "waktu": s.waktu,
-                "entered_at": self.local(self.row.entered_at),
-                "deadline": self.local(self.row.deadline),
-                "overdue": self.overdue,
-                "missing": self.missing,
-                "outcomes": list(s.decision.outcomes) if s.decision else None,
-                "question": s.decision.question if s.decision else None,
-                "holders": [h._asdict() for h in self.holders],
-            }
-        return {
-            "id": self.row.id,
-            "sop": self.row.sop,
-            "nama": self.sop.nama,
-            "version": self.sop.version,
-            "title": self.row.title,
-            "status": str(self.row.status),
-            "step": step,
-            "documents": [
-                {"name": d.name, "step": d.step, "sha256": d.sha256, "size": d.size, "filename": d.filename}
-                for d in self.documents
-            ],
-            "created_at": self.local(self.row.created_at),
-            "updated_at": self.local(self.row.updated_at),
-            "newer_definition": self.newer,
-            "posts_enforced": self.enforced,
-            "last_event": self.last.to_json() if self.last else None,
-        }
-
-
-class Holder(NamedTuple):
-    """A person who holds one of the current step's posts."""
-
-    pelaksana: str
-    login: str
-    nama: str
-    acting: str | None
-    label: str  # "Plh. Camat: Sari Dewi"
-
-
 def holder_label(sop: SOP, role: str | None, acting: str | None, person: PersonRow | None) -> str | None:
     """Who acted, as documents write it: "Plh. Camat: Sari Dewi" (or the nama alone without a post)."""
     if person is None:
@@ -209,76 +92,6 @@ def _entry(sop: SOP, e: EventRow, people: dict[str, PersonRow]) -> HistoryEntry:
         bool(e.backdated),
         tz,
     )
-
-
-def is_overdue(row: CaseRow, at: datetime) -> bool:
-    return row.status == Status.OPEN and row.deadline is not None and row.deadline < iso(at)
-
-
-class CaseSummary(NamedTuple):
-    """One line of ``case list``."""
-
-    id: str
-    sop: str
-    title: str | None
-    status: Status
-    step: str | None
-    deadline: str | None  # in the SOP's timezone
-    overdue: bool
-    timezone: str = "UTC"  # the SOP's, for showing the deadline
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "sop": self.sop,
-            "title": self.title,
-            "status": str(self.status),
-            "step": self.step,
-            "deadline": self.deadline,
-            "overdue": self.overdue,
-        }
-
-
-class HistoryEntry(NamedTuple):
-    """One event of ``case history``: what happened, who held the post, who recorded it."""
-
-    seq: int
-    at: str  # in the SOP's timezone
-    action: str
-    step: str | None
-    outcome: str | None
-    role: str | None
-    operator: str  # the recorder (the contract's name for it)
-    note: str | None
-    documents: list[str]
-    holder: str | None = None  # the login of the person who acted
-    holder_nama: str | None = None
-    acting: str | None = None  # "plt" | "plh"
-    holder_label: str | None = None  # as documents write it: "Plh. Camat: Sari Dewi"
-    authenticated: bool = False  # the recorder is the login the store authenticated, not a typed name
-    recorded_at: str | None = None  # the store's clock when written, in the SOP's timezone
-    backdated: bool = False  # ``at`` was given, not the clock
-    timezone: str = "UTC"  # the SOP's, for showing the time
-
-    @property
-    def recorder(self) -> str:
-        return self.operator
-
-    def recorded_by(self) -> str:
-        """The recorder as shown: the login the store authenticated, or (format 1) a typed name, marked so."""
-        return self.operator if self.authenticated else _("{name} (typed)").format(name=self.operator)
-
-    def who(self) -> str:
-        """Who acted and who recorded it, as screens and documents write it: "Plh. Camat: Sari Dewi,
-        recorded by ani"; the recorder alone when nobody else held the post."""
-        if self.holder_label and self.holder != self.operator:
-            return _("{holder}, recorded by {recorder}").format(holder=self.holder_label, recorder=self.recorded_by())
-        return self.holder_label or self.recorded_by()
-
-    def to_json(self) -> dict[str, Any]:
-        data = {**self._asdict(), "recorder": self.recorder}
-        del data["timezone"]  # ``at`` carries its offset
-        return data
 
 
 # --- the case row: a function of the case's events ---------------------------------

@@ -18,25 +18,36 @@ from ..l10n import format_span
 
 # What a terminal obeys instead of showing: C0 controls (ESC starts every escape sequence,
 # CR and BS overwrite what is shown), DEL, C1 controls (U+009B is a one-character CSI) and
-# the bidirectional formatting characters that reorder what follows them; and lone surrogates,
-# the bytes of a name that was not UTF-8, which no terminal encoding can write.
-_HIDDEN = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_UNSEEN = re.compile(f"[\x00-\x1f{_HIDDEN}]")
-_UNSEEN_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_HIDDEN}]")
-_UNSEEN_IN_JSON = re.compile(f"[{_HIDDEN}]")  # json.dumps escapes C0 in strings itself
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# the bidirectional formatting characters that reorder what follows them. Tables for
+# str.translate: a regular expression over these ranges costs milliseconds to compile, on
+# every start of `sop case show`.
+_HIDDEN = [*range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 
 
-def _shown(m: re.Match[str]) -> str:
-    c = m.group()
-    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+def _escape(code: int) -> str:
+    return _NAMED.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+_UNSEEN = {code: _escape(code) for code in [*range(0x20), *_HIDDEN]}
+_UNSEEN_BUT_NEWLINE = {code: text for code, text in _UNSEEN.items() if code != 0x0A}
+_UNSEEN_IN_JSON = {code: f"\\u{code:04x}" for code in _HIDDEN}  # json.dumps escapes C0 in strings itself
+
+
+def _writable(text: str) -> str:
+    """Lone surrogates (the bytes of a name that was not UTF-8) written as escapes: no terminal can show them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def visible(text: str, newlines: bool = False) -> str:
     """Text someone typed (or an SOP holds), as the screen may show it: every control character
     written out as an escape (ESC as ``\\x1b``), so the terminal shows it instead of obeying it.
     ``newlines``: keep line breaks, where the layout lets the text span lines (a table cell)."""
-    return (_UNSEEN_BUT_NEWLINE if newlines else _UNSEEN).sub(_shown, text)
+    return _writable(text.translate(_UNSEEN_BUT_NEWLINE if newlines else _UNSEEN))
 
 
 def out(text: str = "") -> None:
@@ -58,7 +69,7 @@ def _json(data: Any) -> str:
 
     # DEL, C1 and the bidi controls json leaves as they are; only strings hold them, where \\u is valid
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _UNSEEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _writable(text.translate(_UNSEEN_IN_JSON))
 
 
 def json_out(data: Any) -> None:

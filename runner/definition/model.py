@@ -4,7 +4,6 @@
 was read, or stored with a case after that.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -48,7 +47,7 @@ class Step(NamedTuple):
     decision: Decision | None = None
 
     @property
-    def duration(self) -> Waktu:
+    def duration(self) -> "Waktu":
         from .waktu import parse  # only deadlines need it, and its regex costs every start
 
         return parse(self.waktu)

@@ -5,7 +5,6 @@ Python values at its boundary, so nothing else decodes them by hand. (Named
 tuples, not dataclasses: they cost `sop case show` less to create.)
 """
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
