@@ -352,7 +352,7 @@ def test_monitoring_marks_follow_the_stated_rule(sop, izin_store, tmp_path):
         "Paraf penilai",
     ):
         assert f"<th>{title}</th>" in page
-    assert "Ambang yang dipakai: 80%" in page and "Checkpoint audit" in page
+    assert "Ambang yang dipakai: 80%" in page and "Titik periksa audit" in page
 
     out = tmp_path / "monitoring.pdf"
     args = ["--lang", "id", "--db", db_url, "monitoring", str(path), "--period", "2026-Q3", "-o", str(out)]
