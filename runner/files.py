@@ -36,7 +36,7 @@ def _kind(mode: int) -> str:
         return _("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return _("a device")
-    return _("not a regular file")
+    return _("a file of another kind")
 
 
 def not_a_file(path: Path | str, mode: int) -> UserError:

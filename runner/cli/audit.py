@@ -8,6 +8,7 @@ import click
 
 from ..errors import EXIT_OK
 from ..i18n import N_, _
+from ..l10n import format_stamp
 from . import term
 from .lazy import Group
 from .settings import Settings, pass_settings
@@ -42,6 +43,6 @@ def checkpoint(settings: Settings, output: Path | None) -> int:
     term.say(
         _(
             "checkpoint of {n} case(s) at {at} written to {path} and kept in the store; keep the digest above on paper, and check the store against the file with: sop case verify --against {path}"
-        ).format(n=len(taken.heads), at=taken.taken_at, path=path)
+        ).format(n=len(taken.heads), at=format_stamp(taken.taken_at, "UTC"), path=path)
     )
     return EXIT_OK

@@ -15,7 +15,7 @@ def json_option(f: Callable) -> Callable:
     """The shared ``--json`` switch: machine-readable output on stdout."""
     from ..i18n import N_
 
-    return click.option("--json", "as_json", is_flag=True, help=N_("Print JSON instead of a table."))(f)
+    return click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))(f)
 
 
 def to_json(result: Any) -> Any:

@@ -45,7 +45,7 @@ MESSAGES: dict[str, str] = {
     "nama-missing": N_("a person needs a nama"),
     "bad-date": N_("cannot read the date '{text}'; write it as YYYY-MM-DD, e.g. 2026-11-28"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
-    "time-in-future": N_("the time {at} lies in the future; give a time up to now"),
+    "time-in-future": N_("the time {at} lies in the future"),
     "clock": N_(
         "the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"
     ),
