@@ -56,6 +56,7 @@ _API: dict[str, tuple[str, str]] = {
     "PersonRow": ("runner.store", "PersonRow"),
     "PostRow": ("runner.store", "PostRow"),
     "post_title": ("runner.store", "post_title"),
+    "ACTING": ("runner.store", "ACTING"),
     # documents
     "render": ("runner.documents", "render"),
     "FORMATS": ("runner.documents", "FORMATS"),
@@ -131,6 +132,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .reports import render_monitoring as render_monitoring
     from .reports import render_report as render_report
     from .reports import report_tables as report_tables
+    from .store import ACTING as ACTING
     from .store import CaseRow as CaseRow
     from .store import PersonRow as PersonRow
     from .store import PostRow as PostRow

@@ -18,10 +18,13 @@ import math
 import os
 import stat
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .i18n import _
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _CHUNK = 1024 * 1024
 
@@ -39,7 +42,7 @@ def _kind(mode: int) -> str:
     return _("a file of another kind")
 
 
-def not_a_file(path: Path | str, mode: int) -> UserError:
+def not_a_file(path: str | os.PathLike[str], mode: int) -> UserError:
     return UserError(
         _("{path} is {kind}, not a file; give a regular file").format(path=path, kind=_kind(mode)),
         "not-a-file",
@@ -47,7 +50,7 @@ def not_a_file(path: Path | str, mode: int) -> UserError:
     )
 
 
-def unreadable(path: Path | str, error: OSError) -> UserError:
+def unreadable(path: str | os.PathLike[str], error: OSError) -> UserError:
     return UserError(
         _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error),
         "unreadable",
@@ -55,7 +58,7 @@ def unreadable(path: Path | str, error: OSError) -> UserError:
     )
 
 
-def read_regular(path: Path, limit: int, too_large: Callable[[int | None], UserError]) -> bytes:
+def read_regular(path: str | os.PathLike[str], limit: int, too_large: Callable[[int | None], UserError]) -> bytes:
     """The content of the regular file ``path``, at most ``limit`` bytes.
 
     ``too_large(size)`` makes the error for a bigger file (``size`` is None
@@ -172,7 +175,7 @@ def write_file(path: Path, data: bytes, private: bool = False) -> None:
         raise unwritable(path, e) from None
 
 
-def unwritable(path: Path | str, error: OSError) -> UserError:
+def unwritable(path: str | os.PathLike[str], error: OSError) -> UserError:
     return UserError(
         _("cannot write {path}: {reason}; nothing was written").format(path=path, reason=error.strerror or error),
         "unwritable",

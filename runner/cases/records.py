@@ -1,20 +1,20 @@
-"""What the case service takes and gives: attachments, the case as shown, list lines, history.
+"""What the case service takes and gives: attachments, the case as shown, list lines, history."""
 
-Named tuples, in a module of their own without postponed annotations: their
-creation is on the start-up path of every ``sop case show``, and a named tuple
-whose annotations are strings compiles each of them (a few milliseconds in all).
-"""
+from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..definition import SOP
 from ..errors import UserError
 from ..i18n import _
 from ..l10n import format_size
+from ..record import Record
 from ..store import CaseRow, DocumentRow, Status
 from .clock import iso, local
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def max_attachment_bytes() -> int:
@@ -23,7 +23,7 @@ def max_attachment_bytes() -> int:
     return megabytes("SOP_MAX_ATTACHMENT_MB", 20)
 
 
-class Holder(NamedTuple):
+class Holder(Record):
     """A person who holds one of the current step's posts."""
 
     pelaksana: str
@@ -33,7 +33,7 @@ class Holder(NamedTuple):
     label: str  # "Plh. Camat: Sari Dewi"
 
 
-class HistoryEntry(NamedTuple):
+class HistoryEntry(Record):
     """One event of ``case history``: what happened, who held the post, who recorded it."""
 
     seq: int
@@ -75,7 +75,7 @@ class HistoryEntry(NamedTuple):
         return data
 
 
-class CaseSummary(NamedTuple):
+class CaseSummary(Record):
     """One line of ``case list``."""
 
     id: str
@@ -103,7 +103,7 @@ def is_overdue(row: CaseRow, at: datetime) -> bool:
     return row.status == Status.OPEN and row.deadline is not None and row.deadline < iso(at)
 
 
-class CaseView(NamedTuple):
+class CaseView(Record):
     """A case as ``show`` presents it."""
 
     row: CaseRow
@@ -169,7 +169,7 @@ class CaseView(NamedTuple):
         }
 
 
-class Attachment(NamedTuple):
+class Attachment(Record):
     """A document now at hand: its name, and the file whose content is kept (or None: paper only)."""
 
     name: str

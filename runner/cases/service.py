@@ -11,7 +11,6 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..canonical import canonical_json, sha256_hex
@@ -19,11 +18,14 @@ from ..definition import SOP, did_you_mean, normal
 from ..errors import Refused, UserError
 from ..i18n import _
 from ..people.rules import refusal
-from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, Write, post_title
+from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
 from .clock import in_range, iso, local, now, parse_time
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..store.write import Write
     from . import engine
     from .checkpoint import Checkpoint
     from .verify import Finding
@@ -267,6 +269,8 @@ class Cases:
         title: str | None = None,
     ) -> Write:
         """What the store writes for an action the engine decided (``state``: the case after it)."""
+        from ..store.write import Write
+
         return Write(
             request=os.urandom(16).hex(),
             action=action,
@@ -483,17 +487,21 @@ class Cases:
 
     def _newer(self, sop: SOP, digest: str) -> str | None:
         """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
-        from ..definition import find_sop, load_sop
-        from ..definition.catalogue import MAX_SOP_BYTES
+        from ..definition import load_sop
+        from ..definition.catalogue import MAX_SOP_BYTES, locate
         from ..files import read_regular
 
         try:
-            path = find_sop(sop.id, self.sop_dirs)
+            path = locate(sop.id, self.sop_dirs)
+            if path is None:
+                return None  # gone: the case keeps its own copy
             stored = self.store.definition_source(digest)
             raw = read_regular(path, MAX_SOP_BYTES, lambda size: UserError(""))
             if stored is not None and raw.decode("utf-8", errors="replace") == stored:
                 return None  # the very text the case started with: nothing to parse or hash
-            current = load_sop(path)
+            from pathlib import Path
+
+            current = load_sop(Path(path))
         except UserError:
             return None  # gone or invalid now: the case keeps its own copy either way
         if current.digest == digest:

@@ -25,7 +25,7 @@ from ..canonical import sha256_hex
 from ..definition import SOP
 from ..errors import Refused, UserError
 from ..i18n import _
-from ..store import CaseRow, DocumentRow, EventRow, PostRow, SQLStore
+from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore
 from ..store.sql import case_values
 from . import engine
 from .chain import FORMAT, GENESIS, NOW, event_hash
@@ -371,7 +371,7 @@ def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> li
             )
     if not e.request:
         problems.append(_("it has no request id"))
-    if e.acting not in (None, "plt", "plh"):
+    if e.acting is not None and e.acting not in ACTING:
         problems.append(_("its acting appointment '{acting}' is neither plt nor plh").format(acting=e.acting))
     if e.holder is not None and e.holder not in people.logins:
         problems.append(_("its holder '{login}' is not a registered person").format(login=e.holder))

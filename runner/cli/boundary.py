@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import click
 
@@ -64,7 +63,7 @@ def guarded(invoke: Callable[[], int], argv: list[str], debug: Callable[[], bool
         return EXIT_INTERNAL
 
 
-def _crash_log(argv: list[str]) -> Path | None:
+def _crash_log(argv: list[str]) -> str | None:
     """Write the traceback with the version and the command; returns the file, or None if it cannot be written."""
     import platform
     import time
@@ -77,10 +76,11 @@ def _crash_log(argv: list[str]) -> Path | None:
         f"command: sop {' '.join(argv)}\n\n{traceback.format_exc()}"
     )
     try:
-        folder = Path(user_log_dir("sop-runner"))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-        path.write_text(text, encoding="utf-8", errors="backslashreplace")  # argv may hold non-UTF-8 bytes
+        folder = user_log_dir("sop-runner")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log")
+        with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:  # argv may hold non-UTF-8 bytes
+            f.write(text)
         return path
     except OSError:
         return None

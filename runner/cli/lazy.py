@@ -10,6 +10,7 @@ case commands alone, not the validator, the document formats or the demo.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,3 +79,13 @@ class Group(Command, click.Group):
 
 
 Group.group_class = Group
+
+
+class PathArgument(click.Path):
+    """``click.Path`` giving a ``pathlib.Path``, with pathlib imported only when a path is given:
+    ``sop case show`` defines commands that take files, and pathlib's import costs every start."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .. import ACTING
 from ..errors import EXIT_OK
 from ..i18n import N_, _
 from . import term
@@ -126,7 +127,7 @@ def post() -> None:
 @click.option("--until", "valid_until", metavar="DATE", help=N_("The last day it holds (default: until ended)."))
 @click.option(
     "--acting",
-    type=click.Choice(["plt", "plh"], case_sensitive=False),
+    type=click.Choice(list(ACTING), case_sensitive=False),
     help=N_("An acting appointment: plt (pelaksana tugas) or plh (pelaksana harian)."),
 )
 @json_option

@@ -11,29 +11,48 @@ import json
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import InvalidSOP, UserError
 from ..i18n import _
 from .model import SCHEMA_ID, SOP
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 MAX_SOP_BYTES = 1024 * 1024  # an SOP is a few kilobytes; anything this big is the wrong file
 
 
-def search_path(sop_dirs: Sequence[str | Path] = ()) -> list[Path]:
-    """Where SOP ids are looked up, first match wins: --sop-dir, $SOP_PATH, ./sop, shipped."""
-    from ..resources import resource_dir
+def _search_folders(sop_dirs: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Where SOP ids are looked up, first match wins: --sop-dir, $SOP_PATH, ./sop, shipped.
 
-    dirs = [Path(d) for d in sop_dirs]
-    dirs += [Path(d) for d in os.environ.get("SOP_PATH", "").split(os.pathsep) if d]
-    if Path("sop").is_dir():
-        dirs.append(Path("sop"))
-    dirs.append(resource_dir("sop"))
-    unique: dict[Path, None] = {}
-    for d in dirs:
-        unique.setdefault(d.resolve(), None)
-    return list(unique)
+    Plain path strings: ``case show`` looks here on every start, and pathlib's import costs it."""
+    from ..resources import resource_folder
+
+    dirs = [os.fspath(d) for d in sop_dirs]
+    dirs += [d for d in os.environ.get("SOP_PATH", "").split(os.pathsep) if d]
+    if os.path.isdir("sop"):
+        dirs.append("sop")
+    dirs.append(resource_folder("sop"))
+    return list(dict.fromkeys(os.path.realpath(d) for d in dirs))
+
+
+def search_path(sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
+    """Where SOP ids are looked up, first match wins: --sop-dir, $SOP_PATH, ./sop, shipped."""
+    from pathlib import Path
+
+    return [Path(d) for d in _search_folders(sop_dirs)]
+
+
+def locate(sop_id: str, sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> str | None:
+    """The file of the SOP ``sop_id`` on the search path, or None."""
+    for folder in _search_folders(sop_dirs):
+        for suffix in (".yaml", ".yml"):
+            candidate = os.path.join(folder, sop_id + suffix)
+            if _is_file(candidate):
+                return candidate
+    return None
 
 
 def yaml_files(folder: Path) -> list[Path]:
@@ -45,7 +64,7 @@ def yaml_files(folder: Path) -> list[Path]:
         raise unreadable(folder, e) from None
 
 
-def _is_file(path: Path) -> bool:
+def _is_file(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a regular file; a folder we may not look into is an error, not a "no"."""
     try:
         return stat.S_ISREG(os.stat(path).st_mode)
@@ -57,25 +76,25 @@ def _is_file(path: Path) -> bool:
         raise unreadable(path, e) from None
 
 
-def find_sop(ref: str, sop_dirs: Sequence[str | Path] = ()) -> Path:
+def find_sop(ref: str, sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> Path:
     """The file of an SOP given by id or by path."""
+    from pathlib import Path
+
     as_path = Path(ref)
     if as_path.suffix in (".yaml", ".yml") or os.sep in ref:
         if _is_file(as_path):
             return as_path
         raise UserError(_("no SOP file {path}; check the path").format(path=ref), "no-sop-file", path=ref)
-    for folder in search_path(sop_dirs):
-        for suffix in (".yaml", ".yml"):
-            candidate = folder / f"{ref}{suffix}"
-            if _is_file(candidate):
-                return candidate
+    found = locate(ref, sop_dirs)
+    if found is not None:
+        return Path(found)
     known = sorted(p.stem for d in search_path(sop_dirs) if d.is_dir() for p in yaml_files(d))
     raise UserError(
         _("unknown SOP '{ref}'{hint}").format(ref=ref, hint=did_you_mean(ref, known)), "unknown-sop", ref=ref
     )
 
 
-def discover_sops(sop_dirs: Sequence[str | Path] = ()) -> Iterator[Path]:
+def discover_sops(sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> Iterator[Path]:
     """Every SOP file on the search path, the first of each id only."""
     seen: set[str] = set()
     for folder in search_path(sop_dirs):
@@ -100,6 +119,7 @@ _CACHE_LIMIT = 16 * 1024 * 1024  # a cached SOP is a few kilobytes of JSON
 
 def _cache_file(content: bytes) -> Path:
     import hashlib
+    from pathlib import Path
 
     from platformdirs import user_cache_dir
 

@@ -4,12 +4,14 @@
 was read, or stored with a case after that.
 """
 
+from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..canonical import canonical_json, sha256_hex
+from ..record import Record
 
 if TYPE_CHECKING:
     from .waktu import Waktu
@@ -18,7 +20,7 @@ END = "end"
 SCHEMA_ID = "https://sop-runner.example/schema/sop/format-1.json"
 
 
-class Pelaksana(NamedTuple):
+class Pelaksana(Record):
     id: str
     nama: str
     singkatan: str | None = None
@@ -29,12 +31,12 @@ class Pelaksana(NamedTuple):
         return self.singkatan or self.nama
 
 
-class Decision(NamedTuple):
+class Decision(Record):
     question: str
     outcomes: dict[str, str]  # outcome name -> step id or "end"
 
 
-class Step(NamedTuple):
+class Step(Record):
     no: int
     id: str
     uraian: str
@@ -47,7 +49,7 @@ class Step(NamedTuple):
     decision: Decision | None = None
 
     @property
-    def duration(self) -> "Waktu":
+    def duration(self) -> Waktu:
         from .waktu import parse  # only deadlines need it, and its regex costs every start
 
         return parse(self.waktu)
@@ -65,7 +67,7 @@ class Step(NamedTuple):
         return [self.next or END]
 
 
-class Calendar(NamedTuple):
+class Calendar(Record):
     timezone: str = "Asia/Jakarta"
     hours: str = "08:00-16:00"
     days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")

@@ -54,6 +54,10 @@ MESSAGES: dict[str, str] = {
     ),
 }
 
+# The acting appointments, as stored, and how documents write them before the position:
+# Plt. (pelaksana tugas) and Plh. (pelaksana harian).
+ACTING = {"plt": "Plt.", "plh": "Plh."}
+
 _LOGIN = re.compile(r"[^\s\x00-\x1f\x7f]{1,63}")  # PostgreSQL role names are at most 63 bytes
 
 
@@ -92,6 +96,6 @@ def parse_acting(text: str | None) -> str | None:
     if text is None:
         return None
     value = text.strip().lower().rstrip(".")
-    if value not in ("plt", "plh"):
+    if value not in ACTING:
         raise refusal("bad-acting", acting=text)
     return value

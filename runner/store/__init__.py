@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import _
-from .rows import Acting, CaseRow, DocumentRow, EventRow, PersonRow, PostRow, Status, Write, post_title
+from .rows import ACTING, CaseRow, DocumentRow, EventRow, PersonRow, PostRow, Status, post_title
 from .sql import OutcomeUnknown, SQLStore
 
 __all__ = [
-    "Acting",
+    "ACTING",
     "CaseRow",
     "DocumentRow",
     "EventRow",
@@ -26,7 +25,6 @@ __all__ = [
     "PostRow",
     "SQLStore",
     "Status",
-    "Write",
     "default_url",
     "open_store",
     "post_title",
@@ -36,7 +34,7 @@ __all__ = [
 def default_url() -> str:
     from platformdirs import user_data_dir
 
-    return f"sqlite:///{Path(user_data_dir('sop-runner')) / 'cases.sqlite3'}"
+    return f"sqlite:///{os.path.join(user_data_dir('sop-runner'), 'cases.sqlite3')}"
 
 
 def _refuse(url: str, why: str) -> UserError:
@@ -79,7 +77,7 @@ def open_store(url: str | None = None, create: bool = True) -> SQLStore:
         raise _refuse(name, _("a store in memory forgets every case when the command ends"))
     from .sqlite import SQLiteStore
 
-    return _or_empty(lambda: SQLiteStore(Path(path), create, private_folder=chosen is None), name)
+    return _or_empty(lambda: SQLiteStore(path, create, private_folder=chosen is None), name)
 
 
 def _or_empty(connect: Callable[[], SQLStore], url: str) -> SQLStore:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import psycopg
 from psycopg import errors as pg
@@ -27,8 +27,11 @@ from ..errors import UserError
 from ..i18n import _
 from ..people.rules import refusal
 from .people import _PERSON, _POST, person_row, post_row
-from .rows import CaseRow, PersonRow, PostRow, Write
+from .rows import CaseRow, PersonRow, PostRow
 from .sql import OutcomeUnknown, SQLStore, _columns, case_row
+
+if TYPE_CHECKING:
+    from .write import Write
 
 # setting -> (environment variable, default); durations as PostgreSQL reads them (5s, 500ms, 2min)
 TIMEOUTS = {

@@ -1,14 +1,17 @@
 """The rows a store keeps, as the rest of the program sees them.
 
-A row is a named tuple in column order: the store turns JSON columns into
-Python values at its boundary, so nothing else decodes them by hand. (Named
-tuples, not dataclasses: they cost `sop case show` less to create.)
+A row is a named tuple in column order (``Record``: cheap to create on the
+start-up path of ``sop case show``): the store turns JSON columns into Python
+values at its boundary, so nothing else decodes them by hand.
 """
 
+from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any
+
+from ..people.rules import ACTING
+from ..record import Record
 
 
 class Status(str, Enum):
@@ -29,7 +32,7 @@ class Status(str, Enum):
         return {Status.OPEN: _("open"), Status.DONE: _("done"), Status.CANCELLED: _("cancelled")}[self]
 
 
-class CaseRow(NamedTuple):
+class CaseRow(Record):
     id: str
     sop: str
     number: int
@@ -50,7 +53,7 @@ class CaseRow(NamedTuple):
         return {"id": self.id, "sop": self.sop, "status": self.status, "step": self.step}
 
 
-class EventRow(NamedTuple):
+class EventRow(Record):
     case_id: str
     seq: int
     at: str  # when it happened: the server's clock, or the time given when back-dated
@@ -76,27 +79,12 @@ class EventRow(NamedTuple):
         return self.format >= 2
 
 
-class Acting(str, Enum):
-    """An acting appointment: Plt. (pelaksana tugas) or Plh. (pelaksana harian)."""
-
-    PLT = "plt"
-    PLH = "plh"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def prefix(self) -> str:
-        """How documents write it before the position: "Plh. Camat"."""
-        return {Acting.PLT: "Plt.", Acting.PLH: "Plh."}[self]
-
-
 def post_title(position: str, acting: str | None) -> str:
     """ "Camat", or "Plh. Camat" for an acting appointment."""
-    return f"{Acting(acting).prefix} {position}" if acting else position
+    return f"{ACTING[acting]} {position}" if acting else position
 
 
-class PersonRow(NamedTuple):
+class PersonRow(Record):
     login: str  # the login this person authenticates with (OS login or database role)
     nama: str
     nip: str | None
@@ -109,7 +97,7 @@ class PersonRow(NamedTuple):
         return self._asdict()
 
 
-class PostRow(NamedTuple):
+class PostRow(Record):
     id: int
     login: str
     pelaksana: str  # a pelaksana id, as SOPs use it
@@ -136,7 +124,7 @@ class PostRow(NamedTuple):
         return d
 
 
-class DocumentRow(NamedTuple):
+class DocumentRow(Record):
     case_id: str
     seq: int  # the event that attached it
     name: str
@@ -145,31 +133,3 @@ class DocumentRow(NamedTuple):
     size: int | None
     sha256: str | None
     content: bytes | None = None
-
-
-class Write(NamedTuple):
-    """One action on a case, as the case service asks a store to write it.
-
-    The engine has decided the case's new state; the store checks who may act
-    (``authorize``), stamps its own clock, chains the event and writes it with
-    the case row, in one transaction (on PostgreSQL, in one function call).
-    """
-
-    request: str  # unique; after a lost connection it tells whether the action landed
-    action: str  # start | advance | attach | cancel
-    sop: str
-    timezone: str  # the SOP's: posts are held by the day there
-    at: str  # when it happened (UTC): the store's clock as read before, or the time given
-    backdated: bool  # ``at`` was given (``--at``)
-    role: str | None
-    outcome: str | None
-    note: str | None
-    data: str  # canonical JSON
-    documents: list[DocumentRow]  # the store fills in case id and sequence number
-    for_login: str | None  # recorded for this person (``--for``); None: for the recorder
-    title: str | None  # start only: the case's title
-    step: str | None  # start only: the first step (an action happens at the step the case stands at)
-    available: list[str]  # the documents at hand after the action, as the engine computed them
-    # the case row after the event (the row before it; None for a start): the case service's
-    # ``row_after``, the one rule verify replays; PostgreSQL's functions write the same in SQL
-    row_after: Callable[[CaseRow | None, EventRow], CaseRow]

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cases.chain import FORMAT, GENESIS, NOW, event_hash
 from ..cases.clock import iso
@@ -21,7 +21,10 @@ from ..errors import ConcurrentChange, UserError
 from ..i18n import _
 from ..people.rules import refusal
 from .people import PeopleStore
-from .rows import CaseRow, DocumentRow, EventRow, Status, Write
+from .rows import CaseRow, DocumentRow, EventRow, Status
+
+if TYPE_CHECKING:
+    from .write import Write
 
 
 class OutcomeUnknown(UserError):

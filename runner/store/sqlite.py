@@ -17,8 +17,6 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import quote
 
 from ..errors import UserError
 from ..i18n import _
@@ -68,6 +66,11 @@ def os_login() -> str:
             return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
+def _uri_path(path: str) -> str:
+    """A file name as the path of an SQLite URI: the characters a URI gives meaning escaped."""
+    return "".join(f"%{ord(c):02X}" if c in "%?#" else c for c in path)
+
+
 class SQLiteStore(SQLStore):
     """One SQLite file. Who acts is the OS login, and only this program checks posts:
     whoever can write the file can go around it (a shared office store belongs on PostgreSQL)."""
@@ -77,21 +80,21 @@ class SQLiteStore(SQLStore):
     integrity_errors = (sqlite3.IntegrityError,)
     world_errors = (sqlite3.DatabaseError,)
 
-    def __init__(self, path: Path, create: bool = True, private_folder: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], create: bool = True, private_folder: bool = False) -> None:
         """Open the store in ``path``; ``create``: make it when missing or empty (a writing command).
 
         ``private_folder``: the folder may be made too, readable by its owner alone
         (the default store's); a folder someone named must exist already.
         """
-        self.url = f"sqlite:///{path}"
-        self.path = path
+        self.path = os.fspath(path)
+        self.url = f"sqlite:///{self.path}"
         self.wait = lock_wait()
         self._make_file(create, private_folder)
         try:
             # mode=rw never makes a file (that is _make_file's, with its permissions);
             # isolation_level=None: we open our own transactions, so a read never holds a lock
             self.conn = sqlite3.connect(
-                f"file:{quote(os.fsencode(path))}?mode=rw", uri=True, timeout=self.wait, isolation_level=None
+                f"file:{_uri_path(self.path)}?mode=rw", uri=True, timeout=self.wait, isolation_level=None
             )
         except sqlite3.Error as e:
             raise self.world_error(e) from None
@@ -117,11 +120,11 @@ class SQLiteStore(SQLStore):
             return
         if not create:
             raise self.missing()
-        folder = self.path.parent
+        folder = os.path.dirname(self.path) or "."
         try:
             if private_folder:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            elif not folder.is_dir():
+                os.makedirs(folder, mode=0o700, exist_ok=True)
+            elif not os.path.isdir(folder):
                 raise UserError(
                     _("the folder {folder} of the case store does not exist; create it first, or name another store").format(
                         folder=folder
@@ -201,7 +204,7 @@ class SQLiteStore(SQLStore):
                 **facts,
             )
         cannot_open = code.startswith("SQLITE_CANTOPEN") or "unable to open" in text
-        if cannot_open and self.path.exists() and not os.access(self.path.parent, os.W_OK):
+        if cannot_open and os.path.exists(self.path) and not os.access(os.path.dirname(self.path) or ".", os.W_OK):
             # WAL keeps its index in a -shm file beside the store, even to read it
             return UserError(
                 _(
@@ -283,7 +286,7 @@ class EmptyStore(SQLiteStore):
     """
 
     def __init__(self, url: str, missing: UserError) -> None:
-        self.url, self.path, self.wait = url, Path(url), 0.0
+        self.url, self.path, self.wait = url, url, 0.0
         self._missing: UserError | None = None
         self.conn = sqlite3.connect(":memory:", isolation_level=None)
         self.migrate()
