@@ -377,6 +377,16 @@ def test_monitoring_of_an_empty_period_judges_nothing(sop, izin_store):
     assert "Berjalan dengan baik</td>" not in page
 
 
+def test_the_monitoring_form_carries_the_latest_checkpoint_digest(sop, izin_store, tmp_path):
+    db_url, path = izin_store
+    blank = sop("--db", db_url, "monitoring", str(path), "--period", "2026-Q3").out
+    taken = sop("--db", db_url, "audit", "checkpoint", "-o", str(tmp_path / "checkpoint.json"))
+    assert taken.code == 0, taken.err
+    digest = taken.out.strip()
+    assert len(digest) == 64 and digest not in blank
+    assert digest in sop("--db", db_url, "monitoring", str(path), "--period", "2026-Q3").out
+
+
 def test_report_document_with_the_heat_overlay(izin_store, tmp_path):
     from runner import render_report
 

@@ -188,12 +188,14 @@ def monitoring(
     if fmt == "pdf" and output is None:
         raise UserError(_("a pdf file cannot go to the terminal: add -o FILE.pdf"), "output-needs-file")
     sop = settings.sop(sop_ref)
-    found = build_report(settings.cases().store, the_period(period, first, last), [sop])
+    cases = settings.cases()
+    found = build_report(cases.store, the_period(period, first, last), [sop])
     # one form per version of the SOP the period's cases ran on; an empty form when there were none
     sections = found.sections or [empty_figures(sop)]
-    # HOOK(audit-checkpoint): once `sop audit checkpoint` lands, pass checkpoint=Cases.latest_checkpoint()'s
-    # digest here; until then the form leaves its place in the footer blank, to be filled by hand
-    forms = [monitoring_form(found, f, threshold / 100, penilai, nip) for f in sections]
+    # the paper anchors the store: the digest of its latest audit checkpoint, or a place to write one
+    latest = cases.latest_checkpoint()
+    digest = latest.digest if latest else None
+    forms = [monitoring_form(found, f, threshold / 100, penilai, nip, digest) for f in sections]
     return deliver(render_monitoring(forms, fmt, paper), output, fmt)
 
 
