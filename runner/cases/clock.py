@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from ..errors import UserError
 from ..i18n import _
@@ -66,3 +66,15 @@ def local(stored: str | None, tz_name: str) -> str | None:
         return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="seconds")
     except (ValueError, OverflowError, TypeError):
         return str(stored)
+
+
+def parse_day(text: str) -> date:
+    """A day as people write it for periods and posts: YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            _("cannot read the date '{text}'; write it as YYYY-MM-DD, e.g. 2026-11-28").format(text=text),
+            "bad-date",
+            text=text,
+        ) from None

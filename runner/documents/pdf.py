@@ -10,7 +10,8 @@ from .base import Options
 from .overlay import Progress
 
 
-def render(sop: SOP, overlay: Progress | None, options: Options) -> bytes:
+def print_html(document: str) -> bytes:
+    """An HTML document of ours printed as PDF (the reports print theirs through here too)."""
     try:
         import weasyprint
     except ImportError:  # an install without the pdf extra
@@ -18,4 +19,9 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> bytes:
             _("PDF needs WeasyPrint: pip install 'sop-runner[pdf]'; or make the HTML document and print it"),
             "pdf-unavailable",
         ) from None
-    return weasyprint.HTML(string=html.render(sop, overlay, options)).write_pdf()
+    result: bytes = weasyprint.HTML(string=document).write_pdf()
+    return result
+
+
+def render(sop: SOP, overlay: Progress | None, options: Options) -> bytes:
+    return print_html(html.render(sop, overlay, options))

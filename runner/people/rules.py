@@ -8,9 +8,9 @@ refusal reads the same whichever store made it.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
+from ..cases.clock import parse_day as day
 from ..errors import ConcurrentChange, Refused, UserError
 from ..i18n import N_, _
 
@@ -43,7 +43,6 @@ MESSAGES: dict[str, str] = {
     "by-not-you": N_("an action is recorded in the name of the login you are ({login}), not '{by}'"),
     "bad-login": N_("'{login}' cannot be a login: give it without spaces or control characters"),
     "nama-missing": N_("a person needs a nama"),
-    "bad-date": N_("cannot read the date '{text}'; write it as YYYY-MM-DD, e.g. 2026-11-28"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
     "time-in-future": N_("the time {at} lies in the future"),
     "clock": N_(
@@ -86,10 +85,7 @@ def check_login(login: str) -> str:
 
 def parse_day(text: str) -> str:
     """A date as posts keep it: YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise refusal("bad-date", text=text) from None
+    return day(text).isoformat()
 
 
 def parse_acting(text: str | None) -> str | None:

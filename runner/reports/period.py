@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from ..cases.clock import parse_day
 from ..errors import UserError
 from ..i18n import _
 from ..l10n import format_date
@@ -96,13 +97,4 @@ class Period(NamedTuple):
 
 
 def _day(value: str | date) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise UserError(
-            _("cannot read the date '{text}'; write it as YYYY-MM-DD, e.g. 2026-07-01").format(text=value),
-            "bad-date",
-            text=value,
-        ) from None
+    return value if isinstance(value, date) else parse_day(value)
