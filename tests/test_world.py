@@ -479,3 +479,17 @@ def test_an_sop_folder_that_cannot_be_read_is_a_refusal(tmp_path):
         folder.chmod(0o755)
     for result in r:
         _refused(result, "cannot read", "Permission denied")
+
+
+def test_a_damaged_stored_definition_is_a_refusal_not_a_crash(sop, db_url):
+    """A definition that no longer reads: listing cases refuses with why; granting a post still works."""
+    assert sop("--db", db_url, "case", "start", "pelacuran").code == 0
+    with open_store(db_url) as store, store.transaction():
+        store.execute("UPDATE definitions SET body = '{not json'")
+    listed = sop("--db", db_url, "case", "list")
+    assert listed.code == 1 and "damaged" in listed.err and listed.err.count("\n") == 1
+    with open_store(db_url) as store:
+        me = store.login
+    assert sop("--db", db_url, "people", "add", me, "--nama", "Admin").code == 0
+    granted = sop("--db", db_url, "post", "grant", me, "camat")  # the shipped SOPs still name the pelaksana
+    assert granted.code == 0, granted.err

@@ -63,6 +63,17 @@ def damaged(what: str) -> UserError:
     )
 
 
+def stored_sop(digest: str, body: str | None) -> SOP:
+    """The SOP definition a store keeps under ``digest``; a missing or unreadable one is damage."""
+    try:
+        sop = SOP(json.loads(body)) if body is not None else None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        sop = None
+    if sop is None:
+        raise damaged(_("the SOP definition {digest} is missing or unreadable").format(digest=digest[:12]))
+    return sop
+
+
 def holder_label(sop: SOP, role: str | None, acting: str | None, person: PersonRow | None) -> str | None:
     """Who acted, as documents write it: "Plh. Camat: Sari Dewi" (or the nama alone without a post)."""
     if person is None:
@@ -182,14 +193,7 @@ class Cases:
     def definition(self, digest: str) -> SOP:
         sop = self._definitions.get(digest)
         if sop is None:
-            body = self.store.definition(digest)
-            try:
-                sop = SOP(json.loads(body)) if body is not None else None
-            except (ValueError, KeyError, TypeError, AttributeError):
-                sop = None
-            if sop is None:
-                raise damaged(_("the SOP definition {digest} is missing or unreadable").format(digest=digest[:12]))
-            self._definitions[digest] = sop
+            sop = self._definitions[digest] = stored_sop(digest, self.store.definition(digest))
         return sop
 
     def _case(self, case_id: str) -> tuple[CaseRow, SOP]:
@@ -523,7 +527,7 @@ class Cases:
         # every definition first: while the rows stream, the connection serves nothing else
         for digest, body in self.store.definitions().items():
             if digest not in self._definitions:
-                self._definitions[digest] = SOP(json.loads(body))
+                self._definitions[digest] = stored_sop(digest, body)
         t = now()
         rows = self.store.cases(
             sop=sop,

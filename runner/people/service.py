@@ -10,7 +10,6 @@ on every action is checked against the posts at the moment it happens.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -127,9 +126,15 @@ class People:
 
     def _known(self) -> dict[str, set[str]]:
         """The SOP ids and pelaksana ids of the SOPs found and of those stored with cases."""
+        from ..cases.service import stored_sop
         from ..definition import SOP, discover_sops, load_sop
 
-        sops: list[SOP] = [SOP(json.loads(body)) for body in self.store.definitions().values()]
+        sops: list[SOP] = []
+        for digest, body in self.store.definitions().items():
+            try:
+                sops.append(stored_sop(digest, body))
+            except UserError:  # a damaged definition is `case verify`'s business, not a grant's
+                continue
         for path in discover_sops(self.sop_dirs):
             try:
                 sops.append(load_sop(path))
