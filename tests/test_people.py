@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from runner.cases.clock import today
 from runner.store import open_store
 
 TABLES = ("people", "posts", "definitions", "cases", "events", "documents")
@@ -53,7 +54,7 @@ def refused(result, *words):
     return result
 
 
-TODAY = date.today()
+TODAY = date.fromisoformat(today())  # the office's day (WIB), as posts count days
 DAY = timedelta(days=1)
 
 

@@ -68,6 +68,16 @@ def local(stored: str | None, tz_name: str) -> str | None:
         return str(stored)
 
 
+def today(tz_name: str | None = None) -> str:
+    """Today (YYYY-MM-DD) where the office is: in ``tz_name``, by default the SOP calendar's
+    default zone. Never the machine's own date: an admin's laptop on UTC or Honolulu time
+    must not end a post "yesterday" in WIB."""
+    from ..definition.model import Calendar
+    from ..definition.workcal import zone
+
+    return now().astimezone(zone(tz_name or Calendar._field_defaults["timezone"])).date().isoformat()
+
+
 def parse_day(text: str) -> date:
     """A day as people write it for periods and posts: YYYY-MM-DD."""
     try:

@@ -11,10 +11,10 @@ on every action is checked against the posts at the moment it happens.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from ..cases.clock import today
 from ..definition import did_you_mean
 from ..errors import UserError
 from ..i18n import _
@@ -102,7 +102,7 @@ class People:
                     "unknown-sop",
                     sop=sop,
                 )
-        start = parse_day(valid_from) if valid_from else date.today().isoformat()
+        start = parse_day(valid_from) if valid_from else today()
         until = parse_day(valid_until) if valid_until else None
         chosen = sorted(set(sops)) if sops else None
         kind = parse_acting(acting)
@@ -111,11 +111,11 @@ class People:
     def end(self, post_id: int, on: str | None = None) -> PostRow:
         """End a post: ``on`` is its last day; without it, the post holds no more from now."""
         until = parse_day(on) if on else None
-        return _written(lambda: self.store.end_post(self.login, post_id, until, date.today().isoformat()))
+        return _written(lambda: self.store.end_post(self.login, post_id, until, today()))
 
     def posts(self, on: str | None = None, login: str | None = None) -> list[Post]:
         """Every post (of ``login``), or only those that hold on the day ``on``."""
-        day = parse_day(on) if on else date.today().isoformat()
+        day = parse_day(on) if on else today()
         names = {p.login: p.nama for p in self.store.people()}
         found = []
         for row in self.store.posts(login=login):
@@ -159,4 +159,4 @@ def _written(write: Callable[[], T]) -> T:
 def _ended(row: PostRow, day: str) -> bool:
     if row.valid_until is not None and row.valid_until < day:
         return True
-    return row.ended_at is not None and row.valid_until == day and day == date.today().isoformat()
+    return row.ended_at is not None and row.valid_until == day and day == today()
