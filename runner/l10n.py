@@ -75,6 +75,14 @@ def format_date(d: date) -> str:
     return _apply(table["date"], d, table)
 
 
+def format_month(year: int, month: int) -> str:
+    """A month of a year alone, as signed SOPs date themselves: ``Agustus 2023`` / ``August 2023``."""
+    table = _table()
+    if table is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{table['months'][month - 1]} {year}"
+
+
 def _apply(tokens: list[Any], t: Any, table: dict[str, Any]) -> str:
     out = []
     for token in tokens:

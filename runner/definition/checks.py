@@ -17,6 +17,7 @@ from typing import Any
 from ..i18n import N_, _
 from ..resources import schema_path
 from .catalogue import did_you_mean
+from .dates import DATE_KEYS, parse_signed_date
 from .model import END, SOP, normal
 from .waktu import WaktuError, parse
 from .yamlsource import Document, Pos, YAMLProblem, decode, load_text, read_source
@@ -34,7 +35,13 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "col": self.col, "severity": self.severity, "message": self.message}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -186,8 +193,6 @@ def _name(path: tuple) -> str:
 
 
 def _schema_layer(doc: Document, out: _Collector) -> None:
-    from jsonschema.exceptions import best_match
-
     for error in _validator().iter_errors(doc.data):
         if "propertyNames" in error.schema_path:  # the instance is the key itself
             out.add(
@@ -198,11 +203,17 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
                 at_key=True,
             )
             continue
-        while error.context:  # anyOf/oneOf: report the branch that came closest
-            error = best_match(error.context)
+        error = _nearest(error)
         path = tuple(error.absolute_path)
         kind, instance, schema = error.validator, error.instance, error.schema
         name = _name(path)
+        if kind == "pattern" and _is_pelaksana_reference(path):
+            # `pelaksana: Camat` is a pelaksana the file does not know, however it is misspelt
+            known = [
+                p["id"] for p in doc.data.get("pelaksana", []) if isinstance(p, dict) and isinstance(p.get("id"), str)
+            ]
+            out.add(path, _unknown_pelaksana(str(instance), known))
+            continue
         if kind == "additionalProperties":
             allowed = list(schema.get("properties", {}))
             for key in instance:
@@ -266,6 +277,39 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
             out.add(path, f"{name}: {error.message}")
 
 
+def _nearest(error: Any) -> Any:
+    """The error of the ``anyOf``/``oneOf`` branch a value came closest to, down to a plain one.
+
+    A branch whose own type the value has (``pelaksana: Camat`` is text, as the id branch wants;
+    ``pelaksana: [Camat]`` a list, as the list branch wants) is nearer than one it is not even
+    the type of: its error says what is really wrong. Among those, jsonschema's best match.
+    """
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        branches: dict[Any, list[Any]] = {}
+        for e in error.context:
+            branches.setdefault(e.schema_path[0], []).append(e)
+        shaped = [
+            errors
+            for errors in branches.values()
+            if not any(e.validator == "type" and not e.relative_path for e in errors)
+        ]
+        error = best_match([e for errors in shaped for e in errors] if shaped else error.context)
+    return error
+
+
+def _is_pelaksana_reference(path: tuple) -> bool:
+    """Whether ``path`` is a step's pelaksana: ("steps", 2, "pelaksana") or (..., "pelaksana", 0)."""
+    return len(path) >= 3 and path[0] == "steps" and "pelaksana" in path[2:4] and path[2] == "pelaksana"
+
+
+def _unknown_pelaksana(pid: str, known: list[str]) -> str:
+    folded = [k for k in known if k.casefold() == pid.casefold()]
+    hint = _(" (did you mean '{name}'?)").format(name=folded[0]) if folded else did_you_mean(pid, known)
+    return _("unknown pelaksana '{id}'{hint}; the pelaksana are: {ids}").format(id=pid, hint=hint, ids=", ".join(known))
+
+
 def _source_text(doc: Document, path: tuple, value: Any) -> str:
     """The number as written (``1.10`` would otherwise become ``1.1``)."""
     pos = doc.pos(path)
@@ -292,6 +336,7 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
             ).format(stem=Path(doc.path).name, id=data["id"]),
         )
     _calendar_rules(data.get("calendar", {}), out)
+    _identity_dates(data.get("identity") or {}, out)
     pelaksana_ids = _unique_ids(out, data["pelaksana"], "pelaksana")
     step_ids = _unique_ids(out, steps, "steps")
     if END in step_ids:
@@ -307,12 +352,7 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
         for j, pid in enumerate(names):
             where = here + ("pelaksana", j) if isinstance(step["pelaksana"], list) else here + ("pelaksana",)
             if pid not in pelaksana_ids:
-                out.add(
-                    where,
-                    _("unknown pelaksana '{id}'{hint}; the pelaksana are: {ids}").format(
-                        id=pid, hint=did_you_mean(pid, pelaksana_ids), ids=", ".join(pelaksana_ids)
-                    ),
-                )
+                out.add(where, _unknown_pelaksana(pid, pelaksana_ids))
         if "next" in step and "decision" in step:
             out.add(
                 here + ("next",),
@@ -343,6 +383,19 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
     sop = SOP(data)
     _graph_rules(sop, out)
     _warnings(sop, out)
+
+
+def _identity_dates(identity: dict[str, Any], out: _Collector) -> None:
+    """The identity page's dates are real dates (a day, or a month as many signed SOPs give)."""
+    for key in DATE_KEYS:
+        value = identity.get(key)
+        if value is not None and value.strip() and parse_signed_date(value) is None:
+            out.add(
+                ("identity", key),
+                _(
+                    "'{key}' '{value}' is not a date; write the day as YYYY-MM-DD (2024-01-15), or the month alone as 2023-08 or Agustus 2023"
+                ).format(key=key, value=value),
+            )
 
 
 def _calendar_rules(cal: dict[str, Any], out: _Collector) -> None:

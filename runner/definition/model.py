@@ -115,7 +115,7 @@ class SOP:
                     uraian=s["uraian"],
                     pelaksana=tuple(_as_list(s["pelaksana"])),
                     waktu=s["waktu"],
-                    kelengkapan=tuple(s.get("kelengkapan", ())),
+                    kelengkapan=tuple(_as_list(s.get("kelengkapan", ()))),
                     output=tuple(_as_list(s.get("output", ()))),
                     keterangan=s.get("keterangan"),
                     next=None if decision else s.get("next", following),

@@ -2,14 +2,16 @@
 
 The document's own words are written ``{{ _("...") }}`` in the templates
 (English, found by ``make translations``) and shown in the current language;
-``language()`` names it for the HTML ``lang``, and ``|day`` writes an
-ISO 8601 date of the identity page in the reader's convention.
+``language()`` names it for the HTML ``lang``, and ``|day`` writes a date
+of the identity page (a day or a month) in the reader's convention.
 """
 
 from __future__ import annotations
 
 import functools
 from typing import Any
+
+from ..definition.dates import parse_signed_date
 
 
 @functools.cache
@@ -32,12 +34,7 @@ def environment() -> Any:
 
 
 def _day(value: Any) -> str:
-    """A date as the reader writes it (``15 Januari 2024``); anything else as it was written."""
-    from datetime import date
-
-    from ..l10n import format_date
-
-    try:
-        return format_date(date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value)
+    """A date of the identity page as the reader writes it (``15 Januari 2024``, ``Agustus 2023``);
+    anything else (an empty field) as it was written."""
+    signed = parse_signed_date(str(value))
+    return signed.printed() if signed else str(value)
