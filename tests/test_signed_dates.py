@@ -26,7 +26,9 @@ def test_a_signed_date_is_a_day_or_a_month(text, meant):
     assert parse_signed_date(text) == meant
 
 
-@pytest.mark.parametrize("text", ["2026-13-45", "2026-02-30", "kemarin", "Agus 2023", "32 Januari 2024", "0044-03-15", ""])
+@pytest.mark.parametrize(
+    "text", ["2026-13-45", "2026-02-30", "kemarin", "Agus 2023", "32 Januari 2024", "0044-03-15", ""]
+)
 def test_what_is_not_a_real_date(text):
     assert parse_signed_date(text) is None
 
