@@ -167,3 +167,116 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
     table = run_sop("--db", a, "case", "history", cid, env={"COLUMNS": "250"}).out
     assert "Plh. Camat: Sari Dewi" in table
     assert sop(b, "case", "verify").code == 0  # a clerk can read and verify everything
+
+
+def _staffed(office):
+    """The owner (admin, kasi-trantib), a (Plh. Camat: post id returned) and b (no post), and a case at camat's step."""
+    import psycopg
+
+    owner = _url(office["owner"], office["schema"])
+    assert run_sop("--db", owner, "people", "add", office["owner"], "--nama", "Pemilik").code == 0
+    assert run_sop("--db", owner, "people", "add", office["a"], "--nama", "Sari Dewi").code == 0
+    assert run_sop("--db", owner, "people", "add", office["b"], "--nama", "Joko").code == 0
+    assert run_sop("--db", owner, "post", "grant", office["owner"], "kasi-trantib", "--from", "2020-01-01").code == 0
+    assert (
+        run_sop("--db", owner, "post", "grant", office["a"], "camat", "--acting", "plh", "--from", "2020-01-01").code
+        == 0
+    )
+    cid = run_sop("--db", owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran").out.strip()
+    assert run_sop("--db", owner, "case", "advance", cid, "--as", "kasi-trantib").code == 0
+    with psycopg.connect(owner, autocommit=True) as conn:
+        (post,) = conn.execute("SELECT id FROM posts WHERE login = %s", (office["a"],)).fetchone()
+    return owner, cid, post
+
+
+_ADVANCE = (
+    "SELECT sop_act(%s, %s, %s, 'advance', 'camat', NULL, NULL, '{\"documents\":[]}', %s, false, NULL, '[]',"
+    " '{}', '{}', '{}')"
+)
+
+
+def _events(url, cid):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT seq, action FROM events WHERE case_id = %s ORDER BY seq", (cid,)).fetchall()
+
+
+def test_a_clerk_cannot_freeze_the_clock_across_the_end_of_their_post(office):
+    """now() inside the functions would be the start of the clerk's transaction: the post is checked at the server's
+    clock of the moment of writing, and a snapshot older than the call is refused."""
+    import psycopg
+
+    owner, cid, post = _staffed(office)
+    a = _url(office["a"], office["schema"])
+    before = _events(owner, cid)
+    with psycopg.connect(a) as clerk:  # a transaction opened while a still held the post
+        (frozen,) = clerk.execute("SELECT now()::text").fetchone()
+        (seq,) = clerk.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()
+        assert run_sop("--db", owner, "post", "end", str(post)).code == 0  # the admin ends it, meanwhile
+        with pytest.raises(psycopg.errors.RaiseException, match="held the post 'camat'"):
+            clerk.execute(_ADVANCE, (uuid.uuid4().hex, cid, seq, frozen))
+    # the same with a snapshot taken before the post ended: refused whatever the snapshot shows
+    with psycopg.connect(a) as clerk:
+        clerk.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        (frozen,) = clerk.execute("SELECT now()::text").fetchone()
+        with pytest.raises(psycopg.errors.RaiseException, match="READ COMMITTED"):
+            clerk.execute(_ADVANCE, (uuid.uuid4().hex, cid, seq, frozen))
+    assert _events(owner, cid) == before
+    assert run_sop("--db", owner, "case", "verify").code == 0
+
+
+def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(office):
+    """sop-runner's own locks are rows only the owner can lock; a case held in an open transaction is refused after
+    the functions' own lock timeout (whatever the waiting session set), naming who holds it."""
+    import time
+
+    import psycopg
+
+    owner, cid, post = _staffed(office)
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    with psycopg.connect(b, autocommit=True) as squatter:
+        # the advisory keys the functions used to take, held at session level: nobody waits for them now
+        squatter.execute("SELECT pg_advisory_lock(hashtext('sop-runner:people'))")
+        squatter.execute("SELECT pg_advisory_lock(hashtext('sop-runner:pelacuran'))")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            squatter.execute("SELECT * FROM locks FOR UPDATE")
+        with squatter.transaction():  # a refused call holds nothing afterwards
+            with pytest.raises(psycopg.errors.RaiseException, match="not an admin"):
+                squatter.execute("SELECT sop_grant_post(current_user, 'camat', NULL, NULL, '2020-01-01', NULL)")
+        started = time.monotonic()
+        slow = {"SOP_PG_LOCK_TIMEOUT": "2s"}
+        assert run_sop("--db", owner, "people", "add", f"{office['b']}x", "--nama", "X", env=slow).code == 0
+        assert run_sop("--db", owner, "post", "grant", office["b"], "camat", "--from", "2031-01-01", env=slow).code == 0
+        assert run_sop("--db", owner, "case", "start", "pelacuran", env=slow).code == 0
+        assert time.monotonic() - started < 30
+
+        # a, who holds the post, writes an action in a transaction and keeps it open, every timeout switched off
+        with psycopg.connect(a) as holder:
+            holder.execute("SET lock_timeout = 0")
+            holder.execute("SET statement_timeout = 0")
+            seq, available = holder.execute("SELECT seq, available FROM cases WHERE id = %s", (cid,)).fetchone()
+            holder.execute(
+                "SELECT sop_act(%s, %s, %s, 'attach', NULL, NULL, NULL, '{\"documents\":[]}', clock_timestamp()::text,"
+                " false, NULL, %s, '{}', '{}', '{}')",
+                (uuid.uuid4().hex, cid, seq, available),
+            )
+            holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+            # the owner, with no lock timeout of their own: the function's (5s) ends the wait, naming a
+            started = time.monotonic()
+            waiting = _with_options(owner, "-c lock_timeout=0 -c statement_timeout=0")
+            refused = run_sop("--db", waiting, "case", "cancel", cid, "--reason", "x")
+            waited = time.monotonic() - started
+            assert refused.code == 1 and refused.err.count("\n") == 1, refused
+            assert f"another clerk ({office['a']}) is changing case {cid}" in refused.err
+            assert 4 < waited < 20
+            other = run_sop(
+                "--db", owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran"
+            ).out.strip()  # the rest of the store works
+            assert run_sop("--db", owner, "case", "advance", other, "--as", "kasi-trantib").code == 0
+            holder.rollback()
+    assert run_sop("--db", owner, "case", "cancel", cid, "--reason", "x").code == 0
+
+
+def _with_options(url: str, options: str) -> str:
+    return url.replace("?options=", "?options=" + quote(options + " "), 1)

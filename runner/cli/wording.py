@@ -34,6 +34,8 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "not-a-store": (N_("check --db or SOP_DB"), None),
     "no-such-folder": (N_("check --db, SOP_DB or -o"), None),
     "store-busy": (N_("to wait longer, set {setting}"), None),
+    "case-busy": (N_("if it lasts, ask {holder} to finish, or the database's admin to end that session"), None),
+    "store-busy-by": (N_("if it lasts, ask {holder} to finish, or the database's admin to end that session"), None),
     "pdf-unavailable": (N_("or use --format html and print it"), None),
     "too-many-pelaksana": (N_("choose the paper with --paper, or use --format mermaid or dot"), None),
     "too-complex-to-draw": (N_("try fewer --steps-per-page or --paper f4, or use --format mermaid or dot"), None),

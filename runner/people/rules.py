@@ -48,6 +48,15 @@ MESSAGES: dict[str, str] = {
     "clock": N_(
         "the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"
     ),
+    "case-busy": N_(
+        "another clerk ({holder}) is changing case {case} and did not finish within {timeout}; nothing was saved, try again"
+    ),
+    "store-busy-by": N_(
+        "another clerk ({holder}) is changing people, posts or the numbering of cases and did not finish within {timeout}; nothing was saved, try again"
+    ),
+    "isolation": N_(
+        "the store's functions run only in transactions of isolation READ COMMITTED, not {isolation}; nothing was saved"
+    ),
     "time-before-last-event": N_(
         "the time {at} is before the case's last event ({last}); actions are recorded in order"
     ),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import psycopg
 from psycopg import errors as pg
 
+from ..cases.chain import NOW
 from ..errors import UserError
 from ..i18n import _
 from ..people.rules import refusal
@@ -72,6 +73,25 @@ def connection_settings(url: str) -> dict[str, Any]:
     }
     settings.update({k: v for k, v in defaults.items() if k not in given})
     return settings
+
+
+def sql_constants(schema: str) -> dict[str, str]:
+    """What postgres.sql is filled with: each fact stated once, in the Python that uses it too."""
+    return {
+        "schema": schema,
+        "now_seconds": str(int(NOW.total_seconds())),
+        # the ceilings of the functions' own timeouts: a session may shorten them, never lengthen or end them
+        "lock_timeout": TIMEOUTS["lock_timeout"][1],
+        "statement_timeout": TIMEOUTS["statement_timeout"][1],
+        "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
+    }
+
+
+def functions_text(schema: str) -> str:
+    text = Path(__file__).with_name("postgres.sql").read_text(encoding="utf-8")
+    for name, value in sql_constants(schema).items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 def _reason(e: BaseException) -> str:
@@ -219,7 +239,7 @@ class PostgresStore(SQLStore):
 
     def functions_sql(self) -> list[str]:
         (schema,) = self.conn.execute("SELECT quote_ident(current_schema())").fetchone()
-        return [Path(__file__).with_name("postgres.sql").read_text(encoding="utf-8").replace("{schema}", schema)]
+        return [functions_text(schema)]
 
     def migrate(self, upto: int | None = None) -> int:
         try:

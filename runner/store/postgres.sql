@@ -30,6 +30,81 @@ BEGIN
     DETAIL = (p_details || jsonb_build_object('kind', p_kind))::text, HINT = 'sop-runner';
 END $$;
 
+-- The locks the functions serialise on (people and posts, the numbering of an SOP's cases): rows
+-- of a table only the owner can write, taken FOR UPDATE inside the call's transaction. An
+-- advisory lock would be a key any clerk can take, and hold, at session level.
+CREATE TABLE IF NOT EXISTS locks (key text PRIMARY KEY);
+
+-- What a clerk's own session settings may not weaken: each entry point calls this first. The
+-- timeouts (runner/store/postgres.py TIMEOUTS) are shortened to ours where the session's are off
+-- or longer, until the end of the call's transaction; and a snapshot older than the call
+-- (REPEATABLE READ, SERIALIZABLE) would hide a post ended meanwhile.
+CREATE OR REPLACE FUNCTION sop_guard_session() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config(v.name, v.value, true)
+     FROM (VALUES ('lock_timeout', '{lock_timeout}'), ('statement_timeout', '{statement_timeout}'),
+                  ('idle_in_transaction_session_timeout', '{idle_timeout}')) AS v(name, value)
+    WHERE current_setting(v.name)::interval = interval '0' OR current_setting(v.name)::interval > v.value::interval;
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    PERFORM sop_refuse('isolation', format('the store''s functions run only in READ COMMITTED transactions, not %s',
+        upper(current_setting('transaction_isolation'))),
+      jsonb_build_object('isolation', current_setting('transaction_isolation')));
+  END IF;
+END $$;
+
+-- Who holds the row lock a transaction (xmax of the row) took: the logins of its sessions.
+CREATE OR REPLACE FUNCTION sop_lock_holder(p_xid xid) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(string_agg(DISTINCT a.usename::text, ', '), '?')
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+   WHERE l.locktype = 'transactionid' AND l.transactionid = p_xid AND l.granted
+$$;
+
+-- Take the lock of p_key until the transaction ends; a wait beyond lock_timeout is refused,
+-- naming who holds it. The uncontended path takes no subtransaction.
+CREATE OR REPLACE FUNCTION sop_lock(p_key text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_holder text;
+BEGIN
+  PERFORM 1 FROM locks WHERE key = p_key FOR UPDATE SKIP LOCKED;
+  IF FOUND THEN
+    RETURN;
+  END IF;
+  BEGIN
+    INSERT INTO locks VALUES (p_key) ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM locks WHERE key = p_key FOR UPDATE;
+  EXCEPTION WHEN lock_not_available THEN
+    SELECT sop_lock_holder(xmax) INTO v_holder FROM locks WHERE key = p_key;
+    PERFORM sop_refuse('store-busy-by', format('%s holds the lock %s and did not finish within %s', v_holder, p_key,
+        current_setting('lock_timeout')),
+      jsonb_build_object('holder', coalesce(v_holder, '?'), 'lock', p_key, 'timeout', current_setting('lock_timeout')));
+  END;
+END $$;
+
+-- The case row, locked until the transaction ends (as sop_lock).
+CREATE OR REPLACE FUNCTION sop_lock_case(p_case text) RETURNS cases
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_case cases;
+  v_holder text;
+BEGIN
+  SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE SKIP LOCKED;
+  IF FOUND OR NOT EXISTS (SELECT 1 FROM cases WHERE id = p_case) THEN
+    RETURN v_case;
+  END IF;
+  BEGIN
+    SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE;
+  EXCEPTION WHEN lock_not_available THEN
+    SELECT sop_lock_holder(xmax) INTO v_holder FROM cases WHERE id = p_case;
+    PERFORM sop_refuse('case-busy', format('%s holds case %s and did not finish within %s', v_holder, p_case,
+        current_setting('lock_timeout')),
+      jsonb_build_object('holder', coalesce(v_holder, '?'), 'case', p_case, 'timeout', current_setting('lock_timeout')));
+  END;
+  RETURN v_case;
+END $$;
+
 CREATE OR REPLACE FUNCTION sop_event_hash(e events) RETURNS text
 LANGUAGE sql STABLE AS $$
   -- format 2 of runner/cases/chain.py event_hash: json_build_array's text has the
@@ -132,7 +207,7 @@ BEGIN
     PERFORM sop_refuse('time-before-last-event', format('the time %s is before the last event (%s)', sop_iso(p_at), p_last),
       jsonb_build_object('at', sop_iso(p_at), 'last', p_last));
   END IF;
-  IF NOT p_backdated AND p_at < p_now - interval '1 minute' THEN
+  IF NOT p_backdated AND p_at < p_now - interval '{now_seconds} seconds' THEN
     PERFORM sop_refuse('clock', 'a time that is not back-dated must be the server''s clock of the moment',
       jsonb_build_object('at', sop_iso(p_at), 'now', sop_iso(p_now)));
   END IF;
@@ -196,7 +271,7 @@ CREATE OR REPLACE FUNCTION sop_act(
   p_doc_names text[], p_doc_filenames text[], p_doc_contents bytea[]
 ) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
-  v_now timestamptz := now();
+  v_now timestamptz := clock_timestamp();  -- now() is the start of the caller's transaction
   v_at timestamptz := p_at::timestamptz;
   v_data jsonb := p_data::jsonb;
   v_case cases;
@@ -214,8 +289,9 @@ DECLARE
 BEGIN
   -- (a request id is unique: the same action written twice fails on the sequence number, or on
   -- events_request; after a lost connection the client asks whether it landed)
-  SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE;
-  IF NOT FOUND THEN
+  PERFORM sop_guard_session();
+  v_case := sop_lock_case(p_case);
+  IF v_case.id IS NULL THEN
     PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
   END IF;
   IF v_case.seq <> p_seq THEN
@@ -229,7 +305,9 @@ BEGIN
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
   v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
   PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
-  SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz, v_at);
+  -- the post is checked at the moment of writing, unless the time is given (back-dated)
+  SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz,
+    CASE WHEN p_backdated THEN v_at ELSE v_now END);
 
   -- the transition, from the stored definition (as runner/cases/engine.py builds it)
   SELECT s, i INTO v_step, v_index FROM jsonb_array_elements(v_def -> 'steps') WITH ORDINALITY AS x(s, i)
@@ -326,7 +404,7 @@ CREATE OR REPLACE FUNCTION sop_start(
   p_doc_names text[], p_doc_filenames text[], p_doc_contents bytea[]
 ) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
-  v_now timestamptz := now();
+  v_now timestamptz := clock_timestamp();  -- now() is the start of the caller's transaction
   v_at timestamptz := p_at::timestamptz;
   v_data jsonb := p_data::jsonb;
   v_case cases;
@@ -336,7 +414,8 @@ DECLARE
   v_who record;
   v_event events;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:' || p_sop));
+  PERFORM sop_guard_session();
+  PERFORM sop_lock('sop:' || p_sop);
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = p_digest;
   v_known := FOUND;
   IF NOT v_known THEN
@@ -344,7 +423,7 @@ BEGIN
   END IF;
   v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
   PERFORM sop_check_time(v_at, p_backdated, NULL, v_now);
-  SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, v_at);
+  SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
   IF NOT v_known THEN
     IF EXISTS (SELECT 1 FROM people)
        AND NOT EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1) THEN
@@ -422,7 +501,11 @@ DECLARE
   v_first boolean;
   v_row people;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
+  PERFORM sop_guard_session();
+  IF EXISTS (SELECT 1 FROM people) THEN
+    PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  END IF;
+  PERFORM sop_lock('people');
   v_first := NOT EXISTS (SELECT 1 FROM people);
   IF v_first AND p_login IS DISTINCT FROM session_user THEN
     PERFORM sop_refuse('first-person-self',
@@ -443,7 +526,7 @@ BEGIN
       jsonb_build_object('login', p_login));
   END IF;
   INSERT INTO people (login, nama, nip, admin, records_for_others, added_at, added_by)
-  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(now()), session_user)
+  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(clock_timestamp()), session_user)
   RETURNING * INTO v_row;
   RETURN v_row;
 END $$;
@@ -453,8 +536,9 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
   v_row people;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
-  PERFORM sop_require_admin();
+  PERFORM sop_guard_session();
+  PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  PERFORM sop_lock('people');
   SELECT * INTO v_row FROM people WHERE login = p_login;
   IF NOT FOUND THEN
     PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
@@ -481,8 +565,9 @@ BEGIN
     PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', p_until, p_from),
       jsonb_build_object('start', p_from, 'until', p_until));
   END IF;
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
-  PERFORM sop_require_admin();
+  PERFORM sop_guard_session();
+  PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  PERFORM sop_lock('people');
   IF NOT EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
     PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
       jsonb_build_object('login', p_login));
@@ -513,7 +598,7 @@ BEGIN
     END IF;
   END LOOP;
   INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)
-  VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, session_user, sop_iso(now()))
+  VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, session_user, sop_iso(clock_timestamp()))
   RETURNING * INTO v_row;
   RETURN v_row;
 END $$;
@@ -525,8 +610,9 @@ DECLARE
   v_row posts;
   v_until text := coalesce(p_until, p_today);
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
-  PERFORM sop_require_admin();
+  PERFORM sop_guard_session();
+  PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  PERFORM sop_lock('people');
   SELECT * INTO v_row FROM posts WHERE id = p_post;
   IF NOT FOUND THEN
     PERFORM sop_refuse('unknown-post', format('no post #%s', p_post), jsonb_build_object('post', p_post));
@@ -539,7 +625,7 @@ BEGIN
     PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', v_until, v_row.valid_from),
       jsonb_build_object('start', v_row.valid_from, 'until', v_until));
   END IF;
-  UPDATE posts SET valid_until = v_until, ended_at = CASE WHEN p_until IS NULL THEN sop_iso(now()) END,
+  UPDATE posts SET valid_until = v_until, ended_at = CASE WHEN p_until IS NULL THEN sop_iso(clock_timestamp()) END,
          ended_by = session_user
    WHERE id = p_post RETURNING * INTO v_row;
   RETURN v_row;

@@ -129,6 +129,10 @@ MIGRATIONS: list[list[str]] = [
         "CREATE UNIQUE INDEX events_request ON events (request)",
         "{functions}",
     ],
+    [  # 8: PostgreSQL's functions stamp the server's clock of the moment and check the post then, set the
+        # timeouts they rely on, and lock rows of an owner-only table instead of advisory keys
+        "{functions}",
+    ],
 ]
 
 
