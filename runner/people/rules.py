@@ -57,6 +57,18 @@ MESSAGES: dict[str, str] = {
     "isolation": N_(
         "the store's functions run only in transactions of isolation READ COMMITTED, not {isolation}; nothing was saved"
     ),
+    # the limits of what a store keeps (runner/store/limits.py), refused alike by both stores
+    "time-out-of-range": N_("the time {at} lies before 1970 or far ahead; check the year"),
+    "note-too-long": N_("the note has {length} characters; the store keeps notes up to {limit}, attach a longer text"),
+    "title-too-long": N_("the title has {length} characters; the store keeps titles up to {limit}"),
+    "nama-too-long": N_("the nama has {length} characters; the store keeps names up to {limit}"),
+    "document-name-too-long": N_(
+        "a document's name or file name has {length} characters; the store keeps names up to {limit}"
+    ),
+    "too-many-documents": N_("one action attaches {count} documents; the store keeps up to {limit} per action"),
+    "document-too-large": N_(
+        "the document '{name}' is {size_mb} MB; the store keeps attachments up to {limit_mb} MB — attach a smaller scan, or the name alone"
+    ),
     "time-before-last-event": N_(
         "the time {at} is before the case's last event ({last}); actions are recorded in order"
     ),

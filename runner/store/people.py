@@ -141,6 +141,9 @@ class PeopleStore:
     def add_person(
         self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
     ) -> PersonRow:
+        from .limits import check_nama  # here, not at the top: only writes need it, `case show` starts lighter
+
+        check_nama(nama)
         with self.transaction():
             first = not self.enforced()
             if first and login != by:

@@ -27,6 +27,7 @@ from ..cases.chain import NOW
 from ..errors import UserError
 from ..i18n import _
 from ..people.rules import refusal
+from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
 from .sql import OutcomeUnknown, SQLStore, _columns, case_row
@@ -84,6 +85,7 @@ def sql_constants(schema: str) -> dict[str, str]:
         "lock_timeout": TIMEOUTS["lock_timeout"][1],
         "statement_timeout": TIMEOUTS["statement_timeout"][1],
         "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
+        **sql_limits(),
     }
 
 
@@ -314,6 +316,7 @@ class PostgresStore(SQLStore):
 
     def create_case(self, definition: tuple[str, str, str, str | None], w: Write) -> CaseRow:
         digest, version, body, source = definition
+        check_write(w.at, w.note, w.title, w.documents)  # sop_start checks the same: this saves sending it
         row = self._call(
             f"SELECT *, clock_timestamp() FROM sop_start({_ACTION_ARGS})",
             [w.request, w.sop, digest, version, body, source, w.title, *self._action_params(w)],
@@ -321,6 +324,7 @@ class PostgresStore(SQLStore):
         return self._written(row)
 
     def append(self, case: CaseRow, w: Write) -> CaseRow:
+        check_write(w.at, w.note, w.title, w.documents)  # sop_act checks the same: this saves sending it
         row = self._call(
             f"SELECT *, clock_timestamp() FROM sop_act({_ACTION_ARGS})",
             [w.request, case.id, case.seq, w.action, w.role, w.outcome, w.note, *self._action_params(w)],

@@ -249,6 +249,45 @@ BEGIN
     FROM generate_subscripts(p_names, 1) AS i);
 END $$;
 
+-- What one action may record: the limits of runner/store/limits.py, filled in (as check_write there).
+CREATE OR REPLACE FUNCTION sop_check_limits(
+  p_at_text text, p_at timestamptz, p_note text, p_title text, p_names text[], p_filenames text[], p_contents bytea[]
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  i integer;
+BEGIN
+  IF p_at < '{earliest}'::timestamptz OR p_at >= '{latest}'::timestamptz THEN
+    PERFORM sop_refuse('time-out-of-range', format('the time %s lies before 1970 or far ahead', p_at_text),
+      jsonb_build_object('at', p_at_text));
+  END IF;
+  IF length(p_note) > {limit_note_chars} THEN
+    PERFORM sop_refuse('note-too-long', format('the note has %s characters', length(p_note)),
+      jsonb_build_object('length', length(p_note), 'limit', {limit_note_chars}));
+  END IF;
+  IF length(p_title) > {limit_title_chars} THEN
+    PERFORM sop_refuse('title-too-long', format('the title has %s characters', length(p_title)),
+      jsonb_build_object('length', length(p_title), 'limit', {limit_title_chars}));
+  END IF;
+  IF coalesce(cardinality(p_names), 0) = 0 THEN  -- most actions attach nothing
+    RETURN;
+  END IF;
+  IF cardinality(p_names) > {limit_documents} THEN
+    PERFORM sop_refuse('too-many-documents', format('%s documents in one action', cardinality(p_names)),
+      jsonb_build_object('count', cardinality(p_names), 'limit', {limit_documents}));
+  END IF;
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    IF length(p_names[i]) > {limit_name_chars} OR length(p_filenames[i]) > {limit_name_chars} THEN
+      PERFORM sop_refuse('document-name-too-long', 'a document''s name or file name is too long',
+        jsonb_build_object('length', greatest(length(p_names[i]), length(p_filenames[i])), 'limit', {limit_name_chars}));
+    END IF;
+    IF length(p_contents[i]) > {limit_attachment_mb} * 1048576 THEN
+      PERFORM sop_refuse('document-too-large', format('the document %L is %s bytes', p_names[i], length(p_contents[i])),
+        jsonb_build_object('name', p_names[i], 'size_mb', round(length(p_contents[i]) / 1048576.0, 1),
+          'limit_mb', {limit_attachment_mb}));
+    END IF;
+  END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION sop_write_event(
   e events, p_names text[], p_filenames text[], p_contents bytea[]
 ) RETURNS events LANGUAGE plpgsql AS $$
@@ -290,6 +329,7 @@ BEGIN
   -- (a request id is unique: the same action written twice fails on the sequence number, or on
   -- events_request; after a lost connection the client asks whether it landed)
   PERFORM sop_guard_session();
+  PERFORM sop_check_limits(p_at, v_at, p_note, NULL, p_doc_names, p_doc_filenames, p_doc_contents);
   v_case := sop_lock_case(p_case);
   IF v_case.id IS NULL THEN
     PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
@@ -415,6 +455,7 @@ DECLARE
   v_event events;
 BEGIN
   PERFORM sop_guard_session();
+  PERFORM sop_check_limits(p_at, v_at, NULL, p_title, p_doc_names, p_doc_filenames, p_doc_contents);
   PERFORM sop_lock('sop:' || p_sop);
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = p_digest;
   v_known := FOUND;
@@ -520,6 +561,10 @@ BEGIN
   END IF;
   IF coalesce(btrim(p_nama), '') = '' THEN
     PERFORM sop_refuse('nama-missing', 'a person needs a nama', '{}'::jsonb);
+  END IF;
+  IF length(p_nama) > {limit_name_chars} THEN
+    PERFORM sop_refuse('nama-too-long', format('the nama has %s characters', length(p_nama)),
+      jsonb_build_object('length', length(p_nama), 'limit', {limit_name_chars}));
   END IF;
   IF EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
     PERFORM sop_refuse('already-a-person', format('%s is already registered', p_login),

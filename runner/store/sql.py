@@ -304,6 +304,9 @@ class SQLStore(PeopleStore):
         new to the store is registered with the case: by an admin, once posts are enforced.
         """
         digest, version, body, source = definition
+        from .limits import check_write  # here, not at the top: only writes need it, `case show` starts lighter
+
+        check_write(w.at, w.note, w.title, w.documents)
         with self.transaction():
             self.lock_numbering(w.sop)
             holder, acting = self.authorize(self.login, w.for_login, None, w.sop, w.timezone, w.at)
@@ -324,6 +327,9 @@ class SQLStore(PeopleStore):
 
     def append(self, case: CaseRow, w: Write) -> CaseRow:
         """Write the action ``w`` on ``case`` as it was read, if nobody wrote since."""
+        from .limits import check_write  # here, not at the top: only writes need it, `case show` starts lighter
+
+        check_write(w.at, w.note, w.title, w.documents)
         try:
             with self.transaction():
                 holder, acting = self.authorize(self.login, w.for_login, w.role, w.sop, w.timezone, w.at)
