@@ -32,12 +32,16 @@ docs: $(BIN)/sop
 	$(BIN)/python docs/make_pages.py
 	$(BIN)/python docs/make_report_pages.py
 
-# the seed SOP's Mermaid (the mermaid library in Chromium) and DOT (Graphviz) charts as pictures
-docs-charts: $(BIN)/sop $(MERMAID_CHECK)
+# the seed SOP's Mermaid (the mermaid library in Chromium) and DOT (Graphviz) charts as pictures;
+# tools/need.sh installs what is missing (as root with apt-get), or names the package to install
+docs-charts: $(BIN)/sop
+	@tools/need.sh npm:npm dot:graphviz chromium:chromium
+	@$(MAKE) --no-print-directory $(MERMAID_CHECK)
 	$(BIN)/python docs/make_text_charts.py
 
-# the seed SOP's BPMN drawn by bpmn-js; needs Chromium (Debian: apt-get install chromium)
+# the seed SOP's BPMN drawn by bpmn-js in headless Chromium (both installed when missing, as root)
 docs-bpmn: $(BIN)/sop
+	@tools/need.sh npm:npm chromium:chromium
 	npm ci --prefix docs/bpmn --no-audit --no-fund
 	$(BIN)/python docs/make_bpmn_png.py
 

@@ -9,6 +9,7 @@ Tests speak English unless they ask for Indonesian (``--lang id`` or
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -22,6 +23,12 @@ from runner.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("SOP_TEST_PG_URL")
+# The tests' own SOPs (copies of the shipped ones, frozen): what a test that needs a particular
+# SOP reads, and what an id (`pelacuran`) finds first. An office edits and adds SOPs in sop/.
+SOPS = ROOT / "tests" / "data" / "sop"
+# The folder the SOP-folder checks (marked `sop_folder`: every SOP validates, renders, exports,
+# runs) go over: the office's sop/, or the folder SOP_TEST_OFFICE_SOPS names (test_sop_folder.py).
+OFFICE_SOPS = Path(os.environ.get("SOP_TEST_OFFICE_SOPS") or ROOT / "sop")
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +38,7 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("SOP_DB", raising=False)
-    monkeypatch.delenv("SOP_PATH", raising=False)
+    monkeypatch.setenv("SOP_PATH", str(SOPS))  # ids find the tests' own SOPs before the office's sop/
     monkeypatch.setenv("SOP_LANG", "en")
     monkeypatch.chdir(ROOT)
     set_language(None)  # what the environment says: English, unless a test asks otherwise
@@ -132,3 +139,26 @@ def run_sop(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
         timeout=timeout,
     )
     return Result(p.returncode, p.stdout, p.stderr)
+
+
+def need(tool: str, package: str) -> str:
+    """The path of the program ``tool``. Where it is missing the test skips, naming the Debian
+    ``package``; under CI=true it fails instead (.ci/run installs it: tools/need.sh)."""
+    found = shutil.which(tool)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is not installed: .ci/run installs the Debian package {package}")
+        pytest.skip(f"{tool} is not installed (Debian package {package}; .ci/run installs it)")
+    return found
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say once how many tests skipped for want of PostgreSQL, and how to run them."""
+    if PG_URL:
+        return
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "SOP_TEST_PG_URL" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} PostgreSQL tests skipped: set SOP_TEST_PG_URL=postgresql://USER@HOST:5432/DB"
+            " (a database where the tests may create and drop schemas and roles) to run them, as .ci/run does"
+        )

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import OFFICE_SOPS, ROOT, SOPS
 from sops import generated_sop
 
 from runner import END, SOP, UserError, load_sop, render
@@ -25,7 +25,7 @@ from runner.cases import engine
 from runner.definition.waktu import parse
 from runner.documents.bpmn import iso_duration, task_id
 
-SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
+SHIPPED = sorted(OFFICE_SOPS.glob("*.yaml"))
 VALID = sorted((ROOT / "tests" / "golden" / "valid").glob("*.yaml"))  # edge cases: BOM, Unicode, branches
 MODDLE = ROOT / "tests" / "js" / "bpmn"
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
@@ -48,7 +48,7 @@ def schema():
 
 
 def sop_with(tmp_path: Path, old: str, new: str, name: str = "pkl") -> SOP:
-    text = (ROOT / "sop" / f"{name}.yaml").read_text(encoding="utf-8")
+    text = (SOPS / f"{name}.yaml").read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / f"{name}.yaml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -58,6 +58,7 @@ def sop_with(tmp_path: Path, old: str, new: str, name: str = "pkl") -> SOP:
 # --- (a) the XSD, and what the model says ---------------------------------------------
 
 
+@pytest.mark.sop_folder
 @pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
 def test_every_shipped_sop_validates_against_the_bpmn_xsd(schema, path):
     from lxml import etree
@@ -156,7 +157,7 @@ def test_the_bpmn_words_follow_the_language(lang, start, end, words):
     from runner.i18n import set_language
 
     set_language(lang)
-    xml = bpmn(load_sop(ROOT / "sop" / "pelacuran.yaml"))
+    xml = bpmn(load_sop(SOPS / "pelacuran.yaml"))
     process = etree.fromstring(xml.encode()).find(f"{BPMN}process")
     assert process.find(f"{BPMN}startEvent").get("name") == start
     assert {e.get("name") for e in process.findall(f"{BPMN}endEvent")} == {end}
@@ -168,7 +169,7 @@ def test_the_cli_writes_bpmn_by_suffix_and_by_name(sop, tmp_path):
     out = tmp_path / "pelacuran.bpmn"
     result = sop("flowchart", "pelacuran", "-o", str(out))
     assert result.code == 0, result.err
-    assert out.read_text(encoding="utf-8") == bpmn(load_sop(ROOT / "sop" / "pelacuran.yaml"))
+    assert out.read_text(encoding="utf-8") == bpmn(load_sop(SOPS / "pelacuran.yaml"))
     shown = sop("flowchart", "pelacuran", "--format", "bpmn")
     assert shown.code == 0 and shown.out.startswith('<?xml version="1.0" encoding="UTF-8"?>')
 
@@ -198,7 +199,7 @@ def test_step_ids_that_differ_only_by_dash_and_underscore_stay_apart(tmp_path, s
 
 def test_text_xml_cannot_hold_is_refused():
     """The validator refuses control characters in files; an SOP built in Python may still hold one."""
-    raw = copy.deepcopy(load_sop(ROOT / "sop" / "pkl.yaml").raw)
+    raw = copy.deepcopy(load_sop(SOPS / "pkl.yaml").raw)
     raw["steps"][2]["decision"]["question"] = "Terbukti\x0bada pelanggaran?"
     sop = SOP(raw)
     with pytest.raises(UserError) as caught:
@@ -221,6 +222,7 @@ def moddle_import(files: list[Path]) -> list[dict]:
     return [json.loads(line) for line in run.stdout.splitlines()]
 
 
+@pytest.mark.sop_folder
 def test_bpmn_moddle_imports_every_shipped_sop_and_a_long_one_without_warnings(tmp_path):
     sops = [load_sop(p) for p in SHIPPED + VALID] + [load_sop(generated_sop(tmp_path))]
     files = []
@@ -285,6 +287,7 @@ def spiff_walk(spec, sop: SOP, outcomes: list[str]) -> list[str]:
     return walked
 
 
+@pytest.mark.sop_folder
 @pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
 def test_spiffworkflow_walks_the_steps_our_engine_walks_on_every_decision_path(path):
     from SpiffWorkflow.bpmn.parser import BpmnParser
@@ -309,7 +312,7 @@ def test_a_case_overlay_colours_the_steps_done_the_current_one_and_the_flows_tak
 
     from runner.documents.overlay import CURRENT, DONE, Progress
 
-    sop = load_sop(ROOT / "sop" / "pelacuran.yaml")
+    sop = load_sop(SOPS / "pelacuran.yaml")
     progress = Progress("Kasus", done={1, 2, 3, 4}, current=3, transitions={(1, 2), (2, 3), (3, 4), (4, 3)})
     xml = render(sop, "bpmn", progress)
     assert isinstance(xml, str)

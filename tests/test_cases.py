@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT
+from conftest import SOPS
 
 from runner.cases import service as cases_module
 from runner.cases.clock import iso, now
@@ -54,7 +54,7 @@ def test_a_whole_case_with_a_correction(case, db_url, tmp_path):
     scan = tmp_path / "draft.pdf"
     scan.write_bytes(b"%PDF-1.4 draft" * 100)
     cid = _start(case, "--title", "Laporan RW 03")
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     plan = [
         ("kasi-trantib", None),
         ("camat", None),
@@ -192,7 +192,7 @@ def test_attachment_size_limit(case, db_url, tmp_path, monkeypatch):
 def test_a_case_keeps_the_definition_it_started_with(sop, db_url, tmp_path):
     folder = tmp_path / "sop"
     folder.mkdir()
-    shutil.copy(ROOT / "sop" / "pkl.yaml", folder / "pkl.yaml")
+    shutil.copy(SOPS / "pkl.yaml", folder / "pkl.yaml")
     run = lambda *a: sop("--db", db_url, "--sop-dir", str(folder), "case", *a)  # noqa: E731
     cid = run("start", "pkl", "--attach", "Laporan Pengaduan").out.strip()
     text = (folder / "pkl.yaml").read_text(encoding="utf-8")
@@ -288,7 +288,7 @@ def test_an_older_store_opens_after_an_upgrade_and_its_events_stay_unauthenticat
     from runner.store import open_store as reopen
 
     store = cases.store
-    pelacuran = load(ROOT / "sop" / "pelacuran.yaml")
+    pelacuran = load(SOPS / "pelacuran.yaml")
     row = _old_store(store, pelacuran)
     assert store.schema_version() == 6
     with reopen(db_url) as upgraded:
@@ -348,14 +348,16 @@ def test_extra_holidays_and_no_time_standard():
 def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
     from runner.errors import ConcurrentChange
 
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     row = cases.start(sop, attach=[cases_module.Attachment("Informasi Pelanggaran")])
     stale = cases.store.case(row.id)  # clerk A reads ...
     with open_store(db_url) as other:  # ... clerk B advances in between ...
         cases_module.Cases(other).advance(row.id, "kasi-trantib")
     from runner.cases import engine
 
-    state = engine.CaseState(stale.status, stale.step, datetime.fromisoformat(stale.entered_at), frozenset(stale.available))
+    state = engine.CaseState(
+        stale.status, stale.step, datetime.fromisoformat(stale.entered_at), frozenset(stale.available)
+    )
     when = cases.store.clock()
     new = engine.apply(sop, state, engine.Event("advance", when, "kasi-trantib"))
     data = {"documents": [], "deadline": cases_module.deadline(sop, new.step, iso(when))}

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_sop
+from conftest import ROOT, SOPS, run_sop
 
 from runner.cli.boundary import guarded
 from runner.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, UserError
@@ -80,14 +80,14 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path):
 
 def test_validate_json(sop):
     broken = ROOT / "tests" / "golden" / "invalid" / "unknown-top-key.yaml"
-    result = sop("validate", "--json", str(broken), "sop/pkl.yaml")
+    result = sop("validate", "--json", str(broken), str(SOPS / "pkl.yaml"))
     data = json.loads(result.out)
     assert result.code == 1
     assert data["valid"] is False and data["files"] == 2 and data["errors"] >= 1
     first = data["problems"][0]
     assert set(first) == {"path", "line", "col", "severity", "message"}
     assert first["path"] == str(broken) and first["severity"] == "error"
-    ok = sop("validate", "--json", "sop/")
+    ok = sop("validate", "--json", str(SOPS))
     assert ok.code == 0 and json.loads(ok.out)["valid"] is True
 
 

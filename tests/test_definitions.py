@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import OFFICE_SOPS, ROOT, SOPS
 
 from runner.definition import SCHEMA_ID
 from runner.definition import find_sop as find
@@ -59,12 +59,16 @@ def test_schema_rejects_unknown_keys_everywhere():
         assert node.get("additionalProperties") is False or "propertyNames" in node, node.get("title")
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "sop").glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.sop_folder
+@pytest.mark.parametrize("path", sorted(OFFICE_SOPS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_shipped_sops_pass_plain_jsonschema_as_editors_use_it(path):
     import jsonschema
 
     jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), SCHEMA)
-    assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema/sop.schema.json")
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")  # the modeline editors read
+    target = path.parent / first.split("$schema=", 1)[1]
+    assert target.is_file() and target.read_bytes() == (ROOT / "schema" / "sop.schema.json").read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -94,7 +98,7 @@ def test_waktu_explains_what_it_cannot_read(text):
 
 
 def test_the_seed_sop_is_transcribed_in_order():
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     assert [p.label for p in sop.pelaksana] == ["Camat", "Sekcam", "Kasi Trantib", "Komandan", "Anggota Trantib"]
     assert len(sop.steps) == 10
     assert sop.step("verifikasi-surat-perintah").pelaksana == ("sekcam", "camat")
@@ -121,7 +125,7 @@ def test_the_seed_sop_is_transcribed_in_order():
 def test_show_prints_the_table_of_the_seed(sop, lang, headers):
     result = sop("--lang", lang, "show", "pelacuran")
     assert result.code == 0
-    definition = load(ROOT / "sop" / "pelacuran.yaml")
+    definition = load(SOPS / "pelacuran.yaml")
     flat = " ".join(result.out.replace("│", " ").split())
     for header in headers:
         assert header in result.out
@@ -168,7 +172,7 @@ def test_new_writes_a_skeleton_that_validates(sop, tmp_path):
 
 def test_validated_files_are_cached_by_content(tmp_path):
     path = tmp_path / "pkl.yaml"
-    path.write_bytes((ROOT / "sop" / "pkl.yaml").read_bytes())
+    path.write_bytes((SOPS / "pkl.yaml").read_bytes())
     first = load(path)
     path.write_text(path.read_text(encoding="utf-8").replace('version: "0.1"', 'version: "0.2"'), encoding="utf-8")
     assert load(path).version == "0.2" != first.version

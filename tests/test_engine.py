@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import OFFICE_SOPS, ROOT, SOPS
 
 from runner.cases import engine
 from runner.definition import END, normal
@@ -35,16 +35,17 @@ def _walk(sop, choose, attach_all=True):
 
 
 def test_one_machine_per_definition_with_no_auto_transitions():
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     machine = engine.machine_for(sop)
     assert machine is engine.machine_for(sop)
     assert set(machine.states) == {s.id for s in sop.steps} | {END, engine.CANCELLED}
     assert not any(name.startswith("to_") for name in machine.events)
 
 
+@pytest.mark.sop_folder
 @pytest.mark.parametrize(
     "path",
-    sorted((ROOT / "sop").glob("*.yaml")) + sorted((ROOT / "tests/golden/valid").glob("*.yaml")),
+    sorted(OFFICE_SOPS.glob("*.yaml")) + sorted((ROOT / "tests/golden/valid").glob("*.yaml")),
     ids=lambda p: p.stem,
 )
 def test_every_valid_sop_runs_to_its_end(path):
@@ -56,7 +57,7 @@ def test_every_valid_sop_runs_to_its_end(path):
 
 
 def test_a_correction_loops_back_and_outputs_become_available():
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     corrections = {"count": 0}
 
     def choose(step):
@@ -78,7 +79,7 @@ def _refusal(sop, state, role, outcome=None):
 
 
 def test_refusals_carry_their_kind_and_facts_and_name_no_flag():
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     state = engine.start(sop, T0, ["informasi pelanggaran"])  # names match regardless of case
     cases = [
         (("camat",), "wrong-pelaksana", {"role": "camat", "step": 1, "pelaksana": ["kasi-trantib"]}),
@@ -109,7 +110,7 @@ def test_refusals_carry_their_kind_and_facts_and_name_no_flag():
 def test_the_cli_words_each_refusal_with_the_flag_to_use():
     from runner.cli.wording import word
 
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     state = engine.start(sop, T0, ["informasi pelanggaran"])
     assert word(_refusal(sop, state, "camat")).endswith("; use --as kasi-trantib")
     assert word(_refusal(sop, state, "kasi-trantib", "x")).endswith("; leave out --outcome")
@@ -121,7 +122,7 @@ def test_the_cli_words_each_refusal_with_the_flag_to_use():
 
 
 def test_a_closed_case_refuses_everything():
-    sop = load(ROOT / "sop" / "pkl.yaml")
+    sop = load(SOPS / "pkl.yaml")
     state = engine.start(sop, T0, ["Laporan Pengaduan"])
     cancelled = engine.apply(sop, state, engine.Event("cancel", T0 + timedelta(hours=1)))
     assert cancelled.status == "cancelled" and cancelled.step is None
@@ -132,7 +133,7 @@ def test_a_closed_case_refuses_everything():
 
 
 def test_a_decision_can_end_the_case_early():
-    sop = load(ROOT / "sop" / "pkl.yaml")
+    sop = load(SOPS / "pkl.yaml")
     state, path = _walk(sop, lambda step: "tidak-melanggar" if step.id == "telaah" else "patuh")
     assert state.status == "done"
     assert path == ["terima-laporan", "peninjauan", "telaah"]

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import OFFICE_SOPS, ROOT, SOPS
 from sops import decisions_sop, fan_out_sop, generated_sop
 
 from runner import END, render
@@ -28,7 +28,7 @@ from runner.documents.layout import (
 )
 from runner.documents.overlay import Progress
 
-SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
+SHIPPED = sorted(OFFICE_SOPS.glob("*.yaml"))
 VALID = sorted((ROOT / "tests" / "golden" / "valid").glob("*.yaml"))
 
 
@@ -131,6 +131,7 @@ def _check_texts(layout, page) -> None:
             assert " ".join(row.cells["uraian"]) in texts
 
 
+@pytest.mark.sop_folder
 @pytest.mark.parametrize("path", SHIPPED + VALID, ids=lambda p: p.stem)
 @pytest.mark.parametrize("per_page", [None, 1, 2, 3, 5])
 def test_geometry(path, per_page):
@@ -195,7 +196,7 @@ def test_connector_letters_never_run_out(tmp_path):
 
 
 def test_too_many_pelaksana_for_the_paper_is_refused_before_drawing(sop, tmp_path):
-    text = (ROOT / "sop" / "pkl.yaml").read_text(encoding="utf-8")
+    text = (SOPS / "pkl.yaml").read_text(encoding="utf-8")
     extra = "".join(f"  - {{id: tambahan-{i}, nama: Jabatan Tambahan {i}}}\n" for i in range(4))
     path = tmp_path / "pkl.yaml"
     path.write_text(text.replace("steps:\n", extra + "steps:\n", 1), encoding="utf-8")
@@ -217,16 +218,17 @@ def test_a_page_too_small_for_its_connectors_is_refused(sop, tmp_path):
 
 
 def test_f4_paper_is_landscape_and_wider():
-    sop = load(ROOT / "sop" / "pelacuran.yaml")
+    sop = load(SOPS / "pelacuran.yaml")
     a4, f4 = compute(sop, paper="a4"), compute(sop, paper="f4")
     assert f4.width > a4.width > a4.height and f4.width > f4.height
 
 
+@pytest.mark.sop_folder
 @pytest.mark.parametrize("fmt", ["html", "svg", "mermaid", "dot"])
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_text_format_for_every_shipped_sop(sop, tmp_path, path, fmt):
     out = tmp_path / f"chart.{fmt}"
-    result = sop("flowchart", path.stem, "--format", fmt, "-o", str(out))
+    result = sop("flowchart", str(path), "--format", fmt, "-o", str(out))
     assert result.code == 0, result.err
     text = out.read_text(encoding="utf-8")
     definition = load(path)
@@ -249,7 +251,7 @@ def test_all_formats_of_the_generated_sop(sop, tmp_path):
 
 
 def test_sop_text_is_escaped_everywhere(tmp_path):
-    text = (ROOT / "sop" / "pkl.yaml").read_text(encoding="utf-8")
+    text = (SOPS / "pkl.yaml").read_text(encoding="utf-8")
     evil = text.replace(
         "uraian: >-\n      Kasi Ketentraman dan Ketertiban Umum menerima laporan",
         'uraian: >-\n      <script>alert(1)</script> "kutip" & Kasi menerima laporan',
@@ -286,7 +288,7 @@ def test_the_seed_pdf_has_its_pages_and_real_text(sop, tmp_path):
     out = tmp_path / "pelacuran.pdf"
     assert sop("--lang", "id", "flowchart", "pelacuran", "--steps-per-page", "4", "-o", str(out)).code == 0
     pages = pdf_pages(out)
-    definition = load(ROOT / "sop" / "pelacuran.yaml")
+    definition = load(SOPS / "pelacuran.yaml")
     assert len(pages) == 1 + math.ceil(len(definition.steps) / 4)  # the identity page, then the chart
     assert all(w > h for w, h, _t in pages)
     identity, chart = pages[0][2], [text for _w, _h, text in pages[1:]]
@@ -307,7 +309,7 @@ def test_the_seed_pdf_has_its_pages_and_real_text(sop, tmp_path):
 def test_f4_paper_and_steps_per_page_paginate(sop, tmp_path):
     out = tmp_path / "f4.pdf"
     assert sop("flowchart", "pkl", "--paper", "f4", "--steps-per-page", "3", "-o", str(out)).code == 0
-    definition = load(ROOT / "sop" / "pkl.yaml")
+    definition = load(SOPS / "pkl.yaml")
     pages = pdf_pages(out)
     assert len(pages) == bool(definition.identity) + math.ceil(len(definition.steps) / 3)
     for w, h, _text in pages:  # F4/Folio landscape, 330 x 215 mm, in points
@@ -317,10 +319,10 @@ def test_f4_paper_and_steps_per_page_paginate(sop, tmp_path):
 
 
 def test_the_html_is_one_self_contained_printable_file():
-    html = render(load(ROOT / "sop" / "pelacuran.yaml"), "html", paper="f4")
+    html = render(load(SOPS / "pelacuran.yaml"), "html", paper="f4")
     assert not re.search(r"<(link|script|img|iframe|object)\b|\burl\(|\bsrc=|\bhref=", html)
     assert "@page { size: 330mm 215mm" in html and "<text" not in html  # no SVG text left: it is all HTML
-    assert html.count("<section class=\"page\"") == len(compute(load(ROOT / "sop" / "pelacuran.yaml")).pages)
+    assert html.count('<section class="page"') == len(compute(load(SOPS / "pelacuran.yaml")).pages)
 
 
 def test_case_overlay_marks_progress(sop, tmp_path):
@@ -348,7 +350,10 @@ def test_case_overlay_marks_progress(sop, tmp_path):
     assert sop("--lang", "id", "--db", db, "flowchart", "pelacuran", "--case", cid, "-o", str(pdf)).code == 0
     for _w, _h, text in pdf_pages(pdf)[1:]:
         assert f"Kasus {cid} (sedang berjalan)" in text
-        assert "Selesai dikerjakan Langkah sekarang Langkah sekarang, melewati tenggat waktu Alur yang sudah dilalui" in text
+        assert (
+            "Selesai dikerjakan Langkah sekarang Langkah sekarang, melewati tenggat waktu Alur yang sudah dilalui"
+            in text
+        )
     english = sop("--lang", "en", "--db", db, "flowchart", "pelacuran", "--case", cid, "--format", "svg").out
     assert f"Case {cid} (open)" in english and "Path taken" in english and "Page 1 / 2" in english
     assert "Alur" not in english and "Halaman" not in english

@@ -15,7 +15,7 @@ import sys
 
 import click
 import pytest
-from conftest import ROOT, run_sop
+from conftest import ROOT, SOPS, run_sop
 
 from runner import i18n
 from runner.i18n import LANGUAGES, language_from, set_language
@@ -109,7 +109,7 @@ def test_the_indonesian_catalogue_follows_the_glossary():
             assert used == [], f"the glossary says not to use '{word}' (use {terms})"
     # every term is used: by a message, or in the shipped SOPs (an outcome named koreksi)
     everything = " ".join(s.lower() for d in DOMAINS for m in _messages("id", d) for s in _forms(m.string) if s)
-    everything += " ".join(p.read_text(encoding="utf-8").lower() for p in (ROOT / "sop").glob("*.yaml"))
+    everything += " ".join(p.read_text(encoding="utf-8").lower() for p in SOPS.glob("*.yaml"))
     unused = [t for terms, _a in rows for t in terms.split(", ") if t.split(" (")[0].lower() not in everything]
     assert unused == [], "the glossary names terms nothing uses"
 
@@ -287,7 +287,7 @@ def test_validate_in_indonesian_and_english(sop):
     english = sop("--lang", "en", "validate", str(BROKEN))
     assert f"{BROKEN}:16:12: error: cannot read the waktu 'dua jam'" in english.out
     assert english.err == "1 error(s) in 1 of 1 file(s)\n"
-    assert sop("--lang", "id", "validate", "sop/").err == "3 berkas valid\n"
+    assert sop("--lang", "id", "validate", str(SOPS)).err == "3 berkas valid\n"  # the tests' own three
     # JSON: the keys are the same, the messages follow the language
     as_id = json.loads(sop("--lang", "id", "validate", "--json", str(BROKEN)).out)
     as_en = json.loads(sop("--lang", "en", "validate", "--json", str(BROKEN)).out)

@@ -11,6 +11,7 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
+from conftest import SOPS
 
 from runner.cases.clock import today
 from runner.store import open_store
@@ -270,7 +271,7 @@ def test_a_new_sop_version_is_registered_by_an_admin(office, me, db_url, tmp_pat
     _start(run)  # a version the store knows: anyone registered may start a case of it
     folder = tmp_path / "sop"
     folder.mkdir()
-    text = (open("sop/pkl.yaml", encoding="utf-8").read()).replace('version: "0.1"', 'version: "0.9"')
+    text = (open(SOPS / "pkl.yaml", encoding="utf-8").read()).replace('version: "0.1"', 'version: "0.9"')
     (folder / "pkl.yaml").write_text(text, encoding="utf-8")
     before = snapshot(db_url)
     refused(run("--sop-dir", str(folder), "case", "start", "pkl"), "version 0.9 of SOP pkl is new", "ask an admin")

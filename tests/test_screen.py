@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SOPS
 
 import runner
 from runner import Attachment, Cases, load_sop, open_store
@@ -70,7 +70,7 @@ def hostile_case(tmp_path):
     The SOP is built through the API, as a store may hold it (an SOP file with such text
     is refused by validate); the case is written through the API as a script would.
     """
-    raw = copy.deepcopy(load_sop(ROOT / "sop" / "pelacuran.yaml").raw)
+    raw = copy.deepcopy(load_sop(SOPS / "pelacuran.yaml").raw)
     raw["nama"] += HOSTILE
     raw["pelaksana"][0]["nama"] += HOSTILE
     raw["pelaksana"][0].pop("singkatan", None)
@@ -128,7 +128,7 @@ def test_an_error_stays_one_line_whatever_the_value_in_it(sop, tmp_path):
 
 
 def test_validate_shows_the_text_of_a_problem_escaped(sop, tmp_path):
-    text = (ROOT / "sop" / "pkl.yaml").read_text(encoding="utf-8")
+    text = (SOPS / "pkl.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "pkl.yaml"
     bad.write_text(text.replace("\nsteps:", "\n\u202eunit_typo: x\nsteps:", 1), encoding="utf-8")
     result = sop("validate", str(bad))
@@ -149,7 +149,7 @@ def test_a_ten_megabyte_note_is_shown_in_linear_time(tmp_path):
     db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     with open_store(db) as store:
         cases = Cases(store)
-        case = cases.start(load_sop(ROOT / "sop" / "pelacuran.yaml"))
+        case = cases.start(load_sop(SOPS / "pelacuran.yaml"))
         cases.attach(case.id, [Attachment("Catatan")], note="kata " * 1000 + "x" * 10_000_000)
     # about a second now; half a minute before (a long word was re-sliced for every line):
     # a generous bound, never a speed ratio

@@ -15,14 +15,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import OFFICE_SOPS, ROOT, need
 from sops import generated_sop
 
 from runner import END, SOP, load_sop, render
 from runner.documents.text import short
 from runner.i18n import _
 
-SHIPPED = sorted((ROOT / "sop").glob("*.yaml"))
+SHIPPED = sorted(OFFICE_SOPS.glob("*.yaml"))
 MERMAID_JS = ROOT / "tests" / "js" / "mermaid"
 
 HOSTILE = """\
@@ -105,6 +105,7 @@ def _parse_mermaid(charts: dict[str, str]) -> dict[str, dict]:
     return json.loads(done.stdout)
 
 
+@pytest.mark.sop_folder
 def test_mermaid_parses_with_swimlanes_for_every_sop(tmp_path):
     sops = _charts(tmp_path)
     parsed = _parse_mermaid({sop.id: str(render(sop, "mermaid")) for sop in sops})
@@ -166,11 +167,9 @@ def test_mermaid_with_a_case_parses(sop, tmp_path):
 
 
 def _dot(text: str, fmt: str) -> subprocess.CompletedProcess:
-    if not shutil.which("dot"):
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz is not installed: .ci/run installs it")
-        pytest.skip("Graphviz (dot) is not installed")
-    return subprocess.run(["dot", f"-T{fmt}"], input=text, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [need("dot", "graphviz"), f"-T{fmt}"], input=text, capture_output=True, text=True, timeout=120
+    )
 
 
 def _dot_unescaped(label: str) -> str:
@@ -178,6 +177,7 @@ def _dot_unescaped(label: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "\\": "\\"}.get(m[1], m[0]), label)
 
 
+@pytest.mark.sop_folder
 def test_dot_parses_with_swimlanes_for_every_sop(tmp_path):
     for sop in _charts(tmp_path):
         text = str(render(sop, "dot"))

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import SOPS
 
 from runner import Attachment, Cases, People, load_sop, open_store
 from runner.cases.chain import GENESIS, event_hash
 from runner.store import CaseRow, EventRow
 
-PKL = ROOT / "sop" / "pkl.yaml"
+PKL = SOPS / "pkl.yaml"
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import sysconfig
 import venv
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, SOPS
 
 
 def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
@@ -43,7 +43,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
 
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    (outside / "mine.yaml").write_bytes((ROOT / "sop" / "pkl.yaml").read_bytes())
+    (outside / "mine.yaml").write_bytes((SOPS / "pkl.yaml").read_bytes())
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SOP_PATH")}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
 

@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SOPS
 
 from runner import Attachment, Cases, UserError, load_sop, open_store
 
-PELACURAN = ROOT / "sop" / "pelacuran.yaml"
+PELACURAN = SOPS / "pelacuran.yaml"
 
 
 def _digest(path: Path) -> str:
@@ -468,7 +468,7 @@ def test_bytes_that_are_not_utf8_in_arguments_are_refused_and_a_file_named_so_is
 def test_an_sop_folder_that_cannot_be_read_is_a_refusal(tmp_path):
     folder = tmp_path / "sop"
     folder.mkdir()
-    (folder / "pkl.yaml").write_bytes((ROOT / "sop" / "pkl.yaml").read_bytes())
+    (folder / "pkl.yaml").write_bytes((SOPS / "pkl.yaml").read_bytes())
     folder.chmod(0)
     try:
         r = _in_namespace(
