@@ -26,7 +26,7 @@ from psycopg import errors as pg
 from ..cases.chain import NOW
 from ..errors import UserError
 from ..i18n import _
-from ..people.rules import refusal
+from ..people.rules import LOGIN_PATTERN, refusal
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
@@ -85,6 +85,7 @@ def sql_constants(schema: str) -> dict[str, str]:
         "lock_timeout": TIMEOUTS["lock_timeout"][1],
         "statement_timeout": TIMEOUTS["statement_timeout"][1],
         "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
+        "login_pattern": LOGIN_PATTERN,
         **sql_limits(),
     }
 

@@ -556,7 +556,7 @@ BEGIN
   IF NOT v_first THEN
     PERFORM sop_require_admin();
   END IF;
-  IF p_login IS NULL OR length(p_login) NOT BETWEEN 1 AND 63 OR p_login ~ '[[:space:][:cntrl:]]' THEN
+  IF p_login IS NULL OR p_login !~ '^{login_pattern}$' THEN  -- runner/people/rules.py LOGIN_PATTERN
     PERFORM sop_refuse('bad-login', format('%L cannot be a login', p_login), jsonb_build_object('login', p_login));
   END IF;
   IF coalesce(btrim(p_nama), '') = '' THEN
