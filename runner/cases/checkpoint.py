@@ -101,7 +101,13 @@ def take(cases: Cases, path: Path) -> Checkpoint:
 def latest(store: SQLStore) -> Checkpoint | None:
     """The checkpoint taken last in this store, if any (its digest goes on printed documents)."""
     body = store.latest_checkpoint()
-    return _parse(json.loads(body), "<store>") if body is not None else None
+    if body is None:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:  # a row written behind sop's back: refused like any file that is not a checkpoint
+        data = None
+    return _parse(data, _("the latest checkpoint kept in the store"))
 
 
 def read(path: Path) -> Checkpoint:

@@ -13,8 +13,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from typing import Any
 
+from ..i18n import _
 from ..people.rules import refusal
-from .rows import PersonRow, PostRow, post_title
+from .rows import PersonRow, PostRow, damaged, post_title
 
 _PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"
@@ -27,7 +28,12 @@ def person_row(values: tuple | list) -> PersonRow:
 
 def post_row(values: tuple | list) -> PostRow:
     v = list(values)
-    v[3] = json.loads(v[3]) if v[3] is not None else None
+    try:
+        v[3] = json.loads(v[3]) if v[3] is not None else None
+        if v[3] is not None and not (isinstance(v[3], list) and all(isinstance(s, str) for s in v[3])):
+            raise ValueError(v[3])
+    except ValueError:  # a row written behind sop's back
+        raise damaged(_("post #{id} holds SOPs sop never wrote").format(id=v[0])) from None
     return PostRow(*v)
 
 

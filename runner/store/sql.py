@@ -21,7 +21,7 @@ from ..errors import ConcurrentChange, UserError
 from ..i18n import _
 from ..people.rules import refusal
 from .people import PeopleStore
-from .rows import CaseRow, DocumentRow, EventRow, Status
+from .rows import CaseRow, DocumentRow, EventRow, Status, damaged
 
 if TYPE_CHECKING:
     from .write import Write
@@ -68,8 +68,13 @@ def case_values(case: CaseRow) -> tuple:
 
 def case_row(values: tuple | list) -> CaseRow:
     row = list(values)
-    row[_STATUS] = Status(row[_STATUS])
-    row[_AVAILABLE] = json.loads(row[_AVAILABLE])
+    try:
+        row[_STATUS] = Status(row[_STATUS])
+        row[_AVAILABLE] = json.loads(row[_AVAILABLE])
+        if not isinstance(row[_AVAILABLE], list):
+            raise ValueError(row[_AVAILABLE])
+    except (ValueError, TypeError):  # a row written behind sop's back
+        raise damaged(_("case {id} holds a status or documents at hand sop never wrote").format(id=row[0])) from None
     return CaseRow(*row)
 
 
