@@ -123,6 +123,7 @@ class SQLiteStore(SQLStore):
                 from ..files import not_a_file
 
                 raise not_a_file(self.path, info.st_mode)
+            self._check_owner(info)
             return
         if not create:
             raise self.missing()
@@ -150,6 +151,41 @@ class SQLiteStore(SQLStore):
                 "store-unwritable",
                 store=str(self.path),
             ) from None
+
+    def _check_owner(self, info: os.stat_result) -> None:
+        """Before reading: a store that others can replace or change is no record of what happened.
+
+        The file must be its user's (not another's) and writable by nobody else; its folder
+        writable by nobody else unless sticky (as /tmp, where others cannot replace our file)."""
+        folder = os.path.dirname(os.path.abspath(self.path))
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            raise UserError(
+                _(
+                    "the case store {path} belongs to another user (uid {uid}); use your own store, or let its owner keep it"
+                ).format(path=self.path, uid=info.st_uid),
+                "store-not-yours",
+                store=str(self.path),
+            )
+        if info.st_mode & stat.S_IWOTH:
+            raise UserError(
+                _("the case store {path} may be changed by anyone; make it yours alone: chmod 600 {path}").format(
+                    path=self.path
+                ),
+                "store-open-to-others",
+                store=str(self.path),
+            )
+        try:
+            mode = os.stat(folder).st_mode
+        except OSError as e:
+            raise self._cannot_open(e.strerror) from None
+        if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+            raise UserError(
+                _(
+                    "the folder {folder} of the case store may be written by anyone, who could replace the store; make it yours alone: chmod 700 {folder}"
+                ).format(folder=folder),
+                "store-open-to-others",
+                store=str(self.path),
+            )
 
     def _cannot_open(self, reason: object) -> UserError:
         return UserError(
