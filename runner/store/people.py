@@ -203,21 +203,7 @@ class PeopleStore:
             self._admin(by)
             if self.person(login) is None:
                 raise refusal("unknown-person", login=login)
-            for other in self.posts(pelaksana=pelaksana):
-                if not _overlap(other, sops, valid_from, valid_until):
-                    continue
-                if other.login == login:
-                    raise refusal("already-holds", login=login, pelaksana=pelaksana, post=other.id)
-                if acting is not None and other.acting is not None:
-                    raise refusal(
-                        "acting-overlap",
-                        pelaksana=pelaksana,
-                        start=valid_from,
-                        post=other.id,
-                        other=f"{post_title(other.pelaksana, other.acting)}: {other.login}",
-                        other_start=other.valid_from,
-                        other_until=other.valid_until or "…",
-                    )
+            self._check_overlap(None, login, pelaksana, sops, acting, valid_from, valid_until)
             stamp = _stamp()
             post_id = self.execute(
                 "INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)"
@@ -235,6 +221,34 @@ class PeopleStore:
             ).lastrowid
         return PostRow(post_id, login, pelaksana, sops, acting, valid_from, valid_until, None, by, stamp, None)
 
+    def _check_overlap(
+        self,
+        post_id: int | None,
+        login: str,
+        pelaksana: str,
+        sops: list[str] | None,
+        acting: str | None,
+        valid_from: str,
+        valid_until: str | None,
+    ) -> None:
+        """Nobody holds a pelaksana twice at once, and two acting appointments of it do not overlap:
+        for a new post, and for every change of a post's dates (as sop_check_overlap in postgres.sql)."""
+        for other in self.posts(pelaksana=pelaksana):
+            if other.id == post_id or not _overlap(other, sops, valid_from, valid_until):
+                continue
+            if other.login == login:
+                raise refusal("already-holds", login=login, pelaksana=pelaksana, post=other.id)
+            if acting is not None and other.acting is not None:
+                raise refusal(
+                    "acting-overlap",
+                    pelaksana=pelaksana,
+                    start=valid_from,
+                    post=other.id,
+                    other=f"{post_title(other.pelaksana, other.acting)}: {other.login}",
+                    other_start=other.valid_from,
+                    other_until=other.valid_until or "…",
+                )
+
     def end_post(self, by: str, post_id: int, valid_until: str | None, today: str) -> PostRow:
         """End a post: on ``valid_until`` (its last day), or at once when None (``today`` is its last day)."""
         with self.transaction():
@@ -248,6 +262,8 @@ class PeopleStore:
             until, ended_at = (today, _stamp()) if valid_until is None else (valid_until, None)
             if until < post.valid_from:
                 raise refusal("post-dates", start=post.valid_from, until=until)
+            if post.valid_until is not None and until > post.valid_until:  # a later last day: it must not overlap
+                self._check_overlap(post.id, post.login, post.pelaksana, post.sops, post.acting, post.valid_from, until)
             self.execute(
                 "UPDATE posts SET valid_until = ?, ended_at = ?, ended_by = ? WHERE id = ?",
                 (until, ended_at, by, post_id),

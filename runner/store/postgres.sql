@@ -599,6 +599,34 @@ BEGIN
   RETURN v_row;
 END $$;
 
+-- Nobody holds a pelaksana twice at once, and two acting appointments of it do not overlap: for a new
+-- post (p_post NULL) and for every change of a post's dates (as PeopleStore._check_overlap).
+CREATE OR REPLACE FUNCTION sop_check_overlap(
+  p_post bigint, p_login text, p_pelaksana text, p_sops text, p_acting text, p_from text, p_until text
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_other posts;
+BEGIN
+  FOR v_other IN SELECT * FROM posts WHERE pelaksana = p_pelaksana AND id IS DISTINCT FROM p_post ORDER BY valid_from, id LOOP
+    CONTINUE WHEN v_other.sops IS NOT NULL AND p_sops IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(v_other.sops::jsonb) a
+                       JOIN jsonb_array_elements_text(p_sops::jsonb) b ON a = b);
+    CONTINUE WHEN NOT (v_other.valid_from <= coalesce(p_until, '9999-12-31')
+                       AND p_from <= coalesce(v_other.valid_until, '9999-12-31'));
+    IF v_other.login = p_login THEN
+      PERFORM sop_refuse('already-holds', format('%s already holds %L at that time (post #%s)', p_login, p_pelaksana, v_other.id),
+        jsonb_build_object('login', p_login, 'pelaksana', p_pelaksana, 'post', v_other.id));
+    END IF;
+    IF p_acting IS NOT NULL AND v_other.acting IS NOT NULL THEN
+      PERFORM sop_refuse('acting-overlap',
+        format('an acting appointment for %L from %s overlaps post #%s', p_pelaksana, p_from, v_other.id),
+        jsonb_build_object('pelaksana', p_pelaksana, 'start', p_from, 'post', v_other.id,
+          'other', sop_post_title(v_other.pelaksana, v_other.acting) || ': ' || v_other.login,
+          'other_start', v_other.valid_from, 'other_until', coalesce(v_other.valid_until, '…')));
+    END IF;
+  END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION sop_grant_post(
   p_login text, p_pelaksana text, p_sops text, p_acting text, p_from text, p_until text
 ) RETURNS posts LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
@@ -624,24 +652,7 @@ BEGIN
   IF p_from !~ '^\d{4}-\d\d-\d\d$' OR (p_until IS NOT NULL AND p_until !~ '^\d{4}-\d\d-\d\d$') THEN
     PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD', jsonb_build_object('text', concat_ws(' ', p_from, p_until)));
   END IF;
-  FOR v_other IN SELECT * FROM posts WHERE pelaksana = p_pelaksana ORDER BY valid_from, id LOOP
-    CONTINUE WHEN v_other.sops IS NOT NULL AND p_sops IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(v_other.sops::jsonb) a
-                       JOIN jsonb_array_elements_text(p_sops::jsonb) b ON a = b);
-    CONTINUE WHEN NOT (v_other.valid_from <= coalesce(p_until, '9999-12-31')
-                       AND p_from <= coalesce(v_other.valid_until, '9999-12-31'));
-    IF v_other.login = p_login THEN
-      PERFORM sop_refuse('already-holds', format('%s already holds %L at that time (post #%s)', p_login, p_pelaksana, v_other.id),
-        jsonb_build_object('login', p_login, 'pelaksana', p_pelaksana, 'post', v_other.id));
-    END IF;
-    IF p_acting IS NOT NULL AND v_other.acting IS NOT NULL THEN
-      PERFORM sop_refuse('acting-overlap',
-        format('an acting appointment for %L from %s overlaps post #%s', p_pelaksana, p_from, v_other.id),
-        jsonb_build_object('pelaksana', p_pelaksana, 'start', p_from, 'post', v_other.id,
-          'other', sop_post_title(v_other.pelaksana, v_other.acting) || ': ' || v_other.login,
-          'other_start', v_other.valid_from, 'other_until', coalesce(v_other.valid_until, '…')));
-    END IF;
-  END LOOP;
+  PERFORM sop_check_overlap(NULL, p_login, p_pelaksana, p_sops, p_acting, p_from, p_until);
   INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)
   VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, session_user, sop_iso(clock_timestamp()))
   RETURNING * INTO v_row;
@@ -669,6 +680,9 @@ BEGIN
   IF v_until < v_row.valid_from THEN
     PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', v_until, v_row.valid_from),
       jsonb_build_object('start', v_row.valid_from, 'until', v_until));
+  END IF;
+  IF v_row.valid_until IS NOT NULL AND v_until > v_row.valid_until THEN  -- a later last day: it must not overlap
+    PERFORM sop_check_overlap(v_row.id, v_row.login, v_row.pelaksana, v_row.sops, v_row.acting, v_row.valid_from, v_until);
   END IF;
   UPDATE posts SET valid_until = v_until, ended_at = CASE WHEN p_until IS NULL THEN sop_iso(clock_timestamp()) END,
          ended_by = session_user
