@@ -52,7 +52,7 @@ def office():
             su.execute(fill(clerk_sql, names[clerk]))
     try:
         owner = _url(names["owner"], names["schema"])
-        assert run_sop("--db", owner, "people", "list").code == 0  # the owner creates the tables
+        assert run_sop("--db", owner, "people", "list").code == 0  # reads only: the first write makes the tables
         with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute(fill(grants_sql))
         yield names
@@ -280,3 +280,85 @@ def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(office):
 
 def _with_options(url: str, options: str) -> str:
     return url.replace("?options=", "?options=" + quote(options + " "), 1)
+
+
+def _readme_blocks() -> list[tuple[str, str]]:
+    """(language, text) of every code block of the README's PostgreSQL section, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Several clerks on PostgreSQL", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(sql|sh)\n(.*?)```", section, re.S)
+
+
+def test_the_readme_set_up_works_as_written_command_by_command(tmp_path):
+    """Fresh roles; every block of the README run as it stands, by the role it is meant for."""
+    import shlex
+
+    import psycopg
+
+    tag = f"sop_t{uuid.uuid4().hex[:10]}"
+    names = {"sop_owner": f"{tag}_owner", "sop_clerks": f"{tag}_clerks", "budi": f"{tag}_budi", "sop": tag}
+    base = PG_URL.split("://", 1)[1].split("@", 1)[-1]  # host:port/db
+
+    def fill(text: str) -> str:
+        text = text.replace("HOST/DB", base).replace("search_path%3Dsop'", f"search_path%3D{names['sop']}'")
+        for name in ("sop_owner", "sop_clerks", "budi"):
+            text = re.sub(rf"(?<![\w-]){name}(?![\w-])", names[name], text)
+        return text
+
+    def fill_sql(text: str) -> str:  # no command named sop here: every word sop is the schema
+        return re.sub(r"(?<![\w-])sop(?![\w-])", names["sop"], fill(text))
+
+    blocks = _readme_blocks()
+    assert [lang for lang, _ in blocks] == ["sql", "sh", "sql", "sql", "sh"]
+    (_, roles), (_, first), (_, grants), (_, clerk), (_, admin) = blocks
+    env: dict[str, str] = {}
+
+    def shell(block: str, role_env: dict[str, str]) -> None:
+        for line in fill(block).splitlines():
+            words = shlex.split(line, comments=True)
+            if not words:
+                continue
+            if words[0] == "export":
+                key, value = words[1].split("=", 1)
+                role_env[key] = value
+                continue
+            assert words[0] == "sop", line
+            result = run_sop(*words[1:], env=role_env)
+            assert result.code == 0, (line, result)
+
+    try:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(fill_sql(roles))
+        shell(first.splitlines()[0], env)  # the owner's SOP_DB
+        # before anything exists, the hint names the database login, not this machine's
+        hint = run_sop("people", "list", env=env)
+        assert f"sop people add {names['sop_owner']} --nama" in hint.err, hint
+        shell(first, env)  # the owner creates the tables by registering the first admin
+        with psycopg.connect(env["SOP_DB"], autocommit=True) as owner:
+            owner.execute(fill_sql(grants))
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(fill_sql(clerk))
+        shell(admin, env)  # the owner, an admin, registers budi and grants the post
+        budi = {"SOP_DB": f"postgresql://{names['budi']}@{base}"}  # search_path from ALTER ROLE
+        assert run_sop("people", "list", env=budi).code == 0
+        assert run_sop("case", "start", "pelacuran", env=env).code == 0  # an admin registers the SOP version
+        cid = run_sop("case", "start", "pelacuran", "--attach", "Informasi Pelanggaran", env=budi)
+        assert cid.out.strip() == "pelacuran-2", cid
+        # an admin who is not the owner keeps a checkpoint through sop_checkpoint
+        refused = run_sop("audit", "checkpoint", "-o", str(tmp_path / "a.json"), env=budi)
+        assert refused.code == 1 and "not an admin" in refused.err
+        assert run_sop("people", "set", names["budi"], "--admin", env=env).code == 0
+        taken = run_sop("audit", "checkpoint", "-o", str(tmp_path / "b.json"), env=budi)
+        assert taken.code == 0, taken
+        with psycopg.connect(env["SOP_DB"], autocommit=True) as owner:
+            assert owner.execute("SELECT count(*) FROM checkpoints").fetchone() == (1,)
+        with psycopg.connect(budi["SOP_DB"], autocommit=True) as conn:  # and never the table itself
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("INSERT INTO checkpoints VALUES ('x', 'y', 'z')")
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(f"DROP SCHEMA IF EXISTS {tag} CASCADE")
+            for role in ("budi", "sop_clerks", "sop_owner"):
+                if su.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (names[role],)).fetchone():
+                    su.execute(f"DROP OWNED BY {names[role]}")
+                    su.execute(f"DROP ROLE {names[role]}")

@@ -59,6 +59,7 @@ MESSAGES: dict[str, str] = {
     "isolation": N_(
         "the store's functions run only in transactions of isolation READ COMMITTED, not {isolation}; nothing was saved"
     ),
+    "bad-checkpoint": N_("the checkpoint does not match the chains of this store; nothing was kept"),
     # the limits of what a store keeps (runner/store/limits.py), refused alike by both stores
     "time-out-of-range": N_("the time {at} lies before 1970 or far ahead; check the year"),
     "note-too-long": N_("the note has {length} characters; the store keeps notes up to {limit}, attach a longer text"),

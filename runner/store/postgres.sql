@@ -690,6 +690,27 @@ BEGIN
   RETURN v_row;
 END $$;
 
+-- An audit checkpoint, kept by an admin (once posts are enforced) who need not be the owner: its
+-- heads must be heads the events hold (that its digest covers them, `sop audit verify` tells).
+CREATE OR REPLACE FUNCTION sop_checkpoint(p_digest text, p_taken_at text, p_body text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_body jsonb := p_body::jsonb;
+BEGIN
+  PERFORM sop_guard_session();
+  IF EXISTS (SELECT 1 FROM people) THEN
+    PERFORM sop_require_admin();
+  END IF;
+  IF v_body ->> 'digest' IS DISTINCT FROM p_digest OR v_body ->> 'taken_at' IS DISTINCT FROM p_taken_at
+     OR jsonb_typeof(v_body -> 'cases') IS DISTINCT FROM 'object'
+     OR EXISTS (SELECT 1 FROM jsonb_each(v_body -> 'cases') c
+                 WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.key
+                                     AND e.seq::text = c.value ->> 'seq' AND e.hash = c.value ->> 'hash')) THEN
+    PERFORM sop_refuse('bad-checkpoint', 'the checkpoint does not match the chains of this store', '{}'::jsonb);
+  END IF;
+  INSERT INTO checkpoints (digest, taken_at, body) VALUES (p_digest, p_taken_at, p_body);
+END $$;
+
 -- Only the functions above write; nobody but the owner calls them until granted
 -- (README: "Several clerks on PostgreSQL").
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM PUBLIC;

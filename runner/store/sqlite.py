@@ -333,6 +333,11 @@ class EmptyStore(SQLiteStore):
         self.conn = sqlite3.connect(":memory:", isolation_level=None)
         self.migrate()
         self._missing = missing
+        self._login = missing.details.get("login")  # a database login (PostgreSQL), else the OS login
+
+    @property
+    def login(self) -> str:
+        return self._login or os_login()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
