@@ -365,7 +365,9 @@ def test_a_checkpoint_is_a_file_a_line_and_a_row_in_the_store(checkpointed, db_u
     with open_store(db_url) as store:
         latest = Cases(store).latest_checkpoint()
     assert latest is not None and latest.digest == digest and latest.heads["pkl-2"][0] == 1
-    assert run("verify", "--against", str(path)).code == 0
+    against = run("verify", "--against", str(path))
+    assert against.code == 0
+    assert f"the digest of {path}: {digest}; it must be the one kept on paper" in against.err  # to compare
 
 
 def test_a_history_rewritten_with_its_chain_recomputed_fails_against_the_checkpoint(checkpointed, db_url):
@@ -613,3 +615,23 @@ def _file(tmp_path):
     path = tmp_path / "peta.pdf"
     path.write_bytes(b"%PDF-1.4 peta")
     return path
+
+
+def test_a_planted_checkpoint_with_a_digest_of_its_own_is_not_printed_on_the_form(checkpointed, sop, db_url, tmp_path):
+    """A row whose digest covers its heads, made up: the monitoring form prints only a checkpoint whose heads
+    the store holds."""
+    from runner.cases.checkpoint import Checkpoint, digest_of
+
+    run, path, digest = checkpointed
+    heads = {"pkl-1": (4, "f" * 64)}
+    fake = Checkpoint("2999-01-01T00:00:00.000000+00:00", heads, digest_of("2999-01-01T00:00:00.000000+00:00", heads))
+    form = tmp_path / "form.html"
+    assert sop("--db", db_url, "monitoring", "pkl", "--period", "2026", "-o", str(form)).code == 0  # the real one
+    form.unlink()
+    tamper(
+        db_url,
+        ("INSERT INTO checkpoints VALUES (%s, %s, %s)", (fake.digest, fake.taken_at, json.dumps(fake.to_json()))),
+    )
+    result = sop("--db", db_url, "monitoring", "pkl", "--period", "2026", "-o", str(form))
+    assert result.code == 1 and "does not hold" in result.err and "--against" in result.err, result
+    assert not form.exists()

@@ -584,6 +584,13 @@ class Cases:
 
         return take(self, path)
 
+    @staticmethod
+    def read_checkpoint(path: Path) -> Checkpoint:
+        """A checkpoint file, refused when it is not one or was edited since it was written."""
+        from .checkpoint import read
+
+        return read(path)
+
     def latest_checkpoint(self) -> Checkpoint | None:
         """The checkpoint taken last in this store (its digest is printed on documents), or None."""
         from .checkpoint import latest

@@ -34,6 +34,7 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "not-a-store": (N_("check --db or SOP_DB"), None),
     "no-such-folder": (N_("check --db, SOP_DB or -o"), None),
     "store-busy": (N_("to wait longer, set {setting}"), None),
+    "checkpoint-not-of-store": (N_("compare the store with the checkpoint file: sop case verify --against FILE"), None),
     "case-busy": (N_("if it lasts, ask {holder} to finish, or the database's admin to end that session"), None),
     "store-busy-by": (N_("if it lasts, ask {holder} to finish, or the database's admin to end that session"), None),
     "pdf-unavailable": (N_("or use --format html and print it"), None),
