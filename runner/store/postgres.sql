@@ -42,10 +42,17 @@ CREATE TABLE IF NOT EXISTS locks (key text PRIMARY KEY);
 CREATE OR REPLACE FUNCTION sop_guard_session() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM set_config(v.name, v.value, true)
-     FROM (VALUES ('lock_timeout', '{lock_timeout}'), ('statement_timeout', '{statement_timeout}'),
-                  ('idle_in_transaction_session_timeout', '{idle_timeout}')) AS v(name, value)
-    WHERE current_setting(v.name)::interval = interval '0' OR current_setting(v.name)::interval > v.value::interval;
+  -- (one IF each: this runs in every call, and a query over a list of them costs twice as much)
+  IF current_setting('lock_timeout')::interval NOT BETWEEN interval '1 microsecond' AND interval '{lock_timeout}' THEN
+    PERFORM set_config('lock_timeout', '{lock_timeout}', true);
+  END IF;
+  IF current_setting('statement_timeout')::interval NOT BETWEEN interval '1 microsecond' AND interval '{statement_timeout}' THEN
+    PERFORM set_config('statement_timeout', '{statement_timeout}', true);
+  END IF;
+  IF current_setting('idle_in_transaction_session_timeout')::interval
+     NOT BETWEEN interval '1 microsecond' AND interval '{idle_timeout}' THEN
+    PERFORM set_config('idle_in_transaction_session_timeout', '{idle_timeout}', true);
+  END IF;
   IF current_setting('transaction_isolation') <> 'read committed' THEN
     PERFORM sop_refuse('isolation', format('the store''s functions run only in READ COMMITTED transactions, not %s',
         upper(current_setting('transaction_isolation'))),
@@ -91,8 +98,11 @@ DECLARE
   v_holder text;
 BEGIN
   SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE SKIP LOCKED;
-  IF FOUND OR NOT EXISTS (SELECT 1 FROM cases WHERE id = p_case) THEN
+  IF FOUND THEN
     RETURN v_case;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM cases WHERE id = p_case) THEN
+    RETURN v_case;  -- no such case: the caller says so
   END IF;
   BEGIN
     SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE;
