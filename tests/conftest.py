@@ -33,10 +33,11 @@ OFFICE_SOPS = Path(os.environ.get("SOP_TEST_OFFICE_SOPS") or ROOT / "sop")
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory, monkeypatch):
-    """Keep the user's data and cache folders out of every test."""
+    """Keep the user's data, cache and state (crash logs) folders out of every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))  # crash logs (user_log_dir) stay out of ~ too
     monkeypatch.delenv("SOP_DB", raising=False)
     monkeypatch.setenv("SOP_PATH", str(SOPS))  # ids find the tests' own SOPs before the office's sop/
     monkeypatch.setenv("SOP_LANG", "en")
