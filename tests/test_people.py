@@ -276,3 +276,92 @@ def test_a_new_sop_version_is_registered_by_an_admin(office, me, db_url, tmp_pat
     before = snapshot(db_url)
     refused(run("--sop-dir", str(folder), "case", "start", "pkl"), "version 0.9 of SOP pkl is new", "ask an admin")
     assert snapshot(db_url) == before
+
+
+# --- look-alike logins ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "login",
+    ["bud\u0456", "b\u200budi", "budi\u202e", "Budi", "bud\uff49", "1budi"],
+    ids=["cyrillic i", "zero-width space", "right-to-left override", "capital", "fullwidth i", "digit first"],
+)
+def test_a_login_that_is_not_plain_is_refused(office, db_url, login):
+    before = snapshot(db_url)
+    result = refused(office("people", "add", login, "--nama", "Budi Palsu"), "cannot be a login", "lowercase letters")
+    assert login not in result.err or login.isascii()  # what cannot be seen is shown escaped
+    if db_url.startswith("postgresql"):  # and the database refuses it itself, as to a clerk with psql
+        import psycopg
+
+        with open_store(db_url) as store, pytest.raises(psycopg.errors.RaiseException, match="cannot be a login"):
+            store.conn.execute("SELECT sop_add_person(%s, 'Budi Palsu', NULL, false, false)", (login,))
+    assert snapshot(db_url) == before
+
+
+def test_people_list_marks_a_planted_look_alike(office, db_url):
+    """A look-alike row written behind sop's back (or by an older version) is marked, on both stores."""
+    with open_store(db_url) as store, store.transaction():
+        store.execute(
+            "INSERT INTO people (login, nama, nip, admin, records_for_others, added_at, added_by)"
+            " VALUES (?, 'Budi Palsu', NULL, 1, 0, '2026-01-01', 'x')",
+            ("bud\u0456",),
+        )
+    lines = ok(office("people", "list")).out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("├"))
+    assert "Looks" in " ".join(lines[1:head])
+    rows = {
+        cells[0]: cells[-1] for cells in ([c.strip() for c in line.split("│")[1:-1]] for line in lines[head + 1 : -1])
+    }
+    assert rows["budi"] == "bud\\u0456" and rows["bud\\u0456"] == "budi"
+    assert rows["sari"] == ""
+
+
+# --- changing a post's dates ------------------------------------------------------------------
+
+
+def _post_id(db_url, login, pelaksana):
+    with open_store(db_url) as store:
+        return max(p.id for p in store.posts(login=login) if p.pelaksana == pelaksana)
+
+
+def test_ending_a_post_later_may_not_overlap_another_acting_appointment(office, db_url):
+    """The overlap rule holds for every change of dates: `post end --on` may shorten an appointment,
+    not stretch it over the next one."""
+    run = office
+    first, last, next_ = (TODAY + 10 * DAY), (TODAY + 20 * DAY), (TODAY + 21 * DAY)
+    ok(
+        run(
+            "post",
+            "grant",
+            "sari",
+            "camat",
+            "--acting",
+            "plh",
+            "--from",
+            first.isoformat(),
+            "--until",
+            last.isoformat(),
+        )
+    )
+    ok(run("post", "grant", "andi", "camat", "--acting", "plt", "--from", next_.isoformat()))
+    plh = _post_id(db_url, "sari", "camat")
+    before = snapshot(db_url)
+    refused(run("post", "end", str(plh), "--on", (next_ + 5 * DAY).isoformat()), "overlaps post #", "sop post end")
+    refused(run("post", "end", str(plh), "--on", next_.isoformat()), "overlaps post #")
+    assert snapshot(db_url) == before
+    ok(run("post", "end", str(plh), "--on", (last - 2 * DAY).isoformat()))  # shorter is always fine
+    with open_store(db_url) as store:
+        assert [p.valid_until for p in store.posts(login="sari") if p.id == plh] == [(last - 2 * DAY).isoformat()]
+
+
+def test_a_post_ended_at_once_ends_today_in_the_offices_zone_whatever_the_machines(db_url, me):
+    """An admin's laptop on Honolulu time (UTC-10) ends a post on the office's day (WIB), not its own."""
+    from conftest import run_sop
+
+    env = {"TZ": "Pacific/Honolulu"}
+    assert run_sop("--db", db_url, "people", "add", me, "--nama", "Operator", env=env).code == 0
+    assert run_sop("--db", db_url, "post", "grant", me, "camat", "--from", "2020-01-01", env=env).code == 0
+    assert run_sop("--db", db_url, "post", "end", str(_post_id(db_url, me, "camat")), env=env).code == 0
+    with open_store(db_url) as store:
+        (post,) = store.posts(login=me)
+    assert post.valid_until == today() and post.ended_at is not None

@@ -100,7 +100,8 @@ def test_a_case_held_by_a_frozen_clerk_times_out_the_others(pg_url):
             "--db", pg_url, "case", "advance", cid, "--as", "kasi-trantib", env={"SOP_PG_LOCK_TIMEOUT": "500ms"}
         )
         assert time.monotonic() - started < 10
-        one_line_refusal(lock, "another clerk is changing the same case", "SOP_PG_LOCK_TIMEOUT")
+        # the database names who holds the case (the login of the frozen session)
+        one_line_refusal(lock, f"another clerk (postgres) is changing case {cid}", "within 500ms", "ask postgres")
         # without a lock timeout (from the URL), the statement timeout ends the wait instead
         statement = run_sop(
             "--db",

@@ -52,7 +52,7 @@ def office():
             su.execute(fill(clerk_sql, names[clerk]))
     try:
         owner = _url(names["owner"], names["schema"])
-        assert run_sop("--db", owner, "people", "list").code == 0  # the owner creates the tables
+        assert run_sop("--db", owner, "people", "list").code == 0  # reads only: the first write makes the tables
         with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute(fill(grants_sql))
         yield names
@@ -167,3 +167,198 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
     table = run_sop("--db", a, "case", "history", cid, env={"COLUMNS": "250"}).out
     assert "Plh. Camat: Sari Dewi" in table
     assert sop(b, "case", "verify").code == 0  # a clerk can read and verify everything
+
+
+def _staffed(office):
+    """The owner (admin, kasi-trantib), a (Plh. Camat: post id returned) and b (no post), and a case at camat's step."""
+    import psycopg
+
+    owner = _url(office["owner"], office["schema"])
+    assert run_sop("--db", owner, "people", "add", office["owner"], "--nama", "Pemilik").code == 0
+    assert run_sop("--db", owner, "people", "add", office["a"], "--nama", "Sari Dewi").code == 0
+    assert run_sop("--db", owner, "people", "add", office["b"], "--nama", "Joko").code == 0
+    assert run_sop("--db", owner, "post", "grant", office["owner"], "kasi-trantib", "--from", "2020-01-01").code == 0
+    assert (
+        run_sop("--db", owner, "post", "grant", office["a"], "camat", "--acting", "plh", "--from", "2020-01-01").code
+        == 0
+    )
+    cid = run_sop("--db", owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran").out.strip()
+    assert run_sop("--db", owner, "case", "advance", cid, "--as", "kasi-trantib").code == 0
+    with psycopg.connect(owner, autocommit=True) as conn:
+        (post,) = conn.execute("SELECT id FROM posts WHERE login = %s", (office["a"],)).fetchone()
+    return owner, cid, post
+
+
+_ADVANCE = (
+    "SELECT sop_act(%s, %s, %s, 'advance', 'camat', NULL, NULL, '{\"documents\":[]}', %s, false, NULL, '[]',"
+    " '{}', '{}', '{}')"
+)
+
+
+def _events(url, cid):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT seq, action FROM events WHERE case_id = %s ORDER BY seq", (cid,)).fetchall()
+
+
+def test_a_clerk_cannot_freeze_the_clock_across_the_end_of_their_post(office):
+    """now() inside the functions would be the start of the clerk's transaction: the post is checked at the server's
+    clock of the moment of writing, and a snapshot older than the call is refused."""
+    import psycopg
+
+    owner, cid, post = _staffed(office)
+    a = _url(office["a"], office["schema"])
+    before = _events(owner, cid)
+    with psycopg.connect(a) as clerk:  # a transaction opened while a still held the post
+        (frozen,) = clerk.execute("SELECT now()::text").fetchone()
+        (seq,) = clerk.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()
+        assert run_sop("--db", owner, "post", "end", str(post)).code == 0  # the admin ends it, meanwhile
+        with pytest.raises(psycopg.errors.RaiseException, match="held the post 'camat'"):
+            clerk.execute(_ADVANCE, (uuid.uuid4().hex, cid, seq, frozen))
+    # the same with a snapshot taken before the post ended: refused whatever the snapshot shows
+    with psycopg.connect(a) as clerk:
+        clerk.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        (frozen,) = clerk.execute("SELECT now()::text").fetchone()
+        with pytest.raises(psycopg.errors.RaiseException, match="READ COMMITTED"):
+            clerk.execute(_ADVANCE, (uuid.uuid4().hex, cid, seq, frozen))
+    assert _events(owner, cid) == before
+    assert run_sop("--db", owner, "case", "verify").code == 0
+
+
+def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(office):
+    """sop-runner's own locks are rows only the owner can lock; a case held in an open transaction is refused after
+    the functions' own lock timeout (whatever the waiting session set), naming who holds it."""
+    import time
+
+    import psycopg
+
+    owner, cid, post = _staffed(office)
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    with psycopg.connect(b, autocommit=True) as squatter:
+        # the advisory keys the functions used to take, held at session level: nobody waits for them now
+        squatter.execute("SELECT pg_advisory_lock(hashtext('sop-runner:people'))")
+        squatter.execute("SELECT pg_advisory_lock(hashtext('sop-runner:pelacuran'))")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            squatter.execute("SELECT * FROM locks FOR UPDATE")
+        with squatter.transaction():  # a refused call holds nothing afterwards
+            with pytest.raises(psycopg.errors.RaiseException, match="not an admin"):
+                squatter.execute("SELECT sop_grant_post(current_user, 'camat', NULL, NULL, '2020-01-01', NULL)")
+        started = time.monotonic()
+        slow = {"SOP_PG_LOCK_TIMEOUT": "2s"}
+        assert run_sop("--db", owner, "people", "add", f"{office['b']}x", "--nama", "X", env=slow).code == 0
+        assert run_sop("--db", owner, "post", "grant", office["b"], "camat", "--from", "2031-01-01", env=slow).code == 0
+        assert run_sop("--db", owner, "case", "start", "pelacuran", env=slow).code == 0
+        assert time.monotonic() - started < 30
+
+        # a, who holds the post, writes an action in a transaction and keeps it open, every timeout switched off
+        with psycopg.connect(a) as holder:
+            holder.execute("SET lock_timeout = 0")
+            holder.execute("SET statement_timeout = 0")
+            seq, available = holder.execute("SELECT seq, available FROM cases WHERE id = %s", (cid,)).fetchone()
+            holder.execute(
+                "SELECT sop_act(%s, %s, %s, 'attach', NULL, NULL, NULL, '{\"documents\":[]}', clock_timestamp()::text,"
+                " false, NULL, %s, '{}', '{}', '{}')",
+                (uuid.uuid4().hex, cid, seq, available),
+            )
+            holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+            # the owner, with no lock timeout of their own: the function's (5s) ends the wait, naming a
+            started = time.monotonic()
+            waiting = _with_options(owner, "-c lock_timeout=0 -c statement_timeout=0")
+            refused = run_sop("--db", waiting, "case", "cancel", cid, "--reason", "x")
+            waited = time.monotonic() - started
+            assert refused.code == 1 and refused.err.count("\n") == 1, refused
+            assert f"another clerk ({office['a']}) is changing case {cid}" in refused.err
+            assert 4 < waited < 20
+            other = run_sop(
+                "--db", owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran"
+            ).out.strip()  # the rest of the store works
+            assert run_sop("--db", owner, "case", "advance", other, "--as", "kasi-trantib").code == 0
+            holder.rollback()
+    assert run_sop("--db", owner, "case", "cancel", cid, "--reason", "x").code == 0
+
+
+def _with_options(url: str, options: str) -> str:
+    return url.replace("?options=", "?options=" + quote(options + " "), 1)
+
+
+def _readme_blocks() -> list[tuple[str, str]]:
+    """(language, text) of every code block of the README's PostgreSQL section, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Several clerks on PostgreSQL", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(sql|sh)\n(.*?)```", section, re.S)
+
+
+def test_the_readme_set_up_works_as_written_command_by_command(tmp_path):
+    """Fresh roles; every block of the README run as it stands, by the role it is meant for."""
+    import shlex
+
+    import psycopg
+
+    tag = f"sop_t{uuid.uuid4().hex[:10]}"
+    names = {"sop_owner": f"{tag}_owner", "sop_clerks": f"{tag}_clerks", "budi": f"{tag}_budi", "sop": tag}
+    base = PG_URL.split("://", 1)[1].split("@", 1)[-1]  # host:port/db
+
+    def fill(text: str) -> str:
+        text = text.replace("HOST/DB", base).replace("search_path%3Dsop'", f"search_path%3D{names['sop']}'")
+        for name in ("sop_owner", "sop_clerks", "budi"):
+            text = re.sub(rf"(?<![\w-]){name}(?![\w-])", names[name], text)
+        return text
+
+    def fill_sql(text: str) -> str:  # no command named sop here: every word sop is the schema
+        return re.sub(r"(?<![\w-])sop(?![\w-])", names["sop"], fill(text))
+
+    blocks = _readme_blocks()
+    assert [lang for lang, _ in blocks] == ["sql", "sh", "sql", "sql", "sh"]
+    (_, roles), (_, first), (_, grants), (_, clerk), (_, admin) = blocks
+    env: dict[str, str] = {}
+
+    def shell(block: str, role_env: dict[str, str]) -> None:
+        for line in fill(block).splitlines():
+            words = shlex.split(line, comments=True)
+            if not words:
+                continue
+            if words[0] == "export":
+                key, value = words[1].split("=", 1)
+                role_env[key] = value
+                continue
+            assert words[0] == "sop", line
+            result = run_sop(*words[1:], env=role_env)
+            assert result.code == 0, (line, result)
+
+    try:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(fill_sql(roles))
+        shell(first.splitlines()[0], env)  # the owner's SOP_DB
+        # before anything exists, the hint names the database login, not this machine's
+        hint = run_sop("people", "list", env=env)
+        assert f"sop people add {names['sop_owner']} --nama" in hint.err, hint
+        shell(first, env)  # the owner creates the tables by registering the first admin
+        with psycopg.connect(env["SOP_DB"], autocommit=True) as owner:
+            owner.execute(fill_sql(grants))
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(fill_sql(clerk))
+        shell(admin, env)  # the owner, an admin, registers budi and grants the post
+        budi = {"SOP_DB": f"postgresql://{names['budi']}@{base}"}  # search_path from ALTER ROLE
+        assert run_sop("people", "list", env=budi).code == 0
+        assert run_sop("case", "start", "pelacuran", env=env).code == 0  # an admin registers the SOP version
+        cid = run_sop("case", "start", "pelacuran", "--attach", "Informasi Pelanggaran", env=budi)
+        assert cid.out.strip() == "pelacuran-2", cid
+        # an admin who is not the owner keeps a checkpoint through sop_checkpoint
+        refused = run_sop("audit", "checkpoint", "-o", str(tmp_path / "a.json"), env=budi)
+        assert refused.code == 1 and "not an admin" in refused.err
+        assert run_sop("people", "set", names["budi"], "--admin", env=env).code == 0
+        taken = run_sop("audit", "checkpoint", "-o", str(tmp_path / "b.json"), env=budi)
+        assert taken.code == 0, taken
+        with psycopg.connect(env["SOP_DB"], autocommit=True) as owner:
+            assert owner.execute("SELECT count(*) FROM checkpoints").fetchone() == (1,)
+        with psycopg.connect(budi["SOP_DB"], autocommit=True) as conn:  # and never the table itself
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("INSERT INTO checkpoints VALUES ('x', 'y', 'z')")
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(f"DROP SCHEMA IF EXISTS {tag} CASCADE")
+            for role in ("budi", "sop_clerks", "sop_owner"):
+                if su.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (names[role],)).fetchone():
+                    su.execute(f"DROP OWNED BY {names[role]}")
+                    su.execute(f"DROP ROLE {names[role]}")

@@ -365,7 +365,9 @@ def test_a_checkpoint_is_a_file_a_line_and_a_row_in_the_store(checkpointed, db_u
     with open_store(db_url) as store:
         latest = Cases(store).latest_checkpoint()
     assert latest is not None and latest.digest == digest and latest.heads["pkl-2"][0] == 1
-    assert run("verify", "--against", str(path)).code == 0
+    against = run("verify", "--against", str(path))
+    assert against.code == 0
+    assert f"the digest of {path}: {digest}; it must be the one kept on paper" in against.err  # to compare
 
 
 def test_a_history_rewritten_with_its_chain_recomputed_fails_against_the_checkpoint(checkpointed, db_url):
@@ -541,3 +543,95 @@ def test_a_post_ended_afterwards_with_an_earlier_last_day_is_its_own_soft_findin
     found = json.loads(run("case", "verify", "--json").out)
     assert [(f["case"], f["seq"], f["kind"]) for f in found] == [("pkl-1", 2, "post-not-held")], found
     assert "ended afterwards" in found[0]["message"]
+
+
+# --- stored values sop never wrote: a finding or a refusal, never a crash --------------------------------
+
+PLANTED = {
+    "a note that is not UTF-8": "UPDATE events SET note = CAST(x'68ff6c6c6f' AS TEXT) WHERE case_id = 'pelacuran-1' AND seq = 2",
+    "event data that is not JSON": "UPDATE events SET data = 'not json' WHERE case_id = 'pelacuran-1' AND seq = 2",
+    "event data that is a JSON list": "UPDATE events SET data = '[1]' WHERE case_id = 'pelacuran-1' AND seq = 1",
+    "an event time that is not a time": "UPDATE events SET at = 'kemarin' WHERE case_id = 'pelacuran-1' AND seq = 2",
+    "a recorded time that is not a time": "UPDATE events SET recorded_at = 'x' WHERE case_id = 'pelacuran-1' AND seq = 2",
+    "a case status no one knows": "UPDATE cases SET status = 'aneh' WHERE id = 'pelacuran-1'",
+    "documents at hand that are not JSON": "UPDATE cases SET available = '{' WHERE id = 'pelacuran-1'",
+    "a case step no SOP has": "UPDATE cases SET step = 'tidak-ada' WHERE id = 'pelacuran-1'",
+    "a deadline that is not a time": "UPDATE cases SET deadline = 'besok' WHERE id = 'pelacuran-1'",
+    "a checkpoint that is not JSON": "INSERT INTO checkpoints VALUES ('x', '2999-01-01T00:00:00.000000+00:00', 'not json')",
+    "a checkpoint of the wrong shape": "INSERT INTO checkpoints VALUES ('y', '2999-01-01T00:00:00.000000+00:00', '[1]')",
+    "a post day that is not a day": "UPDATE posts SET valid_from = 'kemarin'",
+    "a post's SOPs that are not JSON": "UPDATE posts SET sops = '{'",
+    "a document size that is not a number": "UPDATE documents SET size = NULL, sha256 = 'x'",
+}
+READS = [
+    ("case", "list", "--all"),
+    ("case", "show", "pelacuran-1"),
+    ("case", "history", "pelacuran-1"),
+    ("case", "history", "pelacuran-1", "--json"),
+    ("case", "verify"),
+    ("case", "verify", "pelacuran-1"),
+    ("people", "list"),
+    ("post", "list"),
+    ("report", "--period", "2026"),
+    ("monitoring", "pelacuran", "--period", "2026", "-o", "{tmp}/form.html"),
+]
+
+
+@pytest.mark.parametrize("what", list(PLANTED))
+def test_a_planted_stored_value_is_a_finding_or_a_refusal(sop, db_url, tmp_path, what, monkeypatch):
+    if db_url.startswith("postgresql") and "UTF-8" in what:
+        pytest.skip("PostgreSQL keeps no text that is not UTF-8")
+    monkeypatch.setenv("COLUMNS", "200")
+    me = sop("--db", db_url, "people", "list", "--json")  # registers nobody; the login is the store's
+    assert me.code == 0
+    from runner.store import open_store
+
+    with open_store(db_url) as store:
+        login = store.login
+    for args in [
+        ("people", "add", login, "--nama", "Operator"),
+        ("post", "grant", login, "kasi-trantib", "--from", "2020-01-01"),
+        ("case", "start", "pelacuran", "--attach", "Informasi Pelanggaran"),
+        ("case", "advance", "pelacuran-1", "--as", "kasi-trantib", "--note", "catatan"),
+        ("case", "attach", "pelacuran-1", "Peta", str(_file(tmp_path))),
+    ]:
+        assert sop("--db", db_url, *args).code == 0, args
+    tamper(db_url, PLANTED[what])
+    crashed = []
+    for args in READS:
+        result = sop("--db", db_url, *[a.replace("{tmp}", str(tmp_path)) for a in args])
+        if result.code not in (0, 1) or "Traceback" in result.err or "fault in sop-runner" in result.err:
+            crashed.append((" ".join(args[:2]), result.err.split("), a fault")[0][-90:]))
+        elif result.code == 1 and args[1] != "verify":
+            assert result.err.startswith("error: ") and result.err.count("\n") == 1, (args, result.err)
+        if args[:2] == ("case", "verify") and "checkpoint" not in what:  # a finding about that case, not a stop
+            assert result.code == 1 and "error: case pelacuran-1" in result.err, (args, result)
+        if args[0] == "monitoring" and "checkpoint" in what:  # the form prints no digest of a checkpoint it cannot read
+            assert result.code == 1 and "checkpoint" in result.err, result
+    assert crashed == [], "\n".join(map(str, crashed))
+
+
+def _file(tmp_path):
+    path = tmp_path / "peta.pdf"
+    path.write_bytes(b"%PDF-1.4 peta")
+    return path
+
+
+def test_a_planted_checkpoint_with_a_digest_of_its_own_is_not_printed_on_the_form(checkpointed, sop, db_url, tmp_path):
+    """A row whose digest covers its heads, made up: the monitoring form prints only a checkpoint whose heads
+    the store holds."""
+    from runner.cases.checkpoint import Checkpoint, digest_of
+
+    run, path, digest = checkpointed
+    heads = {"pkl-1": (4, "f" * 64)}
+    fake = Checkpoint("2999-01-01T00:00:00.000000+00:00", heads, digest_of("2999-01-01T00:00:00.000000+00:00", heads))
+    form = tmp_path / "form.html"
+    assert sop("--db", db_url, "monitoring", "pkl", "--period", "2026", "-o", str(form)).code == 0  # the real one
+    form.unlink()
+    tamper(
+        db_url,
+        ("INSERT INTO checkpoints VALUES (%s, %s, %s)", (fake.digest, fake.taken_at, json.dumps(fake.to_json()))),
+    )
+    result = sop("--db", db_url, "monitoring", "pkl", "--period", "2026", "-o", str(form))
+    assert result.code == 1 and "does not hold" in result.err and "--against" in result.err, result
+    assert not form.exists()

@@ -433,6 +433,38 @@ def test_the_default_store_is_readable_by_its_owner_only(isolated_home):
     assert modes == {"cases.sqlite3": 0o600, "cases.sqlite3-wal": 0o600, "cases.sqlite3-shm": 0o600}
 
 
+def _nobody_owns(path: Path) -> None:
+    try:
+        os.chown(path, 65534, -1)
+    except PermissionError:
+        pytest.skip("only root can give a file to another user")
+
+
+@pytest.mark.parametrize(
+    "spoil, words",
+    [
+        (lambda f: f.parent.chmod(0o777), ("may be written by anyone", "chmod 700 ")),
+        (lambda f: f.chmod(0o666), ("may be changed by anyone", "chmod 600 ")),
+        (_nobody_owns, ("belongs to another user (uid 65534)",)),
+    ],
+    ids=["folder 0777", "file 0666", "file of another user"],
+)
+def test_a_store_others_can_replace_or_change_is_refused_before_reading(sop, tmp_path, spoil, words):
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o700)
+    store = folder / "cases.sqlite3"
+    db = f"sqlite:///{store}"
+    assert sop("--db", db, "case", "start", "pelacuran").code == 0
+    before = store.read_bytes()
+    spoil(store)
+    for args in (("case", "list"), ("case", "show", "pelacuran-1"), ("case", "start", "pelacuran")):
+        _one_line_refusal(sop("--db", db, *args), *words)
+    assert store.read_bytes() == before
+    folder.chmod(0o1777)  # sticky, as /tmp: others cannot replace our file there
+    if store.stat().st_uid == os.geteuid() and not store.stat().st_mode & stat.S_IWOTH:
+        assert sop("--db", db, "case", "list").code == 0
+
+
 # --- arguments that are not text -------------------------------------------------------------------
 
 

@@ -101,7 +101,27 @@ def take(cases: Cases, path: Path) -> Checkpoint:
 def latest(store: SQLStore) -> Checkpoint | None:
     """The checkpoint taken last in this store, if any (its digest goes on printed documents)."""
     body = store.latest_checkpoint()
-    return _parse(json.loads(body), "<store>") if body is not None else None
+    if body is None:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:  # a row written behind sop's back: refused like any file that is not a checkpoint
+        data = None
+    name = _("the latest checkpoint kept in the store")
+    checkpoint = _parse(data, name)
+    # documents print its digest as the anchor of the store: only when every head it names is one the
+    # store holds (a row planted with a digest of its own making names heads no event has)
+    for case, (seq, head) in checkpoint.heads.items():
+        found = store.execute("SELECT hash FROM events WHERE case_id = ? AND seq = ?", (case, seq)).fetchone()
+        if found is None or found[0] != head:
+            raise UserError(
+                _(
+                    "{path} names a head of case {id} the store does not hold, so no document prints its digest"
+                ).format(path=name, id=case),
+                "checkpoint-not-of-store",
+                case=case,
+            )
+    return checkpoint
 
 
 def read(path: Path) -> Checkpoint:

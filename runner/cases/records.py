@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 
 
 def max_attachment_bytes() -> int:
+    """The store's limit (one fact: runner/store/limits.py), or less where SOP_MAX_ATTACHMENT_MB says so."""
     from ..files import megabytes
+    from ..store.limits import LIMITS, MB
 
-    return megabytes("SOP_MAX_ATTACHMENT_MB", 20)
+    store = LIMITS["attachment_mb"]
+    return min(megabytes("SOP_MAX_ATTACHMENT_MB", store), store * MB)
 
 
 class Holder(Record):

@@ -19,6 +19,7 @@ from ..errors import Refused, UserError
 from ..i18n import _
 from ..people.rules import refusal
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
+from ..store.rows import damaged
 from .clock import in_range, iso, local, now, parse_time
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
 
@@ -55,12 +56,6 @@ def unknown_case(store: SQLStore, case_id: str) -> UserError:
     )
 
 
-def damaged(what: str) -> UserError:
-    """The store holds what sop-runner never wrote: say so instead of failing inside."""
-    return UserError(
-        _("the case store is damaged: {what}; verify it and restore it from a backup").format(what=what),
-        "store-damaged",
-    )
 
 
 def stored_sop(digest: str, body: str | None) -> SOP:
@@ -83,6 +78,17 @@ def holder_label(sop: SOP, role: str | None, acting: str | None, person: PersonR
     return f"{post_title(sop.pelaksana_by_id(role).label, acting)}: {person.nama}"
 
 
+def _document_names(e: EventRow) -> list[str]:
+    try:
+        return [str(d["name"]) for d in json.loads(e.data).get("documents", [])]
+    except (ValueError, TypeError, KeyError, AttributeError):  # an event written behind sop's back
+        raise damaged(
+            _("event #{seq} of case {id} holds data sop never wrote; 'sop case verify' finds it").format(
+                seq=e.seq, id=e.case_id
+            )
+        ) from None
+
+
 def _entry(sop: SOP, e: EventRow, people: dict[str, PersonRow]) -> HistoryEntry:
     tz = sop.calendar.timezone
     person = people.get(e.holder or "")
@@ -95,7 +101,7 @@ def _entry(sop: SOP, e: EventRow, people: dict[str, PersonRow]) -> HistoryEntry:
         e.role,
         e.operator,
         e.note,
-        [d["name"] for d in json.loads(e.data).get("documents", [])],
+        _document_names(e),
         e.holder,
         person.nama if person else None,
         e.acting,
@@ -204,7 +210,13 @@ class Cases:
             raise damaged(_("the row of case {id} is unreadable ({reason})").format(id=case_id, reason=e)) from None
         if row is None:
             raise unknown_case(self.store, case_id)
-        return row, self.definition(row.definition)
+        sop = self.definition(row.definition)
+        try:
+            if row.step is not None:
+                sop.step(row.step)
+        except KeyError:  # a row written behind sop's back
+            raise damaged(_("case {id} stands at a step its SOP does not have").format(id=case_id)) from None
+        return row, sop
 
     @staticmethod
     def _when(at: str | datetime | None, sop: SOP, after: str | None, current: datetime) -> datetime:
@@ -571,6 +583,13 @@ class Cases:
         from .checkpoint import take
 
         return take(self, path)
+
+    @staticmethod
+    def read_checkpoint(path: Path) -> Checkpoint:
+        """A checkpoint file, refused when it is not one or was edited since it was written."""
+        from .checkpoint import read
+
+        return read(path)
 
     def latest_checkpoint(self) -> Checkpoint | None:
         """The checkpoint taken last in this store (its digest is printed on documents), or None."""

@@ -54,6 +54,11 @@ _DAMAGE = (ValueError, TypeError, KeyError, AttributeError, IndexError, Overflow
 
 def verify(store: SQLStore, case_id: str | None = None, against: Path | None = None) -> list[Finding]:
     """Every finding, case by case; ``case_id``: that case only; ``against``: a checkpoint file too."""
+    with store.reading_damage():
+        return _verify(store, case_id, against)
+
+
+def _verify(store: SQLStore, case_id: str | None, against: Path | None) -> list[Finding]:
     checkpoint = None
     if against is not None:
         from .checkpoint import read

@@ -96,20 +96,28 @@ def people_list(settings: Settings, as_json: bool) -> int:
             ).format(login=registry.login)
         )
         return EXIT_OK
-    return emit(found, as_json, _people_table)
+    similar = registry.look_alikes(found)
+    return emit(found, as_json, lambda rows: _people_table(rows, similar))
 
 
-def _people_table(rows: list[PersonRow]) -> str:
+def _people_table(rows: list[PersonRow], similar: dict[str, list[str]] | None = None) -> str:
+    # a login that cannot be told from another (planted, or from before logins had to be plain) is marked,
+    # and what is invisible or not ASCII in it written as an escape
+    def seen(login: str) -> str:
+        return ascii(login)[1:-1]
+
     body = [
         [
-            p.login,
+            seen(p.login),
             p.nama,
             p.nip or "",
             ", ".join(r for r, on in ((_("admin"), p.admin), (_("records for others"), p.records_for_others)) if on),
         ]
+        + ([", ".join(seen(o) for o in similar.get(p.login, []))] if similar else [])
         for p in rows
     ]
-    return term.table([_("Login"), _("Nama"), _("NIP"), _("Rights")], body, flex=1, compact=True)
+    heads = [_("Login"), _("Nama"), _("NIP"), _("Rights")] + ([_("Looks like (!)")] if similar else [])
+    return term.table(heads, body, flex=1, compact=True)
 
 
 @click.group(cls=Group, help=N_("Posts: who may act as which pelaksana, from when until when (Plt./Plh. too)."))

@@ -41,12 +41,36 @@ MESSAGES: dict[str, str] = {
         "version {version} of SOP {sop} is new to this store; only an admin may start its first case"
     ),
     "by-not-you": N_("an action is recorded in the name of the login you are ({login}), not '{by}'"),
-    "bad-login": N_("'{login}' cannot be a login: give it without spaces or control characters"),
+    "bad-login": N_(
+        "'{login}' cannot be a login: use lowercase letters a-z, digits, '_', '.' and '-', beginning with a letter or '_'"
+    ),
     "nama-missing": N_("a person needs a nama"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
     "time-in-future": N_("the time {at} lies in the future"),
     "clock": N_(
         "the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"
+    ),
+    "case-busy": N_(
+        "another clerk ({holder}) is changing case {case} and did not finish within {timeout}; nothing was saved, try again"
+    ),
+    "store-busy-by": N_(
+        "another clerk ({holder}) is changing people, posts or the numbering of cases and did not finish within {timeout}; nothing was saved, try again"
+    ),
+    "isolation": N_(
+        "the store's functions run only in transactions of isolation READ COMMITTED, not {isolation}; nothing was saved"
+    ),
+    "bad-checkpoint": N_("the checkpoint does not match the chains of this store; nothing was kept"),
+    # the limits of what a store keeps (runner/store/limits.py), refused alike by both stores
+    "time-out-of-range": N_("the time {at} lies before 1970 or far ahead; check the year"),
+    "note-too-long": N_("the note has {length} characters; the store keeps notes up to {limit}, attach a longer text"),
+    "title-too-long": N_("the title has {length} characters; the store keeps titles up to {limit}"),
+    "nama-too-long": N_("the nama has {length} characters; the store keeps names up to {limit}"),
+    "document-name-too-long": N_(
+        "a document's name or file name has {length} characters; the store keeps names up to {limit}"
+    ),
+    "too-many-documents": N_("one action attaches {count} documents; the store keeps up to {limit} per action"),
+    "document-too-large": N_(
+        "the document '{name}' is {size_mb} MB; the store keeps attachments up to {limit_mb} MB — attach a smaller scan, or the name alone"
     ),
     "time-before-last-event": N_(
         "the time {at} is before the case's last event ({last}); actions are recorded in order"
@@ -57,7 +81,45 @@ MESSAGES: dict[str, str] = {
 # Plt. (pelaksana tugas) and Plh. (pelaksana harian).
 ACTING = {"plt": "Plt.", "plh": "Plh."}
 
-_LOGIN = re.compile(r"[^\s\x00-\x1f\x7f]{1,63}")  # PostgreSQL role names are at most 63 bytes
+# A login is plain: ASCII lowercase letters, digits, _ . - (so NFKC-normal, with nothing invisible, right-to-left
+# or look-alike in it), at most 63 characters as PostgreSQL role names. postgres.sql's sop_add_person is filled
+# with the same pattern.
+LOGIN_PATTERN = "[a-z_][a-z0-9_.-]{0,62}"
+_LOGIN = re.compile(LOGIN_PATTERN)
+
+# Letters of other scripts that look like Latin ones, and Latin sequences that look like others: a
+# skeleton (as Unicode TR 39 describes it, kept to what logins meet) makes look-alike logins equal.
+_LOOK_ALIKE = str.maketrans(
+    {
+        **dict.fromkeys("аαɑ", "a"), "в": "b", **dict.fromkeys("сϲ", "c"), "ԁ": "d", **dict.fromkeys("еε", "e"),
+        "һ": "h", **dict.fromkeys("іιӏ", "i"), "ј": "j", **dict.fromkeys("κк", "k"), **dict.fromkeys("оοσ0", "o"),
+        **dict.fromkeys("рρ", "p"), "ԛ": "q", "ѕ": "s", "т": "t", **dict.fromkeys("υ", "u"), "ν": "v",
+        "ԝ": "w", **dict.fromkeys("хχ", "x"), **dict.fromkeys("уγ", "y"), "1": "l", "ı": "i",
+    }
+)  # fmt: skip
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def skeleton(login: str) -> str:
+    """What a login looks like: equal for two logins a reader cannot tell apart."""
+    import unicodedata
+
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", login)).casefold()
+    text = text.replace("rn", "m").replace("vv", "w")
+    return text.translate(_LOOK_ALIKE)
+
+
+def look_alikes(logins: list[str]) -> dict[str, list[str]]:
+    """login -> the other logins it cannot be told apart from (only logins that have any)."""
+    by_look: dict[str, list[str]] = {}
+    for login in logins:
+        by_look.setdefault(skeleton(login), []).append(login)
+    return {a: [b for b in same if b != a] for same in by_look.values() if len(same) > 1 for a in same}
+
+
+def shown(login: str) -> str:
+    """A login as a refusal shows it: what is invisible or not ASCII written as an escape."""
+    return login.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def refusal(kind: str, **details: Any) -> UserError:
@@ -67,6 +129,8 @@ def refusal(kind: str, **details: Any) -> UserError:
         return ConcurrentChange(
             _("case {id} was changed by someone else just now; nothing was saved").format(id=case), case
         )
+    if kind == "bad-login":  # what cannot be seen must be shown
+        details["login"] = shown(str(details.get("login")))
     template = MESSAGES.get(kind)
     if template is None:  # a check of the database the client does not word itself
         return Refused(

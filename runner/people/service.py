@@ -19,7 +19,7 @@ from ..definition import did_you_mean
 from ..errors import UserError
 from ..i18n import _
 from ..store import OutcomeUnknown, PersonRow, PostRow, SQLStore
-from .rules import check_login, parse_acting, parse_day, refusal
+from .rules import check_login, look_alikes, parse_acting, parse_day, refusal
 
 T = TypeVar("T")
 
@@ -55,6 +55,11 @@ class People:
     def registered(self) -> list[PersonRow]:
         """Everyone registered, by login."""
         return self.store.people()
+
+    @staticmethod
+    def look_alikes(people: Sequence[PersonRow]) -> dict[str, list[str]]:
+        """login -> the other logins of ``people`` a reader cannot tell it from (a planted or old login)."""
+        return look_alikes([p.login for p in people])
 
     def add(
         self,

@@ -39,6 +39,7 @@ from ..definition import END, SOP, Calendar, normal
 from ..definition.workcal import deadline, work_calendar, zone
 from ..i18n import _, ngettext
 from ..l10n import format_number, format_stamp
+from ..store.rows import damaged
 from .period import Period
 
 if TYPE_CHECKING:
@@ -606,7 +607,14 @@ def build_report(
             tally = tallies.get(digest)
             if tally is None:
                 tally = tallies[digest] = _Tally(definitions[digest], digest, now)
-            tally.case(events)
+            try:
+                tally.case(events)
+            except (ValueError, TypeError, KeyError, AttributeError):  # events written behind sop's back
+                raise damaged(
+                    _("the events of case {id} hold values sop never wrote; 'sop case verify' finds them").format(
+                        id=events[0][0]
+                    )
+                ) from None
         if not tallies:
             empty.append((sop_id, nama))
         sections += [t.figures(len(tallies)) for t in tallies.values()]

@@ -13,8 +13,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from typing import Any
 
+from ..i18n import _
 from ..people.rules import refusal
-from .rows import PersonRow, PostRow, post_title
+from .rows import PersonRow, PostRow, damaged, post_title
 
 _PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"
@@ -27,7 +28,12 @@ def person_row(values: tuple | list) -> PersonRow:
 
 def post_row(values: tuple | list) -> PostRow:
     v = list(values)
-    v[3] = json.loads(v[3]) if v[3] is not None else None
+    try:
+        v[3] = json.loads(v[3]) if v[3] is not None else None
+        if v[3] is not None and not (isinstance(v[3], list) and all(isinstance(s, str) for s in v[3])):
+            raise ValueError(v[3])
+    except ValueError:  # a row written behind sop's back
+        raise damaged(_("post #{id} holds SOPs sop never wrote").format(id=v[0])) from None
     return PostRow(*v)
 
 
@@ -141,6 +147,9 @@ class PeopleStore:
     def add_person(
         self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
     ) -> PersonRow:
+        from .limits import check_nama  # here, not at the top: only writes need it, `case show` starts lighter
+
+        check_nama(nama)
         with self.transaction():
             first = not self.enforced()
             if first and login != by:
@@ -194,21 +203,7 @@ class PeopleStore:
             self._admin(by)
             if self.person(login) is None:
                 raise refusal("unknown-person", login=login)
-            for other in self.posts(pelaksana=pelaksana):
-                if not _overlap(other, sops, valid_from, valid_until):
-                    continue
-                if other.login == login:
-                    raise refusal("already-holds", login=login, pelaksana=pelaksana, post=other.id)
-                if acting is not None and other.acting is not None:
-                    raise refusal(
-                        "acting-overlap",
-                        pelaksana=pelaksana,
-                        start=valid_from,
-                        post=other.id,
-                        other=f"{post_title(other.pelaksana, other.acting)}: {other.login}",
-                        other_start=other.valid_from,
-                        other_until=other.valid_until or "…",
-                    )
+            self._check_overlap(None, login, pelaksana, sops, acting, valid_from, valid_until)
             stamp = _stamp()
             post_id = self.execute(
                 "INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)"
@@ -226,6 +221,34 @@ class PeopleStore:
             ).lastrowid
         return PostRow(post_id, login, pelaksana, sops, acting, valid_from, valid_until, None, by, stamp, None)
 
+    def _check_overlap(
+        self,
+        post_id: int | None,
+        login: str,
+        pelaksana: str,
+        sops: list[str] | None,
+        acting: str | None,
+        valid_from: str,
+        valid_until: str | None,
+    ) -> None:
+        """Nobody holds a pelaksana twice at once, and two acting appointments of it do not overlap:
+        for a new post, and for every change of a post's dates (as sop_check_overlap in postgres.sql)."""
+        for other in self.posts(pelaksana=pelaksana):
+            if other.id == post_id or not _overlap(other, sops, valid_from, valid_until):
+                continue
+            if other.login == login:
+                raise refusal("already-holds", login=login, pelaksana=pelaksana, post=other.id)
+            if acting is not None and other.acting is not None:
+                raise refusal(
+                    "acting-overlap",
+                    pelaksana=pelaksana,
+                    start=valid_from,
+                    post=other.id,
+                    other=f"{post_title(other.pelaksana, other.acting)}: {other.login}",
+                    other_start=other.valid_from,
+                    other_until=other.valid_until or "…",
+                )
+
     def end_post(self, by: str, post_id: int, valid_until: str | None, today: str) -> PostRow:
         """End a post: on ``valid_until`` (its last day), or at once when None (``today`` is its last day)."""
         with self.transaction():
@@ -239,6 +262,8 @@ class PeopleStore:
             until, ended_at = (today, _stamp()) if valid_until is None else (valid_until, None)
             if until < post.valid_from:
                 raise refusal("post-dates", start=post.valid_from, until=until)
+            if post.valid_until is not None and until > post.valid_until:  # a later last day: it must not overlap
+                self._check_overlap(post.id, post.login, post.pelaksana, post.sops, post.acting, post.valid_from, until)
             self.execute(
                 "UPDATE posts SET valid_until = ?, ended_at = ?, ended_by = ? WHERE id = ?",
                 (until, ended_at, by, post_id),

@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import psycopg
 from psycopg import errors as pg
 
+from ..cases.chain import NOW
 from ..errors import UserError
 from ..i18n import _
-from ..people.rules import refusal
+from ..people.rules import LOGIN_PATTERN, refusal
+from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
 from .sql import OutcomeUnknown, SQLStore, _columns, case_row
@@ -72,6 +74,27 @@ def connection_settings(url: str) -> dict[str, Any]:
     }
     settings.update({k: v for k, v in defaults.items() if k not in given})
     return settings
+
+
+def sql_constants(schema: str) -> dict[str, str]:
+    """What postgres.sql is filled with: each fact stated once, in the Python that uses it too."""
+    return {
+        "schema": schema,
+        "now_seconds": str(int(NOW.total_seconds())),
+        # the ceilings of the functions' own timeouts: a session may shorten them, never lengthen or end them
+        "lock_timeout": TIMEOUTS["lock_timeout"][1],
+        "statement_timeout": TIMEOUTS["statement_timeout"][1],
+        "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
+        "login_pattern": LOGIN_PATTERN,
+        **sql_limits(),
+    }
+
+
+def functions_text(schema: str) -> str:
+    text = Path(__file__).with_name("postgres.sql").read_text(encoding="utf-8")
+    for name, value in sql_constants(schema).items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 def _reason(e: BaseException) -> str:
@@ -178,8 +201,8 @@ class PostgresStore(SQLStore):
         return {name for (name,) in rows}
 
     def missing(self) -> UserError:
-        return UserError(
-            _("the database has no case store yet; the first case started makes it"), "store-missing"
+        return UserError(  # with the database login: the empty store a reading command sees speaks of it
+            _("the database has no case store yet; the first case started makes it"), "store-missing", login=self.login
         )
 
     def foreign(self) -> UserError:
@@ -219,7 +242,7 @@ class PostgresStore(SQLStore):
 
     def functions_sql(self) -> list[str]:
         (schema,) = self.conn.execute("SELECT quote_ident(current_schema())").fetchone()
-        return [Path(__file__).with_name("postgres.sql").read_text(encoding="utf-8").replace("{schema}", schema)]
+        return [functions_text(schema)]
 
     def migrate(self, upto: int | None = None) -> int:
         try:
@@ -294,6 +317,7 @@ class PostgresStore(SQLStore):
 
     def create_case(self, definition: tuple[str, str, str, str | None], w: Write) -> CaseRow:
         digest, version, body, source = definition
+        check_write(w.at, w.note, w.title, w.documents)  # sop_start checks the same: this saves sending it
         row = self._call(
             f"SELECT *, clock_timestamp() FROM sop_start({_ACTION_ARGS})",
             [w.request, w.sop, digest, version, body, source, w.title, *self._action_params(w)],
@@ -301,6 +325,7 @@ class PostgresStore(SQLStore):
         return self._written(row)
 
     def append(self, case: CaseRow, w: Write) -> CaseRow:
+        check_write(w.at, w.note, w.title, w.documents)  # sop_act checks the same: this saves sending it
         row = self._call(
             f"SELECT *, clock_timestamp() FROM sop_act({_ACTION_ARGS})",
             [w.request, case.id, case.seq, w.action, w.role, w.outcome, w.note, *self._action_params(w)],
@@ -332,6 +357,10 @@ class PostgresStore(SQLStore):
                 "write-outcome-unknown",
                 request=request,
             ) from None
+
+    def add_checkpoint(self, digest: str, taken_at: str, body: str) -> None:
+        # through the function: an admin who is not the owner has no right to write the table
+        self.execute("SELECT sop_checkpoint(?, ?, ?)", (digest, taken_at, body))
 
     # --- people and posts: the database's functions check the admin ------------------------
 

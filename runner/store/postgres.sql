@@ -30,6 +30,91 @@ BEGIN
     DETAIL = (p_details || jsonb_build_object('kind', p_kind))::text, HINT = 'sop-runner';
 END $$;
 
+-- The locks the functions serialise on (people and posts, the numbering of an SOP's cases): rows
+-- of a table only the owner can write, taken FOR UPDATE inside the call's transaction. An
+-- advisory lock would be a key any clerk can take, and hold, at session level.
+CREATE TABLE IF NOT EXISTS locks (key text PRIMARY KEY);
+
+-- What a clerk's own session settings may not weaken: each entry point calls this first. The
+-- timeouts (runner/store/postgres.py TIMEOUTS) are shortened to ours where the session's are off
+-- or longer, until the end of the call's transaction; and a snapshot older than the call
+-- (REPEATABLE READ, SERIALIZABLE) would hide a post ended meanwhile.
+CREATE OR REPLACE FUNCTION sop_guard_session() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  -- (one IF each: this runs in every call, and a query over a list of them costs twice as much)
+  IF current_setting('lock_timeout')::interval NOT BETWEEN interval '1 microsecond' AND interval '{lock_timeout}' THEN
+    PERFORM set_config('lock_timeout', '{lock_timeout}', true);
+  END IF;
+  IF current_setting('statement_timeout')::interval NOT BETWEEN interval '1 microsecond' AND interval '{statement_timeout}' THEN
+    PERFORM set_config('statement_timeout', '{statement_timeout}', true);
+  END IF;
+  IF current_setting('idle_in_transaction_session_timeout')::interval
+     NOT BETWEEN interval '1 microsecond' AND interval '{idle_timeout}' THEN
+    PERFORM set_config('idle_in_transaction_session_timeout', '{idle_timeout}', true);
+  END IF;
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    PERFORM sop_refuse('isolation', format('the store''s functions run only in READ COMMITTED transactions, not %s',
+        upper(current_setting('transaction_isolation'))),
+      jsonb_build_object('isolation', current_setting('transaction_isolation')));
+  END IF;
+END $$;
+
+-- Who holds the row lock a transaction (xmax of the row) took: the logins of its sessions.
+CREATE OR REPLACE FUNCTION sop_lock_holder(p_xid xid) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(string_agg(DISTINCT a.usename::text, ', '), '?')
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+   WHERE l.locktype = 'transactionid' AND l.transactionid = p_xid AND l.granted
+$$;
+
+-- Take the lock of p_key until the transaction ends; a wait beyond lock_timeout is refused,
+-- naming who holds it. The uncontended path takes no subtransaction.
+CREATE OR REPLACE FUNCTION sop_lock(p_key text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_holder text;
+BEGIN
+  PERFORM 1 FROM locks WHERE key = p_key FOR UPDATE SKIP LOCKED;
+  IF FOUND THEN
+    RETURN;
+  END IF;
+  BEGIN
+    INSERT INTO locks VALUES (p_key) ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM locks WHERE key = p_key FOR UPDATE;
+  EXCEPTION WHEN lock_not_available THEN
+    SELECT sop_lock_holder(xmax) INTO v_holder FROM locks WHERE key = p_key;
+    PERFORM sop_refuse('store-busy-by', format('%s holds the lock %s and did not finish within %s', v_holder, p_key,
+        current_setting('lock_timeout')),
+      jsonb_build_object('holder', coalesce(v_holder, '?'), 'lock', p_key, 'timeout', current_setting('lock_timeout')));
+  END;
+END $$;
+
+-- The case row, locked until the transaction ends (as sop_lock).
+CREATE OR REPLACE FUNCTION sop_lock_case(p_case text) RETURNS cases
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_case cases;
+  v_holder text;
+BEGIN
+  SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE SKIP LOCKED;
+  IF FOUND THEN
+    RETURN v_case;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM cases WHERE id = p_case) THEN
+    RETURN v_case;  -- no such case: the caller says so
+  END IF;
+  BEGIN
+    SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE;
+  EXCEPTION WHEN lock_not_available THEN
+    SELECT sop_lock_holder(xmax) INTO v_holder FROM cases WHERE id = p_case;
+    PERFORM sop_refuse('case-busy', format('%s holds case %s and did not finish within %s', v_holder, p_case,
+        current_setting('lock_timeout')),
+      jsonb_build_object('holder', coalesce(v_holder, '?'), 'case', p_case, 'timeout', current_setting('lock_timeout')));
+  END;
+  RETURN v_case;
+END $$;
+
 CREATE OR REPLACE FUNCTION sop_event_hash(e events) RETURNS text
 LANGUAGE sql STABLE AS $$
   -- format 2 of runner/cases/chain.py event_hash: json_build_array's text has the
@@ -132,7 +217,7 @@ BEGIN
     PERFORM sop_refuse('time-before-last-event', format('the time %s is before the last event (%s)', sop_iso(p_at), p_last),
       jsonb_build_object('at', sop_iso(p_at), 'last', p_last));
   END IF;
-  IF NOT p_backdated AND p_at < p_now - interval '1 minute' THEN
+  IF NOT p_backdated AND p_at < p_now - interval '{now_seconds} seconds' THEN
     PERFORM sop_refuse('clock', 'a time that is not back-dated must be the server''s clock of the moment',
       jsonb_build_object('at', sop_iso(p_at), 'now', sop_iso(p_now)));
   END IF;
@@ -174,6 +259,45 @@ BEGIN
     FROM generate_subscripts(p_names, 1) AS i);
 END $$;
 
+-- What one action may record: the limits of runner/store/limits.py, filled in (as check_write there).
+CREATE OR REPLACE FUNCTION sop_check_limits(
+  p_at_text text, p_at timestamptz, p_note text, p_title text, p_names text[], p_filenames text[], p_contents bytea[]
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  i integer;
+BEGIN
+  IF p_at < '{earliest}'::timestamptz OR p_at >= '{latest}'::timestamptz THEN
+    PERFORM sop_refuse('time-out-of-range', format('the time %s lies before 1970 or far ahead', p_at_text),
+      jsonb_build_object('at', p_at_text));
+  END IF;
+  IF length(p_note) > {limit_note_chars} THEN
+    PERFORM sop_refuse('note-too-long', format('the note has %s characters', length(p_note)),
+      jsonb_build_object('length', length(p_note), 'limit', {limit_note_chars}));
+  END IF;
+  IF length(p_title) > {limit_title_chars} THEN
+    PERFORM sop_refuse('title-too-long', format('the title has %s characters', length(p_title)),
+      jsonb_build_object('length', length(p_title), 'limit', {limit_title_chars}));
+  END IF;
+  IF coalesce(cardinality(p_names), 0) = 0 THEN  -- most actions attach nothing
+    RETURN;
+  END IF;
+  IF cardinality(p_names) > {limit_documents} THEN
+    PERFORM sop_refuse('too-many-documents', format('%s documents in one action', cardinality(p_names)),
+      jsonb_build_object('count', cardinality(p_names), 'limit', {limit_documents}));
+  END IF;
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    IF length(p_names[i]) > {limit_name_chars} OR length(p_filenames[i]) > {limit_name_chars} THEN
+      PERFORM sop_refuse('document-name-too-long', 'a document''s name or file name is too long',
+        jsonb_build_object('length', greatest(length(p_names[i]), length(p_filenames[i])), 'limit', {limit_name_chars}));
+    END IF;
+    IF length(p_contents[i]) > {limit_attachment_mb} * 1048576 THEN
+      PERFORM sop_refuse('document-too-large', format('the document %L is %s bytes', p_names[i], length(p_contents[i])),
+        jsonb_build_object('name', p_names[i], 'size_mb', round(length(p_contents[i]) / 1048576.0, 1),
+          'limit_mb', {limit_attachment_mb}));
+    END IF;
+  END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION sop_write_event(
   e events, p_names text[], p_filenames text[], p_contents bytea[]
 ) RETURNS events LANGUAGE plpgsql AS $$
@@ -196,7 +320,7 @@ CREATE OR REPLACE FUNCTION sop_act(
   p_doc_names text[], p_doc_filenames text[], p_doc_contents bytea[]
 ) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
-  v_now timestamptz := now();
+  v_now timestamptz := clock_timestamp();  -- now() is the start of the caller's transaction
   v_at timestamptz := p_at::timestamptz;
   v_data jsonb := p_data::jsonb;
   v_case cases;
@@ -214,8 +338,15 @@ DECLARE
 BEGIN
   -- (a request id is unique: the same action written twice fails on the sequence number, or on
   -- events_request; after a lost connection the client asks whether it landed)
-  SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE;
+  PERFORM sop_guard_session();
+  IF p_note IS NOT NULL OR cardinality(p_doc_names) > 0 OR v_at < '{earliest}' OR v_at >= '{latest}' THEN
+    PERFORM sop_check_limits(p_at, v_at, p_note, NULL, p_doc_names, p_doc_filenames, p_doc_contents);
+  END IF;
+  SELECT * INTO v_case FROM cases WHERE id = p_case FOR UPDATE SKIP LOCKED;  -- sop_lock_case's quick path
   IF NOT FOUND THEN
+    v_case := sop_lock_case(p_case);
+  END IF;
+  IF v_case.id IS NULL THEN
     PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
   END IF;
   IF v_case.seq <> p_seq THEN
@@ -229,7 +360,9 @@ BEGIN
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
   v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
   PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
-  SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz, v_at);
+  -- the post is checked at the moment of writing, unless the time is given (back-dated)
+  SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz,
+    CASE WHEN p_backdated THEN v_at ELSE v_now END);
 
   -- the transition, from the stored definition (as runner/cases/engine.py builds it)
   SELECT s, i INTO v_step, v_index FROM jsonb_array_elements(v_def -> 'steps') WITH ORDINALITY AS x(s, i)
@@ -326,7 +459,7 @@ CREATE OR REPLACE FUNCTION sop_start(
   p_doc_names text[], p_doc_filenames text[], p_doc_contents bytea[]
 ) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
-  v_now timestamptz := now();
+  v_now timestamptz := clock_timestamp();  -- now() is the start of the caller's transaction
   v_at timestamptz := p_at::timestamptz;
   v_data jsonb := p_data::jsonb;
   v_case cases;
@@ -336,7 +469,9 @@ DECLARE
   v_who record;
   v_event events;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:' || p_sop));
+  PERFORM sop_guard_session();
+  PERFORM sop_check_limits(p_at, v_at, NULL, p_title, p_doc_names, p_doc_filenames, p_doc_contents);
+  PERFORM sop_lock('sop:' || p_sop);
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = p_digest;
   v_known := FOUND;
   IF NOT v_known THEN
@@ -344,7 +479,7 @@ BEGIN
   END IF;
   v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
   PERFORM sop_check_time(v_at, p_backdated, NULL, v_now);
-  SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, v_at);
+  SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
   IF NOT v_known THEN
     IF EXISTS (SELECT 1 FROM people)
        AND NOT EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1) THEN
@@ -422,7 +557,11 @@ DECLARE
   v_first boolean;
   v_row people;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
+  PERFORM sop_guard_session();
+  IF EXISTS (SELECT 1 FROM people) THEN
+    PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  END IF;
+  PERFORM sop_lock('people');
   v_first := NOT EXISTS (SELECT 1 FROM people);
   IF v_first AND p_login IS DISTINCT FROM session_user THEN
     PERFORM sop_refuse('first-person-self',
@@ -432,18 +571,22 @@ BEGIN
   IF NOT v_first THEN
     PERFORM sop_require_admin();
   END IF;
-  IF p_login IS NULL OR length(p_login) NOT BETWEEN 1 AND 63 OR p_login ~ '[[:space:][:cntrl:]]' THEN
+  IF p_login IS NULL OR p_login !~ '^{login_pattern}$' THEN  -- runner/people/rules.py LOGIN_PATTERN
     PERFORM sop_refuse('bad-login', format('%L cannot be a login', p_login), jsonb_build_object('login', p_login));
   END IF;
   IF coalesce(btrim(p_nama), '') = '' THEN
     PERFORM sop_refuse('nama-missing', 'a person needs a nama', '{}'::jsonb);
+  END IF;
+  IF length(p_nama) > {limit_name_chars} THEN
+    PERFORM sop_refuse('nama-too-long', format('the nama has %s characters', length(p_nama)),
+      jsonb_build_object('length', length(p_nama), 'limit', {limit_name_chars}));
   END IF;
   IF EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
     PERFORM sop_refuse('already-a-person', format('%s is already registered', p_login),
       jsonb_build_object('login', p_login));
   END IF;
   INSERT INTO people (login, nama, nip, admin, records_for_others, added_at, added_by)
-  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(now()), session_user)
+  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(clock_timestamp()), session_user)
   RETURNING * INTO v_row;
   RETURN v_row;
 END $$;
@@ -453,8 +596,9 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
   v_row people;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
-  PERFORM sop_require_admin();
+  PERFORM sop_guard_session();
+  PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  PERFORM sop_lock('people');
   SELECT * INTO v_row FROM people WHERE login = p_login;
   IF NOT FOUND THEN
     PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
@@ -470,31 +614,15 @@ BEGIN
   RETURN v_row;
 END $$;
 
-CREATE OR REPLACE FUNCTION sop_grant_post(
-  p_login text, p_pelaksana text, p_sops text, p_acting text, p_from text, p_until text
-) RETURNS posts LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+-- Nobody holds a pelaksana twice at once, and two acting appointments of it do not overlap: for a new
+-- post (p_post NULL) and for every change of a post's dates (as PeopleStore._check_overlap).
+CREATE OR REPLACE FUNCTION sop_check_overlap(
+  p_post bigint, p_login text, p_pelaksana text, p_sops text, p_acting text, p_from text, p_until text
+) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_other posts;
-  v_row posts;
 BEGIN
-  IF p_until IS NOT NULL AND p_until < p_from THEN
-    PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', p_until, p_from),
-      jsonb_build_object('start', p_from, 'until', p_until));
-  END IF;
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
-  PERFORM sop_require_admin();
-  IF NOT EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
-    PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
-      jsonb_build_object('login', p_login));
-  END IF;
-  IF p_acting IS NOT NULL AND p_acting NOT IN ('plt', 'plh') THEN
-    PERFORM sop_refuse('bad-acting', format('%L is not an acting appointment', p_acting),
-      jsonb_build_object('acting', p_acting));
-  END IF;
-  IF p_from !~ '^\d{4}-\d\d-\d\d$' OR (p_until IS NOT NULL AND p_until !~ '^\d{4}-\d\d-\d\d$') THEN
-    PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD', jsonb_build_object('text', concat_ws(' ', p_from, p_until)));
-  END IF;
-  FOR v_other IN SELECT * FROM posts WHERE pelaksana = p_pelaksana ORDER BY valid_from, id LOOP
+  FOR v_other IN SELECT * FROM posts WHERE pelaksana = p_pelaksana AND id IS DISTINCT FROM p_post ORDER BY valid_from, id LOOP
     CONTINUE WHEN v_other.sops IS NOT NULL AND p_sops IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(v_other.sops::jsonb) a
                        JOIN jsonb_array_elements_text(p_sops::jsonb) b ON a = b);
@@ -512,8 +640,36 @@ BEGIN
           'other_start', v_other.valid_from, 'other_until', coalesce(v_other.valid_until, '…')));
     END IF;
   END LOOP;
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_grant_post(
+  p_login text, p_pelaksana text, p_sops text, p_acting text, p_from text, p_until text
+) RETURNS posts LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_other posts;
+  v_row posts;
+BEGIN
+  IF p_until IS NOT NULL AND p_until < p_from THEN
+    PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', p_until, p_from),
+      jsonb_build_object('start', p_from, 'until', p_until));
+  END IF;
+  PERFORM sop_guard_session();
+  PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  PERFORM sop_lock('people');
+  IF NOT EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
+    PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
+      jsonb_build_object('login', p_login));
+  END IF;
+  IF p_acting IS NOT NULL AND p_acting NOT IN ('plt', 'plh') THEN
+    PERFORM sop_refuse('bad-acting', format('%L is not an acting appointment', p_acting),
+      jsonb_build_object('acting', p_acting));
+  END IF;
+  IF p_from !~ '^\d{4}-\d\d-\d\d$' OR (p_until IS NOT NULL AND p_until !~ '^\d{4}-\d\d-\d\d$') THEN
+    PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD', jsonb_build_object('text', concat_ws(' ', p_from, p_until)));
+  END IF;
+  PERFORM sop_check_overlap(NULL, p_login, p_pelaksana, p_sops, p_acting, p_from, p_until);
   INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)
-  VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, session_user, sop_iso(now()))
+  VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, session_user, sop_iso(clock_timestamp()))
   RETURNING * INTO v_row;
   RETURN v_row;
 END $$;
@@ -525,8 +681,9 @@ DECLARE
   v_row posts;
   v_until text := coalesce(p_until, p_today);
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sop-runner:people'));
-  PERFORM sop_require_admin();
+  PERFORM sop_guard_session();
+  PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
+  PERFORM sop_lock('people');
   SELECT * INTO v_row FROM posts WHERE id = p_post;
   IF NOT FOUND THEN
     PERFORM sop_refuse('unknown-post', format('no post #%s', p_post), jsonb_build_object('post', p_post));
@@ -539,10 +696,34 @@ BEGIN
     PERFORM sop_refuse('post-dates', format('a post cannot end (%s) before it starts (%s)', v_until, v_row.valid_from),
       jsonb_build_object('start', v_row.valid_from, 'until', v_until));
   END IF;
-  UPDATE posts SET valid_until = v_until, ended_at = CASE WHEN p_until IS NULL THEN sop_iso(now()) END,
+  IF v_row.valid_until IS NOT NULL AND v_until > v_row.valid_until THEN  -- a later last day: it must not overlap
+    PERFORM sop_check_overlap(v_row.id, v_row.login, v_row.pelaksana, v_row.sops, v_row.acting, v_row.valid_from, v_until);
+  END IF;
+  UPDATE posts SET valid_until = v_until, ended_at = CASE WHEN p_until IS NULL THEN sop_iso(clock_timestamp()) END,
          ended_by = session_user
    WHERE id = p_post RETURNING * INTO v_row;
   RETURN v_row;
+END $$;
+
+-- An audit checkpoint, kept by an admin (once posts are enforced) who need not be the owner: its
+-- heads must be heads the events hold (that its digest covers them, `sop audit verify` tells).
+CREATE OR REPLACE FUNCTION sop_checkpoint(p_digest text, p_taken_at text, p_body text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_body jsonb := p_body::jsonb;
+BEGIN
+  PERFORM sop_guard_session();
+  IF EXISTS (SELECT 1 FROM people) THEN
+    PERFORM sop_require_admin();
+  END IF;
+  IF v_body ->> 'digest' IS DISTINCT FROM p_digest OR v_body ->> 'taken_at' IS DISTINCT FROM p_taken_at
+     OR jsonb_typeof(v_body -> 'cases') IS DISTINCT FROM 'object'
+     OR EXISTS (SELECT 1 FROM jsonb_each(v_body -> 'cases') c
+                 WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.key
+                                     AND e.seq::text = c.value ->> 'seq' AND e.hash = c.value ->> 'hash')) THEN
+    PERFORM sop_refuse('bad-checkpoint', 'the checkpoint does not match the chains of this store', '{}'::jsonb);
+  END IF;
+  INSERT INTO checkpoints (digest, taken_at, body) VALUES (p_digest, p_taken_at, p_body);
 END $$;
 
 -- Only the functions above write; nobody but the owner calls them until granted

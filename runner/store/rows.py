@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from ..errors import UserError
+from ..i18n import _
 from ..people.rules import ACTING
 from ..record import Record
 
@@ -122,6 +124,14 @@ class PostRow(Record):
         d = self._asdict()
         d["from"], d["until"] = d.pop("valid_from"), d.pop("valid_until")
         return d
+
+
+def damaged(what: str) -> UserError:
+    """The store holds what sop-runner never wrote: say so instead of failing inside."""
+    return UserError(
+        _("the case store is damaged: {what}; verify it and restore it from a backup").format(what=what),
+        "store-damaged",
+    )
 
 
 class DocumentRow(Record):

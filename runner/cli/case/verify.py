@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 @json_option
 @pass_settings
 def case_verify(settings: Settings, case_id: str | None, against: Path | None, as_json: bool) -> int:
-    findings = settings.cases().verify(case_id, against)
+    cases = settings.cases()
+    findings = cases.verify(case_id, against)
+    if against is not None and not as_json:  # to compare with the line kept on paper
+        term.say(
+            _("the digest of {path}: {digest}; it must be the one kept on paper").format(
+                path=against, digest=cases.read_checkpoint(against).digest
+            )
+        )
     if as_json:
         emit(findings, True, str)
     else:
