@@ -141,6 +141,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .store import open_store as open_store
     from .store import post_title as post_title
 
+
 def __getattr__(name: str) -> Any:
     try:
         module, attr = _API[name]

@@ -30,9 +30,7 @@ from .settings import Settings, pass_settings
     help=N_("Output format (default: from the -o suffix, else html)."),
 )
 @click.option("--case", "case_id", metavar="CASE", help=N_("Draw this case's progress on the chart."))
-@click.option(
-    "--steps-per-page", type=click.IntRange(1, 30), help=N_("Steps on each page (default: as many as fit).")
-)
+@click.option("--steps-per-page", type=click.IntRange(1, 30), help=N_("Steps on each page (default: as many as fit)."))
 @click.option(
     "--paper",
     type=click.Choice(PAPER_SIZES),

@@ -45,9 +45,7 @@ MESSAGES: dict[str, str] = {
     "nama-missing": N_("a person needs a nama"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
     "time-in-future": N_("the time {at} lies in the future"),
-    "clock": N_(
-        "the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"
-    ),
+    "clock": N_("the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"),
     "time-before-last-event": N_(
         "the time {at} is before the case's last event ({last}); actions are recorded in order"
     ),

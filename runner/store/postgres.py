@@ -178,9 +178,7 @@ class PostgresStore(SQLStore):
         return {name for (name,) in rows}
 
     def missing(self) -> UserError:
-        return UserError(
-            _("the database has no case store yet; the first case started makes it"), "store-missing"
-        )
+        return UserError(_("the database has no case store yet; the first case started makes it"), "store-missing")
 
     def foreign(self) -> UserError:
         return UserError(
