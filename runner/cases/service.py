@@ -479,12 +479,12 @@ class Cases:
                 holders.append(Holder(post.pelaksana, person.login, person.nama, post.acting, label))
         last = self.store.last_event(case_id)
         noted = last if last and last.note else self.store.last_note(case_id)
-        people = {}
+        people: dict[str, PersonRow] = {}
         for e in (last, noted):
             if e and e.holder and e.holder not in people:
-                person = self.store.person(e.holder)
-                if person:
-                    people[person.login] = person
+                found = self.store.person(e.holder)
+                if found:
+                    people[found.login] = found
         return CaseView(
             row,
             sop,
