@@ -20,7 +20,7 @@ from ..documents.layout import compute
 from ..documents.svg import svg_pages
 from ..documents.templates import environment
 from ..i18n import _, ngettext
-from ..l10n import format_number, format_percent, format_span, format_stamp
+from ..l10n import format_number, format_percent, format_stamp
 from .charts import StepChart, step_chart
 from .figures import Report, SopFigures, StepFigures
 from .heat import heat_of
@@ -74,7 +74,7 @@ def facts(step: StepFigures) -> str:
         said.append(_("{share} within waktu").format(share=format_percent(step.share_within)))
     stats = step.stats
     if stats:
-        said.append(_("median {duration}").format(duration=format_span(stats.median)))
+        said.append(_("median {duration}").format(duration=step.span(stats.median)))
     return " · ".join(said)
 
 
@@ -109,7 +109,6 @@ def render_report(report: Report, paper: str = "a4") -> str:
             page_counter=page_counter(),
             width=round(layout_size.width, 1) if layout_size else 0,
             height=round(layout_size.height, 1) if layout_size else 0,
-            span=format_span,
         )
     )
 
