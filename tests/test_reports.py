@@ -423,7 +423,17 @@ WORDS = {
         "read": "6 kasus dan 28 kejadian dibaca",
         "csv": ["Laporan", "Periode,2026-Q3", "Median (detik)", "Kasus dibaca,6"],
         "sheets": ["Laporan", "Kasus", "Langkah", "Keputusan", "Pelaksana", "Kelengkapan"],
-        "columns": ["SOP", "No", "Langkah", "Waktu", "Diselesaikan", "Median (jam)", "p90 (jam)", "Maks. (jam)", "Dalam batas waktu"],
+        "columns": [
+            "SOP",
+            "No",
+            "Langkah",
+            "Waktu",
+            "Diselesaikan",
+            "Median (jam)",
+            "p90 (jam)",
+            "Maks. (jam)",
+            "Dalam batas waktu",
+        ],
         "zone": "Zona waktu",
         "html": ["LAPORAN PELAKSANAAN SOP", "Ringkasan kasus", "Lama median", '"Halaman " counter(page)'],
         "note": "Kasus SOP izin berjalan pada 2 versi definisinya",
@@ -446,7 +456,17 @@ WORDS = {
         "read": "6 cases and 28 events read",
         "csv": ["Report", "Period,2026-Q3", "Median (seconds)", "Cases read,6"],
         "sheets": ["Report", "Cases", "Steps", "Decisions", "Pelaksana", "Kelengkapan"],
-        "columns": ["SOP", "No", "Step", "Waktu", "Completions", "Median (hours)", "p90 (hours)", "Max. (hours)", "Within waktu"],
+        "columns": [
+            "SOP",
+            "No",
+            "Step",
+            "Waktu",
+            "Completions",
+            "Median (hours)",
+            "p90 (hours)",
+            "Max. (hours)",
+            "Within waktu",
+        ],
         "zone": "Time zone",
         "html": ["SOP IMPLEMENTATION REPORT", "Summary of the cases", "Lead time, median", '"Page " counter(page)'],
         "note": "The cases of SOP izin ran on 2 versions of its definition",
@@ -508,5 +528,5 @@ def test_the_monitoring_form_speaks_the_language_asked_for(sop, izin_store, tmp_
     text = _pdf_text(out.read_bytes())
     for word in WORDS[lang]["monitoring"]:
         assert word in text, word
-    page = sop("--lang", lang, "--db", db_url, "monitoring", str(path), "--period", "2026-Q3").out
+    page = sop("--lang", lang, "--db", db_url, "monitoring", str(path), "--period", "2026-Q3", "--format", "html").out
     assert f'<html lang="{lang}">' in page and WORDS[lang]["monitoring"][-3] in page

@@ -50,7 +50,7 @@ def flowchart(
 ) -> int:
     from .. import BINARY_FORMATS, check_output, format_for, progress_of, render, write_file
 
-    fmt = fmt or format_for(output)
+    fmt = format_for(output, chosen=fmt)
     if fmt in BINARY_FORMATS and output is None:
         raise UserError(_("a PDF needs a file: add -o {id}.pdf").format(id=sop_ref), "output-needs-file")
     if output is not None:

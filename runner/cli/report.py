@@ -159,7 +159,7 @@ def report(
 @click.option(
     "--tanggal",
     metavar="DATE",
-    help=N_("The date of the signature line (YYYY-MM-DD); default: today in the SOP's time zone."),
+    help=N_("Date of the signature (YYYY-MM-DD); default: today in the SOP's time zone."),
 )
 @click.option(
     "--threshold",
@@ -267,4 +267,7 @@ def monitoring_text(forms: list[MonitoringForm]) -> str:
         lines.append(term.table(headers, rows, flex=3, compact=True))
         lines.append(term.dim(term.visible(form.rule)))
         lines += [term.visible(line) for line in form.signature_lines()]
+        anchor = _("Audit checkpoint: {digest}").format(digest=form.checkpoint or "…")
+        store = _("Case store: {store}").format(store=form.store)
+        lines.append(term.dim(term.visible(" · ".join([form.read, store, anchor]))))
     return "\n".join(lines)
