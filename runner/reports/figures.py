@@ -621,4 +621,7 @@ def build_report(
 
 
 def _without_password(url: str) -> str:
-    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
+    """The store's address as a paper may carry it: without the login and its password
+    (``postgresql://user:pw@host/db`` -> ``postgresql://host/db``), and without a password given as a parameter."""
+    url = re.sub(r"^([a-z][a-z0-9+.-]*://)[^/?#]*@", r"\1", url, flags=re.IGNORECASE)
+    return re.sub(r"([?&](?:password|user)=)[^&#]*", r"\1***", url, flags=re.IGNORECASE)

@@ -64,6 +64,12 @@ def _footer(report: Report) -> str:
     )
 
 
+def _without_number(placed: list, number: int, pages: int) -> list:
+    """A chart page's labels without its own "Page 1 / 2": the report numbers its pages once, in the margin."""
+    own = (_(PAGE_NUMBER).format(number=number, pages=pages),)
+    return [label for label in placed if label.lines != own]
+
+
 def facts(step: StepFigures) -> str:
     """The line above a step's chart: its waktu, completions, share within waktu and median."""
     said = [
@@ -87,7 +93,7 @@ def render_report(report: Report, paper: str = "a4") -> str:
         heat = heat_of(figures)
         pictures = svg_pages(layout, heat, text=False)
         pages = [
-            (Markup(p), labels(layout, page, heat))  # noqa: S704 - rendered by our autoescaped template
+            (Markup(p), _without_number(labels(layout, page, heat), page.number, len(layout.pages)))  # noqa: S704 - rendered by our autoescaped template
             for p, page in zip(pictures, layout.pages, strict=True)
         ]
         charts = [(step_chart(s), facts(s)) for s in figures.steps]
