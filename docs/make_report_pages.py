@@ -43,7 +43,7 @@ def populate(cases: Cases, rng: random.Random) -> None:
     for i in range(40):
         clock = datetime(2026, 7, 6, 8, 0, tzinfo=WIB) + timedelta(days=3 * i, hours=rng.randrange(0, 6))
         first = Attachment("Informasi Pelanggaran", scan if rng.random() < 0.6 else None)
-        row = cases.start(sop, title=f"Laporan {i + 1}", attach=[first], at=clock, by="docs")
+        row = cases.start(sop, title=f"Laporan {i + 1}", attach=[first], at=clock)
         steps_left = 5 if i == 20 else 14 if i < 36 else rng.randrange(2, 8)  # one cancelled, the last four stay open
         for _ in range(steps_left):
             if row.status != "open":
@@ -56,9 +56,9 @@ def populate(cases: Cases, rng: random.Random) -> None:
             if step.decision:
                 outcome = "koreksi" if rng.random() < (0.35 if step.no == 4 else 0.2) else "disetujui"
             missing = [Attachment(k) for k in step.missing(row.available)]
-            row = cases.advance(row.id, step.pelaksana[0], outcome=outcome, attach=missing, at=clock, by="docs")
+            row = cases.advance(row.id, step.pelaksana[0], outcome=outcome, attach=missing, at=clock)
         if i == 20:
-            cases.cancel(row.id, "laporan ternyata keliru", at=clock + timedelta(hours=1), by="docs")
+            cases.cancel(row.id, "laporan ternyata keliru", at=clock + timedelta(hours=1))
 
 
 def pdf_to_png(pdf: bytes, stem: str, pages: int, scale: float = 1.6) -> list[Path]:
@@ -81,7 +81,17 @@ def main() -> None:
         report = build_report(store, Period.parse("2026-S2"), [load_sop(find_sop("pelacuran"))])
         report = report._replace(store="sqlite:///kasus.sqlite3")  # not the temporary folder's name
         pdf = render_report(report, "pdf")
-        forms = [monitoring_form(report, report.sections[0], penilai="Drs. Ahmad Fauzi", nip="197001012000031001")]
+        forms = [
+            monitoring_form(
+                report,
+                report.sections[0],
+                penilai="Drs. Ahmad Fauzi",
+                nip="197001012000031001",
+                jabatan="Sekretaris Kecamatan",
+                tempat="Karawaci",
+                signed="2026-12-02",
+            )
+        ]
         monitoring = render_monitoring(forms, "pdf")
     assert isinstance(pdf, bytes) and isinstance(monitoring, bytes)
     for path in pdf_to_png(pdf, "report", 4) + pdf_to_png(monitoring, "monitoring", 1):

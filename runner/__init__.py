@@ -79,6 +79,7 @@ _API: dict[str, tuple[str, str]] = {
     # files a user names
     "write_file": ("runner.files", "write_file"),
     "check_output": ("runner.files", "check_output"),
+    "output_format": ("runner.files", "output_format"),
     # errors
     "UserError": ("runner.errors", "UserError"),
     "Refused": ("runner.errors", "Refused"),
@@ -118,6 +119,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .errors import Refused as Refused
     from .errors import UserError as UserError
     from .files import check_output as check_output
+    from .files import output_format as output_format
     from .files import write_file as write_file
     from .people.service import People as People
     from .people.service import Post as Post
@@ -140,6 +142,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .store import Status as Status
     from .store import open_store as open_store
     from .store import post_title as post_title
+
 
 def __getattr__(name: str) -> Any:
     try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from .errors import UserError
@@ -181,3 +181,52 @@ def unwritable(path: str | os.PathLike[str], error: OSError) -> UserError:
         "unwritable",
         path=str(path),
     )
+
+
+def output_format(
+    path: Path | None,
+    formats: Iterable[str],
+    chosen: str | None = None,
+    default: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> str:
+    """The format a document is written in: the one ``chosen``, or the one the suffix of ``path`` names
+    (``aliases`` maps other suffixes to a format: htm -> html), else ``default``.
+
+    The one place every command with an output file decides it: a suffix that names no format the command
+    writes (``m.xlsx`` of a command without a workbook) is refused, never written in another format under
+    that name; so is a suffix that contradicts the format chosen."""
+    known = list(formats)  # the formats a file is named after
+    names = {f: f for f in known} | dict(aliases or {})
+    suffix = path.suffix.lstrip(".").lower() if path is not None else ""
+    if path is None or not suffix:
+        fmt = chosen or default
+        if fmt is None:
+            raise UserError(_("give the file a suffix: {suffixes}").format(suffixes=_suffixes(known)), "output-suffix")
+        return fmt
+    named = names.get(suffix)
+    if named is None:
+        raise UserError(
+            _("{path}: a .{suffix} file cannot be written here; name it {suffixes}").format(
+                path=path, suffix=suffix, suffixes=_suffixes(known)
+            ),
+            "output-suffix",
+            path=str(path),
+            suffix=suffix,
+            formats=known,
+        )
+    if chosen is not None and chosen != named:
+        raise UserError(
+            _("{path} is named as {named}, but the format asked for is {fmt}; name the file for the format").format(
+                path=path, named=named, fmt=chosen
+            ),
+            "output-suffix-mismatch",
+            path=str(path),
+            suffix=suffix,
+            format=chosen,
+        )
+    return named
+
+
+def _suffixes(names: Iterable[str]) -> str:
+    return ", ".join(f".{s}" for s in names)

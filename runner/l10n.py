@@ -185,8 +185,26 @@ def format_duration(minutes: int) -> str:
     return " ".join(parts)
 
 
-def format_span(seconds: float) -> str:
-    """How long ``seconds`` last, as ``format_duration`` writes it; under a minute: "less than a minute"."""
+def format_working(minutes: float, day_minutes: float) -> str:
+    """Working time in working units, a working day as long as the calendar's hours: ``3 hari kerja``,
+    ``1 hari kerja 4 jam kerja``, ``2 jam kerja 30 menit kerja`` (each term as the waktu grammar writes it)."""
+    whole = int(round(abs(minutes)))
+    day = max(1, int(round(day_minutes)))
+    days, rest = divmod(whole, day)
+    hours, mins = divmod(rest, 60)
+    parts = [i18n.ngettext("{n} working day", "{n} working days", days).format(n=format_number(days))] if days else []
+    if hours:
+        parts.append(i18n.ngettext("{n} working hour", "{n} working hours", hours).format(n=format_number(hours)))
+    if mins and not days:
+        parts.append(i18n.ngettext("{n} working minute", "{n} working minutes", mins).format(n=format_number(mins)))
+    return " ".join(parts)
+
+
+def format_span(seconds: float, day_seconds: float | None = None) -> str:
+    """How long ``seconds`` last: calendar time as ``format_duration`` writes it, or working time in working
+    units when ``day_seconds`` (the length of a working day) is given; under a minute: "less than a minute"."""
+    if day_seconds:
+        return format_working(abs(seconds) // 60, day_seconds / 60) or i18n._("less than a minute")
     return format_duration(int(abs(seconds) // 60)) or i18n._("less than a minute")
 
 

@@ -231,7 +231,7 @@ def test_the_same_figures_through_the_api_and_every_format(sop, izin_store, tmp_
     row = {h: c for h, c in zip(header, sheet[3], strict=True)}  # step 2 of version 1
     assert row["Diselesaikan"].value == 5 and isinstance(row["Diselesaikan"].value, int)
     # a duration cell: a number of days, formatted as hours (openpyxl reads it back as a timedelta)
-    assert row["p90"].value == timedelta(hours=18) and row["p90"].number_format == "[h]:mm:ss"
+    assert row["p90 (jam)"].value == timedelta(hours=18) and row["p90 (jam)"].number_format == "[h]:mm:ss"
     assert row["Dalam batas waktu"].value == 0.8 and row["Dalam batas waktu"].number_format == "0%"
     assert book["Laporan"]["B3"].value.date() == date(2026, 7, 1)  # a real date cell
     assert sheet.column_dimensions["C"].width >= len("tandatangan")
@@ -423,7 +423,17 @@ WORDS = {
         "read": "6 kasus dan 28 kejadian dibaca",
         "csv": ["Laporan", "Periode,2026-Q3", "Median (detik)", "Kasus dibaca,6"],
         "sheets": ["Laporan", "Kasus", "Langkah", "Keputusan", "Pelaksana", "Kelengkapan"],
-        "columns": ["SOP", "No", "Langkah", "Waktu", "Diselesaikan", "Median", "p90", "Maks.", "Dalam batas waktu"],
+        "columns": [
+            "SOP",
+            "No",
+            "Langkah",
+            "Waktu",
+            "Diselesaikan",
+            "Median (jam)",
+            "p90 (jam)",
+            "Maks. (jam)",
+            "Dalam batas waktu",
+        ],
         "zone": "Zona waktu",
         "html": ["LAPORAN PELAKSANAAN SOP", "Ringkasan kasus", "Lama median", '"Halaman " counter(page)'],
         "note": "Kasus SOP izin berjalan pada 2 versi definisinya",
@@ -446,7 +456,17 @@ WORDS = {
         "read": "6 cases and 28 events read",
         "csv": ["Report", "Period,2026-Q3", "Median (seconds)", "Cases read,6"],
         "sheets": ["Report", "Cases", "Steps", "Decisions", "Pelaksana", "Kelengkapan"],
-        "columns": ["SOP", "No", "Step", "Waktu", "Completions", "Median", "p90", "Max.", "Within waktu"],
+        "columns": [
+            "SOP",
+            "No",
+            "Step",
+            "Waktu",
+            "Completions",
+            "Median (hours)",
+            "p90 (hours)",
+            "Max. (hours)",
+            "Within waktu",
+        ],
         "zone": "Time zone",
         "html": ["SOP IMPLEMENTATION REPORT", "Summary of the cases", "Lead time, median", '"Page " counter(page)'],
         "note": "The cases of SOP izin ran on 2 versions of its definition",
@@ -508,5 +528,5 @@ def test_the_monitoring_form_speaks_the_language_asked_for(sop, izin_store, tmp_
     text = _pdf_text(out.read_bytes())
     for word in WORDS[lang]["monitoring"]:
         assert word in text, word
-    page = sop("--lang", lang, "--db", db_url, "monitoring", str(path), "--period", "2026-Q3").out
+    page = sop("--lang", lang, "--db", db_url, "monitoring", str(path), "--period", "2026-Q3", "--format", "html").out
     assert f'<html lang="{lang}">' in page and WORDS[lang]["monitoring"][-3] in page

@@ -159,9 +159,7 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
     if state.status != Status.OPEN:
         raise Refused(
             "case-closed",
-            _("case {id} is {status}; nothing more can be done with it").format(
-                id=case_id, status=state.status.word
-            ),
+            _("case {id} is {status}; nothing more can be done with it").format(id=case_id, status=state.status.word),
             case=case_id,
             status=str(state.status),
         )
@@ -211,4 +209,3 @@ def _outcome_problem(step: Step, outcome: str | None) -> Refused:
         step=step.no,
         outcomes=names,
     )
-

@@ -117,6 +117,7 @@ class CaseView(Record):
     enforced: bool = False  # whether posts are enforced in this store (once a person is registered)
     holders: tuple[Holder, ...] = ()  # who holds the current step's posts today
     last: HistoryEntry | None = None  # the latest event: who acted and who recorded it
+    note: HistoryEntry | None = None  # the latest event with a note (a correction's reason, a disposition ...)
 
     @property
     def overdue(self) -> bool:
@@ -131,6 +132,30 @@ class CaseView(Record):
     def local(self, stored: str | None) -> str | None:
         """A stored time in the SOP's timezone."""
         return local(stored, self.sop.calendar.timezone)
+
+    def _last_note(self) -> dict[str, Any] | None:
+        n = self.note
+        if n is None:
+            return None
+        return {
+            "text": n.note,
+            "by": self.note_by(n),
+            "role": n.role,
+            "recorder": n.operator,
+            "at": n.at,
+            "action": n.action,
+            "outcome": n.outcome,
+            "seq": n.seq,
+        }
+
+    def note_by(self, e: HistoryEntry) -> str:
+        """Who wrote a note, as people name them: the holder ("Plh. Camat: Sari Dewi"), else the pelaksana's
+        name, else (a cancellation) the recorder."""
+        if e.holder_label:
+            return e.holder_label
+        if e.role and e.role in {p.id for p in self.sop.pelaksana}:
+            return self.sop.pelaksana_by_id(e.role).label
+        return e.recorded_by()
 
     def to_json(self) -> dict[str, Any]:
         """The ``case show --json`` shape of the contract."""
@@ -169,6 +194,7 @@ class CaseView(Record):
             "newer_definition": self.newer,
             "posts_enforced": self.enforced,
             "last_event": self.last.to_json() if self.last else None,
+            "last_note": self._last_note(),
         }
 
 

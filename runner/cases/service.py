@@ -192,7 +192,9 @@ class Cases:
         self.store = store
         self.sop_dirs = sop_dirs
         self._definitions: dict[str, SOP] = {}
-        self.notices: list[str] = []  # what a front door should tell besides the result (an action saved despite a failure)
+        self.notices: list[
+            str
+        ] = []  # what a front door should tell besides the result (an action saved despite a failure)
 
     # --- helpers -------------------------------------------------------------
 
@@ -488,8 +490,13 @@ class Cases:
                 label = holder_label(sop, post.pelaksana, post.acting, person) or person.nama
                 holders.append(Holder(post.pelaksana, person.login, person.nama, post.acting, label))
         last = self.store.last_event(case_id)
-        holder = self.store.person(last.holder) if last and last.holder else None
-        people = {holder.login: holder} if holder else {}
+        noted = last if last and last.note else self.store.last_note(case_id)
+        people: dict[str, PersonRow] = {}
+        for e in (last, noted):
+            if e and e.holder and e.holder not in people:
+                found = self.store.person(e.holder)
+                if found:
+                    people[found.login] = found
         return CaseView(
             row,
             sop,
@@ -499,6 +506,7 @@ class Cases:
             enforced,
             tuple(holders),
             _entry(sop, last, people) if last else None,
+            _entry(sop, noted, people) if noted else None,
         )
 
     def _newer(self, sop: SOP, digest: str) -> str | None:

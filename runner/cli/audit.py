@@ -37,6 +37,9 @@ def audit() -> None:
 def checkpoint(settings: Settings, output: Path | None) -> int:
     import time
 
+    from .. import output_format
+
+    output_format(output, ["json"], None, "json")  # a checkpoint is JSON: x.pdf would be a lie
     path = output or Path(time.strftime("sop-checkpoint-%Y%m%dT%H%M%SZ.json", time.gmtime()))
     taken = settings.cases(write=True).checkpoint(path)
     term.out(taken.digest)

@@ -70,9 +70,7 @@ def run(folder: Path | None = None) -> Path:
             who: str, role: str, outcome: str | None = None, attach: tuple[str, ...] = (), note: str | None = None
         ) -> None:
             """The clerk records what ``who`` signed on paper."""
-            cases.advance(
-                case, role, outcome, note, [Attachment(a) for a in attach], at=at(), for_person=who
-            )
+            cases.advance(case, role, outcome, note, [Attachment(a) for a in attach], at=at(), for_person=who)
 
         step("andi", "kasi-trantib")
         step("budi", "camat")

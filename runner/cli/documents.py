@@ -30,9 +30,7 @@ from .settings import Settings, pass_settings
     help=N_("Output format (default: from the -o suffix, else html)."),
 )
 @click.option("--case", "case_id", metavar="CASE", help=N_("Draw this case's progress on the chart."))
-@click.option(
-    "--steps-per-page", type=click.IntRange(1, 30), help=N_("Steps on each page (default: as many as fit).")
-)
+@click.option("--steps-per-page", type=click.IntRange(1, 30), help=N_("Steps on each page (default: as many as fit)."))
 @click.option(
     "--paper",
     type=click.Choice(PAPER_SIZES),
@@ -52,7 +50,7 @@ def flowchart(
 ) -> int:
     from .. import BINARY_FORMATS, check_output, format_for, progress_of, render, write_file
 
-    fmt = fmt or format_for(output)
+    fmt = format_for(output, chosen=fmt)
     if fmt in BINARY_FORMATS and output is None:
         raise UserError(_("a PDF needs a file: add -o {id}.pdf").format(id=sop_ref), "output-needs-file")
     if output is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import PAPER_SIZES, REPORT_FORMATS
+from .. import PAPER_SIZES, REPORT_FORMATS, output_format
 from ..errors import EXIT_OK, UserError
 from ..i18n import N_, _
 from . import term
@@ -19,10 +19,11 @@ from .lazy import Command
 from .settings import Settings, pass_settings
 
 if TYPE_CHECKING:
-    from .. import Period, Report
+    from .. import MonitoringForm, Period, Report
 
-SUFFIXES = {"json": "json", "csv": "csv", "xlsx": "xlsx", "html": "html", "htm": "html", "pdf": "pdf"}
 BINARY = ("xlsx", "pdf")
+ALIASES = {"htm": "html", "txt": "table"}  # other suffixes of a format
+MONITORING_FORMATS = ("table", "html", "pdf", "xlsx")
 
 
 def period_options(f: Callable) -> Callable:
@@ -133,8 +134,7 @@ def report(
     chosen = [f for f, on in (("json", as_json), ("csv", as_csv), ("xlsx", as_xlsx), (fmt, bool(fmt))) if on]
     if len(set(chosen)) > 1:
         raise click.UsageError(_("choose one format: {formats}").format(formats=", ".join(map(str, chosen))))
-    suffix = output.suffix.lstrip(".").lower() if output else ""
-    fmt = str(chosen[0]) if chosen else SUFFIXES.get(suffix, "table")
+    fmt = output_format(output, REPORT_FORMATS, str(chosen[0]) if chosen else None, "table", ALIASES)
     if fmt in BINARY and output is None:
         raise UserError(
             _("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file"
@@ -154,6 +154,13 @@ def report(
 @period_options
 @click.option("--penilai", metavar="NAMA", help=N_("The assessor's name, printed under the form."))
 @click.option("--nip", metavar="NIP", help=N_("The assessor's NIP."))
+@click.option("--jabatan", metavar="JABATAN", help=N_("The assessor's position, printed above the signature."))
+@click.option("--tempat", metavar="PLACE", help=N_("The place of the signature line, e.g. Karawaci."))
+@click.option(
+    "--tanggal",
+    metavar="DATE",
+    help=N_("Date of the signature (YYYY-MM-DD); default: today in the SOP's time zone."),
+)
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 100, min_open=True),
@@ -164,8 +171,8 @@ def report(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "pdf"]),
-    help=N_("Output format (default: from the -o suffix, else html)."),
+    type=click.Choice(MONITORING_FORMATS),
+    help=N_("Output format (default: from the -o suffix, else a table)."),
 )
 @output_options
 @pass_settings
@@ -177,6 +184,9 @@ def monitoring(
     last: str | None,
     penilai: str | None,
     nip: str | None,
+    jabatan: str | None,
+    tempat: str | None,
+    tanggal: str | None,
     threshold: float,
     fmt: str | None,
     output: Path | None,
@@ -184,9 +194,11 @@ def monitoring(
 ) -> int:
     from .. import build_report, empty_figures, monitoring_form, render_monitoring
 
-    fmt = fmt or ("pdf" if output is not None and output.suffix.lower() == ".pdf" else "html")
-    if fmt == "pdf" and output is None:
-        raise UserError(_("a pdf file cannot go to the terminal: add -o FILE.pdf"), "output-needs-file")
+    fmt = output_format(output, MONITORING_FORMATS[1:], fmt, "table", ALIASES)
+    if fmt in BINARY and output is None:
+        raise UserError(
+            _("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file"
+        )
     sop = settings.sop(sop_ref)
     cases = settings.cases()
     found = build_report(cases.store, the_period(period, first, last), [sop])
@@ -195,7 +207,12 @@ def monitoring(
     # the paper anchors the store: the digest of its latest audit checkpoint, or a place to write one
     latest = cases.latest_checkpoint()
     digest = latest.digest if latest else None
-    forms = [monitoring_form(found, f, threshold / 100, penilai, nip, digest) for f in sections]
+    forms = [
+        monitoring_form(found, f, threshold / 100, penilai, nip, digest, jabatan=jabatan, tempat=tempat, signed=tanggal)
+        for f in sections
+    ]
+    if fmt == "table":
+        return deliver(monitoring_text(forms), output, fmt)
     return deliver(render_monitoring(forms, fmt, paper), output, fmt)
 
 
@@ -232,4 +249,25 @@ def report_text(found: Report) -> str:
     if not found.sections:
         lines += ["", _("No case started in this period.")]
     lines.append(term.dim(" · ".join([found.read, _("Case store: {store}").format(store=found.store)])))
+    return "\n".join(lines)
+
+
+def monitoring_text(forms: list[MonitoringForm]) -> str:
+    """The Tabel 7 form(s) as the terminal shows them: the heading lines, the table, the signature."""
+    lines: list[str] = []
+    for form in forms:
+        if lines:
+            lines.append("")
+        lines.append(term.bold(_("Monitoring of SOP AP Implementation").upper()))
+        version = _("version {version}").format(version=form.sop.version)
+        for label, value in form.heading(version):
+            lines.append(term.visible(f"{label}: {value}"))
+        headers = form.columns[:4]
+        rows = [[str(r.no), r.prosedur, r.mark, r.catatan] for r in form.rows]
+        lines.append(term.table(headers, rows, flex=3, compact=True))
+        lines.append(term.dim(term.visible(form.rule)))
+        lines += [term.visible(line) for line in form.signature_lines()]
+        anchor = _("Audit checkpoint: {digest}").format(digest=form.checkpoint or "…")
+        store = _("Case store: {store}").format(store=form.store)
+        lines.append(term.dim(term.visible(" · ".join([form.read, store, anchor]))))
     return "\n".join(lines)

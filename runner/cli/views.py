@@ -64,6 +64,7 @@ def case_card(view: CaseView) -> str:
         "decision": _("decision:"),
         "next": _("next:"),
         "last": _("last:"),
+        "lastnote": _("last note:"),
         "posts": _("posts:"),
     }
     width = max(len(label) for label in labels.values()) + 2  # the values stand in one column
@@ -111,6 +112,12 @@ def case_card(view: CaseView) -> str:
         lines.append(field("next", command))
     if view.last:
         lines.append(field("last", _last(view.last)))
+    if view.note:
+        lines.append(field("lastnote", f"“{view.note.note}”"))
+        lines.append(
+            indent
+            + v(f"{view.note_by(view.note)}, {_action(view.note)}, {format_stamp(view.note.at, view.note.timezone)}")
+        )
     if not view.enforced:
         unenforced = _("not enforced: nobody is registered in this store, so anyone may act as any pelaksana")
         lines.append(term.dim(field("posts", unenforced)))

@@ -44,12 +44,20 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "by-not-you": (N_("to record what {by} did, use --for {by}"), None),
     "not-a-person": (N_('an admin registers you with: sop people add {login} --nama "..."'), None),
     "unknown-person": (N_("'sop people list' shows who is registered"), None),
-    "not-holder": (N_("'sop post list --on {day}' shows who holds what; an admin grants it with: sop post grant {login} {pelaksana}"), None),
+    "not-holder": (
+        N_(
+            "'sop post list --on {day}' shows who holds what; an admin grants it with: sop post grant {login} {pelaksana}"
+        ),
+        None,
+    ),
     "post-ended": (N_("'sop post list --login {login}' shows their posts"), None),
     "post-not-started": (N_("'sop post list --login {login}' shows their posts"), None),
     "not-admin": (N_("'sop people list' shows the admins"), None),
     "last-admin": (N_("make another person admin first: sop people set LOGIN --admin"), None),
-    "no-right-to-record-for-others": (N_("an admin gives the right with: sop people set {login} --record-for-others"), None),
+    "no-right-to-record-for-others": (
+        N_("an admin gives the right with: sop people set {login} --record-for-others"),
+        None,
+    ),
     "acting-overlap": (N_("end post #{post} first (sop post end {post} --on DATE), or choose other dates"), None),
     "already-holds": (N_("'sop post list --login {login}' shows their posts"), None),
     "unknown-post": (N_("'sop post list' shows the posts"), None),

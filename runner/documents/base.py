@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..definition import END, SOP, Step
+from ..files import output_format
 
 # format name -> module in this package; the CLI builds its --format choice from this table
 FORMATS: dict[str, str] = {
@@ -32,11 +33,10 @@ class Options:
     paper: str = "a4"
 
 
-def format_for(path: Path | None, default: str = "html") -> str:
-    """The format a file name asks for by its suffix (``x.pdf`` -> pdf), else ``default``."""
-    suffix = path.suffix.lstrip(".").lower() if path else ""
-    suffix = SUFFIXES.get(suffix, suffix)
-    return suffix if suffix in FORMATS else default
+def format_for(path: Path | None, default: str = "html", chosen: str | None = None) -> str:
+    """The format a file name asks for by its suffix (``x.pdf`` -> pdf), else ``default``; a suffix of no format
+    is refused (runner.files.output_format, the one place that decides it)."""
+    return output_format(path, FORMATS, chosen, default, SUFFIXES)
 
 
 def transitions(sop: SOP) -> list[tuple[Step, str, str | None]]:

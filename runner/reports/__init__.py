@@ -35,6 +35,7 @@ __all__ = [
 
 # format -> module of this package; "json" needs none. xlsx and pdf are bytes.
 REPORT_FORMATS: dict[str, str | None] = {"json": None, "csv": "csvtext", "xlsx": "xlsx", "html": "html", "pdf": "pdf"}
+MONITORING_FORMATS = ("html", "pdf", "xlsx")
 
 
 def render_report(report: Report, fmt: str, paper: str = "a4") -> str | bytes:
@@ -59,10 +60,12 @@ def render_report(report: Report, fmt: str, paper: str = "a4") -> str | bytes:
 
 
 def render_monitoring(form: list[MonitoringForm], fmt: str, paper: str = "a4") -> str | bytes:
-    """The Tabel 7 monitoring form(s) as ``html`` or ``pdf``."""
-    if fmt not in ("html", "pdf"):
+    """The Tabel 7 monitoring form(s) as ``html``, ``pdf`` or ``xlsx`` (a workbook)."""
+    if fmt not in MONITORING_FORMATS:
         raise UserError(
-            _("the monitoring form is made as html or pdf, not '{fmt}'").format(fmt=fmt), "unknown-format", format=fmt
+            _("the monitoring form is made as html, pdf or xlsx, not '{fmt}'").format(fmt=fmt),
+            "unknown-format",
+            format=fmt,
         )
     result: str | bytes = importlib.import_module(f".{fmt}", __name__).render_monitoring(form, paper)
     return result

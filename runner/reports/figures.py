@@ -38,7 +38,7 @@ from ..cases.clock import now as clock_now
 from ..definition import END, SOP, Calendar, normal
 from ..definition.workcal import deadline, work_calendar, zone
 from ..i18n import _, ngettext
-from ..l10n import format_number, format_stamp
+from ..l10n import format_number, format_span, format_stamp
 from ..store.rows import damaged
 from .period import Period
 
@@ -103,10 +103,15 @@ class StepFigures(NamedTuple):
     durations: Counter[int]  # seconds -> how many completions took that long
     open: int  # cases waiting at this step now
     overdue: int  # of them, past their deadline
+    day_seconds: float | None = None  # a working day of the SOP's calendar, when durations are working time
 
     @property
     def stats(self) -> Stats | None:
         return Stats.of(self.durations)
+
+    def span(self, seconds: float) -> str:
+        """A duration of this step in words: in working units ("3 hari kerja") when it is working time."""
+        return format_span(seconds, self.day_seconds if self.working else None)
 
     @property
     def share_within(self) -> float | None:
@@ -120,6 +125,7 @@ class StepFigures(NamedTuple):
             "waktu": self.waktu,
             "waktu_seconds": self.waktu_seconds,
             "working_time": self.working,
+            "working_day_seconds": self.day_seconds,
             "completions": self.completions,
             "duration_seconds": stats.to_json() if stats else None,
             "within_waktu": self.within if self.waktu_seconds is not None else None,
@@ -522,6 +528,7 @@ class _Tally:
                 durations[s.id],
                 self.open_at[s.id],
                 self.overdue_at[s.id],
+                self.work.day_minutes * 60 if self.work is not None and self.plan[s.id].working else None,
             )
             for s in sop.steps
         ]
@@ -622,4 +629,7 @@ def build_report(
 
 
 def _without_password(url: str) -> str:
-    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
+    """The store's address as a paper may carry it: without the login and its password
+    (``postgresql://user:pw@host/db`` -> ``postgresql://host/db``), and without a password given as a parameter."""
+    url = re.sub(r"^([a-z][a-z0-9+.-]*://)[^/?#]*@", r"\1", url, flags=re.IGNORECASE)
+    return re.sub(r"([?&](?:password|user)=)[^&#]*", r"\1***", url, flags=re.IGNORECASE)

@@ -20,7 +20,7 @@ from ..documents.layout import compute
 from ..documents.svg import svg_pages
 from ..documents.templates import environment
 from ..i18n import _, ngettext
-from ..l10n import format_number, format_percent, format_span, format_stamp
+from ..l10n import format_number, format_percent, format_stamp
 from .charts import StepChart, step_chart
 from .figures import Report, SopFigures, StepFigures
 from .heat import heat_of
@@ -64,6 +64,12 @@ def _footer(report: Report) -> str:
     )
 
 
+def _without_number(placed: list, number: int, pages: int) -> list:
+    """A chart page's labels without its own "Page 1 / 2": the report numbers its pages once, in the margin."""
+    own = (_(PAGE_NUMBER).format(number=number, pages=pages),)
+    return [label for label in placed if label.lines != own]
+
+
 def facts(step: StepFigures) -> str:
     """The line above a step's chart: its waktu, completions, share within waktu and median."""
     said = [
@@ -74,7 +80,7 @@ def facts(step: StepFigures) -> str:
         said.append(_("{share} within waktu").format(share=format_percent(step.share_within)))
     stats = step.stats
     if stats:
-        said.append(_("median {duration}").format(duration=format_span(stats.median)))
+        said.append(_("median {duration}").format(duration=step.span(stats.median)))
     return " · ".join(said)
 
 
@@ -87,7 +93,7 @@ def render_report(report: Report, paper: str = "a4") -> str:
         heat = heat_of(figures)
         pictures = svg_pages(layout, heat, text=False)
         pages = [
-            (Markup(p), labels(layout, page, heat))  # noqa: S704 - rendered by our autoescaped template
+            (Markup(p), _without_number(labels(layout, page, heat), page.number, len(layout.pages)))  # noqa: S704 - rendered by our autoescaped template
             for p, page in zip(pictures, layout.pages, strict=True)
         ]
         charts = [(step_chart(s), facts(s)) for s in figures.steps]
@@ -109,7 +115,6 @@ def render_report(report: Report, paper: str = "a4") -> str:
             page_counter=page_counter(),
             width=round(layout_size.width, 1) if layout_size else 0,
             height=round(layout_size.height, 1) if layout_size else 0,
-            span=format_span,
         )
     )
 

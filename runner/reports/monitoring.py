@@ -13,13 +13,13 @@ the guideline's in Indonesian (the translations of the English msgids here).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from ..definition import SOP
 from ..errors import UserError
 from ..i18n import N_, _, ngettext
-from ..l10n import format_number, format_percent, format_span
+from ..l10n import format_date, format_number, format_percent
 from .figures import Report, SopFigures, StepFigures, read_words
 from .period import Period
 
@@ -57,6 +57,40 @@ class MonitoringForm(NamedTuple):
     generated: datetime
     store: str
     checkpoint: str | None  # the digest of the store's latest audit checkpoint, when there is one
+    jabatan: str | None = None  # the assessor's position
+    tempat: str | None = None  # the place of the signature line
+    signed: date | None = None  # the date of the signature line
+
+    @property
+    def columns(self) -> list[str]:
+        """Tabel 7's column titles, in the current language."""
+        return [_(c) for c in COLUMNS]
+
+    @property
+    def place_and_date(self) -> str:
+        """The signature's place-and-date line, as a letter writes it: "Karawaci, 2 Desember 2026"."""
+        day = format_date(self.signed) if self.signed else ""
+        return ", ".join(x for x in (self.tempat, day) if x)
+
+    def heading(self, version: str) -> list[tuple[str, str]]:
+        """The lines above the table: (label, value)."""
+        return [
+            (_("SOP name"), f"{self.sop.nama} ({version})"),
+            (_("Unit"), self.sop.unit or ""),
+            (_("Agency"), self.sop.instansi or ""),
+            (_("Period"), f"{self.period.name} ({self.period.words})"),
+            (_("Basis of the assessment"), self.basis),
+        ]
+
+    def signature_lines(self) -> list[str]:
+        """The signature block in lines, for the terminal and the workbook: place and date, the assessor's
+        position, name and NIP (dots where the hand fills them in)."""
+        return [
+            self.place_and_date or "........................., ........................",
+            self.jabatan or _("Assessor,"),
+            self.penilai or "(.................................................)",
+            "NIP. " + (self.nip or "........................................"),
+        ]
 
     @property
     def rule(self) -> str:
@@ -103,8 +137,18 @@ def monitoring_form(
     penilai: str | None = None,
     nip: str | None = None,
     checkpoint: str | None = None,
+    *,
+    jabatan: str | None = None,
+    tempat: str | None = None,
+    signed: date | str | None = None,
 ) -> MonitoringForm:
-    """The Tabel 7 form of one SOP version's figures; ``threshold`` is the share within waktu that counts as good."""
+    """The Tabel 7 form of one SOP version's figures; ``threshold`` is the share within waktu that counts as good.
+
+    ``signed`` is the date of the signature line (a date, or YYYY-MM-DD); by default today in the SOP's zone."""
+    from ..cases.clock import parse_day, today
+
+    if not isinstance(signed, date):
+        signed = parse_day(signed if signed is not None else today(figures.sop.calendar.timezone))
     if not 0 < threshold <= 1:
         raise UserError(
             _("the threshold must lie between 0 and 100 percent, not {value}%").format(
@@ -125,6 +169,9 @@ def monitoring_form(
         report.generated,
         report.store,
         checkpoint,
+        jabatan,
+        tempat,
+        signed,
     )
 
 
@@ -148,7 +195,7 @@ def _judge(step: StepFigures, threshold: float) -> tuple[str, str]:
         return NOT_JUDGED, _join(_("No completion of this step in this period; not assessed."), waiting)
     stats = step.stats
     assert stats is not None
-    spread = {"median": format_span(stats.median), "p90": format_span(stats.p90), "longest": format_span(stats.max)}
+    spread = {"median": step.span(stats.median), "p90": step.span(stats.p90), "longest": step.span(stats.max)}
     if step.waktu_seconds is None:
         sentence = ngettext(
             "No time standard; completed once, taking {median}; not assessed.",

@@ -14,10 +14,21 @@ from typing import Any, NamedTuple
 
 from ..i18n import N_, _, ngettext
 from ..l10n import format_number, format_percent, format_span
-from .figures import Report, SopFigures, Stats
+from .figures import Report, SopFigures, Stats, StepFigures
 
 TEXT, COUNT, SHARE, SECONDS = "text", "count", "share", "seconds"
 NONE = "–"  # a cell without a value: a step without waktu has no share
+
+
+class Working(int):
+    """A duration in working seconds: a number like any other, shown in working units ("3 hari kerja")."""
+
+    day: float  # seconds in a working day of the SOP's calendar
+
+    def __new__(cls, seconds: int, day: float) -> Working:
+        value = super().__new__(cls, seconds)
+        value.day = day
+        return value
 
 
 class Column(NamedTuple):
@@ -33,7 +44,7 @@ class Column(NamedTuple):
         if value is None:
             return NONE
         if self.kind == SECONDS:
-            return format_span(value)
+            return format_span(value, value.day if isinstance(value, Working) else None)
         if self.kind == SHARE:
             return format_percent(value)
         if self.kind == COUNT:
@@ -58,8 +69,19 @@ WITHIN = Column(N_("Within waktu"), SHARE)
 OVERDUE = Column(N_("Overdue"))
 
 
-def _stats(stats: Stats | None) -> list[int | None]:
-    return [stats.median, stats.p90, stats.max] if stats else [None, None, None]
+def _stats(stats: Stats | None, day: float | None = None) -> list[int | None]:
+    """Median, p90 and max.; in working seconds when ``day`` (a working day) is given."""
+    if not stats:
+        return [None, None, None]
+    values: list[int | None] = [stats.median, stats.p90, stats.max]
+    return [Working(v, day) if day and v is not None else v for v in values]
+
+
+def counted_in(step: StepFigures) -> str:
+    """How a step's durations are counted: in working time (with the day it counts) or calendar time."""
+    if step.working and step.day_seconds:
+        return _("working time (1 working day = {hours})").format(hours=format_span(step.day_seconds))
+    return _("calendar time")
 
 
 def cases_table(report: Report) -> Table:
@@ -101,9 +123,21 @@ def steps_table(report: Report) -> Table:
         WITHIN,
         Column(N_("Waiting")),
         OVERDUE,
+        Column(N_("Durations counted in"), TEXT),
     ]
     rows = [
-        [s.label, st.no, st.id, st.waktu, st.completions, *_stats(st.stats), st.share_within, st.open, st.overdue]
+        [
+            s.label,
+            st.no,
+            st.id,
+            st.waktu,
+            st.completions,
+            *_stats(st.stats, st.day_seconds if st.working else None),
+            st.share_within,
+            st.open,
+            st.overdue,
+            counted_in(st),
+        ]
         for s in report.sections
         for st in s.steps
     ]

@@ -13,6 +13,7 @@ from typing import Any
 from ..i18n import _
 from .csvtext import info_rows
 from .figures import Report
+from .monitoring import MonitoringForm
 from .tables import SECONDS, SHARE, tables
 
 DURATION = "[h]:mm:ss"  # a duration cell: days as a number, shown as hours:minutes:seconds
@@ -44,7 +45,10 @@ def render(report: Report) -> bytes:
     _finish(info, [[str(c.value) if c.value is not None else "" for c in r] for r in info.iter_rows()], Font)
     for table in tables(report):
         sheet = book.create_sheet(table.heading)
-        headings = [c.heading for c in table.columns]
+        # TRANSLATORS: a spreadsheet column of durations, in hours (working hours where the row says working time)
+        headings = [
+            _("{title} (hours)").format(title=c.heading) if c.kind == SECONDS else c.heading for c in table.columns
+        ]
         sheet.append(headings)
         shown = [headings]
         for values in table.rows:
@@ -87,3 +91,44 @@ def _finish(sheet: Any, shown: list[list[str]], font: Any) -> None:
     for k in range(len(shown[0])):
         widest = max(len(row[k]) for row in shown if k < len(row))
         sheet.column_dimensions[get_column_letter(k + 1)].width = min(60, widest + 2)
+
+
+def render_monitoring(forms: list[MonitoringForm], paper: str = "a4") -> bytes:
+    """The Tabel 7 form(s) as a workbook, a sheet per form: the heading lines, the table, the rule, the
+    signature block; the columns for the assessor's hand stay empty cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for k, form in enumerate(forms):
+        sheet = book.active if k == 0 else book.create_sheet()
+        # a sheet's name: at most 31 characters, none of []:*?/\
+        title = f"{form.sop.id} {form.sop.version}".translate({ord(c): "-" for c in "[]:*?/\\"})[:31]
+        sheet.title = title if title not in book.sheetnames[:k] else f"{k + 1}"[:31]
+        sheet.append([_("Monitoring of SOP AP Implementation").upper()])
+        sheet["A1"].font = Font(bold=True)
+        version = _("version {version}").format(version=form.sop.version)
+        for label, value in form.heading(version):
+            sheet.append([label, value])
+        sheet.append([])
+        sheet.append(form.columns)
+        header = sheet.max_row
+        for cell in sheet[header]:
+            cell.font = Font(bold=True)
+            cell.alignment = wrap
+        for r in form.rows:
+            sheet.append([r.no, r.prosedur, r.mark, r.catatan, None, None])
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = wrap
+        sheet.append([])
+        sheet.append([form.rule])
+        sheet.append([])
+        for line in form.signature_lines():
+            sheet.append([None, None, None, None, line])
+        for letter, width in zip("ABCDEF", (6, 48, 20, 48, 24, 12), strict=True):
+            sheet.column_dimensions[letter].width = width
+        sheet.freeze_panes = f"A{header + 1}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

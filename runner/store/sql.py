@@ -278,7 +278,9 @@ class SQLStore(PeopleStore):
             current = int(row[0]) if row else 0
             if current > len(MIGRATIONS):
                 raise UserError(
-                    _("this store was written by a newer sop-runner (schema {v}); upgrade sop-runner").format(v=current),
+                    _("this store was written by a newer sop-runner (schema {v}); upgrade sop-runner").format(
+                        v=current
+                    ),
                     "store-too-new",
                     schema=current,
                 )
@@ -328,7 +330,9 @@ class SQLStore(PeopleStore):
                     "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
                     (digest, w.sop, version, body, source),
                 )
-            (number,) = self.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (w.sop,)).fetchone()
+            (number,) = self.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (w.sop,)
+            ).fetchone()
             event = self._chained(w, f"{w.sop}-{number}", 1, GENESIS, w.step, holder, acting)
             case = w.row_after(None, event)
             self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", case_values(case))
@@ -453,8 +457,7 @@ class SQLStore(PeopleStore):
     def orphan_case_ids(self) -> list[str]:
         """Case ids that events or documents name and no case row has."""
         rows = self.execute(
-            "SELECT case_id FROM events UNION SELECT case_id FROM documents"
-            " EXCEPT SELECT id FROM cases ORDER BY 1"
+            "SELECT case_id FROM events UNION SELECT case_id FROM documents EXCEPT SELECT id FROM cases ORDER BY 1"
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -504,7 +507,11 @@ class SQLStore(PeopleStore):
             yield case_row(r)
 
     def count_cases(
-        self, sop: str | None = None, status: Status | None = None, overdue_at: str | None = None, since: str | None = None
+        self,
+        sop: str | None = None,
+        status: Status | None = None,
+        overdue_at: str | None = None,
+        since: str | None = None,
     ) -> int:
         where, params = self._filter(sop, status, overdue_at, since)
         (n,) = self.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()
@@ -537,6 +544,15 @@ class SQLStore(PeopleStore):
     def last_event(self, case_id: str) -> EventRow | None:
         row = self.execute(
             f"SELECT {_columns(EventRow)} FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", (case_id,)
+        ).fetchone()
+        return EventRow(*row) if row else None
+
+    def last_note(self, case_id: str) -> EventRow | None:
+        """The latest event that carries a note: a correction's reason, a disposition, a cancellation's reason."""
+        row = self.execute(
+            f"SELECT {_columns(EventRow)} FROM events WHERE case_id = ? AND note IS NOT NULL AND note <> ''"
+            " ORDER BY seq DESC LIMIT 1",
+            (case_id,),
         ).fetchone()
         return EventRow(*row) if row else None
 

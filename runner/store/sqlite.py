@@ -130,9 +130,9 @@ class SQLiteStore(SQLStore):
                 os.makedirs(folder, mode=0o700, exist_ok=True)
             elif not os.path.isdir(folder):
                 raise UserError(
-                    _("the folder {folder} of the case store does not exist; create it first, or name another store").format(
-                        folder=folder
-                    ),
+                    _(
+                        "the folder {folder} of the case store does not exist; create it first, or name another store"
+                    ).format(folder=folder),
                     "no-such-folder",
                     store=str(self.path),
                 )

@@ -24,7 +24,13 @@ if TYPE_CHECKING:
 @action_options
 @pass_settings
 def case_attach(
-    settings: Settings, case_id: str, name: str, file: Path | None, at: str | None, for_person: str | None, by: str | None
+    settings: Settings,
+    case_id: str,
+    name: str,
+    file: Path | None,
+    at: str | None,
+    for_person: str | None,
+    by: str | None,
 ) -> int:
     from ... import Attachment
 

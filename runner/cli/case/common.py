@@ -11,20 +11,21 @@ from ...i18n import N_
 from .. import term
 
 if TYPE_CHECKING:
-
     from ... import Attachment, Cases
 
 
 def action_options(f: Callable) -> Callable:
     """``--at``, ``--by`` and ``--for``, shared by every case action."""
-    f = click.option(
-        "--at", metavar="TIME", help=N_("When it happened (ISO 8601; default now, never in the future).")
-    )(f)
+    f = click.option("--at", metavar="TIME", help=N_("When it happened (ISO 8601; default now, never in the future)."))(
+        f
+    )
     f = click.option(
         "--for",
         "for_person",
         metavar="LOGIN",
-        help=N_("Record what this registered person did (e.g. a disposition signed on paper); needs the right to record for others."),
+        help=N_(
+            "Record what this registered person did (e.g. a disposition signed on paper); needs the right to record for others."
+        ),
     )(f)
     return click.option(
         "--by",
@@ -59,5 +60,3 @@ def attachments(specs: tuple[str, ...]) -> list[Attachment]:
         name, sep, file = spec.partition("=")
         result.append(Attachment(name.strip(), Path(file) if sep and file else None))
     return result
-
-

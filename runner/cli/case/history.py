@@ -10,7 +10,9 @@ from ..output import emit, json_option
 from ..settings import Settings, pass_settings
 
 
-@click.command("history", cls=Command, help=N_("What happened when, who acted (and by which post), and who recorded it."))
+@click.command(
+    "history", cls=Command, help=N_("What happened when, who acted (and by which post), and who recorded it.")
+)
 @click.argument("case_id", metavar="CASE")
 @json_option
 @pass_settings

@@ -15,9 +15,7 @@ from ..settings import Settings, pass_settings
 
 @click.command("list", cls=Command, help=N_("The open cases, newest first; --all for every case."))
 @click.option("--sop", "sop_id", metavar="SOP", help=N_("Only cases of this SOP."))
-@click.option(
-    "--status", type=click.Choice(["open", "done", "cancelled"]), help=N_("Only cases in this status.")
-)
+@click.option("--status", type=click.Choice(["open", "done", "cancelled"]), help=N_("Only cases in this status."))
 @click.option("--all", "show_all", is_flag=True, help=N_("Cases in every status, not only the open ones."))
 @click.option("--overdue", is_flag=True, help=N_("Only open cases past their deadline."))
 @click.option("--since", metavar="DATE", help=N_("Only cases started on or after DATE (ISO 8601)."))

@@ -10,7 +10,9 @@ from ..output import emit, json_option
 from ..settings import Settings, pass_settings
 
 
-@click.command("show", cls=Command, help=N_("Where a case stands: the step, who must act, the deadline, what is missing."))
+@click.command(
+    "show", cls=Command, help=N_("Where a case stands: the step, who must act, the deadline, what is missing.")
+)
 @click.argument("case_id", metavar="CASE")
 @json_option
 @pass_settings

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@click.command("verify", cls=Command, help=N_("Check every fact the store holds against the events of one case, or of all."))
+@click.command(
+    "verify", cls=Command, help=N_("Check every fact the store holds against the events of one case, or of all.")
+)
 @click.argument("case_id", metavar="CASE", required=False)
 @click.option(
     "--against",
@@ -42,7 +44,9 @@ def case_verify(settings: Settings, case_id: str | None, against: Path | None, a
         for f in findings:
             term.error(str(f))
         if not findings:
-            term.say(_("ok: every event matches its hash, and the stored cases, documents and definitions match the events"))
+            term.say(
+                _("ok: every event matches its hash, and the stored cases, documents and definitions match the events")
+            )
             if against is not None:
                 term.say(_("ok: every case is as the checkpoint {path} holds it").format(path=against))
     return EXIT_REFUSED if findings else EXIT_OK
