@@ -91,7 +91,7 @@ def test_waktu_parses_the_contract_forms(text, minutes, working):
     assert (w.calendar_minutes, w.working, w.text) == (minutes, working, text)
 
 
-@pytest.mark.parametrize("text", ["dua jam", "2 bulan", "", "jam 2", "2", "2 jam lebih"])
+@pytest.mark.parametrize("text", ["dua jam", "2 jem", "", "jam 2", "2", "2 jam lebih", "1,5 bulan", "2 bulan kerja"])
 def test_waktu_explains_what_it_cannot_read(text):
     with pytest.raises(WaktuError, match="waktu"):
         parse(text)

@@ -49,7 +49,16 @@ def test_broken_file_exits_1_with_its_line(sop, path, lang):
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
 def test_valid_edge_case_has_no_problems(path):
     report = check_file(path)
-    assert [str(p) for p in report.problems] == []
+    assert [str(p) for p in report.problems if p.severity != "note"] == []
+
+
+def test_a_waktu_in_words_is_a_note_not_a_refusal(sop):
+    path = GOLDEN / "valid" / "waktu-months-and-words.yaml"
+    result = sop("validate", str(path))
+    assert result.code == 0, result.out
+    notes = [line for line in result.out.splitlines() if ": note: " in line]
+    assert [n.split(": note: ")[0] for n in notes] == [f"{path}:18:12", f"{path}:26:12"]
+    assert "'Relatif' is words, not a duration" in notes[1] and "sets no deadline" in notes[1]
 
 
 @pytest.mark.sop_folder

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
 
 from runner.definition import Calendar
-from runner.definition.workcal import WorkCalendar
+from runner.definition.waktu import parse
+from runner.definition.workcal import WorkCalendar, deadline
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -53,3 +54,13 @@ def test_the_inverse_of_add_on_random_intervals(work):
             back = work.add(start, measured)
             assert back <= end + timedelta(milliseconds=1)
             assert work.working_minutes_between(back, end) == pytest.approx(0, abs=1e-6)
+
+
+def test_months_are_calendar_months_in_the_office_zone():
+    cal = Calendar()
+    entered = datetime(2026, 1, 31, 2, 0, tzinfo=timezone.utc)  # 31 January, 09.00 WIB
+    due = deadline(cal, entered, parse("1 bulan"))
+    assert due == datetime(2026, 2, 28, 2, 0, tzinfo=timezone.utc)  # the month's last day, same hour
+    assert deadline(cal, entered, parse("3 Bulan")) == datetime(2026, 4, 30, 2, 0, tzinfo=timezone.utc)
+    assert deadline(cal, entered, parse("Relatif")) is None
+    assert deadline(cal, entered, parse("1 x 24 jam")) == datetime(2026, 2, 1, 2, 0, tzinfo=timezone.utc)

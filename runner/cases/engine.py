@@ -195,7 +195,7 @@ def _outcome_problem(step: Step, outcome: str | None) -> Refused:
         return Refused(
             "outcome-missing",
             _("step {no} is a decision ({question}); give its outcome: {names}").format(
-                no=step.no, question=step.decision.question, names=", ".join(names)
+                no=step.no, question=step.decision.question or step.uraian, names=", ".join(names)
             ),
             step=step.no,
             outcomes=names,

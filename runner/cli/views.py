@@ -33,7 +33,7 @@ def sop_table(sop: SOP) -> str:
         uraian = s.uraian
         if s.decision:
             branches = ", ".join(f"{name} → {_target(sop, t)}" for name, t in s.decision.outcomes.items())
-            uraian += f"\n◇ {s.decision.question} {branches}"
+            uraian += f"\n◇ {s.decision.question or ''} {branches}".replace("◇  ", "◇ ")
         following = sop.steps[s.no].id if s.no < len(sop.steps) else END
         if s.next and s.next != following:
             uraian += "\n→ " + _target(sop, s.next)
@@ -105,7 +105,7 @@ def case_card(view: CaseView) -> str:
             lines.append(field("missing", f'{name}  →  sop case attach {row.id} "{name}" FILE'))
         command = f"sop case advance {row.id} --as {s.pelaksana[0]}"
         if s.decision:
-            lines.append(field("decision", s.decision.question))
+            lines.append(field("decision", s.decision.question or " | ".join(s.decision.outcomes)))
             for name, target in s.decision.outcomes.items():
                 lines.append(v(f"{indent}--outcome {name}  →  {_describe(sop, target)}"))
             command += " --outcome " + "|".join(s.decision.outcomes)

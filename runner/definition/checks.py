@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..resources import schema_path
 from .catalogue import did_you_mean
 from .dates import DATE_KEYS, parse_signed_date
@@ -28,7 +28,7 @@ class Problem:
     path: str
     line: int
     col: int
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning", or "note" (what the reader should know; not a likely mistake)
     message: str
 
     def __str__(self) -> str:
@@ -375,9 +375,18 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
                     ),
                 )
         try:
-            parse(step["waktu"])
+            waktu = parse(step["waktu"])
         except WaktuError as e:
             out.add(here + ("waktu",), str(e))
+        else:
+            if waktu.textual:
+                out.add(
+                    here + ("waktu",),
+                    _(
+                        "the waktu '{text}' is words, not a duration: it is printed as written and sets no deadline (write e.g. '2 jam' for one)"
+                    ).format(text=step["waktu"]),
+                    severity="note",
+                )
     if out.has_errors:  # the graph checks need every id to resolve
         return
     sop = SOP(data)
@@ -477,6 +486,7 @@ def _graph_rules(sop: SOP, out: _Collector) -> None:
             backward.setdefault(d, []).append(src)
     from_first = _reachable([sop.first.id], forward)
     to_end = _reachable([END], backward)
+    stranded = []
     for s in sop.steps:
         if s.id not in from_first:
             out.add(
@@ -486,12 +496,27 @@ def _graph_rules(sop: SOP, out: _Collector) -> None:
                 ).format(no=s.no, id=s.id),
             )
         elif s.id not in to_end:
-            out.add(
-                ("steps", s.no - 1, "id"),
-                _("a case at step {no} '{id}' can never finish: no path leads from it to 'end'").format(
-                    no=s.no, id=s.id
-                ),
-            )
+            stranded.append(s)
+    if stranded:
+        # One cause, said once: the steps a case cannot leave form a closed region, and usually
+        # its last step is the one whose 'next' or outcome should have led out of it.
+        last = stranded[-1]
+        where = (
+            ("decision", "outcomes")
+            if last.decision
+            else ("next",)
+            if "next" in sop.raw["steps"][last.no - 1]
+            else ("id",)
+        )
+        steps = ", ".join(f"{s.no} '{s.id}'" for s in stranded)
+        out.add(
+            ("steps", last.no - 1, *where),
+            ngettext(
+                "a case at step {steps} can never finish: no path leads from it to 'end'; let its 'next' or an outcome lead to 'end' or to a step that finishes",
+                "a case at steps {steps} can never finish: no path leads from them to 'end'; the last of them, step {no} '{id}', leads only to {targets} — let its 'next' or an outcome lead to 'end' or to a step that finishes",
+                len(stranded),
+            ).format(steps=steps, no=last.no, id=last.id, targets=", ".join(f"'{t}'" for t in last.targets)),
+        )
 
 
 def _near(a: str, b: str) -> bool:
@@ -557,7 +582,8 @@ class Validation:
             "valid": self.valid,
             "files": len(self.reports),
             "errors": self.errors,
-            "warnings": len(self.problems) - self.errors,
+            "warnings": sum(p.severity == "warning" for p in self.problems),
+            "notes": sum(p.severity == "note" for p in self.problems),
             "problems": [p.to_json() for p in self.problems],
         }
 

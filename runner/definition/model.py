@@ -32,7 +32,7 @@ class Pelaksana(Record):
 
 
 class Decision(Record):
-    question: str
+    question: str | None  # None: the diamond carries no question, as on most signed SOPs
     outcomes: dict[str, str]  # outcome name -> step id or "end"
 
 
@@ -106,7 +106,7 @@ class SOP:
             decision = None
             if "decision" in s:
                 d = s["decision"]
-                decision = Decision(d["question"], dict(d["outcomes"]))
+                decision = Decision(d.get("question"), dict(d["outcomes"]))
             following = items[i + 1]["id"] if i + 1 < len(items) else END
             steps.append(
                 Step(

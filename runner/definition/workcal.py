@@ -117,8 +117,21 @@ def deadline(cal: Calendar, start: datetime, waktu: Waktu) -> datetime | None:
     """When a step entered at ``start`` is due; None when it has no time standard."""
     if waktu.none:
         return None
-    due = start + waktu.calendar
+    due = _add_months(start, waktu.months, cal.timezone) if waktu.months else start
+    due = due + waktu.calendar
     if waktu.working:
         work = work_calendar(cal)
         due = work.add(due, sum(work.working_minutes(a, u) for a, u in waktu.working))
     return due
+
+
+def _add_months(start: datetime, months: int, tz_name: str) -> datetime:
+    """``start`` plus calendar months, on the office's calendar: 31 January + 1 month is 28 or 29
+    February (the month's last day), and the hour stays the hour it was there."""
+    import calendar
+
+    local = start.astimezone(zone(tz_name))
+    month0 = local.month - 1 + months
+    year, month = local.year + month0 // 12, month0 % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day).astimezone(start.tzinfo)

@@ -155,7 +155,7 @@ def build_model(sop: SOP) -> Model:
         m.nodes.append(Node(task_id(s.id), "userTask", f"{s.no}. {short(s.uraian, 44)}", s))
         if s.decision:
             gateway = _gateway_id(s)
-            m.nodes.append(Node(gateway, "exclusiveGateway", s.decision.question, s))
+            m.nodes.append(Node(gateway, "exclusiveGateway", s.decision.question or "", s))
             m.flows.append(Flow(f"flow.{s.id}", task_id(s.id), gateway, s))
             for outcome, to in s.decision.outcomes.items():
                 m.flows.append(Flow(f"flow.{s.id}.{outcome}", gateway, target(s, to), s, outcome))
@@ -176,7 +176,8 @@ def iso_duration(waktu: Waktu) -> str:
     hours, rest = divmod(rest, 3600)
     mins, secs = divmod(rest, 60)
     clock = "".join(f"{v}{u}" for v, u in ((hours, "H"), (mins, "M"), (secs, "S")) if v)
-    return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock or not days else "")
+    months = f"{waktu.months}M" if waktu.months else ""
+    return "P" + months + (f"{days}D" if days else "") + (f"T{clock}" if clock or not (days or months) else "")
 
 
 def _documentation(sop: SOP, s: Step) -> str:
@@ -199,7 +200,7 @@ def _documentation(sop: SOP, s: Step) -> str:
         lines.append(_("Waktu: {waktu} ({duration})").format(waktu=s.waktu, duration=iso_duration(waktu)))
     if s.output:
         lines.append(_("Output: {names}").format(names=", ".join(s.output)))
-    if s.decision:
+    if s.decision and s.decision.question:
         lines.append(_("Decision: {question}").format(question=s.decision.question))
     if s.keterangan:
         lines.append(_("Notes: {text}").format(text=s.keterangan))
@@ -479,7 +480,8 @@ class _Drawing:
                 d.labels[_end_id(s)] = Rect(end.cx - LABEL_W / 4, end.bottom + 2, LABEL_W / 2, LINE)
             if s.decision:
                 self.label_outcomes(d, s)
-                self.label_gateway(d, s)
+                if s.decision.question:
+                    self.label_gateway(d, s)
         start = d.shapes["start"]
         d.labels["start"] = Rect(start.right + 4, start.cy - LINE / 2, LABEL_W / 2, LINE)
 

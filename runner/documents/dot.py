@@ -26,7 +26,7 @@ def _node(sop: SOP, s: Step, overlay: Progress | None) -> str:
     names = {p.id: p.label for p in sop.pelaksana}
     who = ", ".join(names[p] for p in s.pelaksana)  # a step stands in its first pelaksana's lane: name them all
     lines = [*_wrap(f"{s.no}. {short(s.uraian)}"), f"({who}; {s.waktu})"]
-    lines += _wrap(short(s.decision.question)) if s.decision else []
+    lines += _wrap(short(s.decision.question)) if s.decision and s.decision.question else []
     text = "\n".join(lines)
     shape = "diamond" if s.decision else "box"
     style = "rounded" if not s.decision and (s.no == 1 or s.next == END) else ""  # the terminators

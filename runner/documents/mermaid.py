@@ -39,7 +39,8 @@ def _node(sop: SOP, s: Step) -> str:
     """A step in its lane: its number and activity, who does it and how long, and a decision's question."""
     label = mermaid_text(f"{s.no}. {short(s.uraian)}") + "<br/>" + mermaid_text(f"({_who(sop, s)}; {s.waktu})")
     if s.decision:
-        return f's{s.no}{{"{label}<br/>{mermaid_text(short(s.decision.question))}"}}'
+        question = f"<br/>{mermaid_text(short(s.decision.question))}" if s.decision.question else ""
+        return f's{s.no}{{"{label}{question}"}}'
     if s.no == 1 or s.next == END:  # the terminators of the SOP AP chart
         return f's{s.no}(["{label}"])'
     return f's{s.no}["{label}"]'

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..cases.clock import iso
 from ..cases.clock import now as clock_now
 from ..definition import END, SOP, Calendar, normal
+from ..definition.waktu import MONTH_MINUTES
 from ..definition.workcal import deadline, work_calendar, zone
 from ..i18n import _, ngettext
 from ..l10n import format_number, format_span, format_stamp
@@ -164,7 +165,7 @@ class Correction(NamedTuple):
 class DecisionFigures(NamedTuple):
     no: int
     id: str
-    question: str
+    question: str | None  # None: a diamond without a question
     outcomes: dict[str, int]  # every outcome of the SOP, in its order, with how often it was taken
     corrections: list[Correction]
 
@@ -398,14 +399,14 @@ class _Tally:
         self.plan: dict[str, _Plan] = {}
         for s in sop.steps:
             w = self.waktu[s.id]
-            minutes = w.calendar_minutes
+            minutes = w.calendar_minutes + w.months * MONTH_MINUTES
             if self.work is not None:  # a waktu mixing both kinds counts all of it as working time
                 minutes += sum(self.work.working_minutes(a, u) for a, u in w.working)
             self.plan[s.id] = _Plan(
                 s.id,
                 None if w.none else minutes * 60,
                 bool(w.working),
-                None if w.working else w.calendar_minutes * 60,
+                None if w.working else (w.calendar_minutes + w.months * MONTH_MINUTES) * 60,
                 tuple(normal(k) for k in s.kelengkapan),
                 tuple(normal(o) for o in s.output),
                 dict(s.decision.outcomes) if s.decision else None,
