@@ -8,6 +8,7 @@ Every problem carries the file, line and column of the offending key or value
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,6 +225,8 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
             for key in error.validator_value:
                 if key not in instance:
                     out.add(path, _("{name} lacks the required key '{key}'").format(name=name, key=key), at_key=True)
+        elif kind == "type" and _is_target(path) and isinstance(instance, int) and not isinstance(instance, bool):
+            out.add(path, _step_number_target(doc, instance))
         elif kind == "type":
             expected = error.validator_value
             expected = expected if isinstance(expected, str) else expected[0]
@@ -299,6 +302,24 @@ def _nearest(error: Any) -> Any:
     return error
 
 
+def _is_target(path: tuple) -> bool:
+    """Whether ``path`` is where a step is named: a step's 'next' or an outcome's target."""
+    return len(path) >= 3 and path[0] == "steps" and (path[2:] == ("next",) or path[2:4] == ("decision", "outcomes"))
+
+
+def _step_number_target(doc: Document, number: int) -> str:
+    steps = [s.get("id") for s in doc.data.get("steps", []) if isinstance(s, dict)]
+    ids = [i for i in steps if isinstance(i, str)]
+    named = (
+        _("; step {no} is '{id}'").format(no=number, id=steps[number - 1])
+        if 1 <= number <= len(steps) and isinstance(steps[number - 1], str)
+        else ""
+    )
+    return _("{number} is a step number; targets are step ids or 'end'{named} (the ids: {ids})").format(
+        number=number, named=named, ids=", ".join(ids)
+    )
+
+
 def _is_pelaksana_reference(path: tuple) -> bool:
     """Whether ``path`` is a step's pelaksana: ("steps", 2, "pelaksana") or (..., "pelaksana", 0)."""
     return len(path) >= 3 and path[0] == "steps" and "pelaksana" in path[2:4] and path[2] == "pelaksana"
@@ -315,7 +336,7 @@ def _source_text(doc: Document, path: tuple, value: Any) -> str:
     pos = doc.pos(path)
     lines = doc.text.splitlines()
     if 0 < pos.line <= len(lines):
-        written = lines[pos.line - 1][pos.col - 1 :].split(" #")[0].strip()
+        written = re.split(r"\s#|[,}\]]", lines[pos.line - 1][pos.col - 1 :])[0].strip()
         if written:
             return written
     return str(value)
@@ -525,8 +546,10 @@ def _near(a: str, b: str) -> bool:
     a, b = normal(a), normal(b)
     if a == b:
         return False
-    if a.startswith(b + " ") or b.startswith(a + " "):
-        return True
+    shorter = min(a, b, key=len)
+    if len(shorter.split()) >= 2 and (a.startswith(b + " ") or b.startswith(a + " ")):
+        return True  # 'Draft Laporan' and 'Draft Laporan Kegiatan'; not 'Surat' and 'Surat Tugas'
+
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
@@ -541,21 +564,53 @@ def _warnings(sop: SOP, out: _Collector) -> None:
     for s in sop.steps:
         for d in s.targets:
             backward.setdefault(d, []).append(s.id)
-    all_outputs = {o for s in sop.steps for o in s.output}
+    warned: set[str] = set()
     for s in sop.steps:
         before = _reachable(backward.get(s.id, []), backward)
+        earlier = {o for b in before if b != s.id for o in sop.step(b).output}
         produced = {normal(o) for b in before for o in sop.step(b).output}
         for k, item in enumerate(s.kelengkapan):
-            if normal(item) in produced:
+            if normal(item) in produced or normal(item) in warned:
                 continue
-            near = sorted(o for o in all_outputs if _near(item, o))
+            # only an output a case has really made by then; a step's own output is not "earlier"
+            near = sorted(o for o in earlier if _near(item, o))
             if near:
+                warned.add(normal(item))  # one warning for one name, however many steps need it
                 out.warn(
                     ("steps", s.no - 1, "kelengkapan", k),
                     _(
                         "no earlier step produces the kelengkapan '{item}'; did you mean the output '{near}'? (otherwise a clerk must attach it)"
                     ).format(item=item, near=near[0]),
                 )
+    if not out.has_errors:  # a hint for an SOP that is right otherwise
+        _calendar_hours(sop, out)
+
+
+def _calendar_hours(sop: SOP, out: _Collector) -> None:
+    """Hours and minutes of calendar time count the night: on an office calendar, say so once."""
+    cal = sop.calendar
+    if cal.hours in ("00:00-24:00",) and len(cal.days) == 7:
+        return  # a calendar that never closes: calendar time is working time
+    steps = [s for s in sop.steps if _counts_the_night(s.waktu)]
+    if steps:
+        first = steps[0]
+        out.warn(
+            ("steps", first.no - 1, "waktu"),
+            ngettext(
+                "the waktu '{waktu}' of step {steps} counts calendar hours, nights and weekends included: entered at 15.30, it is overdue before the office opens again; write '{waktu} kerja' to count office hours",
+                "the waktu of steps {steps} ('{waktu}', ...) count calendar hours, nights and weekends included: entered at 15.30, such a step is overdue before the office opens again; write e.g. '{waktu} kerja' to count office hours",
+                len(steps),
+            ).format(waktu=first.waktu.strip(), steps=", ".join(str(s.no) for s in steps)),
+        )
+
+
+def _counts_the_night(text: str) -> bool:
+    """Whether a waktu is hours or minutes of calendar time (not days: a day is a day, night and all)."""
+    try:
+        w = parse(text)
+    except WaktuError:
+        return False
+    return 0 < w.calendar_minutes < 24 * 60 and not w.working and not w.months
 
 
 @dataclass

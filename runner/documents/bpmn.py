@@ -126,25 +126,28 @@ def _document_id(name: str) -> str:
 
 def build_model(sop: SOP) -> Model:
     m = Model()
-    spelled: dict[str, str] = {}  # data object id -> the normalised name it stands for
 
     def target(step: Step, to: str) -> str:
         return _end_id(step) if to == END else task_id(to)
 
+    ids: dict[str, str] = {}  # normalised document name -> its data object id
+
+    def document_id(name: str) -> str:
+        """One data object per document; names an XML id cannot tell apart ('Surat-Tugas' and
+        'Surat Tugas.') get ids of their own, so signed text never has to change for BPMN."""
+        key = normal(name)
+        if key not in ids:
+            base = doc = _document_id(name)
+            n = 2
+            while doc in m.documents:
+                doc, n = f"{base}-{n}", n + 1
+            ids[key] = doc
+            m.documents[doc] = name
+        return ids[key]
+
     def documents(step: Step, names: tuple[str, ...], output: bool) -> None:
         for name in dict.fromkeys(names, None):
-            doc = _document_id(name)
-            if spelled.setdefault(doc, normal(name)) != normal(name):
-                other = m.documents[doc]
-                raise UserError(
-                    _(
-                        "the documents '{a}' and '{b}' would both be the BPMN data object '{id}'; write them the same way or name them apart"
-                    ).format(a=other, b=name, id=doc),
-                    "bpmn-id-collision",
-                    documents=[other, name],
-                    id=doc,
-                )
-            m.documents.setdefault(doc, name)
+            doc = document_id(name)
             ref = f"{'output' if output else 'kelengkapan'}.{step.id}.{doc.removeprefix('dokumen.')}"
             if all(r.id != ref for r in m.refs):  # the same document twice in one list is one use
                 m.refs.append(DataRef(ref, step, doc, name, output))
