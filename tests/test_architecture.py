@@ -29,16 +29,16 @@ PACKAGE = ROOT / "runner"
 SHARED_WITH_CLI = {"runner.errors", "runner.i18n", "runner.l10n"}
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def _imports(path: Path) -> list[tuple[str, list[str], bool, int]]:
-    """(module, imported names, at top level, line) for every import in the file."""
-    name = _module_name(path)
+def _imports(path: Path, root: Path = ROOT) -> list[tuple[str, list[str], bool, int]]:
+    """(module, imported names, at top level, line) for every import in the file (under ``root``)."""
+    name = _module_name(path, root)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top = {id(n) for n in tree.body}
@@ -64,8 +64,8 @@ def _imports(path: Path) -> list[tuple[str, list[str], bool, int]]:
             subs = [
                 f"{module}.{n}"
                 for n in names
-                if (PACKAGE.parent / Path(*f"{module}.{n}".split("."))).exists()
-                or (PACKAGE.parent / (Path(*f"{module}.{n}".split(".")).as_posix() + ".py")).exists()
+                if (root / Path(*f"{module}.{n}".split("."))).exists()
+                or (root / (Path(*f"{module}.{n}".split(".")).as_posix() + ".py")).exists()
             ]
             if subs:
                 found += [(s, [], id(node) in top and id(node) not in type_only, node.lineno) for s in subs]
@@ -136,15 +136,17 @@ def test_no_import_cycles():
 
 
 def test_the_rule_checker_finds_a_violation(tmp_path):
-    """The checker itself must be able to fail: a file that breaks both rules is caught."""
-    bad = PACKAGE / "definition" / "_probe_violation.py"
+    """The checker itself must be able to fail: a file that breaks both rules is caught.
+
+    The probe lives in a copy of the package's layout under tmp_path: no test writes into runner/."""
+    bad = tmp_path / "runner" / "definition" / "_probe_violation.py"
+    bad.parent.mkdir(parents=True)
+    (tmp_path / "runner" / "cli").mkdir()
+    (tmp_path / "runner" / "cli" / "term.py").write_text("", encoding="utf-8")
     bad.write_text("import click\nfrom ..cli import term\n", encoding="utf-8")
-    try:
-        imports = _imports(bad)
-        assert ("click", [], True, 1) in imports
-        assert any(m == "runner.cli.term" for m, *_rest in imports)
-    finally:
-        bad.unlink()
+    imports = _imports(bad, tmp_path)
+    assert ("click", [], True, 1) in imports
+    assert any(m == "runner.cli.term" for m, *_rest in imports)
 
 
 # --- the public API ----------------------------------------------------------------------

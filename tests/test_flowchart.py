@@ -174,6 +174,7 @@ def test_a_decision_with_50_outcomes_is_drawn(tmp_path):
     assert sum(s.kind == "connector" for s in layout.pages[0].symbols) == len(layout.pages) - 1
 
 
+@pytest.mark.slow
 def test_120_decision_steps_of_4_to_7_outcomes_are_drawn(tmp_path):
     """It never finished. Pages that cannot hold their connectors or arrows get fewer steps."""
     sop = load(decisions_sop(tmp_path, 120))

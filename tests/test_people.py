@@ -106,7 +106,11 @@ def test_an_action_needs_the_post_at_that_moment(office, me, db_url):
     cid = _start(run)
     ok(run("case", "advance", cid, "--as", "kasi-trantib"))  # I hold kasi-trantib myself
     before = snapshot(db_url)
-    refused(run("case", "advance", cid, "--as", "camat"), f"{me} does not hold the post 'camat'", "sop post grant")
+    # I may record for others: the refusal names who held it then, not a grant for me
+    said = refused(
+        run("case", "advance", cid, "--as", "camat"), f"{me} does not hold the post 'camat'", "use --for budi"
+    )
+    assert "sop post grant" not in said.err
     assert snapshot(db_url) == before
     ok(run("case", "advance", cid, "--as", "camat", "--for", "budi"))  # budi signed it on paper
     history = json.loads(run("case", "history", cid, "--json").out)
@@ -365,3 +369,15 @@ def test_a_post_ended_at_once_ends_today_in_the_offices_zone_whatever_the_machin
     with open_store(db_url) as store:
         (post,) = store.posts(login=me)
     assert post.valid_until == today() and post.ended_at is not None
+
+
+# --- hints that lead the right way ---------------------------------------------------------------
+
+
+def test_an_admins_work_in_a_store_with_nobody_registered_says_how_to_begin(run, me, db_url):
+    ok(run("case", "start", "pelacuran"))  # a store, with nobody registered
+    before = snapshot(db_url)
+    for args in (["post", "grant", me, "camat"], ["post", "end", "1"], ["people", "set", me, "--admin"]):
+        said = refused(run(*args), "nobody is registered", f"sop people add {me} --nama")
+        assert "people list" not in said.err
+    assert snapshot(db_url) == before

@@ -19,6 +19,7 @@ from ..errors import Refused, UserError
 from ..i18n import _
 from ..people.rules import refusal
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
+from ..store.people import local_day
 from ..store.rows import damaged
 from .clock import in_range, iso, local, now, parse_time
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
@@ -434,7 +435,26 @@ class Cases:
         if moves(row, new):
             data["deadline"] = deadline(sop, new.step, iso(when))
         w = self._write_of(sop, action, when, at is not None, new, data, docs, for_person, role, outcome, note)
-        return self._commit(lambda: self.store.append(row, w), w.request)
+        try:
+            return self._commit(lambda: self.store.append(row, w), w.request)
+        except Refused as refused:
+            raise self._with_holders(refused, sop, role, when, for_person) from None
+
+    def _with_holders(
+        self, refused: Refused, sop: SOP, role: str | None, when: datetime, for_person: str | None
+    ) -> Refused:
+        """A clerk who may record for others and typed --as without --for most likely records what
+        the post's holder did: name who held it that day, so the refusal leads to --for."""
+        if refused.kind != "not-holder" or for_person is not None or role is None:
+            return refused
+        me = self.store.person(self.store.login)
+        if me is None or not me.records_for_others:
+            return refused
+        day = local_day(iso(when), sop.calendar.timezone)
+        holders = sorted({person.login for _post, person in self.store.holders([role], sop.id, day)})
+        if holders:
+            refused.details["holders"] = holders
+        return refused
 
     def advance(
         self,
@@ -483,8 +503,6 @@ class Cases:
         enforced = self.store.enforced()
         holders: list[Holder] = []
         if enforced and row.status == Status.OPEN and row.step:
-            from ..store.people import local_day
-
             day = local_day(iso(t), sop.calendar.timezone)
             for post, person in self.store.holders(list(sop.step(row.step).pelaksana), sop.id, day):
                 label = holder_label(sop, post.pelaksana, post.acting, person) or person.nama

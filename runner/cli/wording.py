@@ -62,6 +62,10 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "already-holds": (N_("'sop post list --login {login}' shows their posts"), None),
     "unknown-post": (N_("'sop post list' shows the posts"), None),
     "first-person-self": (N_('register yourself first: sop people add {login} --nama "..."'), None),
+    "nobody-registered": (
+        N_('register yourself first, and you become its admin: sop people add {login} --nama "..."'),
+        None,
+    ),
     "definition-unregistered": (N_("ask an admin to start its first case"), None),
     "unknown-pelaksana": (N_("'sop show SOP' lists an SOP's pelaksana"), None),
     "not-saved": (N_("it is safe to do it again"), None),
@@ -70,10 +74,21 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
 }
 
 
+# (kind, a detail the core added) -> the hint that fits better when that detail is there
+_HINTS_WITH: dict[tuple[str, str], tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]] = {
+    # a clerk who may record for others, typing what the post's holder did without --for
+    ("not-holder", "holders"): (
+        N_("to record what the holder did, use --for {holders}"),
+        lambda d: {"holders": " or --for ".join(d["holders"])},
+    ),
+}
+
+
 def word(error: UserError) -> str:
     """The one line the CLI prints after ``error: ``."""
     message = str(error)
-    hint = _HINTS.get(error.kind)
+    hint = next((h for (kind, key), h in _HINTS_WITH.items() if kind == error.kind and key in error.details), None)
+    hint = hint or _HINTS.get(error.kind)
     if hint is None:
         return message
     template, values = hint

@@ -34,6 +34,9 @@ MESSAGES: dict[str, str] = {
     "unknown-post": N_("no post #{post}"),
     "post-already-ended": N_("post #{post} has ended already"),
     "post-dates": N_("a post cannot end ({until}) before it starts ({start})"),
+    "nobody-registered": N_(
+        "nobody is registered in this store yet, so it has no admin to grant posts or change rights"
+    ),
     "first-person-self": N_(
         "the first person registered becomes this store's admin, so it must be you ({login}), not '{person}'"
     ),

@@ -78,6 +78,7 @@ class People:
 
     def set_rights(self, login: str, admin: bool | None = None, records_for_others: bool | None = None) -> PersonRow:
         """Give or take the admin right and the right to record for others (None: unchanged)."""
+        self._someone_registered()
         return _written(lambda: self.store.set_rights(self.login, login, admin, records_for_others))
 
     def grant(
@@ -111,11 +112,13 @@ class People:
         until = parse_day(valid_until) if valid_until else None
         chosen = sorted(set(sops)) if sops else None
         kind = parse_acting(acting)
+        self._someone_registered()
         return _written(lambda: self.store.grant_post(self.login, login, pelaksana, chosen, kind, start, until))
 
     def end(self, post_id: int, on: str | None = None) -> PostRow:
         """End a post: ``on`` is its last day; without it, the post holds no more from now."""
         until = parse_day(on) if on else None
+        self._someone_registered()
         return _written(lambda: self.store.end_post(self.login, post_id, until, today()))
 
     def posts(self, on: str | None = None, login: str | None = None) -> list[Post]:
@@ -128,6 +131,12 @@ class People:
             if on is None or status == "current":
                 found.append(Post(row, names.get(row.login, ""), status))
         return found
+
+    def _someone_registered(self) -> None:
+        """An admin's work needs an admin: in a store with nobody registered, say how to become one
+        (the store would refuse as 'not an admin', and point at admins who do not exist)."""
+        if not self.store.enforced():
+            raise refusal("nobody-registered", login=self.login)
 
     def _known(self) -> dict[str, set[str]]:
         """The SOP ids and pelaksana ids of the SOPs found and of those stored with cases."""
