@@ -381,3 +381,34 @@ def test_an_admins_work_in_a_store_with_nobody_registered_says_how_to_begin(run,
         said = refused(run(*args), "nobody is registered", f"sop people add {me} --nama")
         assert "people list" not in said.err
     assert snapshot(db_url) == before
+
+
+# --- what waits on whom: the inbox on the command line ---------------------------------------------
+
+
+def test_case_list_waiting_for_a_pelaksana_and_mine(office, me, db_url):
+    run = office
+    at_kasi = _start(run)  # step 1: kasi-trantib
+    at_camat = _start(run)
+    ok(run("case", "advance", at_camat, "--as", "kasi-trantib"))  # step 2: camat
+    at_verify = _start(run)
+    for role, who in [("kasi-trantib", me), ("camat", "budi"), ("kasi-trantib", me)]:
+        ok(run("case", "advance", at_verify, "--as", role, "--for", who))  # step 4: sekcam or camat
+    done = _start(run)
+    ok(run("case", "cancel", done, "--reason", "laporan ganda"))
+
+    def listed(*args):
+        return {c["id"] for c in json.loads(ok(run("case", "list", *args, "--json")).out)}
+
+    assert listed("--waiting-for", "camat") == {at_camat, at_verify}
+    assert listed("--waiting-for", "sekcam") == {at_verify}
+    assert listed("--waiting-for", "kasi-trantib") == {at_kasi}
+    assert listed("--waiting-for", "danru") == set()
+    assert listed("--waiting-for", "sekcam", "--waiting-for", "kasi-trantib") == {at_kasi, at_verify}
+    # mine: I hold kasi-trantib; from today a Plh. Camat too, for this SOP only
+    assert listed("--mine") == {at_kasi}
+    ok(run("post", "grant", me, "camat", "--acting", "plh", "--sop", "pelacuran", "--from", TODAY.isoformat()))
+    assert listed("--mine") == {at_kasi, at_camat, at_verify}
+    assert listed("--mine", "--sop", "pkl") == set()
+    shown = ok(run("case", "list", "--mine")).out
+    assert at_camat in shown and done not in shown

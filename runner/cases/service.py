@@ -21,7 +21,7 @@ from ..people.rules import refusal
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
 from ..store.people import local_day
 from ..store.rows import damaged
-from .clock import in_range, iso, local, now, parse_time
+from .clock import in_range, iso, local, now, parse_time, today
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
 
 if TYPE_CHECKING:
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from . import engine
     from .checkpoint import Checkpoint
     from .verify import Finding
+
+
+# what waits on a post: (pelaksana id, the SOPs it counts in; None: every SOP that has it)
+Waiting = tuple[str, Sequence[str] | None]
 
 
 def text(value: str | None, what: str) -> str | None:
@@ -55,8 +59,6 @@ def unknown_case(store: SQLStore, case_id: str) -> UserError:
         "unknown-case",
         case=case_id,
     )
-
-
 
 
 def stored_sop(digest: str, body: str | None) -> SOP:
@@ -559,13 +561,15 @@ class Cases:
         overdue: bool = False,
         since: str | datetime | None = None,
         limit: int | None = None,
+        waiting_for: Sequence[Waiting] | None = None,
     ) -> Iterator[CaseSummary]:
-        """The cases that match, newest first, one at a time (a store may hold hundreds of thousands)."""
+        """The cases that match, newest first, one at a time (a store may hold hundreds of thousands).
+
+        ``waiting_for``: only open cases whose current step one of these pelaksana does, each as
+        (pelaksana id, the SOPs it counts in or None for every SOP); ``my_posts()`` gives the
+        signed-in person's."""
         text(sop, _("the SOP id"))
-        # every definition first: while the rows stream, the connection serves nothing else
-        for digest, body in self.store.definitions().items():
-            if digest not in self._definitions:
-                self._definitions[digest] = stored_sop(digest, body)
+        self._load_definitions()  # every one first: while the rows stream, the connection serves nothing else
         t = now()
         rows = self.store.cases(
             sop=sop,
@@ -574,6 +578,7 @@ class Cases:
             since=self._since(since),
             limit=limit,
             newest_first=True,
+            at_steps=self._at_steps(waiting_for),
         )
         for r in rows:
             tz = self.definition(r.definition).calendar.timezone
@@ -587,9 +592,39 @@ class Cases:
         status: Status | None = None,
         overdue: bool = False,
         since: str | datetime | None = None,
+        waiting_for: Sequence[Waiting] | None = None,
     ) -> int:
         """How many cases ``search`` with the same filters finds, without a limit."""
-        return self.store.count_cases(sop, status, iso(now()) if overdue else None, self._since(since))
+        self._load_definitions()
+        return self.store.count_cases(
+            sop, status, iso(now()) if overdue else None, self._since(since), self._at_steps(waiting_for)
+        )
+
+    def my_posts(self) -> list[Waiting]:
+        """The pelaksana the login asking holds now (Plt./Plh. included), each with the SOPs it
+        counts in (None: every SOP that has it): what waits on them is what ``search`` finds."""
+        day, instant = today(), iso(now())
+        return [(p.pelaksana, p.sops) for p in self.store.posts(login=self.store.login) if p.holds(day, instant)]
+
+    def _load_definitions(self) -> None:
+        for digest, body in self.store.definitions().items():
+            if digest not in self._definitions:
+                self._definitions[digest] = stored_sop(digest, body)
+
+    def _at_steps(self, waiting: Sequence[Waiting] | None) -> dict[str, list[str]] | None:
+        """Per stored definition, the steps one of ``waiting`` does (the store then reads only those)."""
+        if waiting is None:
+            return None
+        found: dict[str, list[str]] = {}
+        for digest, sop in self._definitions.items():
+            ids = [
+                s.id
+                for s in sop.steps
+                if any(p in s.pelaksana and (sops is None or sop.id in sops) for p, sops in waiting)
+            ]
+            if ids:
+                found[digest] = ids
+        return found
 
     @staticmethod
     def _since(since: str | datetime | None) -> str | None:

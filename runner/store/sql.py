@@ -471,9 +471,18 @@ class SQLStore(PeopleStore):
 
     @staticmethod
     def _filter(
-        sop: str | None, status: Status | None, overdue_at: str | None, since: str | None
+        sop: str | None,
+        status: Status | None,
+        overdue_at: str | None,
+        since: str | None,
+        at_steps: dict[str, list[str]] | None = None,
     ) -> tuple[str, list[Any]]:
         where, params = [], []
+        if at_steps is not None:  # open cases standing at these steps: definition digest -> step ids
+            either = [f"(definition = ? AND step IN ({', '.join('?' for _s in ids)}))" for ids in at_steps.values()]
+            where.append("status = 'open' AND (" + (" OR ".join(either) or "1 = 0") + ")")
+            for digest, ids in at_steps.items():
+                params += [digest, *ids]
         if sop:
             where.append("sop = ?")
             params.append(sop)
@@ -496,9 +505,11 @@ class SQLStore(PeopleStore):
         since: str | None = None,
         limit: int | None = None,
         newest_first: bool = False,
+        at_steps: dict[str, list[str]] | None = None,
     ) -> Iterator[CaseRow]:
-        """The cases that match, streamed from the cursor (a store may hold hundreds of thousands)."""
-        where, params = self._filter(sop, status, overdue_at, since)
+        """The cases that match, streamed from the cursor (a store may hold hundreds of thousands);
+        ``at_steps``: only open cases standing at one of these steps of these definitions."""
+        where, params = self._filter(sop, status, overdue_at, since, at_steps)
         order = "created_at DESC, sop DESC, number DESC" if newest_first else "created_at, sop, number"
         sql = f"SELECT {_columns(CaseRow)} FROM cases{where} ORDER BY {order}"
         if limit is not None:
@@ -512,8 +523,9 @@ class SQLStore(PeopleStore):
         status: Status | None = None,
         overdue_at: str | None = None,
         since: str | None = None,
+        at_steps: dict[str, list[str]] | None = None,
     ) -> int:
-        where, params = self._filter(sop, status, overdue_at, since)
+        where, params = self._filter(sop, status, overdue_at, since, at_steps)
         (n,) = self.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()
         return int(n)
 

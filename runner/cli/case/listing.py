@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from ...errors import EXIT_OK
@@ -18,6 +20,18 @@ from ..settings import Settings, pass_settings
 @click.option("--status", type=click.Choice(["open", "done", "cancelled"]), help=N_("Only cases in this status."))
 @click.option("--all", "show_all", is_flag=True, help=N_("Cases in every status, not only the open ones."))
 @click.option("--overdue", is_flag=True, help=N_("Only open cases past their deadline."))
+@click.option(
+    "--waiting-for",
+    "waiting_for",
+    multiple=True,
+    metavar="PELAKSANA",
+    help=N_("Only open cases whose current step this pelaksana does (repeatable), e.g. --waiting-for camat."),
+)
+@click.option(
+    "--mine",
+    is_flag=True,
+    help=N_("Only open cases waiting on a post you hold today (Plt./Plh. included): your inbox."),
+)
 @click.option("--since", metavar="DATE", help=N_("Only cases started on or after DATE (ISO 8601)."))
 @click.option(
     "--limit",
@@ -33,6 +47,8 @@ def case_list(
     show_all: bool,
     overdue: bool,
     since: str | None,
+    waiting_for: tuple[str, ...],
+    mine: bool,
     limit: int | None,
     as_json: bool,
 ) -> int:
@@ -40,9 +56,15 @@ def case_list(
 
     wanted = Status(status) if status else (None if show_all else Status.OPEN)
     cases = settings.cases()
+    waiting: list[tuple[str, Sequence[str] | None]] | None = None
+    if waiting_for or mine:  # an inbox: the cases waiting on these posts
+        waiting = [(p, None) for p in waiting_for]
+        waiting += cases.my_posts() if mine else []
     if limit is None and not as_json:
         limit = max(5, term.height() - 6)  # the header, the footer and the prompt stay in view
-    found = cases.search(sop=sop_id, status=wanted, overdue=overdue, since=since, limit=limit or None)
+    found = cases.search(
+        sop=sop_id, status=wanted, overdue=overdue, since=since, limit=limit or None, waiting_for=waiting
+    )
     if as_json:
         return emit_stream(found)
     from ..views import case_list_table
@@ -50,7 +72,7 @@ def case_list(
     rows = list(found)
     term.out(case_list_table(rows))
     if limit and len(rows) == limit:
-        more = cases.count(sop=sop_id, status=wanted, overdue=overdue, since=since) - len(rows)
+        more = cases.count(sop=sop_id, status=wanted, overdue=overdue, since=since, waiting_for=waiting) - len(rows)
         if more > 0:
             term.say(_("{n} more not shown; use --limit N to see more (0 for all)").format(n=format_number(more)))
     return EXIT_OK
