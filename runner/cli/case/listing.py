@@ -25,7 +25,7 @@ from ..settings import Settings, pass_settings
     "waiting_for",
     multiple=True,
     metavar="PELAKSANA",
-    help=N_("Only open cases whose current step this pelaksana does (repeatable), e.g. --waiting-for camat."),
+    help=N_("Only open cases whose current step this pelaksana does, e.g. camat (repeatable)."),
 )
 @click.option(
     "--mine",
