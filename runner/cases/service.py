@@ -57,8 +57,6 @@ def unknown_case(store: SQLStore, case_id: str) -> UserError:
     )
 
 
-
-
 def stored_sop(digest: str, body: str | None) -> SOP:
     """The SOP definition a store keeps under ``digest``; a missing or unreadable one is damage."""
     try:

@@ -50,9 +50,7 @@ MESSAGES: dict[str, str] = {
     "nama-missing": N_("a person needs a nama"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
     "time-in-future": N_("the time {at} lies in the future"),
-    "clock": N_(
-        "the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"
-    ),
+    "clock": N_("the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"),
     "case-busy": N_(
         "another clerk ({holder}) is changing case {case} and did not finish within {timeout}; nothing was saved, try again"
     ),
