@@ -67,6 +67,53 @@ def format_stamp(stamp: str, tz_name: str) -> str:
     return format_datetime(t)
 
 
+def format_moment(t: datetime) -> str:
+    """A moment in a sentence, as naskah dinas writes it: ``7 Desember 2026 pukul 10.00 WIB`` /
+    ``7 December 2026 at 10:00 WIB`` (no weekday, no leading zero, 24-hour clock)."""
+    table = _table()
+    if table is None:
+        return t.isoformat(" ", "minutes")
+    # TRANSLATORS: a moment in a message; Indonesian: "{day} {month} {year} pukul {hour}.{minute} {zone}"
+    return (
+        i18n._("{day} {month} {year} at {hour}:{minute} {zone}")
+        .format(
+            day=t.day,
+            month=table["months"][t.month - 1],
+            year=t.year,
+            hour=f"{t.hour:02d}",
+            minute=f"{t.minute:02d}",
+            zone=_zone(t, table) if t.tzinfo else "",
+        )
+        .strip()
+    )
+
+
+def format_moment_text(text: str, tz_name: str | None = None) -> str:
+    """A stored or typed time (ISO 8601) in a sentence, by ``format_moment``: in ``tz_name`` (a time without a
+    zone is read there), by default the office's zone; a day alone as ``format_date``; anything else as given."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    raw = text.strip()
+    if len(raw) == 10:
+        try:
+            return format_date(date.fromisoformat(raw))
+        except ValueError:
+            return text
+    try:
+        t = datetime.fromisoformat(raw)
+    except ValueError:
+        return text
+    try:
+        zone = ZoneInfo(tz_name or "Asia/Jakarta")  # the office's zone unless the SOP says otherwise
+    except (ZoneInfoNotFoundError, ValueError):
+        return format_moment(t)
+    try:
+        t = t.replace(tzinfo=zone) if t.tzinfo is None else t.astimezone(zone)
+    except (OverflowError, ValueError):
+        pass
+    return format_moment(t)
+
+
 def format_date(d: date) -> str:
     """A day alone: ``15 Januari 2024`` / ``January 15, 2024``."""
     table = _table()

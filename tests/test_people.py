@@ -169,7 +169,10 @@ def test_unknown_login_ended_and_future_posts(office, db_url):
     assert "sop post list --login budi" in ended.err
     tomorrow = (TODAY + DAY).isoformat()
     ok(run("post", "grant", "sari", "camat", "--acting", "plh", "--from", tomorrow))
-    refused(run("case", "advance", cid, "--as", "camat", "--for", "sari"), f"only from {tomorrow}")
+    from runner.l10n import format_date
+
+    said = format_date(TODAY + DAY)  # the day as people read it (English: "December 4, 2026"), not ISO
+    refused(run("case", "advance", cid, "--as", "camat", "--for", "sari"), f"only from {said}")
     after = snapshot(db_url)
     assert after["events"] == before["events"] and after["cases"] == before["cases"]
     # back-dated into the time budi still held it: allowed, and marked as back-dated

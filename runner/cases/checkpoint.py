@@ -115,9 +115,9 @@ def latest(store: SQLStore) -> Checkpoint | None:
         found = store.execute("SELECT hash FROM events WHERE case_id = ? AND seq = ?", (case, seq)).fetchone()
         if found is None or found[0] != head:
             raise UserError(
-                _(
-                    "{path} names a head of case {id} the store does not hold, so no document prints its digest"
-                ).format(path=name, id=case),
+                _("{path} names a head of case {id} the store does not hold, so no document prints its digest").format(
+                    path=name, id=case
+                ),
                 "checkpoint-not-of-store",
                 case=case,
             )

@@ -230,9 +230,14 @@ class Cases:
             return current
         t = parse_time(at, sop.calendar.timezone) if isinstance(at, str) else in_range(at, at)
         if t > current:
-            raise refusal("time-in-future", at=str(at))
+            raise refusal("time-in-future", at=str(at), timezone=sop.calendar.timezone)
         if after is not None and iso(t) < after:
-            raise refusal("time-before-last-event", at=str(at), last=local(after, sop.calendar.timezone))
+            raise refusal(
+                "time-before-last-event",
+                at=str(at),
+                last=local(after, sop.calendar.timezone),
+                timezone=sop.calendar.timezone,
+            )
         return t
 
     def _check_by(self, by: str | None) -> None:

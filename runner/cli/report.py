@@ -244,7 +244,8 @@ def report_text(found: Report) -> str:
             columns = table.columns[1:]  # without the SOP: the block's heading names it
             rows = [[c.text(v) for v, c in zip(r[1:], columns, strict=True)] for r in table.rows]
             text_columns = [i for i, c in enumerate(columns) if c.kind == "text"]
-            flex = text_columns[0] if text_columns else len(columns) - 1
+            # the text column with the longest words gives way; the others keep their words on one line
+            flex = max(text_columns, key=lambda i: max(len(r[i]) for r in rows)) if text_columns else len(columns) - 1
             lines += [term.bold(table.heading), term.table([c.heading for c in columns], rows, flex=flex, compact=True)]
     if not found.sections:
         lines += ["", _("No case started in this period.")]

@@ -13,6 +13,7 @@ from typing import Any
 from ..cases.clock import parse_day as day
 from ..errors import ConcurrentChange, Refused, UserError
 from ..i18n import N_, _
+from ..l10n import format_moment_text
 
 # kind -> message template over the details (the CLI adds what to type: runner/cli/wording.py)
 MESSAGES: dict[str, str] = {
@@ -50,9 +51,7 @@ MESSAGES: dict[str, str] = {
     "nama-missing": N_("a person needs a nama"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
     "time-in-future": N_("the time {at} lies in the future"),
-    "clock": N_(
-        "the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"
-    ),
+    "clock": N_("the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"),
     "case-busy": N_(
         "another clerk ({holder}) is changing case {case} and did not finish within {timeout}; nothing was saved, try again"
     ),
@@ -141,7 +140,19 @@ def refusal(kind: str, **details: Any) -> UserError:
             _("the database refused the action: {why}").format(why=details.get("database_says", kind)),
             **details,
         )
-    return Refused(kind, _(template).format(**details), **details)
+    return Refused(kind, _(template).format(**_worded(details)), **details)
+
+
+# the details that are times or days: written in a message as people read them, kept as ISO in the details
+_MOMENTS = ("at", "now", "last", "until", "start", "day", "other_start", "other_until")
+
+
+def _worded(details: dict[str, Any]) -> dict[str, Any]:
+    tz = details.get("timezone")
+    return {
+        k: format_moment_text(v, tz if isinstance(tz, str) else None) if k in _MOMENTS and isinstance(v, str) else v
+        for k, v in details.items()
+    }
 
 
 def check_login(login: str) -> str:
