@@ -43,6 +43,7 @@ _API: dict[str, tuple[str, str]] = {
     "CaseRow": ("runner.store", "CaseRow"),
     "Cases": ("runner.cases.service", "Cases"),
     "Attachment": ("runner.cases.records", "Attachment"),
+    "max_attachment_bytes": ("runner.cases.records", "max_attachment_bytes"),
     "CaseView": ("runner.cases.records", "CaseView"),
     "CaseSummary": ("runner.cases.records", "CaseSummary"),
     "HistoryEntry": ("runner.cases.records", "HistoryEntry"),
@@ -57,6 +58,8 @@ _API: dict[str, tuple[str, str]] = {
     "PostRow": ("runner.store", "PostRow"),
     "post_title": ("runner.store", "post_title"),
     "ACTING": ("runner.store", "ACTING"),
+    "Sessions": ("runner.people.sessions", "Sessions"),
+    "Session": ("runner.people.sessions", "Session"),
     # documents
     "render": ("runner.documents", "render"),
     "FORMATS": ("runner.documents", "FORMATS"),
@@ -80,6 +83,9 @@ _API: dict[str, tuple[str, str]] = {
     "write_file": ("runner.files", "write_file"),
     "check_output": ("runner.files", "check_output"),
     "output_format": ("runner.files", "output_format"),
+    # the web front door (sop serve)
+    "create_app": ("runner.web", "create_app"),
+    "serve": ("runner.web", "serve"),
     # errors
     "UserError": ("runner.errors", "UserError"),
     "Refused": ("runner.errors", "Refused"),
@@ -96,6 +102,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .cases.records import CaseView as CaseView
     from .cases.records import HistoryEntry as HistoryEntry
     from .cases.records import Holder as Holder
+    from .cases.records import max_attachment_bytes as max_attachment_bytes
     from .cases.service import Cases as Cases
     from .cases.verify import Finding as Finding
     from .definition import END as END
@@ -123,6 +130,8 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .files import write_file as write_file
     from .people.service import People as People
     from .people.service import Post as Post
+    from .people.sessions import Session as Session
+    from .people.sessions import Sessions as Sessions
     from .reports import REPORT_FORMATS as REPORT_FORMATS
     from .reports import MonitoringForm as MonitoringForm
     from .reports import Period as Period
@@ -142,6 +151,8 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .store import Status as Status
     from .store import open_store as open_store
     from .store import post_title as post_title
+    from .web import create_app as create_app
+    from .web import serve as serve
 
 
 def __getattr__(name: str) -> Any:

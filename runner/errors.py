@@ -8,6 +8,7 @@ the CLI adds its own hints (``runner/cli/wording.py``).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 EXIT_OK = 0
@@ -51,3 +52,29 @@ class InvalidSOP(UserError):
     def __init__(self, problems: list[Any]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems), "invalid-sop", problems=[str(p) for p in problems])
+
+
+def write_crash_log(what: str) -> str | None:
+    """Write the traceback being handled, with the version and ``what`` was asked (a command, a
+    web request); returns the file, or None if it cannot be written. Every front door's bugs end here."""
+    import platform
+    import time
+    import traceback
+
+    from platformdirs import user_log_dir
+
+    from . import __version__
+
+    text = (
+        f"sop-runner {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+        f"{what}\n\n{traceback.format_exc()}"
+    )
+    try:
+        folder = user_log_dir("sop-runner")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log")
+        with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:  # argv may hold non-UTF-8 bytes
+            f.write(text)
+        return path
+    except OSError:
+        return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 LANGUAGES = ("id", "en")
@@ -26,7 +27,9 @@ DEFAULT_LANGUAGE = "id"
 DOMAIN = "sop-runner"  # our messages; "click" holds click's own (runner/cli/__init__.py)
 LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 
-_language: str | None = None  # None: not decided yet, read from the environment on first use
+# None: not decided yet, read from the environment on first use. A context variable, so that the web
+# front door speaks each request's language while it serves several at once (threads copy the context)
+_language: ContextVar[str | None] = ContextVar("sop_language", default=None)
 _catalogues: dict[tuple[str, str], Any] = {}  # (domain, language) -> gettext translations, read once
 
 
@@ -44,18 +47,18 @@ def language_from(environ: Mapping[str, str]) -> str:
 
 def language() -> str:
     """The language every string is shown in now."""
-    global _language
-    if _language is None:
-        _language = language_from(os.environ)
-    return _language
+    lang = _language.get()
+    if lang is None:
+        lang = language_from(os.environ)
+        _language.set(lang)
+    return lang
 
 
 def set_language(lang: str | None) -> None:
     """Speak ``lang`` (one of LANGUAGES) from now on; None: what the environment asks for."""
-    global _language
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}")
-    _language = lang
+    _language.set(lang)
 
 
 def catalogue(domain: str = DOMAIN) -> Any:

@@ -89,6 +89,7 @@ class CaseSummary(Record):
     deadline: str | None  # in the SOP's timezone
     overdue: bool
     timezone: str = "UTC"  # the SOP's, for showing the deadline
+    definition: str | None = None  # the digest of the SOP version the case follows
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -186,7 +187,14 @@ class CaseView(Record):
             "status": str(self.row.status),
             "step": step,
             "documents": [
-                {"name": d.name, "step": d.step, "sha256": d.sha256, "size": d.size, "filename": d.filename}
+                {
+                    "name": d.name,
+                    "step": d.step,
+                    "sha256": d.sha256,
+                    "size": d.size,
+                    "filename": d.filename,
+                    "seq": d.seq,
+                }
                 for d in self.documents
             ],
             "created_at": self.local(self.row.created_at),
@@ -203,8 +211,24 @@ class Attachment(Record):
 
     name: str
     file: Path | None = None
+    # or the content itself, as a web form uploads it, with the file name the browser gave
+    content: bytes | None = None
+    filename: str | None = None
 
     def read(self) -> tuple[bytes | None, str | None]:
+        if self.content is not None:
+            limit = max_attachment_bytes()
+            if len(self.content) > limit:
+                raise UserError(
+                    _(
+                        "{file} is over {limit}; attachments are kept up to {limit} — attach a smaller scan, or the name alone"
+                    ).format(file=self.filename or self.name, limit=format_size(limit)),
+                    "attachment-too-large",
+                    file=self.filename,
+                    size=len(self.content),
+                    limit_mb=limit / 1024 / 1024,
+                )
+            return self.content, self.filename or self.name
         if self.file is None:
             return None, None
         from ..files import read_regular

@@ -567,12 +567,15 @@ class Cases:
         since: str | datetime | None = None,
         limit: int | None = None,
         waiting_for: Sequence[Waiting] | None = None,
+        offset: int = 0,
+        overdue_first: bool = False,
     ) -> Iterator[CaseSummary]:
         """The cases that match, newest first, one at a time (a store may hold hundreds of thousands).
 
         ``waiting_for``: only open cases whose current step one of these pelaksana does, each as
         (pelaksana id, the SOPs it counts in or None for every SOP); ``my_posts()`` gives the
-        signed-in person's."""
+        signed-in person's. ``offset``: skip that many (a page further); ``overdue_first``: open
+        cases by deadline, the most overdue first (an inbox), instead of newest first."""
         text(sop, _("the SOP id"))
         self._load_definitions()  # every one first: while the rows stream, the connection serves nothing else
         t = now()
@@ -582,14 +585,17 @@ class Cases:
             overdue_at=iso(t) if overdue else None,
             since=self._since(since),
             limit=limit,
-            newest_first=True,
+            newest_first=not overdue_first,
             at_steps=self._at_steps(waiting_for),
+            offset=offset,
+            by_deadline=overdue_first,
         )
         for r in rows:
             tz = self.definition(r.definition).calendar.timezone
             yield CaseSummary(
-                r.id, r.sop, r.title, Status(r.status), r.step, local(r.deadline, tz), is_overdue(r, t), tz
-            )
+                r.id, r.sop, r.title, Status(r.status), r.step, local(r.deadline, tz), is_overdue(r, t), tz,
+                r.definition,
+            )  # fmt: skip
 
     def count(
         self,
@@ -598,12 +604,34 @@ class Cases:
         overdue: bool = False,
         since: str | datetime | None = None,
         waiting_for: Sequence[Waiting] | None = None,
+        changed_since: str | datetime | None = None,
     ) -> int:
-        """How many cases ``search`` with the same filters finds, without a limit."""
+        """How many cases ``search`` with the same filters finds, without a limit; ``changed_since``:
+        only cases whose last event is that recent (closed this month, with ``status``)."""
         self._load_definitions()
         return self.store.count_cases(
-            sop, status, iso(now()) if overdue else None, self._since(since), self._at_steps(waiting_for)
+            sop,
+            status,
+            iso(now()) if overdue else None,
+            self._since(since),
+            self._at_steps(waiting_for),
+            self._since(changed_since),
         )
+
+    def time_left(self, digest: str, deadline: str | None, at: datetime | None = None) -> str | None:
+        """How long until ``deadline`` in the working time of the SOP version ``digest`` ("2 hari kerja
+        3 jam kerja"; "lewat 1 jam kerja" when overdue); None without a deadline."""
+        if deadline is None:
+            return None
+        from ..definition.workcal import work_calendar
+        from ..l10n import format_span
+
+        sop = self.definition(digest)
+        cal = work_calendar(sop.calendar)
+        t, due = at or now(), datetime.fromisoformat(deadline)
+        minutes = cal.working_minutes_between(t, due) if due >= t else cal.working_minutes_between(due, t)
+        span = format_span(minutes * 60, cal.day_minutes * 60)
+        return (_("in {span}") if due >= t else _("{span} overdue")).format(span=span)
 
     def my_posts(self) -> list[Waiting]:
         """The pelaksana the login asking holds now (Plt./Plh. included), each with the SOPs it

@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 import click
 
-from .. import __version__
-from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, InvalidSOP, UserError
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, InvalidSOP, UserError, write_crash_log
 from ..i18n import _
 from . import term
 from .wording import word
@@ -64,26 +63,7 @@ def guarded(invoke: Callable[[], int], argv: list[str], debug: Callable[[], bool
 
 
 def _crash_log(argv: list[str]) -> str | None:
-    """Write the traceback with the version and the command; returns the file, or None if it cannot be written."""
-    import platform
-    import time
-    import traceback
-
-    from platformdirs import user_log_dir
-
-    text = (
-        f"sop-runner {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
-        f"command: sop {' '.join(argv)}\n\n{traceback.format_exc()}"
-    )
-    try:
-        folder = user_log_dir("sop-runner")
-        os.makedirs(folder, exist_ok=True)
-        path = os.path.join(folder, f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log")
-        with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:  # argv may hold non-UTF-8 bytes
-            f.write(text)
-        return path
-    except OSError:
-        return None
+    return write_crash_log(f"command: sop {' '.join(argv)}")
 
 
 def _silence_stdout() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -59,6 +60,28 @@ def people_add(
             login=person.login, nama=person.nama, admin=_(", admin") if person.admin else ""
         )
     )
+    return EXIT_OK
+
+
+@people.command(
+    "password",
+    help=N_(
+        "Set a first password for LOGIN to sign in to 'sop serve' (SQLite; an admin's, read from the terminal or, with --stdin, one line of standard input). The person chooses their own at the first sign-in."
+    ),
+)
+@click.argument("login")
+@click.option("--stdin", "from_stdin", is_flag=True, help=N_("Read the password from one line of standard input."))
+@pass_settings
+def people_password(settings: Settings, login: str, from_stdin: bool) -> int:
+    from .. import Sessions
+
+    store = settings.store(write=True)
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(_("First password"), hide_input=True, confirmation_prompt=_("Repeat it"))
+    Sessions(store).set_password(login, password, store.login, first=True)
+    term.say(_("{login} has a first password; they choose their own at the first sign-in").format(login=login))
     return EXIT_OK
 
 

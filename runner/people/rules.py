@@ -74,6 +74,15 @@ MESSAGES: dict[str, str] = {
     "document-too-large": N_(
         "the document '{name}' is {size_mb} MB; the store keeps attachments up to {limit_mb} MB — attach a smaller scan, or the name alone"
     ),
+    # signing in to the web front door (runner/people/sessions.py; postgres.sql's sop_me)
+    "sign-in-failed": N_("the login or the password is wrong"),
+    "sign-in-limited": N_("too many failed sign-ins; wait {minutes} minutes and try again, or ask an administrator"),
+    "weak-password": N_("a password needs at least {minimum} characters"),
+    "same-password": N_("the new password must differ from the current one"),
+    "password-in-database": N_(
+        "on PostgreSQL the database keeps the passwords of its logins; its administrator sets {login}'s: ALTER ROLE {login} PASSWORD '...'"
+    ),
+    "gateway-without-person": N_("{login} is a web gateway: it acts only for a person signed in, never for itself"),
     "time-before-last-event": N_(
         "the time {at} is before the case's last event ({last}); actions are recorded in order"
     ),

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import psycopg
+import psycopg.sql
 from psycopg import errors as pg
 
 from ..cases.chain import NOW
@@ -58,6 +59,9 @@ def _setting(variable: str, default: str, pattern: re.Pattern[str], example: str
             value=value,
         )
     return value.replace(" ", "")
+
+
+CONNECT_TIMEOUT_SIGN_IN = 5  # seconds a sign-in waits for the server
 
 
 def connection_settings(url: str) -> dict[str, Any]:
@@ -109,6 +113,7 @@ class PostgresStore(SQLStore):
     integrity_errors = (pg.UniqueViolation,)
 
     shares_database = True  # other programs' tables may stand beside ours
+    keeps_passwords = False  # the database checks its logins' passwords itself
 
     def __init__(self, url: str, create: bool = True) -> None:
         self.url = url
@@ -264,6 +269,48 @@ class PostgresStore(SQLStore):
         if self._login is None:
             (self._login,) = self.execute("SELECT session_user").fetchone()
         return self._login
+
+    def is_gateway(self) -> bool:
+        """Whether this session's login is a web gateway the owner registered (README: the web front door)."""
+        row = self.execute("SELECT 1 FROM gateways WHERE login = session_user").fetchone()
+        return row is not None
+
+    def act_as(self, login: str) -> None:
+        # the PostgREST pattern: the gateway takes the person's role for the rest of this connection,
+        # which serves one request of one person and is closed after it; the functions' sop_me()
+        # then names the person, and the person's own grants decide what may be read
+        try:
+            self.conn.execute(psycopg.sql.SQL("SET ROLE {}").format(psycopg.sql.Identifier(login)))
+        except pg.InsufficientPrivilege:
+            raise UserError(
+                _(
+                    "the web gateway {gateway} may not act for {login}; the store's owner grants it: GRANT {login} TO {gateway}"
+                ).format(gateway=self.session_login, login=login),
+                "gateway-not-granted",
+                login=login,
+            ) from None
+        except psycopg.Error as e:
+            self._raise(e)
+        self._login = login
+
+    @property
+    def session_login(self) -> str:
+        (login,) = self.execute("SELECT session_user").fetchone()
+        return str(login)
+
+    def login_accepts(self, login: str, password: str) -> bool:
+        # PostgreSQL checks the password itself, by its own rules (pg_hba.conf): sop-runner never keeps it
+        params = psycopg.conninfo.conninfo_to_dict(self.url)
+        params.update(user=login, password=password, connect_timeout=CONNECT_TIMEOUT_SIGN_IN)
+        try:
+            psycopg.connect(**params).close()  # type: ignore[arg-type]
+        except psycopg.OperationalError as e:
+            if any(w in str(e) for w in ("Connection refused", "timeout expired", "could not translate host")):
+                raise UserError(
+                    _("the case database cannot be reached: {reason}").format(reason=_reason(e)), "store-unavailable"
+                ) from None
+            return False
+        return True
 
     def clock(self) -> datetime:
         (now,) = self.execute("SELECT clock_timestamp()").fetchone()

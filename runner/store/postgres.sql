@@ -4,8 +4,8 @@
 -- search_path (the helpers, without one of their own, run inside it; called
 -- directly they run with the caller's rights, which change nothing), so a
 -- clerk's role needs no INSERT, UPDATE or DELETE on any table:
--- it may only call them. They take who is acting from session_user, check it
--- against people and posts, check the step against the stored SOP definition,
+-- it may only call them. They take who is acting from sop_me() (session_user,
+-- or the person a web gateway acts for), check it against people and posts, check the step against the stored SOP definition,
 -- stamp the server's clock, chain the event, and write it with the case row in
 -- the one transaction of the call. They mirror the checks SQLite's write path
 -- makes in Python (runner/store/people.py, runner/store/sql.py); the tests run
@@ -39,6 +39,27 @@ CREATE TABLE IF NOT EXISTS locks (key text PRIMARY KEY);
 -- timeouts (runner/store/postgres.py TIMEOUTS) are shortened to ours where the session's are off
 -- or longer, until the end of the call's transaction; and a snapshot older than the call
 -- (REPEATABLE READ, SERIALIZABLE) would hide a post ended meanwhile.
+-- Who acts: the session's login; for a web gateway the owner registered (gateways), the person it
+-- acts for in this transaction (SET LOCAL ROLE, as PostgREST does): the gateway is granted each
+-- person's role, holds no rights of its own, and acts for nobody without a role set.
+CREATE TABLE IF NOT EXISTS gateways (login text PRIMARY KEY);
+
+CREATE OR REPLACE FUNCTION sop_me() RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_role text := current_setting('role');
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM gateways WHERE login = session_user) THEN
+    RETURN session_user;
+  END IF;
+  IF v_role = 'none' OR v_role = session_user THEN
+    PERFORM sop_refuse('gateway-without-person',
+      format('%s is a web gateway: it acts only for a person signed in (SET LOCAL ROLE)', session_user),
+      jsonb_build_object('login', session_user));
+  END IF;
+  RETURN v_role;
+END $$;
+
 CREATE OR REPLACE FUNCTION sop_guard_session() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -129,7 +150,7 @@ LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE p_acting WHEN 'plt' THEN 'Plt. ' WHEN 'plh' THEN 'Plh. ' ELSE '' END || p_pelaksana
 $$;
 
--- Who acts, and as what: (holder, acting) of an action recorded by session_user,
+-- Who acts, and as what: (holder, acting) of an action recorded by sop_me(),
 -- for p_for when given. Mirrors PeopleStore.authorize.
 CREATE OR REPLACE FUNCTION sop_authorize(
   p_for text, p_role text, p_sop text, p_tz text, p_at timestamptz, OUT holder text, OUT acting text
@@ -147,17 +168,17 @@ BEGIN
     END IF;
     RETURN;
   END IF;
-  SELECT * INTO v_me FROM people WHERE login = session_user;
+  SELECT * INTO v_me FROM people WHERE login = sop_me();
   IF NOT FOUND THEN
-    PERFORM sop_refuse('not-a-person', format('%s is not registered in this store', session_user),
-      jsonb_build_object('login', session_user));
+    PERFORM sop_refuse('not-a-person', format('%s is not registered in this store', sop_me()),
+      jsonb_build_object('login', sop_me()));
   END IF;
   v_target := v_me;
-  IF p_for IS NOT NULL AND p_for <> session_user THEN
+  IF p_for IS NOT NULL AND p_for <> sop_me() THEN
     IF v_me.records_for_others = 0 THEN
       PERFORM sop_refuse('no-right-to-record-for-others',
-        format('%s has not the right to record actions for others', session_user),
-        jsonb_build_object('login', session_user));
+        format('%s has not the right to record actions for others', sop_me()),
+        jsonb_build_object('login', sop_me()));
     END IF;
     SELECT * INTO v_target FROM people WHERE login = p_for;
     IF NOT FOUND THEN
@@ -425,7 +446,7 @@ BEGIN
   v_event.step := v_case.step;
   v_event.outcome := p_outcome;
   v_event.role := p_role;
-  v_event.operator := session_user;
+  v_event.operator := sop_me();
   v_event.note := p_note;
   v_event.data := p_data;
   v_event.prev_hash := v_case.head;
@@ -482,7 +503,7 @@ BEGIN
   SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
   IF NOT v_known THEN
     IF EXISTS (SELECT 1 FROM people)
-       AND NOT EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1) THEN
+       AND NOT EXISTS (SELECT 1 FROM people WHERE login = sop_me() AND admin = 1) THEN
       PERFORM sop_refuse('definition-unregistered',
         format('version %s of SOP %s is new to this store; only an admin may start its first case', p_version, p_sop),
         jsonb_build_object('sop', p_sop, 'version', p_version));
@@ -523,7 +544,7 @@ BEGIN
   v_event.at := sop_iso(v_at);
   v_event.action := 'start';
   v_event.step := v_case.step;
-  v_event.operator := session_user;
+  v_event.operator := sop_me();
   v_event.data := p_data;
   v_event.prev_hash := repeat('0', 64);
   v_event.holder := v_who.holder;
@@ -544,9 +565,9 @@ END $$;
 CREATE OR REPLACE FUNCTION sop_require_admin() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1) THEN
-    PERFORM sop_refuse('not-admin', format('%s is not an admin of this store', session_user),
-      jsonb_build_object('login', session_user));
+  IF NOT EXISTS (SELECT 1 FROM people WHERE login = sop_me() AND admin = 1) THEN
+    PERFORM sop_refuse('not-admin', format('%s is not an admin of this store', sop_me()),
+      jsonb_build_object('login', sop_me()));
   END IF;
 END $$;
 
@@ -563,10 +584,10 @@ BEGIN
   END IF;
   PERFORM sop_lock('people');
   v_first := NOT EXISTS (SELECT 1 FROM people);
-  IF v_first AND p_login IS DISTINCT FROM session_user THEN
+  IF v_first AND p_login IS DISTINCT FROM sop_me() THEN
     PERFORM sop_refuse('first-person-self',
-      format('the first person registered becomes the admin, so it must be %s, not %L', session_user, p_login),
-      jsonb_build_object('login', session_user, 'person', p_login));
+      format('the first person registered becomes the admin, so it must be %s, not %L', sop_me(), p_login),
+      jsonb_build_object('login', sop_me(), 'person', p_login));
   END IF;
   IF NOT v_first THEN
     PERFORM sop_require_admin();
@@ -586,7 +607,7 @@ BEGIN
       jsonb_build_object('login', p_login));
   END IF;
   INSERT INTO people (login, nama, nip, admin, records_for_others, added_at, added_by)
-  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(clock_timestamp()), session_user)
+  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(clock_timestamp()), sop_me())
   RETURNING * INTO v_row;
   RETURN v_row;
 END $$;
@@ -669,7 +690,7 @@ BEGIN
   END IF;
   PERFORM sop_check_overlap(NULL, p_login, p_pelaksana, p_sops, p_acting, p_from, p_until);
   INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)
-  VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, session_user, sop_iso(clock_timestamp()))
+  VALUES (p_login, p_pelaksana, p_sops, p_acting, p_from, p_until, sop_me(), sop_iso(clock_timestamp()))
   RETURNING * INTO v_row;
   RETURN v_row;
 END $$;
@@ -700,7 +721,7 @@ BEGIN
     PERFORM sop_check_overlap(v_row.id, v_row.login, v_row.pelaksana, v_row.sops, v_row.acting, v_row.valid_from, v_until);
   END IF;
   UPDATE posts SET valid_until = v_until, ended_at = CASE WHEN p_until IS NULL THEN sop_iso(clock_timestamp()) END,
-         ended_by = session_user
+         ended_by = sop_me()
    WHERE id = p_post RETURNING * INTO v_row;
   RETURN v_row;
 END $$;

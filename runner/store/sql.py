@@ -22,6 +22,7 @@ from ..i18n import _
 from ..people.rules import refusal
 from .people import PeopleStore
 from .rows import CaseRow, DocumentRow, EventRow, Status, damaged
+from .sessions import SessionStore
 
 if TYPE_CHECKING:
     from .write import Write
@@ -138,15 +139,30 @@ MIGRATIONS: list[list[str]] = [
         # timeouts they rely on, and lock rows of an owner-only table instead of advisory keys
         "{functions}",
     ],
+    [  # 9: the web front door (sop serve). Its sessions and failed sign-ins live in the store, so that
+        # several server processes share them; the token is kept as its SHA-256 only. On SQLite the
+        # passwords' salted hashes (PostgreSQL checks its own logins' passwords); on PostgreSQL sop_me(),
+        # which takes the person a registered gateway acts for
+        "CREATE TABLE web_sessions (token TEXT PRIMARY KEY, login TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " seen_at TEXT NOT NULL, language TEXT)",
+        "CREATE TABLE web_failures (login TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)",
+        "CREATE INDEX web_failures_at ON web_failures (at)",
+        "CREATE TABLE passwords (login TEXT PRIMARY KEY REFERENCES people (login), hash TEXT NOT NULL,"
+        " must_change INTEGER NOT NULL, set_at TEXT NOT NULL, set_by TEXT NOT NULL)",
+        "CREATE INDEX cases_status_updated ON cases (status, updated_at)",  # the inbox: done this month
+        "{functions}",
+    ],
 ]
 
 
 # The tables sop-runner makes; a database that has some of them but no schema version of
 # ours belongs to someone else, and is never written to.
-OUR_TABLES = frozenset({"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts"})
+OUR_TABLES = frozenset(
+    {"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts", "web_sessions"}
+)
 
 
-class SQLStore(PeopleStore):
+class SQLStore(PeopleStore, SessionStore):
     """The store interface; SQLiteStore and PostgresStore fill in the dialect.
 
     The writes here are SQLite's: the program checks who may act. PostgresStore
@@ -476,8 +492,12 @@ class SQLStore(PeopleStore):
         overdue_at: str | None,
         since: str | None,
         at_steps: dict[str, list[str]] | None = None,
+        changed_since: str | None = None,
     ) -> tuple[str, list[Any]]:
         where, params = [], []
+        if changed_since:
+            where.append("updated_at >= ?")
+            params.append(changed_since)
         if at_steps is not None:  # open cases standing at these steps: definition digest -> step ids
             either = [f"(definition = ? AND step IN ({', '.join('?' for _s in ids)}))" for ids in at_steps.values()]
             where.append("status = 'open' AND (" + (" OR ".join(either) or "1 = 0") + ")")
@@ -506,14 +526,20 @@ class SQLStore(PeopleStore):
         limit: int | None = None,
         newest_first: bool = False,
         at_steps: dict[str, list[str]] | None = None,
+        offset: int = 0,
+        by_deadline: bool = False,
     ) -> Iterator[CaseRow]:
         """The cases that match, streamed from the cursor (a store may hold hundreds of thousands);
         ``at_steps``: only open cases standing at one of these steps of these definitions."""
         where, params = self._filter(sop, status, overdue_at, since, at_steps)
         order = "created_at DESC, sop DESC, number DESC" if newest_first else "created_at, sop, number"
+        if by_deadline:  # the soonest due first, cases without a deadline last
+            order = "deadline IS NULL, deadline, created_at, sop, number"
         sql = f"SELECT {_columns(CaseRow)} FROM cases{where} ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
+        if offset:
+            sql += f"{'' if limit is not None else ' LIMIT -1' if self.placeholder == '?' else ' LIMIT ALL'} OFFSET {int(offset)}"
         for r in self.stream(sql, params):
             yield case_row(r)
 
@@ -524,8 +550,9 @@ class SQLStore(PeopleStore):
         overdue_at: str | None = None,
         since: str | None = None,
         at_steps: dict[str, list[str]] | None = None,
+        changed_since: str | None = None,
     ) -> int:
-        where, params = self._filter(sop, status, overdue_at, since, at_steps)
+        where, params = self._filter(sop, status, overdue_at, since, at_steps, changed_since)
         (n,) = self.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()
         return int(n)
 

@@ -302,9 +302,16 @@ class SQLiteStore(SQLStore):
             )
         return self._cannot_open(text)
 
+    # the person the web front door signed in (``act_as``); else the OS login acts
+    _acting: str | None = None
+
     @property
     def login(self) -> str:
-        return os_login()
+        return self._acting or os_login()
+
+    def act_as(self, login: str) -> None:
+        # the program is SQLite's only guard: it signed the person in with their password (sop serve)
+        self._acting = login
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

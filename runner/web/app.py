@@ -1,0 +1,279 @@
+"""The routes of ``sop serve``, and what every request goes through.
+
+A request: its language (cookie, else the session's, else the browser's, else Indonesian);
+its own store connection; the session of its cookie; on a POST the CSRF token; then the
+person signed in acts (``store.act_as``) and the page calls the API. A ``UserError`` becomes a
+page that says what happened and what to do, with its HTTP status; anything else is our
+bug: status 500, a crash log, never a traceback in the page.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+import runner
+
+from ..errors import ConcurrentChange, Refused, UserError, write_crash_log
+from ..i18n import LANGUAGES, _, language, set_language
+from . import pages
+from .templates import environment, static_folder
+from .visit import LANGUAGE_COOKIE, SESSION_COOKIE, Result, Visit
+
+MAX_FORM_FILES = 20
+MAX_FIELDS = 200
+
+# a refusal's kind -> its HTTP status (default 400 for a user's error, 403 for a refusal)
+STATUS = {
+    "unknown-case": 404,
+    "no-sop": 404,
+    "not-found": 404,
+    "sign-in-failed": 401,
+    "signed-out": 401,
+    "sign-in-limited": 429,
+    "csrf": 403,
+    "attachment-too-large": 413,
+    "document-too-large": 413,
+    "store-unavailable": 503,
+    "store-timeout": 503,
+    "store-busy": 503,
+    "store-read-only": 503,
+    "store-io-error": 503,
+    "write-outcome-unknown": 503,
+}
+
+
+Page = Callable[[Visit], Result]
+
+
+def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
+    def route(path: str, page: Page, methods: tuple[str, ...] = ("GET",), public: bool = False) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return await _serve(request, page, db, sop_dirs, public)
+
+        return Route(path, endpoint, methods=list(methods), name=page.__name__)
+
+    routes = [
+        route("/", pages.inbox),
+        route("/ping", pages.ping, public=True),
+        route("/signin", pages.sign_in, ("GET", "POST"), public=True),
+        route("/signout", pages.sign_out, ("POST",), public=True),
+        route("/password", pages.password, ("GET", "POST")),
+        route("/language", pages.choose_language, ("POST",), public=True),
+        route("/cases", pages.all_cases),
+        route("/cases/new", pages.start_case, ("GET", "POST")),
+        route("/cases/{case_id}", pages.case_page),
+        route("/cases/{case_id}/act", pages.act, ("POST",)),
+        route("/cases/{case_id}/attach", pages.attach, ("POST",)),
+        route("/cases/{case_id}/chart.svg", pages.case_chart),
+        route("/cases/{case_id}/documents/{seq:int}/{name}", pages.document),
+        route("/sops", pages.catalogue),
+        route("/sops/{sop_id}", pages.sop_page),
+        route("/sops/{sop_id}/download/{fmt}", pages.sop_download),
+        Mount("/static", StaticFiles(directory=static_folder()), name="static"),
+    ]
+    return Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    _speak(request, None)
+    return _error_page(request, UserError(_("there is no such page; go back to the inbox"), "not-found"), None)
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    _speak(request, None)
+    return _error_page(
+        request, UserError(_("this page is not sent that way; open it from a link"), "bad-method"), None, 405
+    )
+
+
+def check_store(db: str | None) -> None:
+    """Before serving: the store opens (and is made, on SQLite), and on PostgreSQL its login is a
+    gateway the owner registered, else every page would act as the gateway itself."""
+    with runner.open_store(db, create=True) as store:
+        if not store.keeps_passwords and not store.is_gateway():
+            raise UserError(
+                _(
+                    "{login} is not a web gateway of this store; its owner registers one (README: the web front door): INSERT INTO gateways VALUES ('{login}')"
+                ).format(login=store.login),
+                "not-a-gateway",
+                login=store.login,
+            )
+
+
+async def _serve(request: Request, page: Page, db: str | None, sop_dirs: tuple[str, ...], public: bool) -> Response:
+    form = None
+    if request.method == "POST":
+        try:
+            form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FIELDS)
+        except Exception:  # a body that is not a form (multipart's own errors): the request is bad
+            _speak(request, None)
+            return _error_page(
+                request, UserError(_("the form could not be read; send it again"), "bad-form"), None, 400
+            )
+    try:
+        return await run_in_threadpool(_handle, request, form, page, db, sop_dirs, public)
+    finally:
+        if form is not None:
+            await form.close()
+
+
+def _speak(request: Request, session: runner.Session | None) -> str:
+    """Set and return the request's language: its cookie, else the session's, else the browser's, else id."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen not in LANGUAGES:
+        chosen = session.language if session and session.language in LANGUAGES else None
+    if chosen is None:
+        accept = request.headers.get("accept-language", "")
+        wanted = [part.split(";")[0].strip().lower()[:2] for part in accept.split(",")]
+        chosen = next((w for w in wanted if w in LANGUAGES), "id")
+    set_language(chosen)
+    return chosen
+
+
+def _handle(
+    request: Request, form: FormData | None, page: Page, db: str | None, sop_dirs: tuple[str, ...], public: bool
+) -> Response:
+    _speak(request, None)
+    visit: Visit | None = None
+    try:
+        store = runner.open_store(db, create=False)
+    except UserError as e:
+        return _error_page(request, e, None)
+    try:
+        visit = Visit(request, store, sop_dirs)
+        visit.form = form
+        visit.session = runner.Sessions(store).resume(request.cookies.get(SESSION_COOKIE))
+        _speak(request, visit.session)
+        if visit.session is None and not public:
+            return _to_sign_in(request)
+        if request.method == "POST" and page is not pages.sign_in:
+            if visit.session is None:
+                if page is not pages.choose_language:
+                    return _to_sign_in(request)
+            elif not secrets.compare_digest(str(form.get("csrf", "") if form else ""), visit.session.csrf):
+                raise UserError(
+                    _(
+                        "the form is out of date (its security token does not match); open the page again and send it once more"
+                    ),
+                    "csrf",
+                )
+        if visit.session is not None:
+            if visit.session.must_change and page not in (pages.password, pages.sign_out, pages.choose_language):
+                return RedirectResponse("/password", 303)
+            store.act_as(visit.session.login)
+        result = page(visit)
+        response = _respond(request, visit, result)
+    except UserError as e:
+        response = _error_page(request, e, visit)
+    except Exception:
+        path = write_crash_log(f"web: {request.method} {request.url.path}")
+        where = _("a crash log was written to {path}").format(path=path) if path else _("no crash log could be written")
+        response = _error_page(
+            request,
+            UserError(
+                _(
+                    "an internal error in sop-runner, not in what you did; {where}. Look at the case before you repeat an action"
+                ).format(where=where),
+                "internal",
+            ),
+            visit,
+            500,
+        )
+    finally:
+        store.close()
+    if visit is not None:
+        for name, value, age in visit.set_cookies:
+            _cookie(request, response, name, value, age)
+    return response
+
+
+def _cookie(request: Request, response: Response, name: str, value: str, age: int | None) -> None:
+    secure = request.url.scheme == "https"
+    if value:
+        response.set_cookie(name, value, max_age=age, httponly=True, samesite="lax", secure=secure, path="/")
+    else:
+        response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=secure)
+
+
+def _to_sign_in(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if _wants_json(request):
+        return JSONResponse({"error": {"kind": "signed-out", "message": _("sign in first")}}, 401)
+    return RedirectResponse("/signin?" + urlencode({"next": target}), 303)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.query_params.get("format") == "json" or request.headers.get("accept", "").startswith(
+        "application/json"
+    )
+
+
+def _respond(request: Request, visit: Visit, result: Result) -> Response:
+    if isinstance(result, Response):
+        return result
+    template, data, status = result if len(result) == 3 else (*result, 200)
+    if _wants_json(request):
+        return JSONResponse(data, status)
+    return HTMLResponse(render(template, visit, data), status, headers=_SECURITY_HEADERS)
+
+
+# no framing by other sites, no guessing of types, no scripts but ours
+_SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+}
+
+
+def render(template: str, visit: Visit | None, data: dict[str, Any]) -> str:
+    session = visit.session if visit else None
+    nama = None
+    if visit is not None and session is not None:
+        me = visit.store.person(session.login)
+        nama = me.nama if me else None
+    return str(
+        environment()
+        .get_template(template)
+        .render(
+            data=data,
+            me={"login": session.login, "nama": nama} if session else None,
+            csrf=session.csrf if session else "",
+            lang=language(),
+            languages=LANGUAGES,
+            path=visit.request.url.path if visit else "/",
+        )
+    )
+
+
+def _error_page(request: Request, error: UserError, visit: Visit | None, status: int | None = None) -> Response:
+    code = (
+        status
+        or STATUS.get(error.kind)
+        or (409 if isinstance(error, ConcurrentChange) else 403 if isinstance(error, Refused) else 400)
+    )
+    data: dict[str, Any] = {"error": error.to_json()}
+    if isinstance(error, ConcurrentChange):
+        data["case"] = error.details.get("case")
+    if _wants_json(request):
+        return JSONResponse(data, code)
+    try:
+        page = render("web/error.html.j2", visit, data)
+    except Exception:  # the page of an error must not fail in turn: its sentence alone, still the right status
+        write_crash_log(f"web: the error page of {request.method} {request.url.path}")
+        return Response(str(error), code, media_type="text/plain; charset=utf-8")
+    return HTMLResponse(page, code, headers=_SECURITY_HEADERS)
+
+
+__all__ = ["build", "check_store"]
