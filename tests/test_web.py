@@ -1,0 +1,342 @@
+"""``sop serve`` through Starlette's test client: every page and refusal, in both languages.
+
+The office: an admin operator (the OS login, who may record for others), Sari Dewi as Plh.
+Camat, Budi as Kasi Trantib, Ani with no post; first passwords set by the admin, as
+``sop people password`` does. A real SQLite file; the database's own refusals on PostgreSQL
+are in tests/test_web_pg.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from conftest import SOPS, run_sop
+from starlette.testclient import TestClient
+
+import runner
+from runner.i18n import set_language
+from runner.store.sqlite import os_login
+
+PASSWORD = "rahasia-123"
+UNTIL = (date.today() + timedelta(days=30)).isoformat()
+
+
+@pytest.fixture
+def office(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    with runner.open_store(url) as store:
+        people = runner.People(store)
+        people.add(os_login(), "Operator Trantib", records_for_others=True)
+        people.add("sari", "Sari Dewi")
+        people.add("budi", "Budi Santoso")
+        people.add("ani", "Ani")
+        people.grant("sari", "camat", acting="plh", valid_until=UNTIL)
+        people.grant("budi", "kasi-trantib")
+        sessions = runner.Sessions(store)
+        for login in ("sari", "budi", "ani"):
+            sessions.set_password(login, PASSWORD, os_login(), first=True)
+        cases = runner.Cases(store)
+        sop = runner.load_sop(runner.find_sop("pelacuran"))
+        case = cases.start(sop, title="Laporan RW 03", attach=[runner.Attachment("Informasi Pelanggaran")])
+        cases.advance(case.id, "kasi-trantib", attach=[runner.Attachment("Surat Perintah")], for_person="budi")
+    return url
+
+
+def client(url: str, lang: str = "id") -> TestClient:
+    return TestClient(
+        runner.create_app(url, [str(SOPS)]), follow_redirects=False, headers={"Accept-Language": lang}
+    )
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="(\w+)"', page)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def signed_in(url: str, login: str, lang: str = "id", new: str = "punya-sendiri-1") -> TestClient:
+    """A client signed in as ``login``, who has chosen their own password at the first sign-in."""
+    c = client(url, lang)
+    r = c.post("/signin", data={"login": login, "password": PASSWORD, "next": "/"})
+    assert r.status_code == 303 and r.headers["location"] == "/password"
+    assert c.get("/").headers["location"] == "/password"  # nothing else before the own password
+    token = csrf(c.get("/password").text)
+    r = c.post("/password", data={"csrf": token, "old": PASSWORD, "new": new, "again": new})
+    assert r.status_code == 303, r.text
+    return c
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize(
+    "lang, inbox, waiting, why",
+    [("id", "Kotak Kerja", "menunggu saya", "Anda Plh. Camat s.d."), ("en", "Inbox", "waiting for me", "you are Plh. Camat until")],
+)
+def test_the_plh_camat_sees_the_case_in_the_inbox_and_approves_it(office, lang, inbox, waiting, why):
+    c = signed_in(office, "sari", lang)
+    page = c.get("/")
+    assert page.status_code == 200
+    shown = text(page.text)
+    assert inbox in shown and waiting in shown and why in shown
+    assert "pelacuran-1" in shown and "Laporan RW 03" in shown
+    data = c.get("/?format=json").json()
+    assert data["counts"]["waiting"] == 1 and [x["id"] for x in data["cases"]] == ["pelacuran-1"]
+    assert data["cases"][0]["why"].startswith(why)
+
+    case = c.get("/cases/pelacuran-1")
+    assert case.status_code == 200
+    r = c.post(
+        "/cases/pelacuran-1/act",
+        data={"csrf": csrf(case.text), "role": "camat", "seq": "2"},
+        files={"doc:Surat Perintah": ("sp.jpg", b"\xff\xd8\xff scan", "image/jpeg")},
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/cases/pelacuran-1"
+    after = c.get("/cases/pelacuran-1?format=json").json()
+    assert after["step"]["id"] == "draft-surat-perintah"
+    top = after["history"][0]
+    assert top["holder"] == "sari" and top["acting"] == "plh" and top["recorder"] == "sari"
+    assert c.get("/?format=json").json()["counts"]["waiting"] == 0
+    # what the page lists is what the command line lists
+    listed = run_sop("--db", office, "case", "list", "--waiting-for", "kasi-trantib", "--json")
+    assert listed.code == 0 and "pelacuran-1" in listed.out
+
+
+def test_the_kasi_returns_a_draft_with_a_note_and_the_operator_sees_it(office):
+    sari = signed_in(office, "sari")
+    sari.post("/cases/pelacuran-1/act", data={"csrf": csrf(sari.get("/cases/pelacuran-1").text), "role": "camat"})
+    budi = signed_in(office, "budi")
+    page = budi.get("/cases/pelacuran-1").text
+    budi.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "kasi-trantib"})
+    # the draft goes to the verification (sekcam or camat); Sari as Plh. Camat asks for a correction
+    page = sari.get("/cases/pelacuran-1").text
+    assert 'value="koreksi"' in page and 'value="disetujui"' in page  # one button per outcome
+    r = sari.post(
+        "/cases/pelacuran-1/act",
+        data={"csrf": csrf(page), "role": "camat", "outcome": "koreksi", "note": "Perbaiki dasar hukum"},
+    )
+    assert r.status_code == 303, text(r.text)
+    with runner.open_store(office) as store:
+        view = runner.Cases(store).show("pelacuran-1")
+    assert view.note is not None and view.note.note == "Perbaiki dasar hukum"
+    shown = run_sop("--db", office, "case", "show", "pelacuran-1")
+    assert "Perbaiki dasar hukum" in shown.out
+
+
+@pytest.mark.parametrize("lang, says", [("id", "login atau kata sandi salah"), ("en", "the login or the password is wrong")])
+def test_a_wrong_password_and_an_unknown_login_are_refused_alike(office, lang, says):
+    c = client(office, lang)
+    for login in ("sari", "tidak-ada"):
+        r = c.post("/signin", data={"login": login, "password": "salah-sekali", "next": "/"})
+        assert r.status_code == 401 and says in r.text.lower()
+        assert "sop_session" not in r.headers.get("set-cookie", "")
+
+
+def test_failed_sign_ins_are_bounded_per_login(office):
+    c = client(office)
+    for _ in range(5):
+        assert c.post("/signin", data={"login": "budi", "password": "salah"}).status_code == 401
+    r = c.post("/signin", data={"login": "budi", "password": PASSWORD})  # even the right one, for a while
+    assert r.status_code == 429 and "15" in r.text
+    assert c.post("/signin", data={"login": "sari", "password": PASSWORD}).status_code == 303  # others are not held
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(office):
+    c = signed_in(office, "sari")
+    r = c.post("/cases/pelacuran-1/act", data={"role": "camat"})
+    assert r.status_code == 403
+    r = c.post("/cases/pelacuran-1/act", data={"role": "camat", "csrf": "0" * 64})
+    assert r.status_code == 403
+    assert c.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "perintah-penertiban"
+
+
+def test_signing_out_ends_the_session_in_the_store(office):
+    c = signed_in(office, "sari")
+    token = c.cookies.get("sop_session")
+    r = c.post("/signout", data={"csrf": csrf(c.get("/").text)})
+    assert r.status_code == 303
+    again = client(office)
+    again.cookies.set("sop_session", token)
+    assert again.get("/").status_code == 303  # the old cookie opens nothing
+
+
+def test_a_session_lives_in_the_store_so_a_second_server_knows_it(office):
+    c = signed_in(office, "sari")
+    second = client(office)  # another application object: another process, as far as state goes
+    second.cookies.set("sop_session", c.cookies.get("sop_session"))
+    assert second.get("/").status_code == 200
+
+
+def test_the_session_cookie_is_http_only_and_same_site(office):
+    c = client(office)
+    r = c.post("/signin", data={"login": "sari", "password": PASSWORD})
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie  # plain http on loopback
+    tls = TestClient(runner.create_app(office, [str(SOPS)]), base_url="https://testserver", follow_redirects=False)
+    cookie = tls.post("/signin", data={"login": "budi", "password": PASSWORD}).headers["set-cookie"].lower()
+    assert "secure" in cookie
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"])
+def test_no_open_redirect_after_signing_in(office, target):
+    c = client(office)
+    r = c.post("/signin", data={"login": "sari", "password": PASSWORD, "next": target})
+    assert r.headers["location"] in ("/", "/password")
+
+
+def test_an_unassigned_person_is_refused_what_the_post_may_do(office):
+    c = signed_in(office, "ani")
+    page = c.get("/cases/pelacuran-1").text
+    assert 'action="/cases/pelacuran-1/act"' not in page  # no buttons for a post she does not hold
+    r = c.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "camat"})  # sent by hand
+    assert r.status_code == 403 and "ani" in r.text
+    assert c.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "perintah-penertiban"
+
+
+def test_the_second_official_acting_on_a_moved_case_is_told_and_shown_it_now(office):
+    first, second = signed_in(office, "sari"), client(office)  # Sari at her desk and on her phone
+    assert second.post("/signin", data={"login": "sari", "password": "punya-sendiri-1"}).status_code == 303
+    page = second.get("/cases/pelacuran-1").text  # opened before the first one acts
+    assert first.post("/cases/pelacuran-1/act", data={"csrf": csrf(first.get("/").text), "role": "camat", "seq": "2"}).status_code == 303
+    r = second.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "camat", "seq": "2"})
+    assert r.status_code == 409 and 'href="/cases/pelacuran-1"' in r.text
+    assert len(second.get("/cases/pelacuran-1?format=json").json()["history"]) == 3
+
+
+def test_a_file_over_the_limit_is_refused_with_413_and_nothing_written(office, monkeypatch):
+    monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "0.001")  # about a kilobyte
+    c = signed_in(office, "sari")
+    r = c.post(
+        "/cases/pelacuran-1/attach",
+        data={"csrf": csrf(c.get("/").text), "attach-name": "Foto"},
+        files={"attach-file": ("foto.jpg", b"x" * 5000, "image/jpeg")},
+    )
+    assert r.status_code == 413
+    assert len(c.get("/cases/pelacuran-1?format=json").json()["history"]) == 2
+
+
+def test_documents_download_as_attachments_never_as_a_page(office):
+    c = signed_in(office, "sari")
+    c.post(
+        "/cases/pelacuran-1/attach",
+        data={"csrf": csrf(c.get("/").text), "attach-name": "Catatan"},
+        files={"attach-file": ("x.html", b"<script>alert(1)</script>", "text/html")},
+    )
+    docs = c.get("/cases/pelacuran-1?format=json").json()["documents"]
+    doc = next(d for d in docs if d["filename"] == "x.html")
+    r = c.get(f"/cases/pelacuran-1/documents/{doc['seq']}/Catatan")
+    assert r.status_code == 200 and r.content == b"<script>alert(1)</script>"
+    assert r.headers["content-type"] == "application/octet-stream"
+    assert r.headers["content-disposition"].startswith("attachment;")
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_text_from_the_record_is_escaped_in_pages(office):
+    c = signed_in(office, "budi")
+    c.post("/cases/new", data={"csrf": csrf(c.get("/").text), "sop": "pelacuran", "title": "<script>x()</script>"})
+    page = c.get("/cases").text
+    assert "<script>x()</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_start_a_case_from_the_page(office):
+    c = signed_in(office, "budi")
+    form = c.get("/cases/new?sop=pelacuran").text
+    assert 'name="doc:Informasi Pelanggaran"' in form and 'capture="environment"' in form
+    r = c.post(
+        "/cases/new",
+        data={"csrf": csrf(form), "sop": "pelacuran", "title": "Laporan warga", "paper": "Informasi Pelanggaran"},
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/cases/pelacuran-2"
+    data = c.get("/cases/pelacuran-2?format=json").json()
+    assert data["title"] == "Laporan warga" and data["history"][0]["holder"] == "budi"
+
+
+def test_only_an_operator_who_records_for_others_sees_on_behalf_fields(office):
+    assert 'name="for"' not in signed_in(office, "sari").get("/cases/pelacuran-1").text
+    c = client(office)
+    with runner.open_store(office) as store:
+        runner.Sessions(store).set_password(os_login(), PASSWORD, os_login(), first=True)
+    c = signed_in(office, os_login())
+    page = c.get("/cases/pelacuran-1").text
+    assert 'name="for"' in page and 'name="at"' in page
+    r = c.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "camat", "for": "sari"})
+    assert r.status_code == 303
+    top = c.get("/cases/pelacuran-1?format=json").json()["history"][0]
+    assert top["holder"] == "sari" and top["recorder"] == os_login()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("path", ["/", "/cases", "/cases/new", "/cases/new?sop=pelacuran", "/sops", "/sops/pelacuran", "/cases/pelacuran-1", "/password"])
+def test_every_page_answers_in_both_languages(office, path, lang):
+    c = signed_in(office, "sari", lang)
+    r = c.get(path)
+    assert r.status_code == 200
+    assert f'<html lang="{lang}">' in r.text
+    assert c.get(path + ("&" if "?" in path else "?") + "format=json").status_code == 200
+
+
+def test_pages_that_need_a_person_send_to_sign_in(office):
+    c = client(office)
+    for path in ("/", "/cases", "/cases/pelacuran-1", "/sops"):
+        r = c.get(path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/signin?next=")
+    assert c.get("/?format=json").status_code == 401
+
+
+@pytest.mark.parametrize("lang, says", [("id", "tidak ada kasus"), ("en", "no case")])
+def test_unknown_things_are_404_pages_that_say_what_to_do(office, lang, says):
+    c = signed_in(office, "sari", lang)
+    r = c.get("/cases/pelacuran-99")
+    assert r.status_code == 404 and says in r.text.lower() and "Traceback" not in r.text
+    assert c.get("/no-such-page").status_code == 404
+
+
+def test_the_language_switch_persists(office):
+    c = signed_in(office, "sari", "id")
+    r = c.post("/language", data={"csrf": csrf(c.get("/").text), "lang": "en", "next": "/cases"})
+    assert r.status_code == 303 and r.headers["location"] == "/cases"
+    assert '<html lang="en">' in c.get("/").text
+    c.cookies.delete("sop_lang")  # the session remembers it too
+    assert '<html lang="en">' in c.get("/").text
+
+
+def test_a_store_that_cannot_be_opened_is_a_503_page(tmp_path):
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    c = client(f"sqlite:///{folder}")  # a folder, not a store
+    r = c.get("/signin")
+    assert r.status_code in (400, 503) and "Traceback" not in r.text
+
+
+def test_sop_downloads_are_files(office):
+    c = signed_in(office, "sari")
+    r = c.get("/sops/pelacuran/download/pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF") and r.headers["content-type"] == "application/pdf"
+    assert c.get("/sops/pelacuran/download/exe").status_code == 404
+
+
+def test_a_first_password_needs_an_admin_and_a_length(office, sop):
+    with runner.open_store(office) as store:
+        s = runner.Sessions(store)
+        with pytest.raises(runner.UserError) as e:
+            s.set_password("sari", "pendek", os_login(), first=True)
+        assert e.value.kind == "weak-password"
+        with pytest.raises(runner.UserError) as e:
+            s.set_password("budi", PASSWORD, "sari", first=True)
+        assert e.value.kind == "not-admin"
+    set_language("en")
+    import io
+    import sys
+
+    stdin = sys.stdin
+    try:
+        sys.stdin = io.StringIO("baru-sekali-9\n")
+        r = sop("--db", office, "people", "password", "ani", "--stdin")
+    finally:
+        sys.stdin = stdin
+    assert r.code == 0 and "ani" in r.err  # term.say speaks on stderr
+    c = client(office)
+    assert c.post("/signin", data={"login": "ani", "password": "baru-sekali-9"}).headers["location"] == "/password"
