@@ -243,7 +243,10 @@ def _old_store(store, sop):
     from runner.store.sql import case_values
 
     with store.transaction():
-        for table in ("posts", "people", "checkpoints", "documents", "events", "cases", "definitions", "meta"):
+        for table in (
+            "passwords", "web_sessions", "web_failures", "posts", "people", "checkpoints", "documents", "events",
+            "cases", "definitions", "meta",
+        ):  # fmt: skip
             # on PostgreSQL the functions of migration 7 depend on the tables' row types
             store.execute(f"DROP TABLE {table}" + (" CASCADE" if store.placeholder == "%s" else ""))
     store.migrate(upto=6)

@@ -1,0 +1,125 @@
+"""``sop serve`` on PostgreSQL with real roles: the page acts as the person, and the database decides.
+
+The README's set-up (tests/test_pg_roles.py's ``office``: an owner, a clerks group, a as Plh.
+Camat, b with no post), plus the web gateway of the README's "The web gateway on PostgreSQL":
+a NOINHERIT login granted each clerk's role, registered by the owner. Everything is dropped
+at the end.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import PG_URL, ROOT, SOPS
+from starlette.testclient import TestClient
+from test_pg_roles import _staffed, _url, office  # noqa: F401 - office is the fixture these tests stand on
+
+import runner
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="SOP_TEST_PG_URL is not set")
+
+
+def _readme_gateway_sql() -> tuple[str, str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### The web gateway on PostgreSQL", 1)[1].split("\n### ", 1)[0]
+    roles, grants = re.findall(r"```sql\n(.*?)```", section, re.S)
+    return roles, grants
+
+
+@pytest.fixture
+def gateway(office):  # noqa: F811 - the fixture imported above
+    """The gateway login, set up by the README's SQL for the clerks a and b; the store staffed."""
+    import psycopg
+
+    names = {**office, "web": f"{office['schema']}_web"}
+    roles_sql, grants_sql = _readme_gateway_sql()
+
+    def fill(sql: str, clerk: str = "") -> str:
+        sql = re.sub(r"\bsop_web\b", names["web"], sql)
+        sql = re.sub(r"\bbudi\b", clerk, sql)
+        return re.sub(r"\bsop\.", names["schema"] + ".", re.sub(r"SCHEMA sop\b", f"SCHEMA {names['schema']}", sql))
+
+    owner, cid, _post = _staffed(office)
+    try:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            for statement in fill(roles_sql, office["a"]).split(";"):
+                if statement.strip():
+                    su.execute(statement)
+            su.execute(f"GRANT {office['b']} TO {names['web']}")
+        with psycopg.connect(owner, autocommit=True) as conn:
+            conn.execute(fill(grants_sql))
+        yield {**names, "url": _url(names["web"], office["schema"]), "owner_url": owner, "case": cid}
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(f"DROP OWNED BY {names['web']}")
+            su.execute(f"DROP ROLE IF EXISTS {names['web']}")
+
+
+def _client(url: str) -> TestClient:
+    return TestClient(runner.create_app(url, [str(SOPS)]), follow_redirects=False, headers={"Accept-Language": "en"})
+
+
+def _signed_in(gw: dict, login: str) -> TestClient:
+    c = _client(gw["url"])
+    r = c.post("/signin", data={"login": login, "password": "the database checks it"})
+    assert r.status_code == 303 and r.headers["location"] == "/", r.text
+    return c
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf" value="(\w+)"', page).group(1)
+
+
+def test_the_plh_camat_approves_through_the_page_as_herself(gateway):
+    runner.create_app  # noqa: B018 - the app starts only on a registered gateway
+    with runner.open_store(gateway["url"], create=False) as store:
+        assert store.is_gateway()
+    c = _signed_in(gateway, gateway["a"])
+    inbox = c.get("/?format=json").json()
+    assert [x["id"] for x in inbox["cases"]] == [gateway["case"]]
+    assert inbox["posts"][0]["acting"] == "plh"
+    page = c.get(f"/cases/{gateway['case']}").text
+    r = c.post(f"/cases/{gateway['case']}/act", data={"csrf": _csrf(page), "role": "camat"})
+    assert r.status_code == 303, r.text
+    last = c.get(f"/cases/{gateway['case']}?format=json").json()["history"][0]
+    # the database recorded the person, not the gateway: holder and recorder are a, authenticated
+    assert (last["holder"], last["acting"], last["recorder"], last["authenticated"]) == (
+        gateway["a"], "plh", gateway["a"], True,
+    )  # fmt: skip
+
+
+def test_an_unassigned_person_is_refused_by_the_database_through_the_page(gateway):
+    c = _signed_in(gateway, gateway["b"])
+    page = c.get(f"/cases/{gateway['case']}").text
+    r = c.post(f"/cases/{gateway['case']}/act", data={"csrf": _csrf(page), "role": "camat"})
+    assert r.status_code == 403
+    assert f"{gateway['b']} does not hold the post" in r.text  # the database's refusal, worded
+    assert c.get(f"/cases/{gateway['case']}?format=json").json()["step"]["id"] == "perintah-penertiban"
+
+
+def test_the_gateway_without_a_person_is_refused_by_the_functions(gateway):
+    import psycopg
+
+    with psycopg.connect(gateway["url"], autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.RaiseException, match="web gateway"):
+            conn.execute("SELECT * FROM sop_add_person('x', 'X', NULL, false, false)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # no rights of its own on the record
+            conn.execute("SELECT * FROM events")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO posts (login, pelaksana, valid_from, granted_by, granted_at) VALUES ('x', 'camat', '2020-01-01', 'x', 'x')")
+
+
+def test_a_login_that_is_not_a_person_cannot_sign_in(gateway):
+    c = _client(gateway["url"])
+    r = c.post("/signin", data={"login": "postgres", "password": "x"})
+    assert r.status_code == 401
+
+
+def test_serving_refuses_a_login_that_is_not_a_registered_gateway(gateway):
+    from runner.web.app import check_store
+
+    with pytest.raises(runner.UserError) as e:
+        check_store(_url(gateway["a"], gateway["schema"]))
+    assert e.value.kind == "not-a-gateway"
+    check_store(gateway["url"])  # the registered one serves
