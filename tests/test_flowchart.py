@@ -10,6 +10,7 @@ import signal
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,68 @@ def test_the_chart_of_a_case_names_everyone_who_acted_and_overlaps_nothing(tmp_p
     svg = words(re.sub(r"<[^>]+>", " ", render(view.sop, "svg", overlay)))  # and in what is printed
     assert "Plh. Jabatan Camat: Sari Dewi, S.STP (step 5)" in svg
     assert "Plt. Jabatan Kasi: Dewi Lestari, S.H. (step 4)" in svg
+
+
+ITEMS_SOP = """\
+format: 1
+id: lapangan
+version: "1"
+nama: Pengecekan Lapangan
+pelaksana:
+  - {id: kasi, nama: Kepala Seksi}
+  - {id: staf, nama: Staf}
+steps:
+  - id: cek
+    uraian: Staf mengecek lokasi reklame di lapangan
+    pelaksana: staf
+    waktu: 1 hari
+    kelengkapan: [Surat Tugas]
+    output: [Berita Acara Pengecekan Lapangan, Dokumentasi Foto]
+  - id: lapor
+    uraian: Kasi menerima hasil pengecekan
+    pelaksana: kasi
+    waktu: 1 jam
+    kelengkapan: [Berita Acara Pengecekan Lapangan, Dokumentasi Foto]
+    output: [Laporan Hasil Pengecekan]
+"""
+
+
+def _svg_lines(svg: str) -> list[str]:
+    """Every line of text an SVG chart sets, as read."""
+    return [words(unescape(line)) for line in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)]
+
+
+def test_several_documents_in_a_cell_are_each_an_item(sop, tmp_path):
+    """They ran together and read as one name: "Berita Acara Pengecekan Lapangan Dokumentasi Foto"."""
+    path = tmp_path / "lapangan.yaml"
+    path.write_text(ITEMS_SOP, encoding="utf-8")
+    definition = load(path)
+    layout = compute(definition)
+    _check_geometry(layout)
+    first, second = (r for r in layout.pages[0].rows if r.step)
+    assert first.cells["kelengkapan"] == ["Surat Tugas"]  # one document: plain
+    assert not any(line.startswith("- ") for line in second.cells["output"])
+    for cell in (first.cells["output"], second.cells["kelengkapan"]):
+        items: list[str] = []
+        for line in cell:  # an item starts with its mark, its further lines hang under its text
+            if line.startswith("- "):
+                items.append(line[2:])
+            else:
+                assert line.startswith("\u00a0\u00a0") and items, cell
+                items[-1] += " " + line.strip()
+        assert items == ["Berita Acara Pengecekan Lapangan", "Dokumentasi Foto"]
+        assert words(" ".join(cell)) == "- Berita Acara Pengecekan Lapangan - Dokumentasi Foto"
+    lines = _svg_lines(render(definition, "svg"))
+    assert lines.count("- Berita Acara") == 2 and lines.count("- Dokumentasi") == 2
+    assert lines.count("Surat Tugas") == 1
+    assert not any("Lapangan Dokumentasi" in line for line in lines)
+    html = words(re.sub(r"<[^>]+>", " ", unescape(render(definition, "html"))))
+    assert html.count("- Berita Acara Pengecekan Lapangan - Dokumentasi Foto") == 2
+    out = tmp_path / "lapangan.pdf"
+    assert sop("flowchart", str(path), "-o", str(out)).code == 0
+    chart = pdf_pages(out)[-1][2]
+    assert chart.count("- Berita Acara Pengecekan Lapangan - Dokumentasi Foto") == 2, chart
+    assert "- Surat Tugas" not in chart and "- Laporan Hasil" not in chart
 
 
 @contextmanager

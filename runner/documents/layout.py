@@ -312,16 +312,31 @@ def _wrap(text: str, width_px: float) -> list[str]:
     return lines
 
 
+ITEM = "- "  # marks each document of a cell that lists several
+HANG = "\u00a0\u00a0"  # an item's further lines start under its text: no-break spaces, which SVG and HTML keep
+
+
+def _items(items: Sequence[str], width_px: float) -> list[str]:
+    """A cell of documents. Several: each its own item, marked, its wrapped lines hanging under its text, so that
+    two names never read as one ("Berita Acara Pengecekan Lapangan Dokumentasi Foto"); one stays plain."""
+    if len(items) < 2:
+        return _wrap("\n".join(items), width_px)
+    lines: list[str] = []
+    for item in items:
+        first, *rest = _wrap(item, width_px - len(ITEM) * CHAR_W)
+        lines += [ITEM + first, *(HANG + line for line in rest)]
+    return lines
+
+
 def _cells(step: Step, columns: list[Column]) -> dict[str, list[str]]:
     texts = {
         "no": f"{step.no}.",
         "uraian": step.uraian,
-        "kelengkapan": "\n".join(step.kelengkapan),
         "waktu": step.waktu,
-        "output": "\n".join(step.output),
         "keterangan": step.keterangan or "",
     }
-    return {c.key: _wrap(texts[c.key], c.w) for c in columns}
+    lists = {"kelengkapan": step.kelengkapan, "output": step.output}
+    return {c.key: _items(lists[c.key], c.w) if c.key in lists else _wrap(texts[c.key], c.w) for c in columns}
 
 
 def _row_height(cells: dict[str, list[str]]) -> float:
