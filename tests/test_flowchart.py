@@ -339,6 +339,62 @@ def test_several_documents_in_a_cell_are_each_an_item(sop, tmp_path):
     assert "- Surat Tugas" not in chart and "- Laporan Hasil" not in chart
 
 
+def _identity_sop(folder: Path, laws: int, warnings: int = 0) -> Path:
+    """The ITEMS_SOP with an identity page of ``laws`` long regulations, ``warnings`` more warnings than two,
+    and a field of one item."""
+    law = "Peraturan Daerah Kota Tangerang Nomor {i} Tahun 2005 tentang Ketentraman dan Ketertiban Umum dan Reklame"
+    identity = ["identity:", "  dasar_hukum:", *(f"    - {law.format(i=i + 1)}" for i in range(laws))]
+    identity += ["  kualifikasi_pelaksana: [Memahami peraturan reklame]"]  # one item: plain
+    identity += ["  peringatan:", "    - Reklame liar tidak tertib", "    - Pendapatan daerah berkurang"]
+    identity += [
+        f"    - Peringatan tambahan nomor {i + 3} yang cukup panjang untuk dua baris teks" for i in range(warnings)
+    ]
+    identity += ["  pencatatan_pendataan: [Buku agenda]"]
+    path = folder / "lapangan.yaml"
+    path.write_text(ITEMS_SOP.replace("pelaksana:\n", "\n".join(identity) + "\npelaksana:\n", 1), encoding="utf-8")
+    return path
+
+
+def test_identity_fields_of_several_items_are_numbered(tmp_path):
+    html = render(load(_identity_sop(tmp_path, 2)), "html")
+    fields = dict(re.findall(r"<h3>([^<]*):</h3>(.*?)</td>", html))
+    number = '<li><span class="n">{n}.</span> '
+    assert fields["Legal basis"].startswith("<ol>" + number.format(n=1) + "Peraturan Daerah Kota Tangerang Nomor 1 ")
+    assert fields["Legal basis"].count("<li") == 2 and number.format(n=2) + "Peraturan" in fields["Legal basis"]
+    assert fields["Warning"] == (
+        f"<ol>{number.format(n=1)}Reklame liar tidak tertib</li>{number.format(n=2)}Pendapatan daerah berkurang</li></ol>"
+    )
+    assert fields["Qualifications of the pelaksana"] == "<div>Memahami peraturan reklame</div>"  # one: no number
+    assert fields["Related SOPs"] == ""  # none: nothing
+    assert ".identity tr { break-inside: avoid;" in html
+
+
+def test_a_long_identity_page_goes_on_without_splitting_a_row(sop, tmp_path):
+    """It was one fixed page: what did not fit was cut off; a row may not be split across the break either."""
+    path = _identity_sop(tmp_path, 10, 12)
+    out = tmp_path / "identitas.pdf"
+    assert sop("--lang", "id", "flowchart", str(path), "-o", str(out)).code == 0
+    texts = [text for _w, _h, text in pdf_pages(out)]
+    charts = [i for i, text in enumerate(texts) if text.startswith("SOP PENGECEKAN LAPANGAN")]
+    identity = texts[: charts[0]]
+    assert len(identity) >= 2 and len(charts) == 1  # the identity goes on over a second page, then the chart
+    everything = " ".join(identity)
+    for i in range(10):  # every regulation, numbered, none cut off
+        assert f"{i + 1}. Peraturan Daerah Kota Tangerang Nomor {i + 1} " in everything, i
+    assert "14. Peringatan tambahan nomor 14 " in everything
+    # each row of the fields is whole on one page: the warnings' row, which does not fit under the others,
+    # goes on the next page, all of it
+    rows = [
+        ("Dasar Hukum:", "Nomor 10 Tahun 2005"),
+        ("Keterkaitan:", "Peralatan/Perlengkapan:"),
+        ("Peringatan:", "Peringatan tambahan nomor 14 "),
+    ]
+    for first, last in rows:
+        [page] = [i for i, text in enumerate(identity) if first in text]
+        assert last in identity[page], (first, last, page)
+    assert identity.index(next(t for t in identity if "Peringatan:" in t)) > 0
+
+
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Fail, rather than hang, when the drawing takes longer than a generous ``seconds``."""
