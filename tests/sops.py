@@ -6,10 +6,11 @@ import random
 from pathlib import Path
 
 
-def generated_sop(tmp_path: Path, n: int = 40) -> Path:
+def generated_sop(tmp_path: Path, n: int = 40, nama: str = "SOP Panjang Buatan Uji", unit: str = "") -> Path:
     """A long SOP with every kind of arrow: loops back, jumps forward, shared steps, early ends."""
     lanes = ["camat", "sekcam", "kasi", "danru", "anggota"]
-    lines = ["format: 1", "id: panjang", 'version: "1"', "nama: SOP Panjang Buatan Uji", "pelaksana:"]
+    lines = ["format: 1", "id: panjang", 'version: "1"', f"nama: {nama}", *([f"unit: {unit}"] if unit else [])]
+    lines.append("pelaksana:")
     lines += [f"  - {{id: {p}, nama: Jabatan {p.title()}}}" for p in lanes]
     lines.append("steps:")
     for i in range(1, n + 1):

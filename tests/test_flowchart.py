@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -9,6 +10,7 @@ import signal
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,7 @@ def _check_geometry(layout) -> None:
                 near = [beside] + ([src.rect] if arrow.label_segment == 0 else [])
                 assert min(_gap(rect, r) for r in near) <= 3, ("label away from its arrow", arrow)
         _check_texts(layout, page)
+    _check_no_text_overlaps(layout, Progress("Kasus uji"))
     for step in sop.steps:
         assert seen_steps[step.no] == len(step.pelaksana), f"step {step.no} lacks symbols"
     assert all(count == 2 for count in letters.values()), letters
@@ -144,6 +147,252 @@ def test_geometry_of_a_generated_40_step_sop(tmp_path, per_page):
     assert len(layout.pages) == math.ceil(40 / layout.steps_per_page) > 1
     assert any(s.kind == "connector" for p in layout.pages for s in p.symbols)
     _check_geometry(layout)
+
+
+LONG_TITLE = (
+    "Penertiban Reklame, Spanduk, Baliho dan Papan Nama Usaha Tanpa Izin Penyelenggaraan Reklame di Seluruh "
+    "Wilayah Kecamatan Karawaci Kota Tangerang serta Penyitaan dan Pemusnahan Reklame yang Melanggar Peraturan"
+)
+LONG_UNIT = "Seksi Ketentraman, Ketertiban Umum dan Perlindungan Masyarakat pada Kecamatan Karawaci Kota Tangerang"
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _real_width(text: str, size: float, bold: bool) -> float | None:
+    """The width of ``text`` set in DejaVu Sans, the charts' first font, where it is installed."""
+    path = FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    if not path.exists():
+        return None
+
+    font = _font(path)
+    cmap, metrics, upm = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    return sum(metrics[cmap.get(ord(c), cmap[ord("M")])][0] for c in text) / upm * size
+
+
+@functools.cache
+def _font(path: Path):
+    from fontTools.ttLib import TTFont
+
+    return TTFont(str(path))
+
+
+def _check_no_text_overlaps(layout, overlay=None) -> list:
+    """No two texts of a page stand in overlapping boxes, and the masthead's lines fit their boxes in the
+    real font: nothing printed over anything else. Returns every page's labels."""
+    pages = []
+    for page in layout.pages:
+        placed = labels(layout, page, overlay)
+        for i, a in enumerate(placed):
+            for b in placed[i + 1 :]:
+                assert not a.box.overlaps(b.box), ("texts overlap", page.number, a, b)
+        masthead = {block.lines for block in layout.masthead}
+        for t in placed:
+            if t.lines in masthead or t.box == layout.number_box:
+                for line in t.lines:
+                    real = _real_width(line, t.size, t.bold)
+                    assert real is None or real <= t.box.w, ("wider than its box", line, real, t.box.w)
+        pages.append(placed)
+    return pages
+
+
+@pytest.mark.parametrize("per_page", [None, 3])
+def test_a_long_title_wraps_or_is_shortened_and_overlaps_nothing(tmp_path, per_page):
+    layout = compute(load(generated_sop(tmp_path, 12, nama=LONG_TITLE, unit=LONG_UNIT)), per_page)
+    _check_geometry(layout)
+    pages = _check_no_text_overlaps(layout)
+    title = next(block for block in layout.masthead if block.kind == "title")
+    assert 1 < len(title.lines) <= 2 and title.lines[-1].endswith("…")  # too long for two lines: shortened
+    assert title.lines[0].startswith("SOP PENERTIBAN REKLAME")
+    assert title.box.bottom < next(b for b in layout.masthead if b.kind == "subtitle").box.y
+    assert max(b.box.bottom for b in layout.masthead) < layout.header_y  # the table starts below it all
+    assert all(" ".join(t.lines).startswith("Page ") for p in pages for t in p if t.box == layout.number_box)
+
+
+def test_a_short_title_keeps_the_page_as_it_was(tmp_path):
+    layout = compute(load(SOPS / "pelacuran.yaml"))
+    assert layout.header_y == 70  # one line of title, one of subtitle: the table where it always started
+    assert [b.kind for b in layout.masthead] == ["title", "subtitle"]
+    assert all(len(b.lines) == 1 and not b.lines[0].endswith("…") for b in layout.masthead)
+    _check_no_text_overlaps(layout)
+
+
+def test_the_chart_of_a_case_names_everyone_who_acted_and_overlaps_nothing(tmp_path):
+    """The case's heading was printed over a long title; and only the last holder was on the chart."""
+    from datetime import date, timedelta
+
+    from runner import Cases, People, open_store, progress_of
+    from runner.cases.clock import today
+
+    definition = load(generated_sop(tmp_path, 12, nama=LONG_TITLE, unit=LONG_UNIT))
+    since = (date.fromisoformat(today()) - timedelta(days=30)).isoformat()
+    with open_store(f"sqlite:///{tmp_path / 'c.sqlite3'}") as store:
+        office = People(store, [tmp_path])  # the folder of the SOP, whose pelaksana the posts are
+        office.add(office.login, "Operator", records_for_others=True)
+        staff = [
+            ("budi", "Drs. Budi Santoso, M.Si", "camat", None),
+            ("sari", "Sari Dewi, S.STP", "camat", "plh"),
+            ("sekcam", "Rahmat Hidayat, S.Sos", "sekcam", None),
+            ("dewi", "Dewi Lestari, S.H.", "kasi", "plt"),
+            ("joko", "Joko Prasetyo", "danru", None),
+            ("rina", "Rina Marlina", "anggota", None),
+        ]
+        for login, nama, post, acting in staff:
+            office.add(login, nama)
+            office.grant(login, post, acting=acting, valid_from=since)
+        cases = Cases(store)
+        title = "Pemasangan baliho tanpa izin di sepanjang Jalan Raya Karawaci dan di depan Pasar Lama"
+        case = cases.start(definition, title=title, for_person="joko").id
+        for who, role, outcome in [
+            ("joko", "danru", None),
+            ("sekcam", "sekcam", None),
+            ("rina", "anggota", None),
+            ("dewi", "kasi", None),
+            ("sari", "camat", "ya"),
+            ("budi", "camat", None),  # step 6 is the Danru's and the Camat's together
+            ("sekcam", "sekcam", "ya"),
+        ]:
+            cases.advance(case, role, outcome, for_person=who)
+        view = cases.show(case)
+        overlay = progress_of(view.sop, view, cases.history(case))
+    assert len(overlay.masthead()) == 2
+    layout = compute(view.sop, None, "a4", overlay.masthead())
+    _check_geometry(layout)
+    pages = _check_no_text_overlaps(layout, overlay)
+    heading = next(b for b in layout.masthead if b.kind == "heading")
+    assert heading.lines[0].startswith(f"Case {case} — Pemasangan baliho")
+    assert heading.box.bottom <= next(b for b in layout.masthead if b.kind == "title").box.y
+    for placed in pages:  # on every page, everyone who acted, as they held the post then
+        text = " ".join(" ".join(t.lines) for t in placed)
+        for person, at in [
+            ("Jabatan Danru: Joko Prasetyo", "step 1"),
+            ("Jabatan Sekcam: Rahmat Hidayat, S.Sos", "steps 2, 7"),
+            ("Jabatan Anggota: Rina Marlina", "step 3"),
+            ("Plt. Jabatan Kasi: Dewi Lestari, S.H.", "step 4"),
+            ("Plh. Jabatan Camat: Sari Dewi, S.STP", "step 5"),
+            ("Jabatan Camat: Drs. Budi Santoso, M.Si", "step 6"),
+        ]:
+            assert f"{person} ({at})" in text, person
+        assert "last: Jabatan Sekcam: Rahmat Hidayat, S.Sos, recorded by" in text
+    svg = words(re.sub(r"<[^>]+>", " ", render(view.sop, "svg", overlay)))  # and in what is printed
+    assert "Plh. Jabatan Camat: Sari Dewi, S.STP (step 5)" in svg
+    assert "Plt. Jabatan Kasi: Dewi Lestari, S.H. (step 4)" in svg
+
+
+ITEMS_SOP = """\
+format: 1
+id: lapangan
+version: "1"
+nama: Pengecekan Lapangan
+pelaksana:
+  - {id: kasi, nama: Kepala Seksi}
+  - {id: staf, nama: Staf}
+steps:
+  - id: cek
+    uraian: Staf mengecek lokasi reklame di lapangan
+    pelaksana: staf
+    waktu: 1 hari
+    kelengkapan: [Surat Tugas]
+    output: [Berita Acara Pengecekan Lapangan, Dokumentasi Foto]
+  - id: lapor
+    uraian: Kasi menerima hasil pengecekan
+    pelaksana: kasi
+    waktu: 1 jam
+    kelengkapan: [Berita Acara Pengecekan Lapangan, Dokumentasi Foto]
+    output: [Laporan Hasil Pengecekan]
+"""
+
+
+def _svg_lines(svg: str) -> list[str]:
+    """Every line of text an SVG chart sets, as read."""
+    return [words(unescape(line)) for line in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)]
+
+
+def test_several_documents_in_a_cell_are_each_an_item(sop, tmp_path):
+    """They ran together and read as one name: "Berita Acara Pengecekan Lapangan Dokumentasi Foto"."""
+    path = tmp_path / "lapangan.yaml"
+    path.write_text(ITEMS_SOP, encoding="utf-8")
+    definition = load(path)
+    layout = compute(definition)
+    _check_geometry(layout)
+    first, second = (r for r in layout.pages[0].rows if r.step)
+    assert first.cells["kelengkapan"] == ["Surat Tugas"]  # one document: plain
+    assert not any(line.startswith("- ") for line in second.cells["output"])
+    for cell in (first.cells["output"], second.cells["kelengkapan"]):
+        items: list[str] = []
+        for line in cell:  # an item starts with its mark, its further lines hang under its text
+            if line.startswith("- "):
+                items.append(line[2:])
+            else:
+                assert line.startswith("\u00a0\u00a0") and items, cell
+                items[-1] += " " + line.strip()
+        assert items == ["Berita Acara Pengecekan Lapangan", "Dokumentasi Foto"]
+        assert words(" ".join(cell)) == "- Berita Acara Pengecekan Lapangan - Dokumentasi Foto"
+    lines = _svg_lines(render(definition, "svg"))
+    assert lines.count("- Berita Acara") == 2 and lines.count("- Dokumentasi") == 2
+    assert lines.count("Surat Tugas") == 1
+    assert not any("Lapangan Dokumentasi" in line for line in lines)
+    html = words(re.sub(r"<[^>]+>", " ", unescape(render(definition, "html"))))
+    assert html.count("- Berita Acara Pengecekan Lapangan - Dokumentasi Foto") == 2
+    out = tmp_path / "lapangan.pdf"
+    assert sop("flowchart", str(path), "-o", str(out)).code == 0
+    chart = pdf_pages(out)[-1][2]
+    assert chart.count("- Berita Acara Pengecekan Lapangan - Dokumentasi Foto") == 2, chart
+    assert "- Surat Tugas" not in chart and "- Laporan Hasil" not in chart
+
+
+def _identity_sop(folder: Path, laws: int, warnings: int = 0) -> Path:
+    """The ITEMS_SOP with an identity page of ``laws`` long regulations, ``warnings`` more warnings than two,
+    and a field of one item."""
+    law = "Peraturan Daerah Kota Tangerang Nomor {i} Tahun 2005 tentang Ketentraman dan Ketertiban Umum dan Reklame"
+    identity = ["identity:", "  dasar_hukum:", *(f"    - {law.format(i=i + 1)}" for i in range(laws))]
+    identity += ["  kualifikasi_pelaksana: [Memahami peraturan reklame]"]  # one item: plain
+    identity += ["  peringatan:", "    - Reklame liar tidak tertib", "    - Pendapatan daerah berkurang"]
+    identity += [
+        f"    - Peringatan tambahan nomor {i + 3} yang cukup panjang untuk dua baris teks" for i in range(warnings)
+    ]
+    identity += ["  pencatatan_pendataan: [Buku agenda]"]
+    path = folder / "lapangan.yaml"
+    path.write_text(ITEMS_SOP.replace("pelaksana:\n", "\n".join(identity) + "\npelaksana:\n", 1), encoding="utf-8")
+    return path
+
+
+def test_identity_fields_of_several_items_are_numbered(tmp_path):
+    html = render(load(_identity_sop(tmp_path, 2)), "html")
+    fields = dict(re.findall(r"<h3>([^<]*):</h3>(.*?)</td>", html))
+    number = '<li><span class="n">{n}.</span> '
+    assert fields["Legal basis"].startswith("<ol>" + number.format(n=1) + "Peraturan Daerah Kota Tangerang Nomor 1 ")
+    assert fields["Legal basis"].count("<li") == 2 and number.format(n=2) + "Peraturan" in fields["Legal basis"]
+    assert fields["Warning"] == (
+        f"<ol>{number.format(n=1)}Reklame liar tidak tertib</li>{number.format(n=2)}Pendapatan daerah berkurang</li></ol>"
+    )
+    assert fields["Qualifications of the pelaksana"] == "<div>Memahami peraturan reklame</div>"  # one: no number
+    assert fields["Related SOPs"] == ""  # none: nothing
+    assert ".identity tr { break-inside: avoid;" in html
+
+
+def test_a_long_identity_page_goes_on_without_splitting_a_row(sop, tmp_path):
+    """It was one fixed page: what did not fit was cut off; a row may not be split across the break either."""
+    path = _identity_sop(tmp_path, 10, 12)
+    out = tmp_path / "identitas.pdf"
+    assert sop("--lang", "id", "flowchart", str(path), "-o", str(out)).code == 0
+    texts = [text for _w, _h, text in pdf_pages(out)]
+    charts = [i for i, text in enumerate(texts) if text.startswith("SOP PENGECEKAN LAPANGAN")]
+    identity = texts[: charts[0]]
+    assert len(identity) >= 2 and len(charts) == 1  # the identity goes on over a second page, then the chart
+    everything = " ".join(identity)
+    for i in range(10):  # every regulation, numbered, none cut off
+        assert f"{i + 1}. Peraturan Daerah Kota Tangerang Nomor {i + 1} " in everything, i
+    assert "14. Peringatan tambahan nomor 14 " in everything
+    # each row of the fields is whole on one page: the warnings' row, which does not fit under the others,
+    # goes on the next page, all of it
+    rows = [
+        ("Dasar Hukum:", "Nomor 10 Tahun 2005"),
+        ("Keterkaitan:", "Peralatan/Perlengkapan:"),
+        ("Peringatan:", "Peringatan tambahan nomor 14 "),
+    ]
+    for first, last in rows:
+        [page] = [i for i, text in enumerate(identity) if first in text]
+        assert last in identity[page], (first, last, page)
+    assert identity.index(next(t for t in identity if "Peringatan:" in t)) > 0
 
 
 @contextmanager

@@ -12,20 +12,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..i18n import N_, _
-from .layout import CELL_PAD_Y, CHAR_W, FONT, HEADER_TOP, LINE_H, MARGIN, PAD, Layout, Page, Rect
+from .layout import (
+    CELL_PAD_Y,
+    CHAR_W,
+    FONT,
+    HEADER_TOP,
+    LINE_H,
+    MARGIN,
+    PAD,
+    PAGE_NUMBER,
+    SMALL,
+    SMALL_LINE_H,
+    TITLE_LINE_H,
+    TITLE_SIZE,
+    Layout,
+    Page,
+    Rect,
+)
 from .overlay import TAKEN_WIDTH, Overlay
 
-# The document words of a chart page, translated when placed (the column titles and the end
-# terminator's word are in layout.py, which sizes by them).
-TITLE = N_("SOP {nama}")
-PAGE_NUMBER = N_("Page {number} / {pages}")
+# The document words of a chart page, translated when placed (the title, the page number, the column
+# titles and the end terminator's word are in layout.py, which sizes by them).
 PELAKSANA = N_("Pelaksana")
 MUTU_BAKU = N_("Quality standard")
 
 CENTRED = ("no", "waktu")  # body columns whose text is centred
 MUTU = ("kelengkapan", "waktu", "output")  # the columns under "Mutu Baku"
 HEADER_SIZE = 9.5
-SMALL = 9.0  # page number, case heading, legend, connector letters
 TINY = 8.0  # inside symbols and on arrows
 
 
@@ -76,19 +89,21 @@ class Swatch:
 
 
 def labels(layout: Layout, page: Page, overlay: Overlay | None = None) -> list[Label]:
-    """Every text on ``page``, in reading order: title, header, the rows, the symbols, the legend."""
-    width = layout.width
-    inner = width - 2 * MARGIN
-    sop = layout.sop
-    title = _(TITLE).format(nama=sop.nama.upper())
-    out = [Label(Rect(MARGIN, MARGIN, inner, 16), (title,), 13, "middle", bold=True, line_h=16)]
-    subtitle = " — ".join(x for x in (sop.unit, sop.instansi) if x)
-    if subtitle:
-        out.append(Label(Rect(MARGIN, MARGIN + 18, inner, LINE_H), (subtitle,), align="middle"))
-    if overlay:
-        out.append(Label(Rect(MARGIN, MARGIN, inner / 2, 16), (overlay.heading,), SMALL, bold=True, line_h=16))
+    """Every text on ``page``, in reading order: the masthead, header, the rows, the symbols, the legend.
+
+    The masthead (an overlay's heading included) is the layout's: ``compute(..., heading=overlay.masthead())``
+    reserved its room."""
+    out: list[Label] = []
+    for block in layout.masthead:
+        if block.kind in ("heading", "note"):
+            bold = block.kind == "heading"
+            out.append(Label(block.box, block.lines, SMALL, bold=bold, line_h=SMALL_LINE_H))
+        elif block.kind == "title":
+            out.append(Label(block.box, block.lines, TITLE_SIZE, "middle", bold=True, line_h=TITLE_LINE_H))
+        else:
+            out.append(Label(block.box, block.lines, align="middle"))
     number = _(PAGE_NUMBER).format(number=page.number, pages=len(layout.pages))
-    out.append(Label(Rect(MARGIN, MARGIN, inner, 16), (number,), SMALL, "end", line_h=16))
+    out.append(Label(layout.number_box, (number,), SMALL, "end", line_h=layout.number_box.h))
     out += _header(layout)
     for r in page.rows:
         if r.step is None:

@@ -28,7 +28,7 @@ _IDENTITY_PAIRS = [  # titles translated when rendered
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
     from markupsafe import Markup
 
-    layout = compute(sop, options.steps_per_page, options.paper)
+    layout = compute(sop, options.steps_per_page, options.paper, overlay.masthead() if overlay else ())
     identity = sop.identity or {}
     pairs = [tuple((_(title), identity.get(key, [])) for title, key in pair) for pair in _IDENTITY_PAIRS]
     pictures = [Markup(svg) for svg in svg_pages(layout, overlay, text=False)]  # noqa: S704 - rendered by our autoescaped template

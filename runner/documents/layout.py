@@ -24,7 +24,7 @@ import functools
 import itertools
 import textwrap
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
@@ -44,7 +44,12 @@ LINE_H = 12.5
 PAD = 4.0
 CELL_PAD_Y = PAD + 3  # above and below a cell's text
 HEADER_TOP = 20.0  # the header's first level: "Pelaksana" and "Mutu Baku" over their columns
-TITLE_H = 40.0
+TITLE_H = 40.0  # the least room above the table: a one-line title and its subtitle
+TITLE_SIZE, TITLE_LINE_H = 13.0, 16.0
+SMALL, SMALL_LINE_H = 9.0, 13.0  # page number, an overlay's heading, legend, connector letters
+MAX_TITLE_LINES = 2  # then shortened with "…": the table needs the page
+MAX_HEADING_LINES = 2  # of each of an overlay's heading paragraphs
+MASTHEAD_GAP = 12.0  # between the page number and the texts beside it
 MIN_ROW_H = 76.0
 BAND_ROW_H = 48.0  # the row that holds off-page connectors
 TRACK_OFFSETS = (5, -5, 10, -10, 14, -14)  # never 0: an arrow on a row border would vanish into it
@@ -145,6 +150,44 @@ def beside_label(segment: tuple[Point, Point], label: Rect, span: tuple[float, f
     return span[0] < hi + 2 and lo - 2 < span[1]
 
 
+# The document words the layout sizes by (translated when laid out); chart.py places them.
+TITLE = N_("SOP {nama}")
+PAGE_NUMBER = N_("Page {number} / {pages}")
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A generous estimate of the width of ``text`` in DejaVu/Liberation Sans: capitals and digits are wider."""
+    em = sum(0.34 if c == " " else 0.76 if c.isupper() or c.isdigit() else 0.6 for c in text)
+    return em * size * (1.1 if bold else 1.0)
+
+
+def fit(text: str, width: float, size: float, bold: bool = False, most: int = MAX_TITLE_LINES) -> tuple[str, ...]:
+    """``text`` wrapped into lines no wider than ``width``, at most ``most`` of them: what is left over
+    is cut off, the last line ending in "…" so that the reader sees it is shortened."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, size, bold) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while len(word) > 1 and text_width(word, size, bold) > width:  # a word wider than the line: broken
+            cut = max(1, max(k for k in range(1, len(word) + 1) if text_width(word[:k], size, bold) <= width))
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    if len(lines) > most:
+        last = lines[most - 1]
+        while last and text_width(last.rstrip() + "…", size, bold) > width:
+            last = last[:-1]
+        lines = [*lines[: most - 1], last.rstrip() + "…"]
+    return tuple(lines)
+
+
 # --- the model ---------------------------------------------------------------------
 
 
@@ -228,6 +271,15 @@ class Page:
         return [r.step.no for r in self.rows if r.step]
 
 
+@dataclass(frozen=True)
+class Block:
+    """Lines of the masthead (the texts above the table) in the box reserved for them."""
+
+    kind: str  # heading (an overlay's first paragraph) | note (its others) | title | subtitle
+    box: Rect
+    lines: tuple[str, ...]
+
+
 @dataclass
 class Layout:
     sop: SOP
@@ -241,6 +293,8 @@ class Layout:
     header_h: float
     steps_per_page: int
     pages: list[Page]
+    masthead: list[Block] = field(default_factory=list)
+    number_box: Rect = Rect(0, 0, 0, 0)  # where each page's number stands, right of the masthead
 
     @property
     def table_x(self) -> tuple[float, float]:
@@ -258,16 +312,31 @@ def _wrap(text: str, width_px: float) -> list[str]:
     return lines
 
 
+ITEM = "- "  # marks each document of a cell that lists several
+HANG = "\u00a0\u00a0"  # an item's further lines start under its text: no-break spaces, which SVG and HTML keep
+
+
+def _items(items: Sequence[str], width_px: float) -> list[str]:
+    """A cell of documents. Several: each its own item, marked, its wrapped lines hanging under its text, so that
+    two names never read as one ("Berita Acara Pengecekan Lapangan Dokumentasi Foto"); one stays plain."""
+    if len(items) < 2:
+        return _wrap("\n".join(items), width_px)
+    lines: list[str] = []
+    for item in items:
+        first, *rest = _wrap(item, width_px - len(ITEM) * CHAR_W)
+        lines += [ITEM + first, *(HANG + line for line in rest)]
+    return lines
+
+
 def _cells(step: Step, columns: list[Column]) -> dict[str, list[str]]:
     texts = {
         "no": f"{step.no}.",
         "uraian": step.uraian,
-        "kelengkapan": "\n".join(step.kelengkapan),
         "waktu": step.waktu,
-        "output": "\n".join(step.output),
         "keterangan": step.keterangan or "",
     }
-    return {c.key: _wrap(texts[c.key], c.w) for c in columns}
+    lists = {"kelengkapan": step.kelengkapan, "output": step.output}
+    return {c.key: _items(lists[c.key], c.w) if c.key in lists else _wrap(texts[c.key], c.w) for c in columns}
 
 
 def _row_height(cells: dict[str, list[str]]) -> float:
@@ -284,8 +353,40 @@ def most_pelaksana(paper: str) -> int:
     return int((_lanes_width(paper) - 2 * (8 + 2 * CORRIDOR_STEP)) // MIN_LANE_W)
 
 
-def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> Layout:
+def _masthead(sop: SOP, width: float, heading: Sequence[str]) -> tuple[list[Block], Rect, float]:
+    """The texts above the table, each in a box of its own, the page number's box, and where the table
+    starts. An overlay's heading (a case: its id, title, status, who acted) stands left of the page
+    number; the title and subtitle are centred under it, kept clear of the number's column."""
+    right = width - MARGIN
+    number_w = text_width(_(PAGE_NUMBER).format(number=999, pages=999), SMALL)
+    number_box = Rect(right - number_w, MARGIN, number_w, TITLE_LINE_H)
+    out: list[Block] = []
+    y: float = MARGIN
+    for k, paragraph in enumerate(p for p in heading if p):
+        kind = "heading" if k == 0 else "note"
+        w = number_box.x - MASTHEAD_GAP - MARGIN
+        lines = fit(paragraph, w, SMALL, kind == "heading", MAX_HEADING_LINES)
+        out.append(Block(kind, Rect(MARGIN, y, w, len(lines) * SMALL_LINE_H), lines))
+        y += len(lines) * SMALL_LINE_H
+    if out:
+        y += 4
+    left = MARGIN + number_w + MASTHEAD_GAP  # as wide a margin as the number's, so that the title stays centred
+    w = number_box.x - MASTHEAD_GAP - left
+    title = fit(_(TITLE).format(nama=sop.nama.upper()), w, TITLE_SIZE, True)
+    out.append(Block("title", Rect(left, y, w, len(title) * TITLE_LINE_H), title))
+    y += len(title) * TITLE_LINE_H + 2
+    subtitle = " — ".join(x for x in (sop.unit, sop.instansi) if x)
+    if subtitle:
+        lines = fit(subtitle, w, FONT)
+        out.append(Block("subtitle", Rect(left, y, w, len(lines) * LINE_H), lines))
+        y += len(lines) * LINE_H
+    return out, number_box, max(MARGIN + TITLE_H, y + 8)
+
+
+def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", heading: Sequence[str] = ()) -> Layout:
     """The chart's geometry. Refuses (``UserError``) what the SOP AP page cannot hold cleanly.
+
+    ``heading``: what an overlay says above the title (``Overlay.masthead()``), given room of its own.
 
     Without ``steps_per_page``, as many steps as always fit go on each page; when some page then
     has more arrows or off-page connectors than it has room for, one fewer, then half as many
@@ -335,11 +436,11 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4") -> L
                 lanes.append(Lane(p.id, _wrap(p.label, lane_w), lx, lane_w))
                 lx += lane_w
             x += lanes_w
-    header_y = MARGIN + TITLE_H
+    masthead, number_box, header_y = _masthead(sop, width, heading)
     header_h = HEADER_TOP + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
 
     heights = {s.no: _row_height(_cells(s, columns)) for s in sop.steps}
-    frame = Layout(sop, paper, width, height, columns, lanes, lanes_x, header_y, header_h, 0, [])
+    frame = Layout(sop, paper, width, height, columns, lanes, lanes_x, header_y, header_h, 0, [], masthead, number_box)
     if steps_per_page is None:  # as many as always fit, the same on every page
         room = height - header_y - header_h - MARGIN - 2 * BAND_ROW_H - LEGEND_H
         most_steps = 1
@@ -681,7 +782,12 @@ class _Router:
 
     def _label_free(self, rect: Rect, own: list[tuple[Point, Point]], job: _Job) -> bool:
         """Is ``rect`` clear of every symbol (and of the way arrows reach the symbols not its arrow's own),
-        every label and every arrow (its own too)?"""
+        every label and every arrow (its own too), and inside the table's lanes: over a column's line, the
+        header or the legend it would be printed over something else?"""
+        left, right = self.layout.lanes_x
+        top, bottom = self.page.rows[0].y, self.page.rows[-1].bottom  # not up in the header, nor under the table
+        if rect.x < left + 1 or rect.right > right - 1 or rect.y < top + 1 or rect.bottom > bottom - 1:
+            return False
         symbols, arrows = self.page.symbols, self.page.arrows
         for kind, i in self.index.near(rect.grow(LABEL_CLEARANCE)):
             if kind == "symbol":

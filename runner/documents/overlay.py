@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..definition import END, SOP
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..store import Status
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ Legend = list[tuple[str, str, str]]  # (swatch kind "box" | "line", colour, mean
 class Overlay(Protocol):
     heading: str
     legend: ClassVar[Legend]
+
+    def masthead(self) -> tuple[str, ...]:
+        """What stands above the chart's title: the heading, then any notes; ``layout.compute`` makes room."""
+        ...
 
     def fill(self, symbol: Symbol) -> str: ...
 
@@ -54,6 +58,10 @@ class Progress:
     current: int | None = None
     overdue: bool = False
     transitions: set[tuple[int, int | str]] = field(default_factory=set)  # (from step no, to step no | "end")
+    acted: str = ""  # every person who acted on the case, and at which steps (not only the last)
+
+    def masthead(self) -> tuple[str, ...]:
+        return (self.heading, self.acted) if self.acted else (self.heading,)
 
     def fill(self, symbol: Symbol) -> str:
         if symbol.step is not None and symbol.step == self.current:
@@ -81,6 +89,7 @@ class Progress:
 
 def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Progress:
     """The overlay for a case, from its ``CaseView`` and its history."""
+    history = list(history)  # read twice
     number = sop.numbers
     done: set[int] = set()
     transitions: set[tuple[int, int | str]] = set()
@@ -96,4 +105,33 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
     heading = _("Case {id}{title} ({status})").format(id=view.row.id, title=title, status=Status(view.row.status).word)
     if view.last:
         heading += _(" · last: {who}").format(who=view.last.who())
-    return Progress(heading, done, current, view.overdue, transitions)
+    return Progress(heading, done, current, view.overdue, transitions, _acted(sop, history))
+
+
+def _acted(sop: SOP, history: Iterable[HistoryEntry]) -> str:
+    """ "Acted: Kasi Trantib: Andi Wijaya (steps 1, 3); Plh. Camat: Sari Dewi (step 2)": each registered person
+    who acted, as they held the post then (Plt./Plh. included), with the steps they acted at, in order."""
+    number = sop.numbers
+    steps: dict[str, list[int]] = {}
+    posted: set[str] = set()  # the people who acted in a post: their events without one (a start) add nothing
+    plain: dict[str, str] = {}  # such an event's label (the nama alone), by login
+    for e in history:
+        if not e.holder_label or not e.holder:  # nobody registered: the recorder is all there is, as "last"
+            continue
+        if e.role is None:
+            plain.setdefault(e.holder, e.holder_label)
+        else:
+            posted.add(e.holder)
+        held = steps.setdefault(e.holder_label, [])
+        if e.step in number and number[e.step] not in held:
+            held.append(number[e.step])
+    said = []
+    for who, nos in steps.items():
+        if who in {plain[login] for login in posted if login in plain}:
+            continue
+        if nos:
+            where = ngettext("step {numbers}", "steps {numbers}", len(nos)).format(numbers=", ".join(map(str, nos)))
+            said.append(f"{who} ({where})")
+        else:
+            said.append(who)
+    return _("Acted: {people}").format(people="; ".join(said)) if said else ""

@@ -31,7 +31,7 @@ def svg_pages(layout: Layout, overlay: Overlay | None = None, text: bool = True)
 
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
     """Every page in one SVG, one under the other."""
-    layout = compute(sop, options.steps_per_page, options.paper)
+    layout = compute(sop, options.steps_per_page, options.paper, overlay.masthead() if overlay else ())
     gap = 20
     pages = svg_pages(layout, overlay)
     total = len(pages) * layout.height + (len(pages) - 1) * gap

@@ -40,6 +40,9 @@ class Heat:
             return NONE
         return next(colour for lowest, colour in BANDS if shown >= lowest)
 
+    def masthead(self) -> tuple[str, ...]:
+        return (self.heading,)
+
     def taken(self, arrow: Arrow) -> bool:
         return False  # no single path: the counts stand on the loops instead
 

@@ -14,9 +14,9 @@ import string
 from typing import Any, NamedTuple
 
 from ..cases.clock import iso
-from ..documents.chart import PAGE_NUMBER, labels
+from ..documents.chart import labels
 from ..documents.html import PAGE_SIZES
-from ..documents.layout import compute
+from ..documents.layout import PAGE_NUMBER, compute
 from ..documents.svg import svg_pages
 from ..documents.templates import environment
 from ..i18n import _, ngettext
@@ -89,8 +89,8 @@ def render_report(report: Report, paper: str = "a4") -> str:
 
     parts = []
     for figures in report.sections:
-        layout = compute(figures.sop, None, paper)
         heat = heat_of(figures)
+        layout = compute(figures.sop, None, paper, heat.masthead())
         pictures = svg_pages(layout, heat, text=False)
         pages = [
             (Markup(p), _without_number(labels(layout, page, heat), page.number, len(layout.pages)))  # noqa: S704 - rendered by our autoescaped template
