@@ -301,6 +301,7 @@ CASE_SHOW_MODULES = {
     "runner.definition",
     "runner.definition.catalogue",
     "runner.definition.model",
+    "runner.definition.shared",
     "runner.definition.workcal",
     "runner.errors",
     "runner.files",

@@ -537,7 +537,8 @@ class Cases:
     def _newer(self, sop: SOP, digest: str) -> str | None:
         """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
         from ..definition import load_sop
-        from ..definition.catalogue import MAX_SOP_BYTES, locate
+        from ..definition.catalogue import locate
+        from ..definition.shared import MAX_SOP_BYTES
         from ..files import read_regular
 
         try:

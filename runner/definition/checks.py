@@ -15,11 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserError
 from ..i18n import N_, _, ngettext
 from ..resources import schema_path
-from .catalogue import did_you_mean
 from .dates import DATE_KEYS, parse_signed_date
 from .model import END, SOP, normal
+from .shared import did_you_mean, yaml_files
 from .waktu import WaktuError, parse
 from .yamlsource import Document, Pos, YAMLProblem, decode, load_text, read_source
 
@@ -645,9 +646,6 @@ class Validation:
 
 def check_paths(paths: Iterable[Path]) -> Validation:
     """Check files and folders (every *.yaml / *.yml inside a folder), and SOP ids across them."""
-    from ..errors import UserError
-    from .catalogue import yaml_files
-
     paths = list(paths)
     for p in paths:
         if not p.exists():
