@@ -46,7 +46,7 @@ _API: dict[str, tuple[str, str]] = {
     "CaseView": ("runner.cases.records", "CaseView"),
     "CaseSummary": ("runner.cases.records", "CaseSummary"),
     "HistoryEntry": ("runner.cases.records", "HistoryEntry"),
-    "Finding": ("runner.cases.verify", "Finding"),
+    "Finding": ("runner.cases.findings", "Finding"),
     "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
     "Holder": ("runner.cases.records", "Holder"),
     "SQLStore": ("runner.store", "SQLStore"),
@@ -97,7 +97,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .cases.records import HistoryEntry as HistoryEntry
     from .cases.records import Holder as Holder
     from .cases.service import Cases as Cases
-    from .cases.verify import Finding as Finding
+    from .cases.findings import Finding as Finding
     from .definition import END as END
     from .definition import SOP as SOP
     from .definition import Step as Step

@@ -287,6 +287,7 @@ CASE_SHOW_MODULES = {
     "runner.cases.chain",
     "runner.cases.clock",
     "runner.cases.records",
+    "runner.cases.rows",
     "runner.cases.service",
     "runner.cli",
     "runner.cli.boundary",
@@ -316,6 +317,7 @@ CASE_SHOW_MODULES = {
     "runner.store.rows",
     "runner.store.sql",
     "runner.store.sqlite",
+    "runner.store.write",
 }
 
 
