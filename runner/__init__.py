@@ -91,13 +91,13 @@ __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
     from .cases.checkpoint import Checkpoint as Checkpoint
+    from .cases.findings import Finding as Finding
     from .cases.records import Attachment as Attachment
     from .cases.records import CaseSummary as CaseSummary
     from .cases.records import CaseView as CaseView
     from .cases.records import HistoryEntry as HistoryEntry
     from .cases.records import Holder as Holder
     from .cases.service import Cases as Cases
-    from .cases.findings import Finding as Finding
     from .definition import END as END
     from .definition import SOP as SOP
     from .definition import Step as Step
