@@ -22,8 +22,8 @@ from ..errors import UserError
 from ..files import check_output, read_regular, write_file
 from ..i18n import _
 from ..store import SQLStore
-from .chain import GENESIS, event_hash
-from .clock import iso, now
+from ..store.chain import GENESIS, event_hash
+from ..store.clock import iso, now
 from .findings import Finding
 
 if TYPE_CHECKING:

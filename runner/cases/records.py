@@ -11,7 +11,7 @@ from ..i18n import _
 from ..l10n import format_size
 from ..record import Record
 from ..store import CaseRow, DocumentRow, Status
-from .clock import iso, local
+from ..store.clock import iso, local
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,7 +12,7 @@ from ..definition.workcal import deadline as due_after
 from ..errors import UserError
 from ..i18n import _
 from ..store import CaseRow, EventRow, SQLStore
-from .clock import iso
+from ..store.clock import iso
 
 if TYPE_CHECKING:
     from . import engine

@@ -20,12 +20,12 @@ from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
 from ..files import read_regular
 from ..i18n import _
-from ..people.rules import refusal
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
+from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
 from ..store.rows import damaged
+from ..store.rules import refusal
 from ..store.write import Write
-from .clock import in_range, iso, local, now, parse_time, today
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
 from .rows import deadline, moves, row_after, unknown_case
 

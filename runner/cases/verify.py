@@ -26,10 +26,10 @@ from ..definition import SOP
 from ..errors import Refused, UserError
 from ..i18n import _
 from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore, post_title
+from ..store.chain import FORMAT, GENESIS, NOW, event_hash
 from ..store.people import local_day
 from ..store.sql import case_values
 from . import engine
-from .chain import FORMAT, GENESIS, NOW, event_hash
 from .checkpoint import compare, read
 from .findings import Finding
 from .rows import deadline, moves, row_after, unknown_case

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from ..cases.clock import today
 from ..definition import did_you_mean
 from ..errors import UserError
 from ..i18n import _
 from ..store import OutcomeUnknown, PersonRow, PostRow, SQLStore
-from .rules import check_login, look_alikes, parse_acting, parse_day, refusal
+from ..store.clock import today
+from ..store.rules import check_login, look_alikes, parse_acting, parse_day, refusal
 
 T = TypeVar("T")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import string
 from typing import Any, NamedTuple
 
-from ..cases.clock import iso
 from ..documents.chart import PAGE_NUMBER, labels
 from ..documents.html import PAGE_SIZES
 from ..documents.layout import compute
@@ -21,6 +20,7 @@ from ..documents.svg import svg_pages
 from ..documents.templates import environment
 from ..i18n import _, ngettext
 from ..l10n import format_number, format_percent, format_stamp
+from ..store.clock import iso
 from .charts import StepChart, step_chart
 from .figures import Report, SopFigures, StepFigures
 from .heat import heat_of

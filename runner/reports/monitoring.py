@@ -145,7 +145,7 @@ def monitoring_form(
     """The Tabel 7 form of one SOP version's figures; ``threshold`` is the share within waktu that counts as good.
 
     ``signed`` is the date of the signature line (a date, or YYYY-MM-DD); by default today in the SOP's zone."""
-    from ..cases.clock import parse_day, today
+    from ..store.clock import parse_day, today
 
     if not isinstance(signed, date):
         signed = parse_day(signed if signed is not None else today(figures.sop.calendar.timezone))

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..i18n import _
-from ..people.rules import refusal
 from .rows import PersonRow, PostRow, damaged, post_title
+from .rules import refusal
 
 _PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"

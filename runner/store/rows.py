@@ -12,8 +12,8 @@ from typing import Any
 
 from ..errors import UserError
 from ..i18n import _
-from ..people.rules import ACTING
 from ..record import Record
+from .rules import ACTING
 
 
 class Status(str, Enum):

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..cases.chain import FORMAT, GENESIS, NOW, event_hash
-from ..cases.clock import iso
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
-from ..people.rules import refusal
+from .chain import FORMAT, GENESIS, NOW, event_hash
+from .clock import iso
 from .people import PeopleStore
 from .rows import CaseRow, DocumentRow, EventRow, Status, damaged
+from .rules import refusal
 
 if TYPE_CHECKING:
     from .write import Write

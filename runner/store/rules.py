@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..cases.clock import parse_day as day
 from ..errors import ConcurrentChange, Refused, UserError
 from ..i18n import N_, _
 from ..l10n import format_moment_text
+from .clock import parse_day as day
 
 # kind -> message template over the details (the CLI adds what to type: runner/cli/wording.py)
 MESSAGES: dict[str, str] = {
