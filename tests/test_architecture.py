@@ -311,6 +311,7 @@ CASE_SHOW_MODULES = {
     "runner.store",
     "runner.store.chain",
     "runner.store.clock",
+    "runner.store.limits",
     "runner.store.people",
     "runner.store.rows",
     "runner.store.rules",

@@ -10,6 +10,7 @@ import io
 from datetime import datetime
 from typing import Any
 
+from ..definition.workcal import zone
 from ..i18n import _
 from .csvtext import info_rows
 from .figures import Report
@@ -23,8 +24,6 @@ PERCENT = "0%"
 def render(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from ..definition.workcal import zone
 
     tz = zone(report.timezone)
     book = Workbook()
