@@ -65,7 +65,7 @@ def guarded(invoke: Callable[[], int], argv: list[str], debug: Callable[[], bool
 
 def _crash_log(argv: list[str]) -> str | None:
     """Write the traceback with the version and the command; returns the file, or None if it cannot be written."""
-    import platform
+    import platform  # only a crash needs these, platformdirs above all
     import time
     import traceback
 

@@ -89,7 +89,7 @@ _CACHE_LIMIT = 16 * 1024 * 1024  # a cached SOP is a few kilobytes of JSON
 
 
 def _cache_file(content: bytes) -> Path:
-    import hashlib
+    import hashlib  # OpenSSL, pathlib and platformdirs: only loading an SOP, not case show
     from pathlib import Path
 
     from platformdirs import user_cache_dir  # only loading an SOP needs these, not case show

@@ -288,7 +288,7 @@ def _nearest(error: Any) -> Any:
     ``pelaksana: [Camat]`` a list, as the list branch wants) is nearer than one it is not even
     the type of: its error says what is really wrong. Among those, jsonschema's best match.
     """
-    from jsonschema.exceptions import best_match
+    from jsonschema.exceptions import best_match  # heavy: only validation needs it
 
     while error.context:
         branches: dict[Any, list[Any]] = {}
@@ -431,11 +431,11 @@ def _identity_dates(identity: dict[str, Any], out: _Collector) -> None:
 
 def _calendar_rules(cal: dict[str, Any], out: _Collector) -> None:
     """What the schema's patterns let through but a deadline could not be computed from."""
-    from datetime import date
+    from datetime import date  # zoneinfo and holidays below: only an SOP with a calendar
 
     here = ("calendar",)
     if "timezone" in cal:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # the tz database: only a calendar with a zone
 
         try:
             ZoneInfo(cal["timezone"])
@@ -456,7 +456,7 @@ def _calendar_rules(cal: dict[str, Any], out: _Collector) -> None:
                 ),
             )
     if cal.get("holidays"):
-        import holidays
+        import holidays  # heavy: only a calendar with holidays
 
         if cal["holidays"] not in holidays.list_supported_countries():
             out.add(
@@ -542,7 +542,7 @@ def _graph_rules(sop: SOP, out: _Collector) -> None:
 
 
 def _near(a: str, b: str) -> bool:
-    import difflib
+    import difflib  # only a wrong word needs it
 
     a, b = normal(a), normal(b)
     if a == b:

@@ -39,7 +39,7 @@ class Part(NamedTuple):
 
 def page_counter() -> Any:
     """CSS ``content`` for the page number in the margin: 'Halaman 2 / 5', the words from the catalogue."""
-    from markupsafe import Markup
+    from markupsafe import Markup  # a third-party module: only HTML that is rendered
 
     counters = {"number": "counter(page)", "pages": "counter(pages)"}
     out = []
@@ -85,7 +85,7 @@ def facts(step: StepFigures) -> str:
 
 
 def render_report(report: Report, paper: str = "a4") -> str:
-    from markupsafe import Markup
+    from markupsafe import Markup  # a third-party module: only HTML that is rendered
 
     parts = []
     for figures in report.sections:

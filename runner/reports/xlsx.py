@@ -22,7 +22,7 @@ PERCENT = "0%"
 
 
 def render(report: Report) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy (openpyxl): only an .xlsx
     from openpyxl.styles import Font
 
     tz = zone(report.timezone)
@@ -85,7 +85,7 @@ def _finish(sheet: Any, shown: list[list[str]], font: Any) -> None:
     for cell in sheet[1]:
         cell.font = font(bold=True)
     sheet.freeze_panes = "A2"
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # heavy (openpyxl): only an .xlsx
 
     for k in range(len(shown[0])):
         widest = max(len(row[k]) for row in shown if k < len(row))
@@ -95,7 +95,7 @@ def _finish(sheet: Any, shown: list[list[str]], font: Any) -> None:
 def render_monitoring(forms: list[MonitoringForm], paper: str = "a4") -> bytes:
     """The Tabel 7 form(s) as a workbook, a sheet per form: the heading lines, the table, the rule, the
     signature block; the columns for the assessor's hand stay empty cells."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy (openpyxl): only an .xlsx
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()

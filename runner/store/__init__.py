@@ -32,7 +32,7 @@ __all__ = [
 
 
 def default_url() -> str:
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # a third-party module: only when no --db is given
 
     return f"sqlite:///{os.path.join(user_data_dir('sop-runner'), 'cases.sqlite3')}"
 

@@ -104,7 +104,7 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u20
 
 def skeleton(login: str) -> str:
     """What a login looks like: equal for two logins a reader cannot tell apart."""
-    import unicodedata
+    import unicodedata  # its tables cost every start: only logins compared need it
 
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", login)).casefold()
     text = text.replace("rn", "m").replace("vv", "w")

@@ -55,11 +55,11 @@ def lock_wait() -> float:
 def os_login() -> str:
     """The login of the user this process runs as: from the OS's user database, not the environment."""
     try:
-        import pwd
+        import pwd  # only the OS login is asked here
 
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError):  # Windows; or a uid with no name, as in a bare container
-        import getpass
+        import getpass  # only the OS login is asked here
 
         try:
             return getpass.getuser()
