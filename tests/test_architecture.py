@@ -170,6 +170,30 @@ def test_no_import_cycles():
     assert _cycles(packages) == []
 
 
+def test_every_import_inside_a_function_says_why():
+    """An import waits in a function only to keep a start light, and a comment says what it spares.
+
+    One comment covers the run of imports it is part of (the statements one after another)."""
+    silent = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        functions = [f for f in ast.walk(ast.parse(text)) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for block in (n for f in functions for n in ast.walk(f)):
+            for body in (getattr(block, name, None) for name in ("body", "orelse", "finalbody")):
+                if not isinstance(body, list):
+                    continue
+                run: list[ast.stmt] = []
+                for stmt in [*body, None]:
+                    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                        run.append(stmt)
+                        continue
+                    if run and not any("#" in lines[i] for i in range(run[0].lineno - 1, run[-1].end_lineno or 0)):
+                        silent.add(f"{path.relative_to(ROOT)}:{run[0].lineno}")
+                    run = []
+    assert sorted(silent) == []
+
+
 def test_the_cycle_checker_finds_a_cycle_through_a_function(tmp_path):
     """Two modules, and two packages, that import each other, one of them only inside a function."""
     for path, text in {
