@@ -6,7 +6,9 @@ The rules, checked on the source (AST), imports inside functions included:
   plus ``runner.errors`` (the error vocabulary), ``runner.i18n`` (the translation door)
   and ``runner.l10n`` (dates and numbers in the reader's convention);
 - no cycle among the modules, nor among the packages (``runner.X``), counting imports inside
-  functions too: only those under ``if TYPE_CHECKING:`` never run.
+  functions too: only those under ``if TYPE_CHECKING:`` never run. The packages run one way:
+  cli -> runner (the API) -> reports, documents, people -> cases -> store -> definition -> leaves;
+- an import inside a function is there to keep a start light, and says so in a comment.
 """
 
 from __future__ import annotations
