@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from runner import Period, build_report, find_sop, load_sop, open_store
-from runner.cases.clock import iso
 from runner.definition.workcal import zone
+from runner.store.clock import iso
 from runner.store.sql import SQLStore
 
 SOP_ID = "pelacuran"

@@ -41,11 +41,11 @@ from layout import report_lines as layout_lines
 from runner import Attachment, CaseRow, Cases, Status, find_sop, load_sop, open_store, render
 from runner.canonical import canonical_json
 from runner.cases import engine
-from runner.cases.chain import GENESIS, event_hash
-from runner.cases.clock import iso, now
 from runner.definition.workcal import deadline
 from runner.documents.bpmn import task_id
 from runner.store import DocumentRow, EventRow
+from runner.store.chain import GENESIS, event_hash
+from runner.store.clock import iso, now
 from runner.store.sql import case_values
 from runner.store.sqlite import PRAGMAS
 

@@ -47,7 +47,7 @@ _API: dict[str, tuple[str, str]] = {
     "CaseView": ("runner.cases.records", "CaseView"),
     "CaseSummary": ("runner.cases.records", "CaseSummary"),
     "HistoryEntry": ("runner.cases.records", "HistoryEntry"),
-    "Finding": ("runner.cases.verify", "Finding"),
+    "Finding": ("runner.cases.findings", "Finding"),
     "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
     "Holder": ("runner.cases.records", "Holder"),
     "SQLStore": ("runner.store", "SQLStore"),
@@ -97,6 +97,7 @@ __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
     from .cases.checkpoint import Checkpoint as Checkpoint
+    from .cases.findings import Finding as Finding
     from .cases.records import Attachment as Attachment
     from .cases.records import CaseSummary as CaseSummary
     from .cases.records import CaseView as CaseView
@@ -104,7 +105,6 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .cases.records import Holder as Holder
     from .cases.records import max_attachment_bytes as max_attachment_bytes
     from .cases.service import Cases as Cases
-    from .cases.verify import Finding as Finding
     from .definition import END as END
     from .definition import SOP as SOP
     from .definition import Step as Step

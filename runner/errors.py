@@ -57,7 +57,7 @@ class InvalidSOP(UserError):
 def write_crash_log(what: str) -> str | None:
     """Write the traceback being handled, with the version and ``what`` was asked (a command, a
     web request); returns the file, or None if it cannot be written. Every front door's bugs end here."""
-    import platform
+    import platform  # only a crash needs these, platformdirs above all
     import time
     import traceback
 

@@ -67,7 +67,7 @@ def catalogue(domain: str = DOMAIN) -> Any:
     found = _catalogues.get((domain, lang))
     if found is None:
         import gettext  # already loaded by click in the CLI; a library user pays for it only here
-        import struct
+        import struct  # as gettext: only when a catalogue is read
 
         # the file by its path: gettext.translation() would also look at the locale variables
         path = os.path.join(LOCALE_DIR, lang, "LC_MESSAGES", f"{domain}.mo")

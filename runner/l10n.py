@@ -31,7 +31,7 @@ def _table() -> dict[str, Any] | None:
     """The current language's table; None when it is missing (then ISO dates and plain numbers)."""
     lang = i18n.language()
     if lang not in _tables:
-        import json
+        import json  # only when the format tables are read
 
         try:
             with open(os.path.join(i18n.LOCALE_DIR, lang, "formats.json"), encoding="utf-8") as f:
@@ -54,7 +54,7 @@ def format_datetime(t: datetime) -> str:
 
 def format_stamp(stamp: str, tz_name: str) -> str:
     """A stored ISO 8601 time (any offset), shown in the zone ``tz_name`` (an SOP's calendar)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # the tz database: only when a time is shown
 
     try:
         t = datetime.fromisoformat(stamp)
@@ -91,7 +91,7 @@ def format_moment(t: datetime) -> str:
 def format_moment_text(text: str, tz_name: str | None = None) -> str:
     """A stored or typed time (ISO 8601) in a sentence, by ``format_moment``: in ``tz_name`` (a time without a
     zone is read there), by default the office's zone; a day alone as ``format_date``; anything else as given."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # the tz database: only when a time is shown
 
     raw = text.strip()
     if len(raw) == 10:
@@ -182,7 +182,7 @@ def format_number(value: float, decimals: int | None = None) -> str:
         text = f"{value:,}"
     else:
         # Decimal, as Babel rounds: half to even on the number as written (2.675 -> 2.68)
-        from decimal import ROUND_HALF_EVEN, Decimal
+        from decimal import ROUND_HALF_EVEN, Decimal  # only numbers with decimals need it
 
         exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-(3 if decimals is None else decimals)), ROUND_HALF_EVEN)
         text = f"{exact:,f}"
@@ -205,7 +205,7 @@ def _plural_tag(n: int, table: dict[str, Any]) -> str:
     lang = table["language"]
     rule = _plurals.get(lang)
     if rule is None:
-        import gettext
+        import gettext  # already loaded by click in the CLI; a library user pays for it only here
 
         rule = _plurals[lang] = gettext.c2py(table["plural"])
     return str(table["plural_tags"][rule(n)])

@@ -14,7 +14,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from pathlib import Path  # pathlib costs case show; only these callers need it
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
@@ -24,7 +24,7 @@ def resource_folder(name: str) -> str:
     for candidate in (os.path.join(_PACKAGE, name), os.path.join(os.path.dirname(_PACKAGE), name)):
         if os.path.isdir(candidate):
             return candidate
-    from importlib.resources import files
+    from importlib.resources import files  # only an installed wheel looks here
 
     inside = files("runner") / name
     if inside.is_dir():
@@ -33,7 +33,7 @@ def resource_folder(name: str) -> str:
 
 
 def resource_dir(name: str) -> Path:
-    from pathlib import Path
+    from pathlib import Path  # pathlib costs case show; only these callers need it
 
     return Path(resource_folder(name))
 

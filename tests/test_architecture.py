@@ -5,7 +5,10 @@ The rules, checked on the source (AST), imports inside functions included:
 - ``runner.cli`` uses the public API only: names from ``runner`` (its ``__all__``),
   plus ``runner.errors`` (the error vocabulary), ``runner.i18n`` (the translation door)
   and ``runner.l10n`` (dates and numbers in the reader's convention);
-- no cycle among the modules' top-level imports.
+- no cycle among the modules, nor among the packages (``runner.X``), counting imports inside
+  functions too: only those under ``if TYPE_CHECKING:`` never run. The packages run one way:
+  cli -> runner (the API) -> reports, documents, people -> cases -> store -> definition -> leaves;
+- an import inside a function is there to keep a start light, and says so in a comment.
 """
 
 from __future__ import annotations
@@ -38,22 +41,33 @@ def _module_name(path: Path, root: Path = ROOT) -> str:
     return ".".join(parts)
 
 
-def _imports(path: Path, root: Path = ROOT) -> list[tuple[str, list[str], bool, int]]:
-    """(module, imported names, at top level, line) for every import in the file (under ``root``)."""
+TOP, DEFERRED, TYPING = "top", "deferred", "typing"  # when an import runs: on import, later, never
+
+
+def _imports(path: Path, root: Path = ROOT) -> list[tuple[str, list[str], str, int]]:
+    """(module, imported names, when it runs, line) for every import in the file (under ``root``).
+
+    When: ``TOP`` in the module's body, ``DEFERRED`` anywhere else (a function, a ``try``),
+    ``TYPING`` under ``if TYPE_CHECKING:``, which only mypy reads."""
     name = _module_name(path, root)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top = {id(n) for n in tree.body}
     type_only = {
         id(n)
-        for block in tree.body
+        for block in ast.walk(tree)
         if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
-        for n in ast.walk(block)
+        for stmt in block.body
+        for n in ast.walk(stmt)
     }
+
+    def when(node: ast.AST) -> str:
+        return TYPING if id(node) in type_only else TOP if id(node) in top else DEFERRED
+
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [(a.name, [], id(node) in top, node.lineno) for a in node.names]
+            found += [(a.name, [], when(node), node.lineno) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -70,10 +84,10 @@ def _imports(path: Path, root: Path = ROOT) -> list[tuple[str, list[str], bool, 
                 or (root / (Path(*f"{module}.{n}".split(".")).as_posix() + ".py")).exists()
             ]
             if subs:
-                found += [(s, [], id(node) in top and id(node) not in type_only, node.lineno) for s in subs]
+                found += [(s, [], when(node), node.lineno) for s in subs]
                 names = [n for n in names if f"{module}.{n}" not in subs]
             if names or not subs:
-                found.append((module, names, id(node) in top and id(node) not in type_only, node.lineno))
+                found.append((module, names, when(node), node.lineno))
     return found
 
 
@@ -126,13 +140,30 @@ def _runs_first(module: str) -> set[str]:
     return {".".join(parts[:i]) for i in range(1, len(parts))} | {module}
 
 
-def test_no_import_cycles():
-    graph: dict[str, set[str]] = {}
-    for path in SOURCES:
-        name = _module_name(path)
-        imported = {m for m, _n, top, _l in _imports(path) if top and m.startswith("runner")}
+def _package(module: str) -> str:
+    """``runner.cases.service`` -> ``runner.cases``; ``runner`` and ``runner.files`` stay themselves."""
+    return ".".join(module.split(".")[:2])
+
+
+def _import_graphs(root: Path = ROOT) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Who imports whom among the modules under ``root``/runner, and among its packages.
+
+    Every import that can run counts, the ones inside functions too: a cycle through a
+    function is a cycle all the same, that only waits for the first call to bite."""
+    modules: dict[str, set[str]] = {}
+    packages: dict[str, set[str]] = {}
+    for path in sorted((root / "runner").rglob("*.py")):
+        name = _module_name(path, root)
+        imported = {m for m, _n, when, _l in _imports(path, root) if when != TYPING and m.split(".")[0] == "runner"}
         own_packages = _runs_first(name) - {name}  # a module's own packages are already running
-        graph[name] = {m for i in imported for m in _runs_first(i)} - own_packages - {name}
+        modules[name] = {m for i in imported for m in _runs_first(i)} - own_packages - {name}
+        packages.setdefault(_package(name), set()).update(_package(i) for i in imported)
+    for name, needs in packages.items():
+        needs.discard(name)
+    return modules, packages
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     cycles = []
 
     def visit(node: str, trail: list[str]) -> None:
@@ -147,21 +178,55 @@ def test_no_import_cycles():
     for start in sorted(graph):
         if start not in done:
             visit(start, [start])
-    assert cycles == []
+    return cycles
 
 
-def test_the_rule_checker_finds_a_violation(tmp_path):
-    """The checker itself must be able to fail: a file that breaks both rules is caught.
+def test_no_import_cycles():
+    modules, packages = _import_graphs()
+    assert _cycles(modules) == []
+    assert _cycles(packages) == []
 
-    The probe lives in a copy of the package's layout under tmp_path: no test writes into runner/."""
-    bad = tmp_path / "runner" / "definition" / "_probe_violation.py"
-    bad.parent.mkdir(parents=True)
-    (tmp_path / "runner" / "cli").mkdir()
-    (tmp_path / "runner" / "cli" / "term.py").write_text("", encoding="utf-8")
-    bad.write_text("import click\nfrom ..cli import term\n", encoding="utf-8")
-    imports = _imports(bad, tmp_path)
-    assert ("click", [], True, 1) in imports
-    assert any(m == "runner.cli.term" for m, *_rest in imports)
+
+def test_every_import_inside_a_function_says_why():
+    """An import waits in a function only to keep a start light, and a comment says what it spares.
+
+    One comment covers the run of imports it is part of (the statements one after another)."""
+    silent = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        functions = [f for f in ast.walk(ast.parse(text)) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for block in (n for f in functions for n in ast.walk(f)):
+            for body in (getattr(block, name, None) for name in ("body", "orelse", "finalbody")):
+                if not isinstance(body, list):
+                    continue
+                run: list[ast.stmt] = []
+                for stmt in [*body, None]:
+                    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                        run.append(stmt)
+                        continue
+                    if run and not any("#" in lines[i] for i in range(run[0].lineno - 1, run[-1].end_lineno or 0)):
+                        silent.add(f"{path.relative_to(ROOT)}:{run[0].lineno}")
+                    run = []
+    assert sorted(silent) == []
+
+
+def test_the_cycle_checker_finds_a_cycle_through_a_function(tmp_path):
+    """Two modules, and two packages, that import each other, one of them only inside a function."""
+    for path, text in {
+        "runner/__init__.py": "",
+        "runner/low/__init__.py": "",
+        "runner/low/leaf.py": "def later():\n    from ..high import door\n    return door\n",
+        "runner/high/__init__.py": "",
+        "runner/high/door.py": "from ..low import leaf\n",
+        "runner/high/typed.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..low import leaf\n",
+    }.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    modules, packages = _import_graphs(tmp_path)
+    assert modules["runner.high.typed"] == set()  # what mypy alone reads is no edge
+    assert ["runner.high.door", "runner.low.leaf", "runner.high.door"] in _cycles(modules)
+    assert _cycles(packages) == [["runner.high", "runner.low", "runner.high"]]
 
 
 # --- the public API ----------------------------------------------------------------------
@@ -260,9 +325,8 @@ CASE_SHOW_MODULES = {
     "runner",
     "runner.canonical",
     "runner.cases",
-    "runner.cases.chain",
-    "runner.cases.clock",
     "runner.cases.records",
+    "runner.cases.rows",
     "runner.cases.service",
     "runner.cli",
     "runner.cli.boundary",
@@ -277,20 +341,24 @@ CASE_SHOW_MODULES = {
     "runner.definition",
     "runner.definition.catalogue",
     "runner.definition.model",
+    "runner.definition.shared",
     "runner.definition.workcal",
     "runner.errors",
     "runner.files",
     "runner.i18n",
     "runner.l10n",
-    "runner.people",  # case show says who holds the step's posts, and whether posts are enforced
-    "runner.people.rules",
     "runner.record",
     "runner.resources",
     "runner.store",
+    "runner.store.chain",
+    "runner.store.clock",
+    "runner.store.limits",
     "runner.store.people",
     "runner.store.rows",
+    "runner.store.rules",
     "runner.store.sql",
     "runner.store.sqlite",
+    "runner.store.write",
     "runner.store.sessions",  # the web's rows: a mixin of the store, without imports of its own
 }
 

@@ -11,12 +11,12 @@ import pytest
 from conftest import SOPS
 
 from runner.cases import service as cases_module
-from runner.cases.clock import iso, now
 from runner.definition import Calendar
 from runner.definition import load_sop as load
 from runner.definition.waktu import parse
 from runner.definition.workcal import deadline
 from runner.store import open_store
+from runner.store.clock import iso, now
 from runner.store.sql import MIGRATIONS
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -237,9 +237,9 @@ def _old_store(store, sop):
     events recorded their deadlines."""
     from runner.canonical import canonical_json
     from runner.cases import engine
-    from runner.cases.chain import GENESIS, event_hash
-    from runner.cases.clock import iso
     from runner.store import CaseRow, EventRow
+    from runner.store.chain import GENESIS, event_hash
+    from runner.store.clock import iso
     from runner.store.sql import case_values
 
     with store.transaction():

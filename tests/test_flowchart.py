@@ -220,7 +220,7 @@ def test_the_chart_of_a_case_names_everyone_who_acted_and_overlaps_nothing(tmp_p
     from datetime import date, timedelta
 
     from runner import Cases, People, open_store, progress_of
-    from runner.cases.clock import today
+    from runner.store.clock import today
 
     definition = load(generated_sop(tmp_path, 12, nama=LONG_TITLE, unit=LONG_UNIT))
     since = (date.fromisoformat(today()) - timedelta(days=30)).isoformat()

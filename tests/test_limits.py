@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from runner import Attachment, Cases, UserError, find_sop, load_sop
-from runner.cases.clock import iso
 from runner.store import DocumentRow
+from runner.store.clock import iso
 from runner.store.limits import LIMITS
 from runner.store.write import Write
 
@@ -120,7 +120,7 @@ def test_every_refusal_the_database_raises_is_worded_in_both_languages():
     import re
 
     from runner.i18n import _, set_language
-    from runner.people.rules import MESSAGES
+    from runner.store.rules import MESSAGES
 
     sql = (Path(__file__).parent.parent / "runner" / "store" / "postgres.sql").read_text(encoding="utf-8")
     kinds = set(re.findall(r"sop_refuse\('([a-z-]+)'", sql)) - {"concurrent-change"}  # a ConcurrentChange

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from conftest import SOPS
 
-from runner.cases.clock import today
 from runner.store import open_store
+from runner.store.clock import today
 
 TABLES = ("people", "posts", "definitions", "cases", "events", "documents")
 

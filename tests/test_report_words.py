@@ -122,8 +122,8 @@ def test_the_monitoring_form_carries_the_jabatan_place_and_date(kerja, tmp_path)
     assert "Karawaci, 2 Desember 2026" in cells and "Sekretaris Kecamatan" in cells
     assert "3 hari kerja" in " ".join(map(str, cells))
     # without --tanggal: today where the SOP's office is (WIB), in words
-    from runner.cases.clock import today
     from runner.l10n import format_date
+    from runner.store.clock import today
 
     set_language("id")
     assert f"Karawaci, {format_date(date.fromisoformat(today('Asia/Jakarta')))}" in run(*args[:-2]).out

@@ -18,8 +18,8 @@ import pytest
 from conftest import SOPS
 
 from runner import Attachment, Cases, People, load_sop, open_store
-from runner.cases.chain import GENESIS, event_hash
 from runner.store import CaseRow, EventRow
+from runner.store.chain import GENESIS, event_hash
 
 PKL = SOPS / "pkl.yaml"
 

@@ -16,8 +16,8 @@ from conftest import PG_URL, ROOT, run_sop
 from pgproxy import CuttingProxy
 
 from runner import Attachment, Cases, find_sop, load_sop
-from runner.cases.chain import event_hash
 from runner.store import EventRow, open_store
+from runner.store.chain import event_hash
 
 HOSTILE = [
     'a "quoted" \\ back\\slash',
@@ -73,9 +73,9 @@ def test_hostile_texts_written_by_either_store_verify(cases, db_url):
 def test_a_request_id_lands_once(cases, db_url):
     """The same request written twice is one event: the second finds the case moved on."""
     from runner.cases import engine
-    from runner.cases.clock import iso
     from runner.cases.service import deadline
     from runner.errors import ConcurrentChange
+    from runner.store.clock import iso
 
     sop = load_sop(find_sop("pelacuran"))
     row = cases.start(sop, attach=[Attachment("Informasi Pelanggaran")])

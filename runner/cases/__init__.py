@@ -1,1 +1,1 @@
-"""Cases: the state machine built from an SOP (engine), the case service, the event chain."""
+"""Cases: the state machine built from an SOP (engine), the case service, ``verify`` and checkpoints."""

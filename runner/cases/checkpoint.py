@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..canonical import canonical_json, sha256_hex
 from ..errors import UserError
+from ..files import check_output, read_regular, write_file
 from ..i18n import _
 from ..store import SQLStore
-from .chain import GENESIS, event_hash
-from .clock import iso, now
+from ..store.chain import GENESIS, event_hash
+from ..store.clock import iso, now
+from .findings import Finding
 
 if TYPE_CHECKING:
     from .service import Cases
-    from .verify import Finding
 
 FORMAT = 1
 _MAX_FILE = 512 * 1024 * 1024  # about a hundred bytes a case: millions of cases
@@ -63,8 +64,6 @@ def take(cases: Cases, path: Path) -> Checkpoint:
 
     The store must verify first: a checkpoint of a damaged store would anchor the damage.
     """
-    from ..files import check_output, write_file
-
     if check_output(path) is not None:
         raise UserError(
             _("{path} exists already; a checkpoint never replaces another — give a new file name").format(path=path),
@@ -126,8 +125,6 @@ def latest(store: SQLStore) -> Checkpoint | None:
 
 def read(path: Path) -> Checkpoint:
     """A checkpoint file, refused when it is not one or when it was edited since it was written."""
-    from ..files import read_regular
-
     def too_large(size: int | None) -> UserError:
         return UserError(
             _("{path} is too large for a checkpoint").format(path=path), "not-a-checkpoint", path=str(path)
@@ -176,8 +173,6 @@ def _parse(data: Any, name: str) -> Checkpoint:
 def compare(store: SQLStore, checkpoint: Checkpoint, case_id: str | None = None) -> list[Finding]:
     """Every case of the checkpoint (or only ``case_id``) whose history up to its checkpointed
     event is not the one checkpointed, or that is gone."""
-    from .verify import Finding
-
     findings = []
     for case, (seq, head) in sorted(checkpoint.heads.items()):
         if case_id is not None and case != case_id:

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..definition import SOP
 from ..errors import UserError
+from ..files import megabytes, read_regular
 from ..i18n import _
 from ..l10n import format_size
 from ..record import Record
 from ..store import CaseRow, DocumentRow, Status
-from .clock import iso, local
+from ..store.clock import iso, local
+from ..store.limits import LIMITS, MB
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -19,9 +21,6 @@ if TYPE_CHECKING:
 
 def max_attachment_bytes() -> int:
     """The store's limit (one fact: runner/store/limits.py), or less where SOP_MAX_ATTACHMENT_MB says so."""
-    from ..files import megabytes
-    from ..store.limits import LIMITS, MB
-
     store = LIMITS["attachment_mb"]
     return min(megabytes("SOP_MAX_ATTACHMENT_MB", store), store * MB)
 
@@ -231,8 +230,6 @@ class Attachment(Record):
             return self.content, self.filename or self.name
         if self.file is None:
             return None, None
-        from ..files import read_regular
-
         limit = max_attachment_bytes()
 
         def too_large(size: int | None) -> UserError:

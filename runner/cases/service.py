@@ -14,15 +14,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..canonical import canonical_json, sha256_hex
-from ..definition import SOP, did_you_mean, normal
+from ..definition import SOP, load_sop, normal
+from ..definition.catalogue import locate
+from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
+from ..files import read_regular
 from ..i18n import _
-from ..people.rules import refusal
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
+from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
 from ..store.rows import damaged
-from .clock import in_range, iso, local, now, parse_time, today
+from ..store.rules import refusal
+from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
+from .rows import deadline, moves, row_after, unknown_case
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,7 +35,7 @@ if TYPE_CHECKING:
     from ..store.write import Write
     from . import engine
     from .checkpoint import Checkpoint
-    from .verify import Finding
+    from .findings import Finding
 
 
 # what waits on a post: (pelaksana id, the SOPs it counts in; None: every SOP that has it)
@@ -51,14 +56,6 @@ def text(value: str | None, what: str) -> str | None:
                 what=what,
             ) from None
     return value
-
-
-def unknown_case(store: SQLStore, case_id: str) -> UserError:
-    return UserError(
-        _("no case '{id}'{hint}").format(id=case_id, hint=did_you_mean(case_id, store.case_ids())),
-        "unknown-case",
-        case=case_id,
-    )
 
 
 def stored_sop(digest: str, body: str | None) -> SOP:
@@ -113,75 +110,6 @@ def _entry(sop: SOP, e: EventRow, people: dict[str, PersonRow]) -> HistoryEntry:
         local(e.recorded_at, tz),
         bool(e.backdated),
         tz,
-    )
-
-
-# --- the case row: a function of the case's events ---------------------------------
-
-
-def case_number(case_id: str, sop_id: str) -> int | None:
-    """The number in a case id ``<sop>-<number>``; None when the id is not of that SOP."""
-    prefix, _sep, number = case_id.rpartition("-")
-    return int(number) if prefix == sop_id and number.isdigit() else None
-
-
-def deadline(sop: SOP, step: str | None, entered: str) -> str | None:
-    """When ``step``, entered at the stored time ``entered``, is due: its waktu on the SOP's calendar."""
-    if step is None:
-        return None
-    from ..definition.workcal import deadline as due_after
-
-    due = due_after(sop.calendar, datetime.fromisoformat(entered), sop.step(step).duration)
-    return iso(due) if due else None
-
-
-def moves(row: CaseRow | None, state: engine.CaseState) -> bool:
-    """Whether an event that leads to ``state`` moves the case to another step (or closes it)."""
-    return row is None or state.step != row.step or state.status != row.status
-
-
-def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.CaseState, data: dict) -> CaseRow:
-    """The case row after ``event`` (``row`` None: the start event), given the engine's state after it.
-
-    The one rule for what a case row holds: the writer stores what it gives, and
-    ``verify`` replays every event through it and compares each column. The
-    deadline is the one the moving event recorded (holiday data may change
-    later); an event written before deadlines were recorded has it recomputed.
-    """
-    moved = moves(row, state)
-    if not moved:
-        assert row is not None
-        due = row.deadline
-    elif "deadline" in data:
-        due = data["deadline"]
-    else:
-        due = deadline(sop, state.step, event.at)
-    if row is None:
-        return CaseRow(
-            event.case_id,
-            sop.id,
-            case_number(event.case_id, sop.id),  # type: ignore[arg-type]  # verify reports a None
-            data.get("title"),
-            data["definition"],
-            state.status,
-            state.step,
-            event.at,
-            due,
-            sorted(state.available),
-            event.seq,
-            event.hash,
-            event.at,
-            event.at,
-        )
-    return row._replace(
-        status=state.status,
-        step=state.step,
-        entered_at=event.at if moved else row.entered_at,
-        deadline=due,
-        available=sorted(state.available),
-        seq=event.seq,
-        head=event.hash,
-        updated_at=event.at,
     )
 
 
@@ -295,8 +223,6 @@ class Cases:
         title: str | None = None,
     ) -> Write:
         """What the store writes for an action the engine decided (``state``: the case after it)."""
-        from ..store.write import Write
-
         return Write(
             request=os.urandom(16).hex(),
             action=action,
@@ -348,7 +274,7 @@ class Cases:
     ) -> CaseRow:
         """Start a case of ``sop``. ``by`` may only name the login acting; ``for_person`` records it
         for that person (needs the right to record for others)."""
-        from . import engine
+        from . import engine  # the state machine (transitions): only acting on a case needs it
 
         self._check_names(attach)
         text(title, _("the title"))
@@ -426,7 +352,7 @@ class Cases:
         for_person: str | None,
         files: list[tuple[Attachment, bytes | None, str | None]],
     ) -> CaseRow:
-        from . import engine
+        from . import engine  # the state machine (transitions): only acting on a case needs it
 
         sop = self.definition(row.definition)
         when = self._when(at, sop, row.updated_at, clock)  # updated_at: the last event's time
@@ -536,10 +462,6 @@ class Cases:
 
     def _newer(self, sop: SOP, digest: str) -> str | None:
         """Say when the SOP file has changed since this case (on definition ``digest``) started with it."""
-        from ..definition import load_sop
-        from ..definition.catalogue import MAX_SOP_BYTES, locate
-        from ..files import read_regular
-
         try:
             path = locate(sop.id, self.sop_dirs)
             if path is None:
@@ -548,7 +470,7 @@ class Cases:
             raw = read_regular(path, MAX_SOP_BYTES, lambda size: UserError(""))
             if stored is not None and raw.decode("utf-8", errors="replace") == stored:
                 return None  # the very text the case started with: nothing to parse or hash
-            from pathlib import Path
+            from pathlib import Path  # only a changed SOP file comes here; case show is lighter without it
 
             current = load_sop(Path(path))
         except UserError:
@@ -623,7 +545,7 @@ class Cases:
         3 jam kerja"; "lewat 1 jam kerja" when overdue); None without a deadline."""
         if deadline is None:
             return None
-        from ..definition.workcal import work_calendar
+        from ..definition.workcal import work_calendar  # holidays: only pages that show time left need it
         from ..l10n import format_span
 
         sop = self.definition(digest)
@@ -674,26 +596,26 @@ class Cases:
     def checkpoint(self, path: Path) -> Checkpoint:
         """Anchor the audit trail: every case's chain head and one digest over them, written to
         ``path`` and kept in the store (see ``checkpoint``); refused when the store does not verify."""
-        from .checkpoint import take
+        from .checkpoint import take  # the audit subsystem: not for the commands typed all day
 
         return take(self, path)
 
     @staticmethod
     def read_checkpoint(path: Path) -> Checkpoint:
         """A checkpoint file, refused when it is not one or was edited since it was written."""
-        from .checkpoint import read
+        from .checkpoint import read  # the audit subsystem: not for the commands typed all day
 
         return read(path)
 
     def latest_checkpoint(self) -> Checkpoint | None:
         """The checkpoint taken last in this store (its digest is printed on documents), or None."""
-        from .checkpoint import latest
+        from .checkpoint import latest  # the audit subsystem: not for the commands typed all day
 
         return latest(self.store)
 
     def verify(self, case_id: str | None = None, against: Path | None = None) -> list[Finding]:
         """Everything the store claims, checked against the events that claim it (see ``verify``);
         with ``against``, also every case's history up to that checkpoint file."""
-        from .verify import verify
+        from .verify import verify  # the audit subsystem (and the state machine): not for every start
 
         return verify(self.store, case_id, against)

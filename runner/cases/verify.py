@@ -19,33 +19,20 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..canonical import sha256_hex
 from ..definition import SOP
 from ..errors import Refused, UserError
 from ..i18n import _
-from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore
+from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore, post_title
+from ..store.chain import FORMAT, GENESIS, NOW, event_hash
+from ..store.people import local_day
 from ..store.sql import case_values
 from . import engine
-from .chain import FORMAT, GENESIS, NOW, event_hash
-from .service import deadline, moves, row_after, unknown_case
-
-
-class Finding(NamedTuple):
-    """Something ``verify`` found that does not match: in which case (None: the store), at which event."""
-
-    case: str | None
-    kind: str
-    message: str
-    seq: int | None = None
-
-    def __str__(self) -> str:
-        return self.message
-
-    def to_json(self) -> dict[str, Any]:
-        return {"case": self.case, "seq": self.seq, "kind": self.kind, "message": self.message}
-
+from .checkpoint import compare, read
+from .findings import Finding
+from .rows import deadline, moves, row_after, unknown_case
 
 # What reading a damaged store raises: the store's own word for it, or a value that is not
 # what sop-runner wrote (a column that does not parse, a key that is missing).
@@ -61,8 +48,6 @@ def verify(store: SQLStore, case_id: str | None = None, against: Path | None = N
 def _verify(store: SQLStore, case_id: str | None, against: Path | None) -> list[Finding]:
     checkpoint = None
     if against is not None:
-        from .checkpoint import read
-
         checkpoint = read(against)  # an edited checkpoint is refused before anything is judged
     findings: list[Finding] = []
     definitions = _Definitions(store, findings)
@@ -91,8 +76,6 @@ def _verify(store: SQLStore, case_id: str | None, against: Path | None) -> list[
         findings.extend(definitions.unused())
         findings.extend(_store_damage(store))
     if checkpoint is not None:
-        from .checkpoint import compare
-
         findings.extend(compare(store, checkpoint, case_id))
     return findings
 
@@ -164,7 +147,7 @@ class _Definitions:
 
     @staticmethod
     def _source_gives(source: str, digest: str) -> bool:
-        from ..definition.checks import check_source
+        from ..definition.checks import check_source  # the validator (jsonschema, PyYAML): only for a stored source
 
         report = check_source(source.encode("utf-8"), "<stored>")
         return not report.errors and SOP(report.data).digest == digest
@@ -358,8 +341,6 @@ def _deadline(
 
 def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> list[Finding]:
     """A format-2 event's own record of who acted and when: what the store stamps, checked."""
-    from ..store.people import local_day
-
     problems = []
     at = datetime.fromisoformat(e.at)
     if e.recorded_at is None:
@@ -387,8 +368,6 @@ def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> li
     if e.action == "advance" and e.role and holder is not None and holder in people.logins:
         day = local_day(e.at, sop.calendar.timezone)
         if not people.held(holder, e.role, sop.id, day, e.at, e.acting):
-            from ..store import post_title
-
             why = _(
                 "no post of {login} as {post} for SOP {sop} holds on {day} now; if a post was ended afterwards with an earlier last day, this is expected"
             ).format(login=holder, post=post_title(e.role, e.acting), sop=sop.id, day=day)

@@ -35,9 +35,9 @@ def audit() -> None:
 )
 @pass_settings
 def checkpoint(settings: Settings, output: Path | None) -> int:
-    import time
+    import time  # only this command needs it
 
-    from .. import output_format
+    from .. import output_format  # the API loads its subsystem on first use: not at start, nor for --help
 
     output_format(output, ["json"], None, "json")  # a checkpoint is JSON: x.pdf would be a lie
     path = output or Path(time.strftime("sop-checkpoint-%Y%m%dT%H%M%SZ.json", time.gmtime()))

@@ -20,7 +20,7 @@ from .settings import Settings, pass_settings
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @json_option
 def validate(paths: tuple[Path, ...], as_json: bool) -> int:
-    from .. import check_paths
+    from .. import check_paths  # the validator (jsonschema, PyYAML): only `sop validate`
 
     result = check_paths(paths)
     if as_json:
@@ -45,7 +45,7 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> int:
 @json_option
 @pass_settings
 def list_sops(settings: Settings, as_json: bool) -> int:
-    from .. import discover_sops, load_sop
+    from .. import discover_sops, load_sop  # the API loads its subsystem on first use: not at start, nor for --help
 
     found: list[dict[str, Any]] = []
     for path in discover_sops(settings.sop_dirs):
@@ -87,7 +87,7 @@ def list_sops(settings: Settings, as_json: bool) -> int:
 @json_option
 @pass_settings
 def show(settings: Settings, sop_ref: str, as_json: bool) -> int:
-    from .views import sop_table
+    from .views import sop_table  # the views (tables, l10n): only a command that shows one, not --help
 
     return emit(settings.sop(sop_ref), as_json, sop_table)
 
@@ -96,7 +96,7 @@ def show(settings: Settings, sop_ref: str, as_json: bool) -> int:
 @click.argument("sop_id", metavar="ID")
 @pass_settings
 def new(settings: Settings, sop_id: str) -> int:
-    from .. import write_skeleton
+    from .. import write_skeleton  # the API loads its subsystem on first use: not at start, nor for --help
 
     folder = Path(settings.sop_dirs[0]) if settings.sop_dirs else Path("sop")
     path = write_skeleton(sop_id, folder)

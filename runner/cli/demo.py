@@ -27,7 +27,17 @@ def demo() -> int:
 
 def run(folder: Path | None = None) -> Path:
     """Run the demo case; returns the folder that holds its store (and flowchart)."""
-    from .. import Attachment, Cases, People, Refused, find_sop, load_sop, open_store, progress_of, render
+    from .. import (  # the whole API, and the views below: only the demo, not --help
+        Attachment,
+        Cases,
+        People,
+        Refused,
+        find_sop,
+        load_sop,
+        open_store,
+        progress_of,
+        render,
+    )
     from .views import case_card, history_table
     from .wording import word
 

@@ -48,7 +48,14 @@ def flowchart(
     steps_per_page: int | None,
     paper: str,
 ) -> int:
-    from .. import BINARY_FORMATS, check_output, format_for, progress_of, render, write_file
+    from .. import (  # the document formats: only a command that renders, not --help
+        BINARY_FORMATS,
+        check_output,
+        format_for,
+        progress_of,
+        render,
+        write_file,
+    )
 
     fmt = format_for(output, chosen=fmt)
     if fmt in BINARY_FORMATS and output is None:

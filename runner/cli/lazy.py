@@ -86,6 +86,6 @@ class PathArgument(click.Path):
     ``sop case show`` defines commands that take files, and pathlib's import costs every start."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from pathlib import Path
+        from pathlib import Path  # pathlib costs every start: only when a path is given
 
         return Path(os.fsdecode(super().convert(value, param, ctx)))

@@ -8,13 +8,12 @@ from typing import Any
 import click
 
 from ..errors import EXIT_OK
+from ..i18n import N_
 from . import term
 
 
 def json_option(f: Callable) -> Callable:
     """The shared ``--json`` switch: machine-readable output on stdout."""
-    from ..i18n import N_
-
     return click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))(f)
 
 

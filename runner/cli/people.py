@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def _people(settings: Settings, write: bool = False) -> People:
     """People in the store of --db; ``write``: the command changes it (the first person may make it)."""
-    from .. import People
+    from .. import People  # the people service: only a command that uses it, not --help
 
     return People(settings.store(write), settings.sop_dirs)
 
@@ -73,7 +73,7 @@ def people_add(
 @click.option("--stdin", "from_stdin", is_flag=True, help=N_("Read the password from one line of standard input."))
 @pass_settings
 def people_password(settings: Settings, login: str, from_stdin: bool) -> int:
-    from .. import Sessions
+    from .. import Sessions  # the web's sign-in: only this command of the group needs it
 
     store = settings.store(write=True)
     if from_stdin:
@@ -176,7 +176,7 @@ def post_grant(
     row = _people(settings, write=True).grant(login, pelaksana, sops or None, acting, valid_from, valid_until)
     if as_json:
         return emit(row, True, str)
-    from .. import post_title
+    from .. import post_title  # the API loads its subsystem on first use: not at start, nor for --help
 
     term.out(str(row.id))
     term.say(
@@ -217,7 +217,7 @@ def post_list(settings: Settings, on: str | None, login: str | None, as_json: bo
 
 
 def _posts_table(rows: list[Post]) -> str:
-    from .. import post_title
+    from .. import post_title  # the API loads its subsystem on first use: not at start, nor for --help
 
     if not rows:
         return _("no posts")

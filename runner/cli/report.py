@@ -53,7 +53,7 @@ def output_options(f: Callable) -> Callable:
 
 
 def the_period(period: str | None, first: str | None, last: str | None) -> Period:
-    from .. import Period
+    from .. import Period  # the reports: only a report command, not --help
 
     if period and (first or last):
         raise click.UsageError(_("give either --period or --from/--to, not both"))
@@ -129,7 +129,7 @@ def report(
     output: Path | None,
     paper: str,
 ) -> int:
-    from .. import build_report, render_report
+    from .. import build_report, render_report  # the reports: only a report command, not --help
 
     chosen = [f for f, on in (("json", as_json), ("csv", as_csv), ("xlsx", as_xlsx), (fmt, bool(fmt))) if on]
     if len(set(chosen)) > 1:
@@ -192,7 +192,12 @@ def monitoring(
     output: Path | None,
     paper: str,
 ) -> int:
-    from .. import build_report, empty_figures, monitoring_form, render_monitoring
+    from .. import (  # the reports: only a report command, not --help
+        build_report,
+        empty_figures,
+        monitoring_form,
+        render_monitoring,
+    )
 
     fmt = output_format(output, MONITORING_FORMATS[1:], fmt, "table", ALIASES)
     if fmt in BINARY and output is None:
@@ -220,7 +225,7 @@ def monitoring(
 
 
 def report_text(found: Report) -> str:
-    from .. import report_tables
+    from .. import report_tables  # the reports: only a report command, not --help
 
     p = found.period
     lines = [

@@ -25,7 +25,7 @@ from .settings import Settings, pass_settings
 @click.option("--keyfile", metavar="FILE", help=N_("The certificate's private key (PEM)."))
 @pass_settings
 def serve(settings: Settings, host: str, port: int, workers: int, certfile: str | None, keyfile: str | None) -> int:
-    from .. import serve as run
+    from .. import serve as run  # Starlette and uvicorn: only sop serve loads them
 
     scheme = "https" if certfile else "http"
     term.say(_("serving on {url} (Ctrl-C stops)").format(url=f"{scheme}://{host}:{port}/"))

@@ -17,7 +17,7 @@ class Settings:
         self.debug = False
 
     def sop(self, ref: str) -> SOP:
-        from .. import find_sop, load_sop
+        from .. import find_sop, load_sop  # the API loads its subsystem on first use: not at start, nor for --help
 
         return load_sop(find_sop(ref, self.sop_dirs))
 
@@ -26,7 +26,7 @@ class Settings:
 
         ``write``: the command changes the store, so it may make a new one; a command that
         only reads never creates a store, nor anything in a file that is not one."""
-        from .. import open_store
+        from .. import open_store  # the store (sqlite3 or psycopg): only a command that opens one
 
         store = open_store(self.db, create=write)
         click.get_current_context().call_on_close(store.close)
@@ -34,7 +34,7 @@ class Settings:
 
     def cases(self, write: bool = False) -> Cases:
         """The case service on the store of --db (``write``: as for ``store``)."""
-        from .. import Cases
+        from .. import Cases  # the case service: only a command that uses it, not --help
 
         return Cases(self.store(write), self.sop_dirs)
 

@@ -65,7 +65,7 @@ def error(message: str) -> None:
 
 
 def _json(data: Any) -> str:
-    import json
+    import json  # only --json output needs it
 
     # DEL, C1 and the bidi controls json leaves as they are; only strings hold them, where \\u is valid
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -99,7 +99,7 @@ def dim(text: str) -> str:
 
 
 def width() -> int:
-    import shutil
+    import shutil  # only what fits the terminal's size needs it
 
     return max(60, shutil.get_terminal_size((120, 24)).columns)
 
@@ -120,7 +120,7 @@ def relative(deadline: str | None, now: datetime | None = None) -> str:
 
 
 def height() -> int:
-    import shutil
+    import shutil  # only what fits the terminal's size needs it
 
     return shutil.get_terminal_size((120, 24)).lines
 

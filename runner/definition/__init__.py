@@ -4,8 +4,9 @@ Importing this package stays cheap (no YAML, no jsonschema): the validator is
 loaded only when a file must be checked.
 """
 
-from .catalogue import did_you_mean, discover_sops, find_sop, load_sop, search_path, yaml_files
+from .catalogue import discover_sops, find_sop, load_sop, search_path
 from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Step, normal
+from .shared import did_you_mean, yaml_files
 
 __all__ = [
     "END",

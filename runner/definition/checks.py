@@ -15,11 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserError
 from ..i18n import N_, _, ngettext
 from ..resources import schema_path
-from .catalogue import did_you_mean
 from .dates import DATE_KEYS, parse_signed_date
 from .model import END, SOP, normal
+from .shared import did_you_mean, yaml_files
 from .waktu import WaktuError, parse
 from .yamlsource import Document, Pos, YAMLProblem, decode, load_text, read_source
 
@@ -287,7 +288,7 @@ def _nearest(error: Any) -> Any:
     ``pelaksana: [Camat]`` a list, as the list branch wants) is nearer than one it is not even
     the type of: its error says what is really wrong. Among those, jsonschema's best match.
     """
-    from jsonschema.exceptions import best_match
+    from jsonschema.exceptions import best_match  # heavy: only validation needs it
 
     while error.context:
         branches: dict[Any, list[Any]] = {}
@@ -430,11 +431,11 @@ def _identity_dates(identity: dict[str, Any], out: _Collector) -> None:
 
 def _calendar_rules(cal: dict[str, Any], out: _Collector) -> None:
     """What the schema's patterns let through but a deadline could not be computed from."""
-    from datetime import date
+    from datetime import date  # zoneinfo and holidays below: only an SOP with a calendar
 
     here = ("calendar",)
     if "timezone" in cal:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # the tz database: only a calendar with a zone
 
         try:
             ZoneInfo(cal["timezone"])
@@ -455,7 +456,7 @@ def _calendar_rules(cal: dict[str, Any], out: _Collector) -> None:
                 ),
             )
     if cal.get("holidays"):
-        import holidays
+        import holidays  # heavy: only a calendar with holidays
 
         if cal["holidays"] not in holidays.list_supported_countries():
             out.add(
@@ -541,7 +542,7 @@ def _graph_rules(sop: SOP, out: _Collector) -> None:
 
 
 def _near(a: str, b: str) -> bool:
-    import difflib
+    import difflib  # only a wrong word needs it
 
     a, b = normal(a), normal(b)
     if a == b:
@@ -645,9 +646,6 @@ class Validation:
 
 def check_paths(paths: Iterable[Path]) -> Validation:
     """Check files and folders (every *.yaml / *.yml inside a folder), and SOP ids across them."""
-    from ..errors import UserError
-    from .catalogue import yaml_files
-
     paths = list(paths)
     for p in paths:
         if not p.exists():

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..errors import UserError
+from ..files import unwritable, write_file
 from ..i18n import _
 from ..resources import resource_dir, schema_path
 
@@ -24,8 +25,6 @@ def write_skeleton(sop_id: str, folder: Path) -> Path:
     if path.exists():
         raise UserError(_("{path} exists already; pick another id or edit that file").format(path=path))
     import jinja2  # only `sop new` needs it here
-
-    from ..files import unwritable, write_file
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(resource_dir("templates")),

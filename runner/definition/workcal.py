@@ -23,7 +23,7 @@ _MAX_DAYS = 3 * 366  # a deadline further than this is a mistake in the SOP, not
 
 
 def zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # the tz database: only when a time is shown or computed
 
     try:
         return ZoneInfo(name)
@@ -128,7 +128,7 @@ def deadline(cal: Calendar, start: datetime, waktu: Waktu) -> datetime | None:
 def _add_months(start: datetime, months: int, tz_name: str) -> datetime:
     """``start`` plus calendar months, on the office's calendar: 31 January + 1 month is 28 or 29
     February (the month's last day), and the hour stays the hour it was there."""
-    import calendar
+    import calendar  # only a month's end needs it
 
     local = start.astimezone(zone(tz_name))
     month0 = local.month - 1 + months

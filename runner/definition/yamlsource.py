@@ -16,9 +16,10 @@ from typing import Any
 import yaml
 
 from ..errors import UserError
+from ..files import read_regular
 from ..i18n import _
 from ..l10n import format_size
-from .catalogue import MAX_SOP_BYTES
+from .shared import MAX_SOP_BYTES
 
 try:  # libyaml is much faster; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader
@@ -99,8 +100,6 @@ def _pos(mark: Any) -> Pos:
 
 def read_source(path: Path) -> bytes:
     """The bytes of an SOP file: a regular file of at most MAX_SOP_BYTES, or a positioned problem."""
-    from ..files import read_regular
-
     name = str(path)
 
     def too_large(size: int | None) -> UserError:

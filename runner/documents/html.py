@@ -26,7 +26,7 @@ _IDENTITY_PAIRS = [  # titles translated when rendered
 
 
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
-    from markupsafe import Markup
+    from markupsafe import Markup  # a third-party module: only HTML that is rendered
 
     layout = compute(sop, options.steps_per_page, options.paper, overlay.masthead() if overlay else ())
     identity = sop.identity or {}

@@ -13,7 +13,7 @@ from .overlay import Progress
 def print_html(document: str) -> bytes:
     """An HTML document of ours printed as PDF (the reports print theirs through here too)."""
     try:
-        import weasyprint
+        import weasyprint  # heavy (WeasyPrint): only a PDF
     except ImportError:  # an install without the pdf extra
         raise UserError(
             _("PDF needs WeasyPrint: pip install 'sop-runner[pdf]'; or make the HTML document and print it"),

@@ -12,14 +12,13 @@ import functools
 from typing import Any
 
 from ..definition.dates import parse_signed_date
+from ..i18n import _, language
+from ..resources import resource_dir
 
 
 @functools.cache
 def environment() -> Any:
-    import jinja2
-
-    from ..i18n import _, language
-    from ..resources import resource_dir
+    import jinja2  # heavy: only documents that are rendered need it
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(resource_dir("templates")),

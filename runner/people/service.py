@@ -14,12 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from ..cases.clock import today
-from ..definition import did_you_mean
+from ..cases.service import stored_sop
+from ..definition import SOP, did_you_mean, discover_sops, load_sop
 from ..errors import UserError
 from ..i18n import _
 from ..store import OutcomeUnknown, PersonRow, PostRow, SQLStore
-from .rules import check_login, look_alikes, parse_acting, parse_day, refusal
+from ..store.clock import today
+from ..store.rules import check_login, look_alikes, parse_acting, parse_day, refusal
 
 T = TypeVar("T")
 
@@ -140,9 +141,6 @@ class People:
 
     def _known(self) -> dict[str, set[str]]:
         """The SOP ids and pelaksana ids of the SOPs found and of those stored with cases."""
-        from ..cases.service import stored_sop
-        from ..definition import SOP, discover_sops, load_sop
-
         sops: list[SOP] = []
         for digest, body in self.store.definitions().items():
             try:

@@ -17,10 +17,10 @@ import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from ..cases.clock import iso, now
 from ..store import SQLStore
+from ..store.clock import iso, now
+from ..store.rules import refusal
 from ..store.sessions import PasswordRow
-from .rules import refusal
 
 IDLE = timedelta(minutes=int(os.environ.get("SOP_WEB_IDLE_MINUTES", "30")))
 # failed sign-ins within WINDOW after which a login, or an address, waits until the window has passed

@@ -33,13 +33,13 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..cases.clock import iso
-from ..cases.clock import now as clock_now
 from ..definition import END, SOP, Calendar, normal
 from ..definition.waktu import MONTH_MINUTES
 from ..definition.workcal import deadline, work_calendar, zone
 from ..i18n import _, ngettext
 from ..l10n import format_number, format_span, format_stamp
+from ..store.clock import iso
+from ..store.clock import now as clock_now
 from ..store.rows import damaged
 from .period import Period
 

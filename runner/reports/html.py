@@ -13,7 +13,6 @@ from __future__ import annotations
 import string
 from typing import Any, NamedTuple
 
-from ..cases.clock import iso
 from ..documents.chart import labels
 from ..documents.html import PAGE_SIZES
 from ..documents.layout import PAGE_NUMBER, compute
@@ -21,6 +20,7 @@ from ..documents.svg import svg_pages
 from ..documents.templates import environment
 from ..i18n import _, ngettext
 from ..l10n import format_number, format_percent, format_stamp
+from ..store.clock import iso
 from .charts import StepChart, step_chart
 from .figures import Report, SopFigures, StepFigures
 from .heat import heat_of
@@ -39,7 +39,7 @@ class Part(NamedTuple):
 
 def page_counter() -> Any:
     """CSS ``content`` for the page number in the margin: 'Halaman 2 / 5', the words from the catalogue."""
-    from markupsafe import Markup
+    from markupsafe import Markup  # a third-party module: only HTML that is rendered
 
     counters = {"number": "counter(page)", "pages": "counter(pages)"}
     out = []
@@ -85,7 +85,7 @@ def facts(step: StepFigures) -> str:
 
 
 def render_report(report: Report, paper: str = "a4") -> str:
-    from markupsafe import Markup
+    from markupsafe import Markup  # a third-party module: only HTML that is rendered
 
     parts = []
     for figures in report.sections:

@@ -20,6 +20,7 @@ from ..definition import SOP
 from ..errors import UserError
 from ..i18n import N_, _, ngettext
 from ..l10n import format_date, format_number, format_percent
+from ..store.clock import parse_day, today
 from .figures import Report, SopFigures, StepFigures, read_words
 from .period import Period
 
@@ -145,8 +146,6 @@ def monitoring_form(
     """The Tabel 7 form of one SOP version's figures; ``threshold`` is the share within waktu that counts as good.
 
     ``signed`` is the date of the signature line (a date, or YYYY-MM-DD); by default today in the SOP's zone."""
-    from ..cases.clock import parse_day, today
-
     if not isinstance(signed, date):
         signed = parse_day(signed if signed is not None else today(figures.sop.calendar.timezone))
     if not 0 < threshold <= 1:

@@ -11,10 +11,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from ..cases.clock import parse_day
 from ..errors import UserError
 from ..i18n import _
 from ..l10n import format_date
+from ..store.clock import parse_day
 
 _FORM = re.compile(r"^(\d{4})(?:-(?:(S[12])|(Q[1-4])|(\d{2})))?$", re.IGNORECASE)
 

@@ -10,6 +10,7 @@ import io
 from datetime import datetime
 from typing import Any
 
+from ..definition.workcal import zone
 from ..i18n import _
 from .csvtext import info_rows
 from .figures import Report
@@ -21,10 +22,8 @@ PERCENT = "0%"
 
 
 def render(report: Report) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy (openpyxl): only an .xlsx
     from openpyxl.styles import Font
-
-    from ..definition.workcal import zone
 
     tz = zone(report.timezone)
     book = Workbook()
@@ -86,7 +85,7 @@ def _finish(sheet: Any, shown: list[list[str]], font: Any) -> None:
     for cell in sheet[1]:
         cell.font = font(bold=True)
     sheet.freeze_panes = "A2"
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # heavy (openpyxl): only an .xlsx
 
     for k in range(len(shown[0])):
         widest = max(len(row[k]) for row in shown if k < len(row))
@@ -96,7 +95,7 @@ def _finish(sheet: Any, shown: list[list[str]], font: Any) -> None:
 def render_monitoring(forms: list[MonitoringForm], paper: str = "a4") -> bytes:
     """The Tabel 7 form(s) as a workbook, a sheet per form: the heading lines, the table, the rule, the
     signature block; the columns for the assessor's hand stay empty cells."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy (openpyxl): only an .xlsx
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()

@@ -32,7 +32,7 @@ __all__ = [
 
 
 def default_url() -> str:
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # a third-party module: only when no --db is given
 
     return f"sqlite:///{os.path.join(user_data_dir('sop-runner'), 'cases.sqlite3')}"
 
@@ -59,13 +59,13 @@ def open_store(url: str | None = None, create: bool = True) -> SQLStore:
     chosen = url or os.environ.get("SOP_DB") or None
     name = chosen or default_url()
     if name.startswith(("postgresql://", "postgres://")):
-        from urllib.parse import parse_qs, urlsplit
+        from urllib.parse import parse_qs, urlsplit  # only a PostgreSQL url is parsed
 
         parts = urlsplit(name)
         query = parse_qs(parts.query)
         if not (parts.hostname or parts.path.strip("/") or "host" in query or "dbname" in query):
             raise _refuse(name, _("it names no server and no database"))
-        from .postgres import PostgresStore
+        from .postgres import PostgresStore  # psycopg: only a PostgreSQL url loads it
 
         return _or_empty(lambda: PostgresStore(name, create), name)
     if "://" in name and not name.startswith("sqlite:///"):
@@ -75,7 +75,7 @@ def open_store(url: str | None = None, create: bool = True) -> SQLStore:
         raise _refuse(name, _("it names no file"))
     if path == ":memory:" or path.startswith("file::memory:"):
         raise _refuse(name, _("a store in memory forgets every case when the command ends"))
-    from .sqlite import SQLiteStore
+    from .sqlite import SQLiteStore  # sqlite3: a PostgreSQL user never loads it
 
     return _or_empty(lambda: SQLiteStore(path, create, private_folder=chosen is None), name)
 
@@ -87,6 +87,6 @@ def _or_empty(connect: Callable[[], SQLStore], url: str) -> SQLStore:
     except UserError as e:
         if e.kind != "store-missing":
             raise
-        from .sqlite import EmptyStore
+        from .sqlite import EmptyStore  # sqlite3: a PostgreSQL user never loads it
 
         return EmptyStore(url, e)

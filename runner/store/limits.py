@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..cases.clock import EARLIEST, LATEST, iso
-from ..people.rules import refusal
+from .clock import EARLIEST, LATEST, iso
+from .rules import refusal
 
 if TYPE_CHECKING:
     from .rows import DocumentRow

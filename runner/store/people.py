@@ -13,9 +13,11 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from typing import Any
 
+from ..definition.workcal import zone
 from ..i18n import _
-from ..people.rules import refusal
+from .limits import check_nama
 from .rows import PersonRow, PostRow, damaged, post_title
+from .rules import refusal
 
 _PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"
@@ -39,15 +41,11 @@ def post_row(values: tuple | list) -> PostRow:
 
 def local_day(instant: str, tz_name: str) -> str:
     """The date (YYYY-MM-DD) of a stored UTC time in a timezone: posts are held by the day."""
-    from ..definition.workcal import zone
-
     return datetime.fromisoformat(instant).astimezone(zone(tz_name)).date().isoformat()
 
 
 def local_minute(instant: str, tz_name: str) -> str:
     """A stored UTC time as the day and minute in a timezone (YYYY-MM-DD HH:MM)."""
-    from ..definition.workcal import zone
-
     return datetime.fromisoformat(instant).astimezone(zone(tz_name)).strftime("%Y-%m-%d %H:%M")
 
 
@@ -147,8 +145,6 @@ class PeopleStore:
     def add_person(
         self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
     ) -> PersonRow:
-        from .limits import check_nama  # here, not at the top: only writes need it, `case show` starts lighter
-
         check_nama(nama)
         with self.transaction():
             first = not self.enforced()

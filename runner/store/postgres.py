@@ -24,13 +24,13 @@ import psycopg
 import psycopg.sql
 from psycopg import errors as pg
 
-from ..cases.chain import NOW
 from ..errors import UserError
 from ..i18n import _
-from ..people.rules import LOGIN_PATTERN, refusal
+from .chain import NOW
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
+from .rules import LOGIN_PATTERN, refusal
 from .sql import OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@
 
 CREATE OR REPLACE FUNCTION sop_iso(t timestamptz) RETURNS text
 LANGUAGE sql STABLE AS $$
-  -- stored times: UTC with microseconds, as runner/cases/clock.py iso() writes them
+  -- stored times: UTC with microseconds, as runner/store/clock.py iso() writes them
   SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
 $$;
 
@@ -138,7 +138,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION sop_event_hash(e events) RETURNS text
 LANGUAGE sql STABLE AS $$
-  -- format 2 of runner/cases/chain.py event_hash: json_build_array's text has the
+  -- format 2 of runner/store/chain.py event_hash: json_build_array's text has the
   -- same ", " separators and escapes as Python's json.dumps(..., ensure_ascii=False)
   SELECT encode(sha256(convert_to(json_build_array(
     2, e.case_id, e.seq, e.at, e.action, e.step, e.outcome, e.role, e.operator, e.note, e.data,
@@ -592,7 +592,7 @@ BEGIN
   IF NOT v_first THEN
     PERFORM sop_require_admin();
   END IF;
-  IF p_login IS NULL OR p_login !~ '^{login_pattern}$' THEN  -- runner/people/rules.py LOGIN_PATTERN
+  IF p_login IS NULL OR p_login !~ '^{login_pattern}$' THEN  -- runner/store/rules.py LOGIN_PATTERN
     PERFORM sop_refuse('bad-login', format('%L cannot be a login', p_login), jsonb_build_object('login', p_login));
   END IF;
   IF coalesce(btrim(p_nama), '') = '' THEN

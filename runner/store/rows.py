@@ -12,8 +12,8 @@ from typing import Any
 
 from ..errors import UserError
 from ..i18n import _
-from ..people.rules import ACTING
 from ..record import Record
+from .rules import ACTING
 
 
 class Status(str, Enum):
@@ -29,8 +29,6 @@ class Status(str, Enum):
     @property
     def word(self) -> str:
         """The status in the reader's language."""
-        from ..i18n import _
-
         return {Status.OPEN: _("open"), Status.DONE: _("done"), Status.CANCELLED: _("cancelled")}[self]
 
 

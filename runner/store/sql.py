@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..cases.chain import FORMAT, GENESIS, NOW, event_hash
-from ..cases.clock import iso
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
-from ..people.rules import refusal
+from .chain import FORMAT, GENESIS, NOW, event_hash
+from .clock import iso
+from .limits import check_write
 from .people import PeopleStore
 from .rows import CaseRow, DocumentRow, EventRow, Status, damaged
+from .rules import refusal
 from .sessions import SessionStore
 
 if TYPE_CHECKING:
@@ -332,8 +333,6 @@ class SQLStore(PeopleStore, SessionStore):
         new to the store is registered with the case: by an admin, once posts are enforced.
         """
         digest, version, body, source = definition
-        from .limits import check_write  # here, not at the top: only writes need it, `case show` starts lighter
-
         check_write(w.at, w.note, w.title, w.documents)
         with self.transaction():
             self.lock_numbering(w.sop)
@@ -357,8 +356,6 @@ class SQLStore(PeopleStore, SessionStore):
 
     def append(self, case: CaseRow, w: Write) -> CaseRow:
         """Write the action ``w`` on ``case`` as it was read, if nobody wrote since."""
-        from .limits import check_write  # here, not at the top: only writes need it, `case show` starts lighter
-
         check_write(w.at, w.note, w.title, w.documents)
         try:
             with self.transaction():

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..errors import UserError
+from ..files import not_a_file
 from ..i18n import _
 from .sql import OutcomeUnknown, SQLStore
 
@@ -54,11 +55,11 @@ def lock_wait() -> float:
 def os_login() -> str:
     """The login of the user this process runs as: from the OS's user database, not the environment."""
     try:
-        import pwd
+        import pwd  # only the OS login is asked here
 
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError):  # Windows; or a uid with no name, as in a bare container
-        import getpass
+        import getpass  # only the OS login is asked here
 
         try:
             return getpass.getuser()
@@ -117,9 +118,7 @@ class SQLiteStore(SQLStore):
             raise self._cannot_open(e.strerror) from None
         if info is not None:
             if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open, a device be read forever
-                from ..files import not_a_file
-
-                raise not_a_file(self.path, info.st_mode)
+                        raise not_a_file(self.path, info.st_mode)
             self._check_owner(info)
             return
         if not create:

@@ -26,7 +26,7 @@ __all__ = ["create_app", "serve"]
 
 def create_app(db: str | None = None, sop_dirs: Sequence[str] = ()) -> Starlette:
     """The web application on the store ``db`` (default: ``$SOP_DB``, else the default SQLite file)."""
-    from .app import build
+    from .app import build  # Starlette: `import runner.web` for serve() alone stays light
 
     return build(db, tuple(sop_dirs))
 
@@ -47,7 +47,7 @@ def serve(
     keyfile: str | None = None,
 ) -> None:
     """Serve the web front door until interrupted; the store is checked first, and a port in use refused."""
-    from .app import check_store
+    from .app import check_store  # as above
 
     check_store(db)
     if (certfile is None) != (keyfile is None):
@@ -68,7 +68,7 @@ def serve(
             host=host,
             port=port,
         ) from None
-    import uvicorn
+    import uvicorn  # the server, once the store and the port are known to be fine
 
     if db:
         os.environ["SOP_DB"] = db  # the worker processes read it (from_environment)

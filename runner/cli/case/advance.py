@@ -32,7 +32,7 @@ def case_advance(
     by: str | None,
     as_json: bool,
 ) -> int:
-    from ..views import case_card
+    from ..views import case_card  # the views (tables, l10n): only a command that shows one, not --help
 
     cases = settings.cases(write=True)
     cases.advance(

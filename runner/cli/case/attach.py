@@ -32,7 +32,7 @@ def case_attach(
     for_person: str | None,
     by: str | None,
 ) -> int:
-    from ... import Attachment
+    from ... import Attachment  # the API loads its subsystem on first use: not at start, nor for --help
 
     cases = settings.cases(write=True)
     cases.attach(case_id, [Attachment(name, file)], at=at, by=by, for_person=for_person)

@@ -51,7 +51,7 @@ attach_option = click.option(
 
 def attachments(specs: tuple[str, ...]) -> list[Attachment]:
     """``NAME=FILE`` or ``NAME`` alone (the paper is at hand, no file kept)."""
-    from pathlib import Path
+    from pathlib import Path  # pathlib and the case service: only when documents are given
 
     from ... import Attachment
 

@@ -17,6 +17,6 @@ from ..settings import Settings, pass_settings
 @json_option
 @pass_settings
 def case_history(settings: Settings, case_id: str, as_json: bool) -> int:
-    from ..views import history_table
+    from ..views import history_table  # the views (tables, l10n): only a command that shows one, not --help
 
     return emit(settings.cases().history(case_id), as_json, history_table)

@@ -52,7 +52,7 @@ def case_list(
     limit: int | None,
     as_json: bool,
 ) -> int:
-    from ... import Status
+    from ... import Status  # the API loads its subsystem on first use: not at start, nor for --help
 
     wanted = Status(status) if status else (None if show_all else Status.OPEN)
     cases = settings.cases()
@@ -67,7 +67,7 @@ def case_list(
     )
     if as_json:
         return emit_stream(found)
-    from ..views import case_list_table
+    from ..views import case_list_table  # the views (tables, l10n): only a command that shows one, not --help
 
     rows = list(found)
     term.out(case_list_table(rows))

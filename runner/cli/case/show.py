@@ -17,6 +17,6 @@ from ..settings import Settings, pass_settings
 @json_option
 @pass_settings
 def case_show(settings: Settings, case_id: str, as_json: bool) -> int:
-    from ..views import case_card
+    from ..views import case_card  # the views (tables, l10n): only a command that shows one, not --help
 
     return emit(settings.cases().show(case_id), as_json, case_card)

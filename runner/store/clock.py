@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from ..definition.model import Calendar
+from ..definition.workcal import zone
 from ..errors import UserError
 from ..i18n import _
 
@@ -40,8 +42,6 @@ def in_range(t: datetime, text: object) -> datetime:
 
 def parse_time(text: str, tz_name: str) -> datetime:
     """A given time (``--at``): ISO 8601; without a zone it is in the SOP's timezone."""
-    from ..definition.workcal import zone
-
     try:
         t = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "T", 1))
     except ValueError:
@@ -60,8 +60,6 @@ def local(stored: str | None, tz_name: str) -> str | None:
     as it is: one bad row must not keep a whole list from being read."""
     if stored is None:
         return None
-    from ..definition.workcal import zone
-
     try:
         return datetime.fromisoformat(stored).astimezone(zone(tz_name)).isoformat(timespec="seconds")
     except (ValueError, OverflowError, TypeError):
@@ -72,9 +70,6 @@ def today(tz_name: str | None = None) -> str:
     """Today (YYYY-MM-DD) where the office is: in ``tz_name``, by default the SOP calendar's
     default zone. Never the machine's own date: an admin's laptop on UTC or Honolulu time
     must not end a post "yesterday" in WIB."""
-    from ..definition.model import Calendar
-    from ..definition.workcal import zone
-
     return now().astimezone(zone(tz_name or Calendar._field_defaults["timezone"])).date().isoformat()
 
 

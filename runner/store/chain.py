@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..canonical import sha256_hex
 
 if TYPE_CHECKING:
-    from ..store import EventRow
+    from .rows import EventRow
 
 GENESIS = "0" * 64  # the "previous hash" of a case's first event
 FORMAT = 2  # the format new events are written in

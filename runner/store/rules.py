@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..cases.clock import parse_day as day
 from ..errors import ConcurrentChange, Refused, UserError
 from ..i18n import N_, _
 from ..l10n import format_moment_text
+from .clock import parse_day as day
 
 # kind -> message template over the details (the CLI adds what to type: runner/cli/wording.py)
 MESSAGES: dict[str, str] = {
@@ -113,7 +113,7 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u20
 
 def skeleton(login: str) -> str:
     """What a login looks like: equal for two logins a reader cannot tell apart."""
-    import unicodedata
+    import unicodedata  # its tables cost every start: only logins compared need it
 
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", login)).casefold()
     text = text.replace("rn", "m").replace("vv", "w")
