@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BPMN_CHECK := tests/js/bpmn/node_modules/.package-lock.json
 MERMAID_CHECK := tests/js/mermaid/node_modules/.package-lock.json
 
-.PHONY: demo test bench docs docs-bpmn docs-charts translations lint clean
+.PHONY: demo test bench docs docs-bpmn docs-charts docs-web translations lint clean
 
 $(BIN)/sop: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,11 @@ docs-bpmn: $(BIN)/sop
 	@tools/need.sh npm:npm chromium:chromium
 	npm ci --prefix docs/bpmn --no-audit --no-fund
 	$(BIN)/python docs/make_bpmn_png.py
+
+# the inbox and the case page of sop serve at desktop and phone widths, taken by the browser test
+docs-web: $(BIN)/sop
+	@tools/need.sh chromium:chromium chromedriver:chromium-driver
+	SOP_WEB_SHOTS=docs $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_web_browser.py -k sqlite
 
 $(BPMN_CHECK): tests/js/bpmn/package-lock.json
 	npm ci --prefix tests/js/bpmn --no-audit --no-fund

@@ -415,6 +415,11 @@ def main() -> None:
         "history": med["history big"] / med["history 10k"],
     }
 
+    print("web ...", flush=True)
+    import web  # bench/web.py: the inbox of sop serve under 20 clients at once
+
+    results["web"] = web.measure({"10,000 cases": small, f"{args.big:,} cases": big}, ROOT / "tests" / "data" / "sop")
+
     print("layout ...", flush=True)
     results["layout"] = measure_layout(args.rounds)
     print("postgresql ...", flush=True)
@@ -477,6 +482,10 @@ def report(r: dict, args: argparse.Namespace) -> str:
         "",
     ]
     lines += reports.report_lines(r["report"]) + [""]
+    if "web" in r:
+        import web
+
+        lines += web.report_lines(r["web"]) + [""]
     lines += layout_lines(r["layout"])
     if "postgres" in r:
         import postgres

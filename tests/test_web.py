@@ -45,9 +45,9 @@ def office(tmp_path):
 
 
 def client(url: str, lang: str = "id") -> TestClient:
-    return TestClient(
-        runner.create_app(url, [str(SOPS)]), follow_redirects=False, headers={"Accept-Language": lang}
-    )
+    c = TestClient(runner.create_app(url, [str(SOPS)]), follow_redirects=False)
+    c.cookies.set("sop_lang", lang)  # as the language switch leaves it
+    return c
 
 
 def csrf(page: str) -> str:
@@ -74,7 +74,10 @@ def text(html: str) -> str:
 
 @pytest.mark.parametrize(
     "lang, inbox, waiting, why",
-    [("id", "Kotak Kerja", "menunggu saya", "Anda Plh. Camat s.d."), ("en", "Inbox", "waiting for me", "you are Plh. Camat until")],
+    [
+        ("id", "Kotak Kerja", "menunggu saya", "Anda Plh. Camat s.d."),
+        ("en", "Inbox", "waiting for me", "you are Plh. Camat until"),
+    ],
 )
 def test_the_plh_camat_sees_the_case_in_the_inbox_and_approves_it(office, lang, inbox, waiting, why):
     c = signed_in(office, "sari", lang)
@@ -126,7 +129,9 @@ def test_the_kasi_returns_a_draft_with_a_note_and_the_operator_sees_it(office):
     assert "Perbaiki dasar hukum" in shown.out
 
 
-@pytest.mark.parametrize("lang, says", [("id", "login atau kata sandi salah"), ("en", "the login or the password is wrong")])
+@pytest.mark.parametrize(
+    "lang, says", [("id", "login atau kata sandi salah"), ("en", "the login or the password is wrong")]
+)
 def test_a_wrong_password_and_an_unknown_login_are_refused_alike(office, lang, says):
     c = client(office, lang)
     for login in ("sari", "tidak-ada"):
@@ -180,7 +185,9 @@ def test_the_session_cookie_is_http_only_and_same_site(office):
     assert "secure" in cookie
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_no_open_redirect_after_signing_in(office, target):
     c = client(office)
     r = c.post("/signin", data={"login": "sari", "password": PASSWORD, "next": target})
@@ -200,7 +207,12 @@ def test_the_second_official_acting_on_a_moved_case_is_told_and_shown_it_now(off
     first, second = signed_in(office, "sari"), client(office)  # Sari at her desk and on her phone
     assert second.post("/signin", data={"login": "sari", "password": "punya-sendiri-1"}).status_code == 303
     page = second.get("/cases/pelacuran-1").text  # opened before the first one acts
-    assert first.post("/cases/pelacuran-1/act", data={"csrf": csrf(first.get("/").text), "role": "camat", "seq": "2"}).status_code == 303
+    assert (
+        first.post(
+            "/cases/pelacuran-1/act", data={"csrf": csrf(first.get("/").text), "role": "camat", "seq": "2"}
+        ).status_code
+        == 303
+    )
     r = second.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "camat", "seq": "2"})
     assert r.status_code == 409 and 'href="/cases/pelacuran-1"' in r.text
     assert len(second.get("/cases/pelacuran-1?format=json").json()["history"]) == 3
@@ -269,7 +281,19 @@ def test_only_an_operator_who_records_for_others_sees_on_behalf_fields(office):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-@pytest.mark.parametrize("path", ["/", "/cases", "/cases/new", "/cases/new?sop=pelacuran", "/sops", "/sops/pelacuran", "/cases/pelacuran-1", "/password"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/cases",
+        "/cases/new",
+        "/cases/new?sop=pelacuran",
+        "/sops",
+        "/sops/pelacuran",
+        "/cases/pelacuran-1",
+        "/password",
+    ],
+)
 def test_every_page_answers_in_both_languages(office, path, lang):
     c = signed_in(office, "sari", lang)
     r = c.get(path)
@@ -292,6 +316,11 @@ def test_unknown_things_are_404_pages_that_say_what_to_do(office, lang, says):
     r = c.get("/cases/pelacuran-99")
     assert r.status_code == 404 and says in r.text.lower() and "Traceback" not in r.text
     assert c.get("/no-such-page").status_code == 404
+
+
+def test_indonesian_is_the_default_whatever_the_browser_says(office):
+    c = TestClient(runner.create_app(office, [str(SOPS)]), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="id">' in c.get("/signin").text
 
 
 def test_the_language_switch_persists(office):

@@ -57,7 +57,9 @@ def gateway(office):  # noqa: F811 - the fixture imported above
 
 
 def _client(url: str) -> TestClient:
-    return TestClient(runner.create_app(url, [str(SOPS)]), follow_redirects=False, headers={"Accept-Language": "en"})
+    c = TestClient(runner.create_app(url, [str(SOPS)]), follow_redirects=False)
+    c.cookies.set("sop_lang", "en")
+    return c
 
 
 def _signed_in(gw: dict, login: str) -> TestClient:
@@ -101,13 +103,22 @@ def test_an_unassigned_person_is_refused_by_the_database_through_the_page(gatewa
 def test_the_gateway_without_a_person_is_refused_by_the_functions(gateway):
     import psycopg
 
+    call = "SELECT * FROM sop_add_person('x', 'X', NULL, false, false)"
+    with psycopg.connect(gateway["url"], autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the functions are the clerks', not its own
+            conn.execute(call)
+    # and were it given them by mistake, the functions still find no person in it
+    with psycopg.connect(gateway["owner_url"], autocommit=True) as owner:
+        owner.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {gateway['schema']} TO {gateway['web']}")
     with psycopg.connect(gateway["url"], autocommit=True) as conn:
         with pytest.raises(psycopg.errors.RaiseException, match="web gateway"):
-            conn.execute("SELECT * FROM sop_add_person('x', 'X', NULL, false, false)")
+            conn.execute(call)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):  # no rights of its own on the record
             conn.execute("SELECT * FROM events")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("INSERT INTO posts (login, pelaksana, valid_from, granted_by, granted_at) VALUES ('x', 'camat', '2020-01-01', 'x', 'x')")
+            conn.execute(
+                "INSERT INTO posts (login, pelaksana, valid_from, granted_by, granted_at) VALUES ('x', 'camat', '2020-01-01', 'x', 'x')"
+            )
 
 
 def test_a_login_that_is_not_a_person_cannot_sign_in(gateway):

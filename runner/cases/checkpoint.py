@@ -125,6 +125,7 @@ def latest(store: SQLStore) -> Checkpoint | None:
 
 def read(path: Path) -> Checkpoint:
     """A checkpoint file, refused when it is not one or when it was edited since it was written."""
+
     def too_large(size: int | None) -> UserError:
         return UserError(
             _("{path} is too large for a checkpoint").format(path=path), "not-a-checkpoint", path=str(path)

@@ -540,19 +540,24 @@ class Cases:
             self._since(changed_since),
         )
 
-    def time_left(self, digest: str, deadline: str | None, at: datetime | None = None) -> str | None:
-        """How long until ``deadline`` in the working time of the SOP version ``digest`` ("2 hari kerja
-        3 jam kerja"; "lewat 1 jam kerja" when overdue); None without a deadline."""
-        if deadline is None:
+    def time_left(self, digest: str, step: str | None, deadline: str | None, at: datetime | None = None) -> str | None:
+        """How long until ``deadline`` of ``step`` in SOP version ``digest``, in the time its waktu counts:
+        working time for a waktu in working units ("dalam 2 hari kerja 3 jam kerja"), else calendar time;
+        "... lewat" when overdue; None without a deadline."""
+        if deadline is None or step is None:
             return None
         from ..definition.workcal import work_calendar  # holidays: only pages that show time left need it
         from ..l10n import format_span
 
         sop = self.definition(digest)
-        cal = work_calendar(sop.calendar)
         t, due = at or now(), datetime.fromisoformat(deadline)
-        minutes = cal.working_minutes_between(t, due) if due >= t else cal.working_minutes_between(due, t)
-        span = format_span(minutes * 60, cal.day_minutes * 60)
+        early, late = sorted((t, due))
+        waktu = sop.step(step).duration
+        if waktu.working and not waktu.calendar_minutes and not waktu.months:
+            cal = work_calendar(sop.calendar)
+            span = format_span(cal.working_minutes_between(early, late) * 60, cal.day_minutes * 60)
+        else:
+            span = format_span((late - early).total_seconds())
         return (_("in {span}") if due >= t else _("{span} overdue")).format(span=span)
 
     def my_posts(self) -> list[Waiting]:

@@ -91,8 +91,7 @@ class Sessions:
         self.store.forget_failures(login)
         token = secrets.token_urlsafe(32)
         self.store.add_session(_digest(token), login, iso(at), language)
-        row = self.store.password_row(login)
-        return _session(token, login, bool(row and row.must_change), language)
+        return _session(token, login, self._must_change(login), language)
 
     def _accepts(self, login: str, password: str) -> bool:
         if not self.store.keeps_passwords:
@@ -114,8 +113,14 @@ class Sessions:
             self.store.end_sessions(idle_before=iso(at - IDLE))
             return None
         self.store.touch_session(digest, iso(at), language)
-        password = self.store.password_row(row.login)
-        return _session(token, row.login, bool(password and password.must_change), language or row.language)
+        return _session(token, row.login, self._must_change(row.login), language or row.language)
+
+    def _must_change(self, login: str) -> bool:
+        """Whether the login's password is still the first one an admin set (SQLite's own passwords)."""
+        if not self.store.keeps_passwords:
+            return False
+        row = self.store.password_row(login)
+        return bool(row and row.must_change)
 
     def sign_out(self, token: str) -> None:
         self.store.end_sessions(token=_digest(token))

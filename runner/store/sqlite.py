@@ -118,7 +118,7 @@ class SQLiteStore(SQLStore):
             raise self._cannot_open(e.strerror) from None
         if info is not None:
             if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open, a device be read forever
-                        raise not_a_file(self.path, info.st_mode)
+                raise not_a_file(self.path, info.st_mode)
             self._check_owner(info)
             return
         if not create:

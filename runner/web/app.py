@@ -129,14 +129,11 @@ async def _serve(request: Request, page: Page, db: str | None, sop_dirs: tuple[s
 
 
 def _speak(request: Request, session: runner.Session | None) -> str:
-    """Set and return the request's language: its cookie, else the session's, else the browser's, else id."""
+    """Set and return the request's language: the switch's cookie, else the session's, else Indonesian.
+    Not the browser's: an office PC's browser in English is no request for English pages."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen not in LANGUAGES:
-        chosen = session.language if session and session.language in LANGUAGES else None
-    if chosen is None:
-        accept = request.headers.get("accept-language", "")
-        wanted = [part.split(";")[0].strip().lower()[:2] for part in accept.split(",")]
-        chosen = next((w for w in wanted if w in LANGUAGES), "id")
+        chosen = session.language if session and session.language in LANGUAGES else "id"
     set_language(chosen)
     return chosen
 

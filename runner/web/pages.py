@@ -155,7 +155,9 @@ def _page_number(visit: Visit) -> int:
 def _summary(visit: Visit, c: runner.CaseSummary, why: dict[str, str] | None = None) -> dict[str, Any]:
     data = c.to_json()
     data["time_left"] = (
-        visit.cases.time_left(c.definition, c.deadline) if c.definition and c.status == runner.Status.OPEN else None
+        visit.cases.time_left(c.definition, c.step, c.deadline)
+        if c.definition and c.status == runner.Status.OPEN
+        else None
     )
     data["status_word"] = c.status.word
     if c.definition and c.step:
@@ -266,7 +268,7 @@ def case_page(visit: Visit) -> Result:
         step["pelaksana_names"] = {p: sop.pelaksana_by_id(p).nama for p in step["pelaksana"]}
         step["mine"] = mine
         step["may_act"] = bool(mine) or data["records_for_others"] or not view.enforced
-        step["time_left"] = visit.cases.time_left(view.row.definition, view.row.deadline)
+        step["time_left"] = visit.cases.time_left(view.row.definition, view.row.step, view.row.deadline)
         decision = sop.step(step["id"]).decision
         step["outcome_targets"] = {o: _target(sop, t) for o, t in decision.outcomes.items()} if decision else {}
     return "web/case.html.j2", data
