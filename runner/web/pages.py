@@ -39,7 +39,13 @@ def _address(visit: Visit) -> str:
 
 def sign_in(visit: Visit) -> Result:
     target = safe_next(visit.field("next") or visit.request.query_params.get("next"))
-    data: dict[str, Any] = {"next": target, "login": "", "error": None, "keeps_passwords": visit.store.keeps_passwords}
+    data: dict[str, Any] = {
+        "next": target,
+        "login": "",
+        "error": None,
+        "keeps_passwords": visit.store.keeps_passwords,
+        "registered": visit.store.enforced(),  # nobody yet: the page says how the first admin begins
+    }
     if visit.request.method == "GET":
         if visit.session is not None:
             return RedirectResponse(target, 303)
@@ -253,7 +259,8 @@ def case_page(visit: Visit) -> Result:
     sop = view.sop
     data["status_word"] = view.row.status.word
     data["history"] = [
-        {**h.to_json(), "who": h.who(), "action_word": _action_word(h.action)} for h in reversed(history)
+        {**h.to_json(), "who": h.who(), "action_word": _action_word(h.action), "step_label": _step_label(sop, h.step)}
+        for h in reversed(history)
     ]
     data["timezone"] = sop.calendar.timezone
     me = visit.store.person(visit.login)
@@ -272,6 +279,14 @@ def case_page(visit: Visit) -> Result:
         decision = sop.step(step["id"]).decision
         step["outcome_targets"] = {o: _target(sop, t) for o, t in decision.outcomes.items()} if decision else {}
     return "web/case.html.j2", data
+
+
+def _step_label(sop: runner.SOP, step: str | None) -> str | None:
+    """A step as people name it in a history: its number and the start of its uraian."""
+    if step is None or step not in sop.numbers:
+        return step
+    uraian = sop.step(step).uraian
+    return f"{sop.numbers[step]}. {uraian if len(uraian) <= 60 else uraian[:59].rstrip() + '…'}"
 
 
 def _target(sop: runner.SOP, target: str) -> str:
