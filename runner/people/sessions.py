@@ -28,6 +28,8 @@ WINDOW = timedelta(minutes=15)
 MAX_FAILURES_LOGIN = 5
 MAX_FAILURES_ADDRESS = 20
 MIN_PASSWORD = 8
+# how stale a session's last use may be kept: idle expiry is that much later at worst
+TOUCH = timedelta(minutes=1)
 
 # scrypt's cost: 2**14 x 8 is the standard library's documented interactive setting (16 MiB, ~50 ms)
 _N, _R, _P = 2**14, 8, 1
@@ -112,7 +114,8 @@ class Sessions:
         if datetime.fromisoformat(row.seen_at) < at - IDLE:
             self.store.end_sessions(idle_before=iso(at - IDLE))
             return None
-        self.store.touch_session(digest, iso(at), language)
+        if language is not None or datetime.fromisoformat(row.seen_at) < at - TOUCH:
+            self.store.touch_session(digest, iso(at), language)  # a write a minute, not one a page
         return _session(token, row.login, self._must_change(row.login), language or row.language)
 
     def _must_change(self, login: str) -> bool:

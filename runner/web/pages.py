@@ -114,13 +114,24 @@ def _labels(visit: Visit) -> dict[str, str]:
 
 
 def _sops(visit: Visit) -> list[runner.SOP]:
-    sops = []
-    for path in runner.discover_sops(visit.sop_dirs):
-        try:
-            sops.append(runner.load_sop(path))
-        except UserError:  # an invalid file is `sop validate`'s to report; the catalogue shows the rest
-            continue
-    return sops
+    """The valid SOPs on the search path, read once per request and per file version."""
+    if visit.sops is None:
+        visit.sops = []
+        for path in runner.discover_sops(visit.sop_dirs):
+            try:
+                stat = path.stat()
+                key = (str(path), stat.st_mtime_ns, stat.st_size)
+                sop = _LOADED.get(key)
+                if sop is None:
+                    sop = _LOADED[key] = runner.load_sop(path)
+                visit.sops.append(sop)
+            except (UserError, OSError):  # an invalid file is `sop validate`'s to report; the catalogue shows the rest
+                continue
+    return visit.sops
+
+
+# SOP files read by this process, by (path, mtime, size): a cache, not state (another process reads its own)
+_LOADED: dict[tuple[str, int, int], runner.SOP] = {}
 
 
 def _my_posts(visit: Visit) -> list[dict[str, Any]]:
@@ -189,7 +200,10 @@ def inbox(visit: Visit) -> Result:
         "overdue": visit.cases.count(waiting_for=waiting, overdue=True) if waiting else 0,
         "done_this_month": visit.cases.count(status=runner.Status.DONE, changed_since=month),
     }
-    total = visit.cases.count(sop=sop, waiting_for=waiting, overdue=overdue_only) if waiting else 0
+    if sop is None:  # the count of the bucket shown is one of the counts above
+        total = counts["overdue"] if overdue_only else counts["waiting"]
+    else:
+        total = visit.cases.count(sop=sop, waiting_for=waiting, overdue=overdue_only) if waiting else 0
     why = {p["pelaksana"]: p["why"] for p in posts}
     found = (
         visit.cases.search(

@@ -30,6 +30,7 @@ class Visit:
         self.form: FormData | None = None
         self.cases = runner.Cases(store, sop_dirs)
         self.people = runner.People(store, sop_dirs)
+        self.sops: list[runner.SOP] | None = None  # the SOP catalogue, read once per request (pages._sops)
         self.set_cookies: list[tuple[str, str, int | None]] = []  # (name, value, max-age; None: a session cookie)
 
     @property
