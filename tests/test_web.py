@@ -369,3 +369,76 @@ def test_a_first_password_needs_an_admin_and_a_length(office, sop):
     assert r.code == 0 and "ani" in r.err  # term.say speaks on stderr
     c = client(office)
     assert c.post("/signin", data={"login": "ani", "password": "baru-sekali-9"}).headers["location"] == "/password"
+
+
+def test_a_store_that_is_down_is_a_503_page_that_says_so():
+    c = client("postgresql://nobody@127.0.0.1:1/test")  # nothing listens on port 1
+    r = c.get("/signin")
+    assert r.status_code == 503 and "Traceback" not in r.text
+    assert "basis data" in r.text.lower()
+
+
+def test_our_own_bug_is_a_500_page_with_a_crash_log_and_no_traceback(office, monkeypatch, isolated_home):
+    from runner.web import pages
+
+    def broken(visit):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(pages, "catalogue", broken)  # the route takes the page function when the app is built
+    c = signed_in(office, "sari")
+    r = c.get("/sops")
+    assert r.status_code == 500 and "Traceback" not in r.text and "a bug of ours" not in r.text
+    logs = list((isolated_home / "state").rglob("crash-*.log"))
+    assert logs and "a bug of ours" in logs[0].read_text(encoding="utf-8")
+
+
+def test_serve_refuses_a_port_in_use_in_one_line(office):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = run_sop("--db", office, "serve", "--port", str(port))
+    assert r.code == 1 and r.err.startswith("error: ") and r.err.count("\n") == 1 and str(port) in r.err
+
+
+def test_several_worker_processes_share_the_sessions(office):
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    from conftest import ROOT
+
+    with runner.open_store(office) as store:
+        runner.Sessions(store).set_password("budi", "milik-budi-99", os_login(), first=False)
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runner", "--db", office, "--sop-dir", str(SOPS), "serve", "--port", str(port), "--workers", "3"],
+        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/ping", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        data = b"login=budi&password=milik-budi-99&next=/"
+        assert opener.open(base + "/signin", data=data, timeout=10).status == 200  # followed to the inbox
+        for _ in range(30):  # whichever worker answers, it knows the session
+            page = opener.open(base + "/?format=json", timeout=10).read().decode()
+            assert '"counts"' in page
+    finally:
+        proc.terminate()
+        proc.wait(10)

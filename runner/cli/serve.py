@@ -27,7 +27,10 @@ from .settings import Settings, pass_settings
 def serve(settings: Settings, host: str, port: int, workers: int, certfile: str | None, keyfile: str | None) -> int:
     from .. import serve as run  # Starlette and uvicorn: only sop serve loads them
 
-    scheme = "https" if certfile else "http"
-    term.say(_("serving on {url} (Ctrl-C stops)").format(url=f"{scheme}://{host}:{port}/"))
-    run(settings.db, settings.sop_dirs, host, port, workers, certfile, keyfile)
+    url = f"{'https' if certfile else 'http'}://{host}:{port}/"
+
+    def ready() -> None:  # once the store and the port are known to be fine
+        term.say(_("serving on {url} (Ctrl-C stops)").format(url=url))
+
+    run(settings.db, settings.sop_dirs, host, port, workers, certfile, keyfile, ready)
     return EXIT_OK

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
@@ -45,8 +45,10 @@ def serve(
     workers: int = 1,
     certfile: str | None = None,
     keyfile: str | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> None:
-    """Serve the web front door until interrupted; the store is checked first, and a port in use refused."""
+    """Serve the web front door until interrupted; the store is checked first, and a port in use refused.
+    ``ready`` is called once the checks passed, before the server starts (the CLI says where it serves)."""
     from .app import check_store  # as above
 
     check_store(db)
@@ -68,6 +70,8 @@ def serve(
             host=host,
             port=port,
         ) from None
+    if ready is not None:
+        ready()
     import uvicorn  # the server, once the store and the port are known to be fine
 
     if db:
