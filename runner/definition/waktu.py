@@ -10,6 +10,7 @@ written, and it sets no deadline.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -60,6 +61,7 @@ class WaktuError(ValueError):
 _CANONICAL = {1: "menit", 60: "jam", 24 * 60: "hari", 7 * 24 * 60: "minggu"}
 
 
+@functools.lru_cache(maxsize=1024)  # an SOP's few waktu texts, parsed for every deadline a page shows
 def parse(text: str) -> Waktu:
     """Parse ``text``; raises WaktuError with a message that shows the accepted forms."""
     stripped = text.strip()
