@@ -442,3 +442,15 @@ def test_several_worker_processes_share_the_sessions(office):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_correction_needs_a_note_on_the_page(office):
+    sari = signed_in(office, "sari")
+    sari.post("/cases/pelacuran-1/act", data={"csrf": csrf(sari.get("/").text), "role": "camat"})
+    budi = signed_in(office, "budi")
+    budi.post("/cases/pelacuran-1/act", data={"csrf": csrf(budi.get("/").text), "role": "kasi-trantib"})
+    r = sari.post(
+        "/cases/pelacuran-1/act", data={"csrf": csrf(sari.get("/").text), "role": "camat", "outcome": "koreksi"}
+    )
+    assert r.status_code == 400 and "langkah 3" in r.text
+    assert sari.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "verifikasi-surat-perintah"

@@ -341,6 +341,19 @@ def act(visit: Visit) -> Result:
     for_person, at = _on_behalf(visit)
     seq = visit.field("seq")
     current = visit.store.case(case_id)
+    outcome, note = visit.field("outcome"), visit.field("note")
+    if current is not None and current.step and outcome and not note:
+        # a decision that sends the case back (a correction) says why: whoever redoes the step reads it
+        sop = visit.cases.definition(current.definition)
+        decision = sop.step(current.step).decision
+        target = decision.outcomes.get(outcome) if decision else None
+        if target in sop.numbers and sop.numbers[target] <= sop.numbers[current.step]:
+            raise UserError(
+                _("'{outcome}' sends the case back to step {no}; write in the note what must be corrected").format(
+                    outcome=outcome, no=sop.numbers[target]
+                ),
+                "note-needed",
+            )
     if current is not None and seq is not None and str(current.seq) != seq:
         raise runner.ConcurrentChange(
             _(
@@ -349,7 +362,7 @@ def act(visit: Visit) -> Result:
             case_id,
         )
     visit.cases.advance(
-        case_id, role, outcome=visit.field("outcome"), note=visit.field("note"), attach=_attachments(visit),
+        case_id, role, outcome=outcome, note=note, attach=_attachments(visit),
         at=at, for_person=for_person,
     )  # fmt: skip
     return RedirectResponse(f"/cases/{case_id}", 303)
