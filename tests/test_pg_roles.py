@@ -16,6 +16,8 @@ from urllib.parse import quote
 import pytest
 from conftest import PG_URL, ROOT, run_sop
 
+from runner import open_store
+
 pytestmark = pytest.mark.skipif(not PG_URL, reason="SOP_TEST_PG_URL is not set")
 
 
@@ -52,7 +54,8 @@ def office():
             su.execute(fill(clerk_sql, names[clerk]))
     try:
         owner = _url(names["owner"], names["schema"])
-        assert run_sop("--db", owner, "people", "list").code == 0  # reads only: the first write makes the tables
+        with open_store(owner, create=True):  # the owner makes the tables (the README: its first registration)
+            pass
         with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute(fill(grants_sql))
         yield names
@@ -362,3 +365,28 @@ def test_the_readme_set_up_works_as_written_command_by_command(tmp_path):
                 if su.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (names[role],)).fetchone():
                     su.execute(f"DROP OWNED BY {names[role]}")
                     su.execute(f"DROP ROLE {names[role]}")
+
+
+def test_attachments_are_read_only_by_those_the_rule_lets_and_every_read_is_kept(office):
+    """UU PDP: a clerk with no post in the SOP cannot read a case's attachments with psql."""
+    import psycopg
+
+    owner, cid, _post = _staffed(office)
+    scan = ROOT / "README.md"  # any file: its content stands for a citizen's ID scan
+    assert run_sop("--db", owner, "case", "attach", cid, "KTP Pelapor", str(scan)).code == 0
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    with psycopg.connect(b, autocommit=True) as conn:
+        seq = conn.execute("SELECT seq FROM documents WHERE case_id = %s AND name = 'KTP Pelapor'", (cid,)).fetchone()[
+            0
+        ]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT content FROM documents")
+        with pytest.raises(psycopg.errors.RaiseException, match="may not read its attachments|holds no post"):
+            conn.execute("SELECT sop_read_document(%s, %s, 'KTP Pelapor')", (cid, seq))
+    assert run_sop("--db", b, "case", "verify").code == 0  # verifying needs no right to read the contents
+    with psycopg.connect(a, autocommit=True) as conn:  # the Plh. Camat holds a post of the SOP today
+        (content,) = conn.execute("SELECT sop_read_document(%s, %s, 'KTP Pelapor')", (cid, seq)).fetchone()
+    assert bytes(content) == scan.read_bytes()
+    with psycopg.connect(owner, autocommit=True) as conn:
+        reads = conn.execute("SELECT login FROM document_reads WHERE case_id = %s", (cid,)).fetchall()
+    assert reads == [(office["a"],)]

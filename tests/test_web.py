@@ -454,3 +454,21 @@ def test_a_correction_needs_a_note_on_the_page(office):
     )
     assert r.status_code == 400 and "langkah 3" in r.text
     assert sari.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "verifikasi-surat-perintah"
+
+
+def test_attachments_are_read_only_by_those_the_rule_lets(office):
+    sari = signed_in(office, "sari")
+    sari.post(
+        "/cases/pelacuran-1/attach",
+        data={"csrf": csrf(sari.get("/").text), "attach-name": "KTP Pelapor"},
+        files={"attach-file": ("ktp.jpg", b"\xff\xd8 ktp", "image/jpeg")},
+    )
+    doc = next(d for d in sari.get("/cases/pelacuran-1?format=json").json()["documents"] if d["name"] == "KTP Pelapor")
+    url = f"/cases/pelacuran-1/documents/{doc['seq']}/KTP Pelapor"
+    ani = signed_in(office, "ani")  # registered, but no post in the SOP and never acted on the case
+    assert ani.get(url).status_code == 403
+    budi = signed_in(office, "budi")  # Kasi Trantib: a post of the SOP today
+    assert budi.get(url).content == b"\xff\xd8 ktp"
+    with runner.open_store(office) as store:
+        reads = store.execute("SELECT login FROM document_reads ORDER BY at").fetchall()
+    assert [r[0] for r in reads] == ["budi"]

@@ -31,7 +31,7 @@ from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
 from .rules import LOGIN_PATTERN, refusal
-from .sql import OutcomeUnknown, SQLStore, _columns, case_row
+from .sql import DEFAULT_TIMEZONE, OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:
     from .write import Write
@@ -90,6 +90,7 @@ def sql_constants(schema: str) -> dict[str, str]:
         "statement_timeout": TIMEOUTS["statement_timeout"][1],
         "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
         "login_pattern": LOGIN_PATTERN,
+        "default_timezone": DEFAULT_TIMEZONE,
         **sql_limits(),
     }
 
@@ -404,6 +405,15 @@ class PostgresStore(SQLStore):
                 "write-outcome-unknown",
                 request=request,
             ) from None
+
+    def read_document(self, case_id: str, seq: int, name: str) -> bytes | None:
+        # through the function: the clerks' roles may not read the contents column (README)
+        (content,) = self._call("SELECT sop_read_document(%s, %s, %s)", [case_id, seq, name])
+        return bytes(content) if content is not None else None
+
+    def content_digests(self, case_id: str) -> dict[tuple[int, str], str | None]:
+        rows = self.execute("SELECT seq, name, digest FROM sop_document_digests(?)", (case_id,)).fetchall()
+        return {(int(seq), name): digest for seq, name, digest in rows}
 
     def add_checkpoint(self, digest: str, taken_at: str, body: str) -> None:
         # through the function: an admin who is not the owner has no right to write the table

@@ -747,6 +747,55 @@ BEGIN
   INSERT INTO checkpoints (digest, taken_at, body) VALUES (p_digest, p_taken_at, p_body);
 END $$;
 
+-- Who may read a case's attachments (UU PDP: a citizen's report, ID scans, photos): an admin, whoever
+-- acted on or recorded an event of the case, and a holder today (the SOP's zone) of a post of the
+-- case's SOP; anyone while nobody is registered. Mirrors SQLStore.read_document; every read is kept.
+CREATE TABLE IF NOT EXISTS document_reads (case_id text NOT NULL, seq bigint NOT NULL, name text NOT NULL,
+  login text NOT NULL, at text NOT NULL);
+
+CREATE OR REPLACE FUNCTION sop_read_document(p_case text, p_seq bigint, p_name text) RETURNS bytea
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_me text := sop_me();
+  v_case cases;
+  v_def jsonb;
+  v_day text;
+  v_content bytea;
+BEGIN
+  PERFORM sop_guard_session();
+  SELECT * INTO v_case FROM cases WHERE id = p_case;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
+  END IF;
+  IF EXISTS (SELECT 1 FROM people)
+     AND NOT EXISTS (SELECT 1 FROM people WHERE login = v_me AND admin = 1)
+     AND NOT EXISTS (SELECT 1 FROM events WHERE case_id = p_case AND (holder = v_me OR operator = v_me)) THEN
+    SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
+    v_day := to_char(clock_timestamp() AT TIME ZONE coalesce(v_def #>> '{calendar,timezone}', '{default_timezone}'),
+                     'YYYY-MM-DD');
+    IF NOT EXISTS (
+      SELECT 1 FROM posts p
+       WHERE p.login = v_me AND p.valid_from <= v_day AND (p.valid_until IS NULL OR p.valid_until >= v_day)
+         AND (p.ended_at IS NULL OR sop_iso(clock_timestamp()) < p.ended_at)
+         AND (p.sops IS NULL OR p.sops::jsonb @> jsonb_build_array(v_case.sop))
+         AND p.pelaksana IN (SELECT x ->> 'id' FROM jsonb_array_elements(v_def -> 'pelaksana') x)) THEN
+      PERFORM sop_refuse('document-not-yours',
+        format('%s holds no post of SOP %s today and has not acted on case %s', v_me, v_case.sop, p_case),
+        jsonb_build_object('login', v_me, 'case', p_case, 'sop', v_case.sop));
+    END IF;
+  END IF;
+  SELECT content INTO v_content FROM documents WHERE case_id = p_case AND seq = p_seq AND name = p_name;
+  INSERT INTO document_reads (case_id, seq, name, login, at) VALUES (p_case, p_seq, p_name, v_me, sop_iso(clock_timestamp()));
+  RETURN v_content;
+END $$;
+
+-- What `case verify` compares: the SHA-256 of each kept content, for any clerk, without the content.
+CREATE OR REPLACE FUNCTION sop_document_digests(p_case text) RETURNS TABLE (seq bigint, name text, digest text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT d.seq::bigint, d.name, CASE WHEN d.content IS NULL THEN NULL ELSE encode(sha256(d.content), 'hex') END
+    FROM documents d WHERE d.case_id = p_case
+$$;
+
 -- Only the functions above write; nobody but the owner calls them until granted
 -- (README: "Several clerks on PostgreSQL").
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM PUBLIC;

@@ -74,6 +74,10 @@ MESSAGES: dict[str, str] = {
     "document-too-large": N_(
         "the document '{name}' is {size_mb} MB; the store keeps attachments up to {limit_mb} MB — attach a smaller scan, or the name alone"
     ),
+    "unknown-case": N_("no case '{case}'"),
+    "document-not-yours": N_(
+        "{login} holds no post of SOP {sop} today and has not acted on case {case}, so may not read its attachments"
+    ),
     # signing in to the web front door (runner/people/sessions.py; postgres.sql's sop_me)
     "sign-in-failed": N_("the login or the password is wrong"),
     "sign-in-limited": N_("too many failed sign-ins; wait {minutes} minutes and try again, or ask an administrator"),

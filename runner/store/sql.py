@@ -15,18 +15,22 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from ..canonical import sha256_hex
+from ..definition.model import Calendar
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
 from .chain import FORMAT, GENESIS, NOW, event_hash
 from .clock import iso
 from .limits import check_write
-from .people import PeopleStore
+from .people import PeopleStore, local_day
 from .rows import CaseRow, DocumentRow, EventRow, Status, damaged
 from .rules import refusal
 from .sessions import SessionStore
 
 if TYPE_CHECKING:
     from .write import Write
+
+DEFAULT_TIMEZONE = Calendar._field_defaults["timezone"]  # an SOP's calendar without a zone
 
 
 class OutcomeUnknown(UserError):
@@ -153,6 +157,12 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cases_status_updated ON cases (status, updated_at)",  # the inbox: done this month
         "{functions}",
     ],
+    [  # 10: who read which attachment (UU PDP); on PostgreSQL the reading function, for the clerks'
+        # roles may not read the contents column, and the digests `case verify` compares
+        "CREATE TABLE IF NOT EXISTS document_reads (case_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+        " name TEXT NOT NULL, login TEXT NOT NULL, at TEXT NOT NULL)",
+        "{functions}",
+    ],
 ]
 
 
@@ -160,7 +170,7 @@ MIGRATIONS: list[list[str]] = [
 # ours belongs to someone else, and is never written to.
 OUR_TABLES = frozenset(
     {"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts", "web_sessions"}
-)
+)  # (and the later ones: any of these already marks a database as ours)
 
 
 class SQLStore(PeopleStore, SessionStore):
@@ -427,6 +437,59 @@ class SQLStore(PeopleStore, SessionStore):
                 f"INSERT INTO documents ({_columns(DocumentRow)}) VALUES ({_marks(DocumentRow)})",
                 doc._replace(case_id=event.case_id, seq=event.seq),
             )
+
+    def read_document(self, case_id: str, seq: int, name: str) -> bytes | None:
+        """The content of one attachment, for a reader the rule lets read it, and the read kept
+        (UU PDP: a citizen's report, ID scans, photos). PostgreSQL's sop_read_document is the same rule."""
+        with self.transaction():
+            case = self.case(case_id)
+            if case is None:
+                raise refusal("unknown-case", case=case_id)
+            self._may_read(case)
+            row = self.execute(
+                "SELECT content FROM documents WHERE case_id = ? AND seq = ? AND name = ?", (case_id, seq, name)
+            ).fetchone()
+            self.execute(
+                "INSERT INTO document_reads (case_id, seq, name, login, at) VALUES (?, ?, ?, ?, ?)",
+                (case_id, seq, name, self.login, iso(self.clock())),
+            )
+        content = row[0] if row else None
+        return bytes(content) if content is not None else None
+
+    def _may_read(self, case: CaseRow) -> None:
+        """An admin, whoever acted on or recorded an event of the case, and a holder today of a post
+        of the case's SOP may read its attachments; anyone while nobody is registered."""
+        if not self.enforced():
+            return
+        me = self.person(self.login)
+        if me is not None and me.admin:
+            return
+        acted = self.execute(
+            "SELECT 1 FROM events WHERE case_id = ? AND (holder = ? OR operator = ?) LIMIT 1",
+            (case.id, self.login, self.login),
+        ).fetchone()
+        if acted:
+            return
+        try:
+            definition = json.loads(self.definition(case.definition) or "{}")
+            ids = {p["id"] for p in definition.get("pelaksana", [])}
+            tz = str((definition.get("calendar") or {}).get("timezone") or DEFAULT_TIMEZONE)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise damaged(
+                _("the SOP definition {digest} is missing or unreadable").format(digest=case.definition[:12])
+            ) from None
+        at = iso(self.clock())
+        day = local_day(at, tz)
+        if not any(
+            p.pelaksana in ids and (p.sops is None or case.sop in p.sops) and p.holds(day, at)
+            for p in self.posts(login=self.login)
+        ):
+            raise refusal("document-not-yours", login=self.login, case=case.id, sop=case.sop)
+
+    def content_digests(self, case_id: str) -> dict[tuple[int, str], str | None]:
+        """(seq, name) -> the SHA-256 of each kept content (None: a name without a file), for `case verify`."""
+        rows = self.stream("SELECT seq, name, content FROM documents WHERE case_id = ?", (case_id,))
+        return {(int(seq), name): sha256_hex(bytes(c)) if c is not None else None for seq, name, c in rows}
 
     def add_checkpoint(self, digest: str, taken_at: str, body: str) -> None:
         """Keep a checkpoint (within the caller's transaction, which also writes its file)."""

@@ -388,9 +388,11 @@ def attach(visit: Visit) -> Result:
 def document(visit: Visit) -> Result:
     case_id = _case_id(visit)
     seq, name = int(visit.request.path_params["seq"]), str(visit.request.path_params["name"])
-    for doc in visit.store.documents(case_id, with_content=True):
-        if doc.seq == seq and doc.name == name and doc.content is not None:
-            return download(doc.content, doc.filename or doc.name)
+    for doc in visit.store.documents(case_id):
+        if doc.seq == seq and doc.name == name and doc.filename is not None:
+            content = visit.store.read_document(case_id, seq, name)  # the store decides who may, and keeps the read
+            if content is not None:
+                return download(content, doc.filename)
     raise UserError(_("case {id} keeps no file for '{name}'").format(id=case_id, name=name), "not-found")
 
 
