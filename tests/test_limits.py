@@ -112,7 +112,7 @@ def test_at_the_limits_the_store_keeps_it(cases, tmp_path):
 # Kinds postgres.sql raised before the one table of refusals (issue 18): worded generically for now.
 _NOT_YET_WORDED = {
     "bad-action", "bad-available", "bad-data", "bad-date", "bad-deadline", "bad-definition", "case-closed",
-    "not-a-decision", "outcome-unknown", "unknown-case", "wrong-pelaksana",
+    "not-a-decision", "outcome-unknown", "wrong-pelaksana",
 }  # fmt: skip
 
 
