@@ -359,6 +359,7 @@ CASE_SHOW_MODULES = {
     "runner.store.sql",
     "runner.store.sqlite",
     "runner.store.write",
+    "runner.store.audit",  # the people chain's table and triggers: text, without imports of its own
     "runner.store.sessions",  # the web's rows: a mixin of the store, without imports of its own
 }
 

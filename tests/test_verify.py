@@ -360,7 +360,7 @@ def checkpointed(two_cases, sop, db_url, tmp_path):
 def test_a_checkpoint_is_a_file_a_line_and_a_row_in_the_store(checkpointed, db_url):
     run, path, digest = checkpointed
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert set(data) == {"format", "taken_at", "cases", "digest"}
+    assert set(data) == {"format", "taken_at", "cases", "people", "digest"}  # format 2: the people chain too
     assert set(data["cases"]) == {"pkl-1", "pkl-2"} and data["cases"]["pkl-1"]["seq"] == 4
     with open_store(db_url) as store:
         latest = Cases(store).latest_checkpoint()

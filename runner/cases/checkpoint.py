@@ -22,14 +22,14 @@ from ..errors import UserError
 from ..files import check_output, read_regular, write_file
 from ..i18n import _
 from ..store import SQLStore
-from ..store.chain import GENESIS, event_hash
+from ..store.chain import GENESIS, event_hash, people_hash
 from ..store.clock import iso, now
 from .findings import Finding
 
 if TYPE_CHECKING:
     from .service import Cases
 
-FORMAT = 1
+FORMAT = 2  # 2 covers the chain of people and posts too; files of format 1 (cases only) are still read
 _MAX_FILE = 512 * 1024 * 1024  # about a hundred bytes a case: millions of cases
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -40,23 +40,27 @@ class Checkpoint(NamedTuple):
     taken_at: str
     heads: dict[str, tuple[int, str]]
     digest: str
+    people: tuple[int, str] | None = None  # the head of the chain of people and posts (format 2)
 
     def to_json(self) -> dict[str, Any]:
-        """The file's content: ``{format, taken_at, cases{id: {seq, hash}}, digest}``."""
-        return {**_covered(self.taken_at, self.heads), "digest": self.digest}
+        """The file's content: ``{format, taken_at, cases{id: {seq, hash}}, [people{seq, hash}], digest}``."""
+        return {**_covered(self.taken_at, self.heads, self.people), "digest": self.digest}
 
 
-def _covered(taken_at: str, heads: dict[str, tuple[int, str]]) -> dict[str, Any]:
-    """What the digest is taken over: the format, the time, and every head."""
-    return {
-        "format": FORMAT,
+def _covered(taken_at: str, heads: dict[str, tuple[int, str]], people: tuple[int, str] | None) -> dict[str, Any]:
+    """What the digest is taken over: the format, the time, every head, and the people chain's (format 2)."""
+    covered: dict[str, Any] = {
+        "format": 1 if people is None else FORMAT,
         "taken_at": taken_at,
         "cases": {case: {"seq": seq, "hash": head} for case, (seq, head) in sorted(heads.items())},
     }
+    if people is not None:
+        covered["people"] = {"seq": people[0], "hash": people[1]}
+    return covered
 
 
-def digest_of(taken_at: str, heads: dict[str, tuple[int, str]]) -> str:
-    return sha256_hex(canonical_json(_covered(taken_at, heads)))
+def digest_of(taken_at: str, heads: dict[str, tuple[int, str]], people: tuple[int, str] | None = None) -> str:
+    return sha256_hex(canonical_json(_covered(taken_at, heads, people)))
 
 
 def take(cases: Cases, path: Path) -> Checkpoint:
@@ -81,8 +85,10 @@ def take(cases: Cases, path: Path) -> Checkpoint:
             "store-does-not-verify",
             findings=len(findings),
         )
+    chain = store.people_events()
+    people = (chain[-1].seq, chain[-1].hash) if chain else (0, GENESIS)
     taken_at = iso(now())
-    checkpoint = Checkpoint(taken_at, heads, digest_of(taken_at, heads))
+    checkpoint = Checkpoint(taken_at, heads, digest_of(taken_at, heads, people), people)
     body = json.dumps(checkpoint.to_json(), ensure_ascii=False, indent=1) + "\n"
     written = False
     try:
@@ -120,6 +126,16 @@ def latest(store: SQLStore) -> Checkpoint | None:
                 "checkpoint-not-of-store",
                 case=case,
             )
+    if checkpoint.people is not None and checkpoint.people[0] > 0:
+        seq, head = checkpoint.people
+        found = store.execute("SELECT hash FROM people_events WHERE seq = ?", (seq,)).fetchone()
+        if found is None or found[0] != head:
+            raise UserError(
+                _(
+                    "{path} names a head of the record of people and posts the store does not hold, so no document prints its digest"
+                ).format(path=name),
+                "checkpoint-not-of-store",
+            )
     return checkpoint
 
 
@@ -146,8 +162,15 @@ def _parse(data: Any, name: str) -> Checkpoint:
             path=name,
         )
 
-    if not (isinstance(data, dict) and data.get("format") == FORMAT):
+    if not (isinstance(data, dict) and data.get("format") in (1, FORMAT)):
         raise malformed()
+    people = None
+    if data["format"] == FORMAT:
+        chain = data.get("people")
+        seq, digest = (chain.get("seq"), chain.get("hash")) if isinstance(chain, dict) else (None, None)
+        if not (type(seq) is int and seq >= 0 and isinstance(digest, str) and _HASH.fullmatch(digest)):
+            raise malformed()
+        people = (seq, digest)
     taken_at, cases, stated = data.get("taken_at"), data.get("cases"), data.get("digest")
     if not (isinstance(taken_at, str) and isinstance(cases, dict) and isinstance(stated, str)):
         raise malformed()
@@ -160,7 +183,7 @@ def _parse(data: Any, name: str) -> Checkpoint:
         if not (type(seq) is int and seq > 0 and isinstance(digest, str) and _HASH.fullmatch(digest)):
             raise malformed()
         heads[case] = (seq, digest)
-    if digest_of(taken_at, heads) != stated:
+    if digest_of(taken_at, heads, people) != stated:
         raise UserError(
             _(
                 "the checkpoint {path} was changed after it was written: its digest does not cover its heads; use the original file, whose digest is the one kept on paper"
@@ -168,13 +191,30 @@ def _parse(data: Any, name: str) -> Checkpoint:
             "checkpoint-edited",
             path=name,
         )
-    return Checkpoint(taken_at, heads, stated)
+    return Checkpoint(taken_at, heads, stated, people)
 
 
 def compare(store: SQLStore, checkpoint: Checkpoint, case_id: str | None = None) -> list[Finding]:
     """Every case of the checkpoint (or only ``case_id``) whose history up to its checkpointed
     event is not the one checkpointed, or that is gone."""
     findings = []
+    if checkpoint.people is not None and case_id is None:
+        seq, head = checkpoint.people
+        chain = store.people_events()
+        prev = GENESIS
+        for e in chain[:seq]:  # recomputed from the changes alone: stored hashes and links not trusted
+            prev = people_hash(prev, e.seq, e.at, e.actor, e.via, e.action, e.subject, e.data)
+        if len(chain) < seq or prev != head:
+            findings.append(
+                Finding(
+                    None,
+                    "people-rewritten",
+                    _(
+                        "the record of people and posts up to change #{seq} is not the one checkpointed at {at} — it was rewritten since"
+                    ).format(seq=seq, at=checkpoint.taken_at),
+                    seq,
+                )
+            )
     for case, (seq, head) in sorted(checkpoint.heads.items()):
         if case_id is not None and case != case_id:
             continue

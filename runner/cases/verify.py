@@ -25,8 +25,10 @@ from ..canonical import sha256_hex
 from ..definition import SOP
 from ..errors import Refused, UserError
 from ..i18n import _
+from ..l10n import format_moment_text
 from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore, post_title
-from ..store.chain import FORMAT, GENESIS, NOW, event_hash
+from ..store.audit import PERSON_FIELDS, POST_FIELDS
+from ..store.chain import FORMAT, GENESIS, NOW, event_hash, people_hash
 from ..store.people import local_day
 from ..store.sql import case_values
 from . import engine
@@ -74,6 +76,7 @@ def _verify(store: SQLStore, case_id: str | None, against: Path | None) -> list[
             )
     if case_id is None:
         findings.extend(definitions.unused())
+        findings.extend(_verify_people(store))
         findings.extend(_store_damage(store))
     if checkpoint is not None:
         findings.extend(compare(store, checkpoint, case_id))
@@ -442,3 +445,85 @@ def _compare_documents(
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _verify_people(store: SQLStore) -> list[Finding]:
+    """The chain of changes of people and posts, link by link, and the rows it leaves against the
+    tables (runner/store/audit.py): a row not as its events say, or changed behind sop's back."""
+    findings: list[Finding] = []
+    prev = GENESIS
+    expected: dict[str, dict[str, dict[str, Any]]] = {"person": {}, "post": {}}
+    for i, e in enumerate(store.people_events(), start=1):
+        where = _("the record of people and posts, change #{seq}").format(seq=e.seq)
+        if e.seq != i or e.prev_hash != prev:
+            findings.append(
+                Finding(
+                    None, "people-chain-broken", _("{where}: a change before it is missing").format(where=where), e.seq
+                )
+            )
+            return findings
+        if people_hash(e.prev_hash, e.seq, e.at, e.actor, e.via, e.action, e.subject, e.data) != e.hash:
+            findings.append(
+                Finding(
+                    None,
+                    "people-chain-broken",
+                    _("{where}: it was changed after it was written").format(where=where),
+                    e.seq,
+                )
+            )
+            return findings
+        prev = e.hash
+        kind, _sep, deleted = e.action.partition("-")
+        if kind not in expected:
+            findings.append(
+                Finding(
+                    None,
+                    "people-chain-broken",
+                    _("{where}: sop never writes '{action}'").format(where=where, action=e.action),
+                    e.seq,
+                )
+            )
+            return findings
+        if deleted:
+            expected[kind].pop(e.subject, None)
+        else:
+            try:
+                expected[kind][e.subject] = json.loads(e.data)
+            except ValueError:
+                findings.append(
+                    Finding(None, "people-chain-broken", _("{where}: its row is not JSON").format(where=where), e.seq)
+                )
+                return findings
+        if not e.via:
+            findings.append(
+                Finding(
+                    None,
+                    "people-changed-outside",
+                    _("{where}: {subject} was changed by {actor} at {at} outside sop-runner's functions").format(
+                        where=where, subject=e.subject, actor=e.actor, at=format_moment_text(e.at)
+                    ),
+                    e.seq,
+                )
+            )
+    tables = (("person", "people", "login", PERSON_FIELDS), ("post", "posts", "id", POST_FIELDS))
+    for kind, table, key, fields in tables:
+        rows = {str(r[key]): r for r in store.raw_rows(table, fields)}
+        for subject in sorted(rows.keys() | expected[kind].keys()):
+            have, want = rows.get(subject), expected[kind].get(subject)
+            if have is not None and want is not None and all(_same(have[f], want.get(f)) for f in fields):
+                continue
+            what = _("person {login}").format(login=subject) if kind == "person" else _("post #{id}").format(id=subject)
+            why = (
+                _("is not in the store, though its record says it is")
+                if have is None
+                else _("has no record of how it came to be")
+                if want is None
+                else _("is not as its record says")
+            )
+            findings.append(Finding(None, f"{kind}-not-as-recorded", f"{what} {why}"))
+    return findings
+
+
+def _same(stored: Any, recorded: Any) -> bool:
+    """A column against the value the chain recorded (JSON keeps numbers and text apart the same way)."""
+    return stored == recorded or (stored is not None and recorded is not None and str(stored) == str(recorded))

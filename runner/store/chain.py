@@ -53,3 +53,9 @@ def event_hash(event: EventRow) -> str:
             event.request,
         ]
     return sha256_hex(json.dumps(fields, ensure_ascii=False))
+
+
+def people_hash(prev: str, seq: int, at: str, actor: str, via: int, action: str, subject: str, data: str) -> str:
+    """sha256 over a change of a person or a post (runner/store/audit.py) and the hash before it;
+    postgres.sql's sop_people_hash joins the same fields with the same '|'."""
+    return sha256_hex("|".join((prev, str(seq), at, actor, str(via), action, subject, data)))

@@ -26,7 +26,8 @@ from psycopg import errors as pg
 
 from ..errors import UserError
 from ..i18n import _
-from .chain import NOW
+from .audit import SNAPSHOT
+from .chain import GENESIS, NOW
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
@@ -90,6 +91,7 @@ def sql_constants(schema: str) -> dict[str, str]:
         "statement_timeout": TIMEOUTS["statement_timeout"][1],
         "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
         "login_pattern": LOGIN_PATTERN,
+        "genesis": GENESIS,
         "default_timezone": DEFAULT_TIMEZONE,
         **sql_limits(),
     }
@@ -245,6 +247,12 @@ class PostgresStore(SQLStore):
             "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events"
             " FOR EACH ROW EXECUTE FUNCTION sop_events_append_only()",
         ]
+
+    def people_audit_sql(self) -> list[str]:
+        return []  # the table, its trigger function and triggers are in postgres.sql
+
+    def audit_snapshot_sql(self) -> list[str]:
+        return ["SELECT set_config('sop.actor', 'migration', true)", *SNAPSHOT]
 
     def functions_sql(self) -> list[str]:
         (schema,) = self.conn.execute("SELECT quote_ident(current_schema())").fetchone()

@@ -579,6 +579,7 @@ DECLARE
   v_row people;
 BEGIN
   PERFORM sop_guard_session();
+  PERFORM set_config('sop.actor', sop_me(), true);  -- the people chain's trigger: written by us, for them
   IF EXISTS (SELECT 1 FROM people) THEN
     PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
   END IF;
@@ -618,6 +619,7 @@ DECLARE
   v_row people;
 BEGIN
   PERFORM sop_guard_session();
+  PERFORM set_config('sop.actor', sop_me(), true);  -- the people chain's trigger: written by us, for them
   PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
   PERFORM sop_lock('people');
   SELECT * INTO v_row FROM people WHERE login = p_login;
@@ -675,6 +677,7 @@ BEGIN
       jsonb_build_object('start', p_from, 'until', p_until));
   END IF;
   PERFORM sop_guard_session();
+  PERFORM set_config('sop.actor', sop_me(), true);  -- the people chain's trigger: written by us, for them
   PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
   PERFORM sop_lock('people');
   IF NOT EXISTS (SELECT 1 FROM people WHERE login = p_login) THEN
@@ -703,6 +706,7 @@ DECLARE
   v_until text := coalesce(p_until, p_today);
 BEGIN
   PERFORM sop_guard_session();
+  PERFORM set_config('sop.actor', sop_me(), true);  -- the people chain's trigger: written by us, for them
   PERFORM sop_require_admin();  -- before the lock: a refused call holds nothing
   PERFORM sop_lock('people');
   SELECT * INTO v_row FROM posts WHERE id = p_post;
@@ -741,7 +745,11 @@ BEGIN
      OR jsonb_typeof(v_body -> 'cases') IS DISTINCT FROM 'object'
      OR EXISTS (SELECT 1 FROM jsonb_each(v_body -> 'cases') c
                  WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.key
-                                     AND e.seq::text = c.value ->> 'seq' AND e.hash = c.value ->> 'hash')) THEN
+                                     AND e.seq::text = c.value ->> 'seq' AND e.hash = c.value ->> 'hash'))
+     OR (jsonb_typeof(v_body -> 'people') = 'object'  -- format 2: the people chain's head, one it holds
+         AND v_body #>> '{people,seq}' <> '0'
+         AND NOT EXISTS (SELECT 1 FROM people_events p WHERE p.seq::text = v_body #>> '{people,seq}'
+                                                       AND p.hash = v_body #>> '{people,hash}')) THEN
     PERFORM sop_refuse('bad-checkpoint', 'the checkpoint does not match the chains of this store', '{}'::jsonb);
   END IF;
   INSERT INTO checkpoints (digest, taken_at, body) VALUES (p_digest, p_taken_at, p_body);
@@ -795,6 +803,66 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT d.seq::bigint, d.name, CASE WHEN d.content IS NULL THEN NULL ELSE encode(sha256(d.content), 'hex') END
     FROM documents d WHERE d.case_id = p_case
 $$;
+
+-- People and posts in the audit (runner/store/audit.py): each change of a row, whoever makes it, is
+-- an event of one chain; sop.actor, set by the write functions, names who and marks it as theirs.
+CREATE TABLE IF NOT EXISTS people_events (seq bigint PRIMARY KEY, at text NOT NULL, actor text NOT NULL,
+  via int NOT NULL, action text NOT NULL, subject text NOT NULL, data text NOT NULL, prev_hash text NOT NULL,
+  hash text NOT NULL);
+
+CREATE OR REPLACE FUNCTION sop_people_hash(p_prev text, p_seq bigint, p_at text, p_actor text, p_via int,
+  p_action text, p_subject text, p_data text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT encode(sha256(convert_to(concat_ws('|', p_prev, p_seq::text, p_at, p_actor, p_via::text, p_action,
+    p_subject, p_data), 'UTF8')), 'hex')
+$$;
+
+CREATE OR REPLACE FUNCTION sop_audit_people() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_actor text := nullif(current_setting('sop.actor', true), '');
+  v_via int := CASE WHEN v_actor IS NULL THEN 0 ELSE 1 END;
+  v_key text := CASE TG_TABLE_NAME WHEN 'people' THEN 'login' ELSE 'id' END;
+  v_kind text := CASE TG_TABLE_NAME WHEN 'people' THEN 'person' ELSE 'post' END;
+  v_at text := sop_iso(clock_timestamp());
+  v_action text;
+  v_subject text;
+  v_data text;
+  v_seq bigint;
+  v_prev text;
+BEGIN
+  LOCK TABLE people_events IN EXCLUSIVE MODE;  -- one chain: its writers take turns
+  v_actor := coalesce(v_actor, session_user::text);
+  IF TG_OP = 'DELETE' THEN
+    v_action := v_kind || '-deleted';
+    v_subject := to_jsonb(OLD) ->> v_key;
+    v_data := '{}';
+  ELSE
+    v_action := v_kind;
+    v_subject := to_jsonb(NEW) ->> v_key;
+    v_data := to_jsonb(NEW)::text;
+  END IF;
+  SELECT seq, hash INTO v_seq, v_prev FROM people_events ORDER BY seq DESC LIMIT 1;
+  v_seq := coalesce(v_seq, 0) + 1;
+  v_prev := coalesce(v_prev, '{genesis}');
+  INSERT INTO people_events (seq, at, actor, via, action, subject, data, prev_hash, hash)
+  VALUES (v_seq, v_at, v_actor, v_via, v_action, v_subject, v_data, v_prev,
+          sop_people_hash(v_prev, v_seq, v_at, v_actor, v_via, v_action, v_subject, v_data));
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS people_audit ON people;
+CREATE TRIGGER people_audit AFTER INSERT OR UPDATE OR DELETE ON people
+  FOR EACH ROW EXECUTE FUNCTION sop_audit_people();
+DROP TRIGGER IF EXISTS posts_audit ON posts;
+CREATE TRIGGER posts_audit AFTER INSERT OR UPDATE OR DELETE ON posts
+  FOR EACH ROW EXECUTE FUNCTION sop_audit_people();
+
+CREATE OR REPLACE FUNCTION sop_people_events_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'people_events are append-only'; END $$;
+DROP TRIGGER IF EXISTS people_events_append_only ON people_events;
+CREATE TRIGGER people_events_append_only BEFORE UPDATE OR DELETE ON people_events
+  FOR EACH ROW EXECUTE FUNCTION sop_people_events_append_only();
 
 -- Only the functions above write; nobody but the owner calls them until granted
 -- (README: "Several clerks on PostgreSQL").

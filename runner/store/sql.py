@@ -19,6 +19,7 @@ from ..canonical import sha256_hex
 from ..definition.model import Calendar
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
+from . import audit
 from .chain import FORMAT, GENESIS, NOW, event_hash
 from .clock import iso
 from .limits import check_write
@@ -163,6 +164,12 @@ MIGRATIONS: list[list[str]] = [
         " name TEXT NOT NULL, login TEXT NOT NULL, at TEXT NOT NULL)",
         "{functions}",
     ],
+    [  # 11: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
+        # the rows there now its first events
+        "{people_audit}",
+        "{functions}",
+        "{audit_snapshot}",
+    ],
 ]
 
 
@@ -204,6 +211,13 @@ class SQLStore(PeopleStore, SessionStore):
     def functions_sql(self) -> list[str]:
         """The functions the store's writes go through (PostgreSQL); none on SQLite."""
         return []
+
+    def people_audit_sql(self) -> list[str]:
+        """The table and triggers of the people chain (SQLite; PostgreSQL's are in its functions)."""
+        return [audit.TABLE, *audit.sqlite_triggers(GENESIS)]
+
+    def audit_snapshot_sql(self) -> list[str]:
+        return audit.SNAPSHOT
 
     @property
     def login(self) -> str:  # pragma: no cover - overridden
@@ -325,6 +339,10 @@ class SQLStore(PeopleStore, SessionStore):
             return self.append_only_sql()
         if statement == "{functions}":
             return self.functions_sql()
+        if statement == "{people_audit}":
+            return self.people_audit_sql()
+        if statement == "{audit_snapshot}":
+            return self.audit_snapshot_sql()
         return [statement.replace("{blob}", self.blob_type).replace("{serial}", self.serial_type)]
 
     def schema_version(self) -> int:
@@ -485,6 +503,17 @@ class SQLStore(PeopleStore, SessionStore):
             for p in self.posts(login=self.login)
         ):
             raise refusal("document-not-yours", login=self.login, case=case.id, sop=case.sop)
+
+    def people_events(self) -> list[audit.PeopleEvent]:
+        """The chain of changes of people and posts, in order."""
+        fields = ", ".join(audit.PeopleEvent._fields)
+        rows = self.execute(f"SELECT {fields} FROM people_events ORDER BY seq").fetchall()
+        return [audit.PeopleEvent(*r) for r in rows]
+
+    def raw_rows(self, table: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Every row of ``people`` or ``posts`` as stored, column by column (verify compares them)."""
+        assert table in ("people", "posts")
+        return [dict(zip(fields, r, strict=True)) for r in self.execute(f"SELECT {', '.join(fields)} FROM {table}")]
 
     def content_digests(self, case_id: str) -> dict[tuple[int, str], str | None]:
         """(seq, name) -> the SHA-256 of each kept content (None: a name without a file), for `case verify`."""

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from ..errors import UserError
 from ..files import not_a_file
 from ..i18n import _
+from .chain import people_hash
+from .clock import iso
 from .sql import OutcomeUnknown, SQLStore
 
 PRAGMAS = (
@@ -104,6 +106,7 @@ class SQLiteStore(SQLStore):
             raise self.world_error(e) from None
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
+            self._define_functions()
             self.open(create)
         except BaseException:
             self.conn.close()
@@ -301,6 +304,12 @@ class SQLiteStore(SQLStore):
             )
         return self._cannot_open(text)
 
+    def _define_functions(self) -> None:
+        """What the people chain's triggers call (runner/store/audit.py): only this program defines them."""
+        self.conn.create_function("sop_now", 0, lambda: iso(self.clock()))
+        self.conn.create_function("sop_actor", 0, lambda: self.login)
+        self.conn.create_function("sop_people_hash", 8, people_hash, deterministic=True)
+
     # the person the web front door signed in (``act_as``); else the OS login acts
     _acting: str | None = None
 
@@ -353,6 +362,7 @@ class EmptyStore(SQLiteStore):
         self.url, self.path, self.wait = url, url, 0.0
         self._missing: UserError | None = None
         self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self._define_functions()
         self.migrate()
         self._missing = missing
         self._login = missing.details.get("login")  # a database login (PostgreSQL), else the OS login
