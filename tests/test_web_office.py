@@ -129,7 +129,7 @@ def test_an_administrator_adds_a_person_gives_rights_and_a_first_password(office
 @pytest.mark.parametrize(
     "lang, taken, weak, last",
     [
-        ("id", "sudah terdaftar", "minimal 8 karakter", "administrator lain"),
+        ("id", "sudah terdaftar", "paling sedikit 8 karakter", "orang lain administrator"),
         ("en", "is already registered", "at least 8 characters", "another person an administrator"),
     ],
 )
@@ -189,7 +189,7 @@ def test_an_administrator_grants_and_ends_posts_and_asks_who_holds_what_on_a_day
 @pytest.mark.parametrize(
     "lang, overlaps, hint, nobody",
     [
-        ("id", "tumpang tindih dengan jabatan #1", "akhiri jabatan #1 dahulu", "Tidak ada yang memegang"),
+        ("id", "bertumpang-tindih dengan jabatan #1", "akhiri jabatan #1 terlebih dahulu", "Tidak ada yang memegang"),
         ("en", "overlaps post #1", "end post #1 first", "Nobody holds this post then"),
     ],
 )
@@ -352,11 +352,13 @@ def test_the_monitoring_form_needs_an_sop_and_a_registered_penilai(office):
 
 
 @pytest.mark.parametrize(
-    "lang, ok, digest_word", [("id", "ok: setiap peristiwa", "Digest"), ("en", "ok: every event matches", "Digest")]
+    "lang, ok, heading",
+    [("id", "ok: setiap kejadian", "Periksa basis data kasus"), ("en", "ok: every event matches", "Verify the store")],
 )
-def test_an_administrator_verifies_the_store_and_a_case(office, lang, ok, digest_word):
+def test_an_administrator_verifies_the_store_and_a_case(office, lang, ok, heading):
     c = admin(office, lang)
-    assert c.get("/audit").status_code == 200
+    page = c.get("/audit")
+    assert page.status_code == 200 and heading in page.text
     r = c.get("/audit/verify")
     assert r.status_code == 200 and ok in text(r.text)
     r = c.get("/audit/verify?case=pelacuran-1&format=json")
