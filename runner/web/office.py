@@ -147,7 +147,7 @@ def first_password(visit: Visit) -> Result:
 # --- posts -------------------------------------------------------------------------------
 
 
-def _post(visit: Visit, post: runner.Post, labels: dict[str, str]) -> dict[str, Any]:
+def _post(post: runner.Post, labels: dict[str, str]) -> dict[str, Any]:
     row = post.row
     words = {"current": _("current"), "ended": _("ended"), "future": _("not yet")}
     return {
@@ -181,7 +181,7 @@ def posts_page(visit: Visit, error: UserError | None = None, status: int = 200) 
         "on": on,
         "on_words": _day_words(on.strip()) if on else None,
         "login": login,
-        "posts": [_post(visit, p, labels) for p in found],
+        "posts": [_post(p, labels) for p in found],
         "error": _worded(error) if error else None,
         **_grant_choices(visit),
     }
@@ -244,17 +244,17 @@ def acting_page(visit: Visit, error: UserError | None = None, status: int = 200)
             dates_read = True
             # an ended post's last day is its valid_until: the dates alone say whether it holds then
             holders = [
-                _post(visit, p, labels)
+                _post(p, labels)
                 for p in visit.people.posts()
-                if p.row.pelaksana == pelaksana and _overlaps(p.row, first.strip(), last.strip() if last else None)
+                if p.row.pelaksana == pelaksana and _overlaps(p.row, first, last)
             ]
     data: dict[str, Any] = {
         "pelaksana_chosen": pelaksana,
         "pelaksana_nama": labels.get(pelaksana, pelaksana) if pelaksana else None,
         "from": first,
         "until": last,
-        "from_words": _day_words(first.strip()) if first and dates_read else None,
-        "until_words": _day_words(last.strip()) if last and dates_read else None,
+        "from_words": _day_words(first) if dates_read else None,
+        "until_words": _day_words(last) if dates_read else None,
         "acting_chosen": acting,
         "holders": holders,
         "error": _worded(error) if error else None,
@@ -323,9 +323,8 @@ def _chosen_sop(visit: Visit, required: bool) -> runner.SOP | None:
     return runner.load_sop(runner.find_sop(sop_id, visit.sop_dirs))
 
 
-def _period_choices(visit: Visit, period: runner.Period) -> dict[str, Any]:
+def _period_choices(period: runner.Period) -> dict[str, Any]:
     """The period form: a year and a part of it, or two dates; with what was chosen."""
-    q = visit.request.query_params
     this_year = date.today().year
     parts = [{"value": "", "word": _("the whole year")}]
     parts += [{"value": p, "word": _("semester {n}").format(n=p[1])} for p in PARTS[:2]]
@@ -343,15 +342,12 @@ def _period_choices(visit: Visit, period: runner.Period) -> dict[str, Any]:
         "year": int(year) if not dates and year.isdigit() else period.first.year,
         "part": "" if dates else part,
         "parts": parts,
-        "query": {k: v for k, v in q.items() if k in ("period", "year", "part", "from", "to") and v},
     }
 
 
-def _query(visit: Visit, **extra: str) -> str:
-    """The page's query again (for the download links), with ``extra`` set."""
-    values = {k: v for k, v in visit.request.query_params.items() if v and k != "format"}
-    values.update({k: v for k, v in extra.items() if v})
-    return urlencode(values)
+def _query(visit: Visit) -> str:
+    """The page's query again, for the links to its downloads and to its other view."""
+    return urlencode({k: v for k, v in visit.request.query_params.items() if v and k != "format"})
 
 
 def _table(table: Any) -> dict[str, Any]:
@@ -372,7 +368,7 @@ def reports_page(visit: Visit) -> Result:
     return "web/office/reports.html.j2", {
         "sop": sop.id if sop else None,
         "sops": [{"id": s.id, "nama": s.nama} for s in _sops(visit)],
-        "period": _period_choices(visit, period),
+        "period": _period_choices(period),
         "papers": list(runner.PAPER_SIZES),
         "paper": _paper(visit),
         "basis": found.basis,
@@ -475,7 +471,7 @@ def monitoring_page(visit: Visit) -> Result:
     return "web/office/monitoring.html.j2", {
         "sop": sop.id,
         "sops": [{"id": s.id, "nama": s.nama} for s in _sops(visit)],
-        "period": _period_choices(visit, period),
+        "period": _period_choices(period),
         "people": [{"login": p.login, "nama": p.nama, "nip": p.nip} for p in visit.people.registered()],
         "chosen": chosen,
         "papers": list(runner.PAPER_SIZES),
