@@ -26,7 +26,7 @@ import runner
 
 from ..errors import ConcurrentChange, Refused, UserError, write_crash_log
 from ..i18n import LANGUAGES, _, language, set_language
-from . import pages
+from . import office, pages
 from .templates import environment, static_folder
 from .visit import LANGUAGE_COOKIE, SESSION_COOKIE, Result, Visit
 
@@ -80,6 +80,24 @@ def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
         route("/sops", pages.catalogue),
         route("/sops/{sop_id}", pages.sop_page),
         route("/sops/{sop_id}/download/{fmt}", pages.sop_download),
+        # the office: people and posts, reports and the monitoring form, the audit (runner/web/office.py)
+        route("/people", office.people_page),
+        route("/people/add", office.add_person, ("POST",)),
+        route("/people/{login}/rights", office.set_rights, ("POST",)),
+        route("/people/{login}/password", office.first_password, ("POST",)),
+        route("/posts", office.posts_page),
+        route("/posts/grant", office.grant, ("POST",)),
+        route("/posts/{post_id:int}/end", office.end_post, ("POST",)),
+        route("/posts/acting", office.acting_page),
+        route("/posts/acting/appoint", office.appoint, ("POST",)),
+        route("/reports", office.reports_page),
+        route("/reports/download/{fmt}", office.report_download),
+        route("/reports/monitoring", office.monitoring_page),
+        route("/reports/monitoring/download/{fmt}", office.monitoring_download),
+        route("/audit", office.audit_page),
+        route("/audit/verify", office.verify, ("GET", "POST")),
+        route("/audit/checkpoint", office.take_checkpoint, ("POST",)),
+        route("/audit/checkpoint.json", office.checkpoint_file),
         Mount("/static", StaticFiles(directory=static_folder()), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
@@ -236,16 +254,16 @@ _SECURITY_HEADERS = {
 
 def render(template: str, visit: Visit | None, data: dict[str, Any]) -> str:
     session = visit.session if visit else None
-    nama = None
+    nama, admin = None, False
     if visit is not None and session is not None:
         me = visit.store.person(session.login)
-        nama = me.nama if me else None
+        nama, admin = (me.nama, me.admin) if me else (None, False)
     return str(
         environment()
         .get_template(template)
         .render(
             data=data,
-            me={"login": session.login, "nama": nama} if session else None,
+            me={"login": session.login, "nama": nama, "admin": admin} if session else None,
             csrf=session.csrf if session else "",
             lang=language(),
             languages=LANGUAGES,
