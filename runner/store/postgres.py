@@ -24,13 +24,14 @@ import psycopg
 import psycopg.sql
 from psycopg import errors as pg
 
+from ..definition.model import Calendar
 from ..errors import UserError
 from ..i18n import _
-from .chain import NOW
+from .chain import GENESIS, NOW
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
-from .rules import LOGIN_PATTERN, refusal
+from .rules import ACTING, LOGIN_PATTERN, OPEN_END, refusal
 from .sql import OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:
@@ -90,8 +91,19 @@ def sql_constants(schema: str) -> dict[str, str]:
         "statement_timeout": TIMEOUTS["statement_timeout"][1],
         "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
         "login_pattern": LOGIN_PATTERN,
+        "genesis": GENESIS,
+        "acting_marks": ", ".join(_literal(mark) for mark in ACTING),
+        "acting_titles": " ".join(
+            f"WHEN {_literal(mark)} THEN {_literal(title + ' ')}" for mark, title in ACTING.items()
+        ),
+        "open_end": OPEN_END,
+        "default_timezone": Calendar._field_defaults["timezone"],
         **sql_limits(),
     }
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def functions_text(schema: str) -> str:

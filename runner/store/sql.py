@@ -153,6 +153,10 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cases_status_updated ON cases (status, updated_at)",  # the inbox: done this month
         "{functions}",
     ],
+    [  # 10: PostgreSQL's refusals give the facts the program words them with (a decision's outcomes, the
+        # date it cannot read), and its functions are filled with the constants the Python states
+        "{functions}",
+    ],
 ]
 
 
