@@ -273,7 +273,10 @@ def test_case_commands_in_indonesian_and_english(sop, tmp_path):
     assert json.loads(sop("--lang", "id", *db, "case", "history", cid, "--json").out)[1]["action"] == "advance"
     assert sop("--lang", "id", *db, "case", "cancel", cid, "--reason", "ganda").err == f"{cid} dibatalkan\n"
     closed = sop("--lang", "id", *db, "case", "advance", cid, "--as", "camat")
-    assert closed.err == f"error: kasus {cid} sudah dibatalkan; kasus ini tidak dapat diproses lagi\n"
+    assert closed.err == (
+        f"error: kasus {cid} sudah dibatalkan; kasus ini tidak dapat diproses lagi; "
+        f"'sop case history {cid}' menampilkan bagaimana kasus ini berakhir\n"
+    )
 
 
 BROKEN = ROOT / "tests" / "golden" / "invalid" / "bad-waktu.yaml"

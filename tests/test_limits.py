@@ -107,28 +107,3 @@ def test_at_the_limits_the_store_keeps_it(cases, tmp_path):
     ]
     row = cases.attach(case.id, names, note="n" * LIMITS["note_chars"])
     assert row.seq == 2
-
-
-# Kinds postgres.sql raised before the one table of refusals (issue 18): worded generically for now.
-_NOT_YET_WORDED = {
-    "bad-action", "bad-available", "bad-data", "bad-date", "bad-deadline", "bad-definition", "case-closed",
-    "not-a-decision", "outcome-unknown", "wrong-pelaksana",
-}  # fmt: skip
-
-
-def test_every_refusal_the_database_raises_is_worded_in_both_languages():
-    import re
-
-    from runner.i18n import _, set_language
-    from runner.store.rules import MESSAGES
-
-    sql = (Path(__file__).parent.parent / "runner" / "store" / "postgres.sql").read_text(encoding="utf-8")
-    kinds = set(re.findall(r"sop_refuse\('([a-z-]+)'", sql)) - {"concurrent-change"}  # a ConcurrentChange
-    assert {"case-busy", "store-busy-by", "isolation", "document-too-large", "bad-checkpoint"} <= kinds
-    assert kinds - set(MESSAGES) == _NOT_YET_WORDED
-    set_language("id")
-    try:
-        untranslated = [k for k in kinds & set(MESSAGES) if _(MESSAGES[k]) == MESSAGES[k]]
-    finally:
-        set_language(None)
-    assert untranslated == []

@@ -22,6 +22,8 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     ),
     "outcome-missing": (N_("give --outcome {names}"), lambda d: {"names": "|".join(d["outcomes"])}),
     "not-a-decision": (N_("leave out --outcome"), None),
+    "case-closed": (N_("'sop case history {case}' shows how it ended"), None),
+    "time-before-last-event": (N_("give --at a later time, or leave --at out to record it now"), None),
     "unknown-case": (N_("'sop case list --all' shows the cases"), None),
     "unknown-sop": (N_("'sop list' shows the SOPs found"), None),
     "concurrent-change": (N_("look again with 'sop case show {case}' and repeat if still right"), None),
@@ -61,6 +63,8 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "acting-overlap": (N_("end post #{post} first (sop post end {post} --on DATE), or choose other dates"), None),
     "already-holds": (N_("'sop post list --login {login}' shows their posts"), None),
     "unknown-post": (N_("'sop post list' shows the posts"), None),
+    "post-already-ended": (N_("'sop post list' shows the posts"), None),
+    "already-a-person": (N_("'sop people list' shows who is registered"), None),
     "first-person-self": (N_('register yourself first: sop people add {login} --nama "..."'), None),
     "nobody-registered": (
         N_('register yourself first, and you become its admin: sop people add {login} --nama "..."'),

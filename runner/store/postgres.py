@@ -31,7 +31,7 @@ from .chain import GENESIS, NOW
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PersonRow, PostRow
-from .rules import LOGIN_PATTERN, refusal
+from .rules import ACTING, LOGIN_PATTERN, OPEN_END, refusal
 from .sql import DEFAULT_TIMEZONE, OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:
@@ -92,9 +92,18 @@ def sql_constants(schema: str) -> dict[str, str]:
         "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
         "login_pattern": LOGIN_PATTERN,
         "genesis": GENESIS,
+        "acting_marks": ", ".join(_literal(mark) for mark in ACTING),
+        "acting_titles": " ".join(
+            f"WHEN {_literal(mark)} THEN {_literal(title + ' ')}" for mark, title in ACTING.items()
+        ),
+        "open_end": OPEN_END,
         "default_timezone": DEFAULT_TIMEZONE,
         **sql_limits(),
     }
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def functions_text(schema: str) -> str:

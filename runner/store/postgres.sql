@@ -14,8 +14,10 @@
 -- A refusal is RAISE with HINT 'sop-runner' and DETAIL the JSON facts, kind
 -- included, which the program words in the reader's language.
 --
--- {schema} is the store's schema, filled in when the migration runs. No question
--- marks in this file: the store's SQL uses them as placeholders.
+-- {schema} is the store's schema, filled in when the migration runs, as are the facts the
+-- Python states too (runner/store/postgres.py sql_constants: the genesis hash, the clock's
+-- tolerance, the acting marks, the limits, ...). No question marks in this file: the store's SQL
+-- uses them as placeholders.
 
 CREATE OR REPLACE FUNCTION sop_iso(t timestamptz) RETURNS text
 LANGUAGE sql STABLE AS $$
@@ -147,7 +149,8 @@ $$;
 
 CREATE OR REPLACE FUNCTION sop_post_title(p_pelaksana text, p_acting text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE p_acting WHEN 'plt' THEN 'Plt. ' WHEN 'plh' THEN 'Plh. ' ELSE '' END || p_pelaksana
+  -- as runner/store/rows.py post_title (the marks: runner/store/rules.py ACTING)
+  SELECT CASE p_acting {acting_titles} ELSE '' END || p_pelaksana
 $$;
 
 -- Who acts, and as what: (holder, acting) of an action recorded by sop_me(),
@@ -267,6 +270,16 @@ BEGIN
   END IF;
 END $$;
 
+-- The outcomes of a decision step (its number), in the order of the stored definition's text (the
+-- order the program lists them in: json keeps it, jsonb does not). Only a refusal needs them.
+CREATE OR REPLACE FUNCTION sop_outcomes(p_digest text, p_step bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(jsonb_agg(k ORDER BY n), '[]'::jsonb)
+    FROM definitions d, json_object_keys(d.body::json -> 'steps' -> (p_step::int - 1) -> 'decision' -> 'outcomes')
+         WITH ORDINALITY AS x(k, n)
+   WHERE d.digest = p_digest
+$$;
+
 -- The documents of an action as its event records them (name, filename, size, sha256).
 CREATE OR REPLACE FUNCTION sop_documents_meta(p_names text[], p_filenames text[], p_contents bytea[])
 RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
@@ -379,7 +392,7 @@ BEGIN
       jsonb_build_object('case', p_case, 'status', v_case.status));
   END IF;
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
-  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', '{default_timezone}');
   PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
   -- the post is checked at the moment of writing, unless the time is given (back-dated)
   SELECT * INTO v_who FROM sop_authorize(p_for, CASE WHEN p_action = 'advance' THEN p_role END, v_case.sop, v_tz,
@@ -399,9 +412,14 @@ BEGIN
     END IF;
     IF v_step -> 'decision' IS NOT NULL THEN
       v_target := v_step -> 'decision' -> 'outcomes' ->> p_outcome;
-      IF p_outcome IS NULL OR v_target IS NULL THEN
+      IF p_outcome IS NULL THEN
+        PERFORM sop_refuse('outcome-missing', format('step %s is a decision; give its outcome', v_case.step),
+          jsonb_build_object('step', v_index, 'outcomes', sop_outcomes(v_case.definition, v_index),
+            'question', coalesce(v_step -> 'decision' ->> 'question', v_step ->> 'uraian')));
+      END IF;
+      IF v_target IS NULL THEN
         PERFORM sop_refuse('outcome-unknown', format('%L is not an outcome of step %s', p_outcome, v_case.step),
-          jsonb_build_object('outcome', p_outcome, 'step', v_index));
+          jsonb_build_object('outcome', p_outcome, 'step', v_index, 'outcomes', sop_outcomes(v_case.definition, v_index)));
       END IF;
     ELSE
       IF p_outcome IS NOT NULL THEN
@@ -423,7 +441,7 @@ BEGIN
     END IF;
   ELSE
     PERFORM sop_refuse('bad-action', format('%L with role %L and outcome %L is not an action', p_action, p_role, p_outcome),
-      jsonb_build_object('action', p_action));
+      jsonb_build_object('action', p_action, 'role', p_role, 'outcome', p_outcome));
   END IF;
   v_moved := v_status <> v_case.status OR v_new_step IS DISTINCT FROM v_case.step;
 
@@ -498,7 +516,7 @@ BEGIN
   IF NOT v_known THEN
     v_def := p_body::jsonb;
   END IF;
-  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', '{default_timezone}');
   PERFORM sop_check_time(v_at, p_backdated, NULL, v_now);
   SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
   IF NOT v_known THEN
@@ -546,7 +564,7 @@ BEGIN
   v_event.step := v_case.step;
   v_event.operator := sop_me();
   v_event.data := p_data;
-  v_event.prev_hash := repeat('0', 64);
+  v_event.prev_hash := '{genesis}';  -- runner/store/chain.py GENESIS
   v_event.holder := v_who.holder;
   v_event.acting := v_who.acting;
   v_event.recorded_at := sop_iso(v_now);
@@ -649,8 +667,8 @@ BEGIN
     CONTINUE WHEN v_other.sops IS NOT NULL AND p_sops IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(v_other.sops::jsonb) a
                        JOIN jsonb_array_elements_text(p_sops::jsonb) b ON a = b);
-    CONTINUE WHEN NOT (v_other.valid_from <= coalesce(p_until, '9999-12-31')
-                       AND p_from <= coalesce(v_other.valid_until, '9999-12-31'));
+    CONTINUE WHEN NOT (v_other.valid_from <= coalesce(p_until, '{open_end}')  -- runner/store/rules.py OPEN_END
+                       AND p_from <= coalesce(v_other.valid_until, '{open_end}'));
     IF v_other.login = p_login THEN
       PERFORM sop_refuse('already-holds', format('%s already holds %L at that time (post #%s)', p_login, p_pelaksana, v_other.id),
         jsonb_build_object('login', p_login, 'pelaksana', p_pelaksana, 'post', v_other.id));
@@ -684,12 +702,13 @@ BEGIN
     PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
       jsonb_build_object('login', p_login));
   END IF;
-  IF p_acting IS NOT NULL AND p_acting NOT IN ('plt', 'plh') THEN
+  IF p_acting IS NOT NULL AND p_acting NOT IN ({acting_marks}) THEN
     PERFORM sop_refuse('bad-acting', format('%L is not an acting appointment', p_acting),
       jsonb_build_object('acting', p_acting));
   END IF;
   IF p_from !~ '^\d{4}-\d\d-\d\d$' OR (p_until IS NOT NULL AND p_until !~ '^\d{4}-\d\d-\d\d$') THEN
-    PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD', jsonb_build_object('text', concat_ws(' ', p_from, p_until)));
+    PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD',
+      jsonb_build_object('text', CASE WHEN p_from !~ '^\d{4}-\d\d-\d\d$' THEN p_from ELSE p_until END));
   END IF;
   PERFORM sop_check_overlap(NULL, p_login, p_pelaksana, p_sops, p_acting, p_from, p_until);
   INSERT INTO posts (login, pelaksana, sops, acting, valid_from, valid_until, granted_by, granted_at)

@@ -8,6 +8,7 @@ refusal reads the same whichever store made it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConcurrentChange, Refused, UserError
@@ -74,7 +75,6 @@ MESSAGES: dict[str, str] = {
     "document-too-large": N_(
         "the document '{name}' is {size_mb} MB; the store keeps attachments up to {limit_mb} MB — attach a smaller scan, or the name alone"
     ),
-    "unknown-case": N_("no case '{case}'"),
     "document-not-yours": N_(
         "{login} holds no post of SOP {sop} today and has not acted on case {case}, so may not read its attachments"
     ),
@@ -90,11 +90,70 @@ MESSAGES: dict[str, str] = {
     "time-before-last-event": N_(
         "the time {at} is before the case's last event ({last}); actions are recorded in order"
     ),
+    # acting on a case: the SOP's rules (runner/cases/engine.py words the same when it refuses first)
+    "unknown-case": N_("no case '{id}'{hint}"),
+    "concurrent-change": N_("case {id} was changed by someone else just now; nothing was saved"),
+    "case-closed": N_("case {id} is {status}; nothing more can be done with it"),
+    "wrong-pelaksana": N_("step {no} '{id}' is done by {names}, not {role}"),
+    "outcome-missing": N_("step {no} is a decision ({question}); give its outcome: {names}"),
+    "outcome-unknown": N_("'{outcome}' is not an outcome of step {no}; use one of: {names}"),
+    "not-a-decision": N_("step {no} is not a decision; it has no outcome"),
+    "bad-date": N_("cannot read the date '{text}'; write it as YYYY-MM-DD, e.g. 2026-11-28"),
+    # what the program computes and PostgreSQL's functions check again: met only by a caller that
+    # is not sop (psql, another program) or by a bug, never by a clerk's input
+    "bad-action": N_(
+        "'{action}' with pelaksana '{role}' and outcome '{outcome}' is not an action on a case; nothing was saved"
+    ),
+    "bad-data": N_("the event's data does not match the action (its SOP, title or documents); nothing was saved"),
+    "bad-deadline": N_(
+        "the deadline the event records does not fit it: only an event that moves the case records one, a stored time not before the step is entered; nothing was saved"
+    ),
+    "bad-available": N_(
+        "the documents at hand the action records are not a list that keeps every document the case had; nothing was saved"
+    ),
+    "bad-definition": N_(
+        "the SOP definition sent does not match its digest, its SOP or its version; nothing was saved"
+    ),
 }
+
+# kind -> the values its template names, from the details (the facts keep their own names and types)
+_VALUES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "unknown-case": lambda d: {"id": d.get("case"), "hint": ""},
+    "concurrent-change": lambda d: {"id": d.get("case")},
+    "case-closed": lambda d: {"id": d.get("case"), "status": _status_word(d.get("status"))},
+    "wrong-pelaksana": lambda d: {"no": d.get("step"), "id": d.get("step_id"), "names": _listed(d.get("pelaksana"))},
+    "outcome-missing": lambda d: {"no": d.get("step"), "names": _listed(d.get("outcomes"))},
+    "outcome-unknown": lambda d: {"no": d.get("step"), "names": _listed(d.get("outcomes"))},
+    "not-a-decision": lambda d: {"no": d.get("step")},
+}
+
+# a case's status as a refusal names it (the words of runner/store/rows.py Status.word, which imports this module)
+_STATUS_WORDS = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}
+
+
+def _status_word(status: object) -> str | None:
+    word = _STATUS_WORDS.get(str(status))
+    return _(word) if word else None if status is None else str(status)
+
+
+def _listed(names: object) -> str | None:
+    return ", ".join(str(n) for n in names) if isinstance(names, (list, tuple)) else None
+
+
+class _Facts(dict):
+    """The values a template is filled with; a fact a store did not give (functions of an older
+    version) shows as '?' rather than losing the refusal."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
 
 # The acting appointments, as stored, and how documents write them before the position:
 # Plt. (pelaksana tugas) and Plh. (pelaksana harian).
 ACTING = {"plt": "Plt.", "plh": "Plh."}
+
+# The last day of a post without one, where posts' periods are compared (postgres.sql is filled with it).
+OPEN_END = "9999-12-31"
 
 # A login is plain: ASCII lowercase letters, digits, _ . - (so NFKC-normal, with nothing invisible, right-to-left
 # or look-alike in it), at most 63 characters as PostgreSQL role names. postgres.sql's sop_add_person is filled
@@ -139,11 +198,6 @@ def shown(login: str) -> str:
 
 def refusal(kind: str, **details: Any) -> UserError:
     """The refusal of ``kind``, worded from its details (what a store's check found)."""
-    if kind == "concurrent-change":
-        case = str(details.get("case"))
-        return ConcurrentChange(
-            _("case {id} was changed by someone else just now; nothing was saved").format(id=case), case
-        )
     if kind == "bad-login":  # what cannot be seen must be shown
         details["login"] = shown(str(details.get("login")))
     template = MESSAGES.get(kind)
@@ -153,7 +207,20 @@ def refusal(kind: str, **details: Any) -> UserError:
             _("the database refused the action: {why}").format(why=details.get("database_says", kind)),
             **details,
         )
-    return Refused(kind, _(template).format(**_worded(details)), **details)
+    details.pop("database_says", None)  # worded here: PostgreSQL's English text says no more
+    message = _(template).format_map(_Facts(template_values(kind, details)))
+    if kind == "concurrent-change":  # the case service repeats a decision on a case that moved on
+        return ConcurrentChange(message, str(details.get("case")))
+    return Refused(kind, message, **details)
+
+
+def template_values(kind: str, details: dict[str, Any]) -> dict[str, Any]:
+    """What the template of ``kind`` is filled with: the details, times as people read them, and the
+    values some templates name otherwise (a list of names joined, a status in words)."""
+    values = _worded(details)
+    if kind in _VALUES:
+        values.update({name: v for name, v in _VALUES[kind](details).items() if v is not None})
+    return values
 
 
 # the details that are times or days: written in a message as people read them, kept as ISO in the details
