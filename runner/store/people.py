@@ -17,7 +17,7 @@ from ..definition.workcal import zone
 from ..i18n import _
 from .limits import check_nama
 from .rows import PersonRow, PostRow, damaged, post_title
-from .rules import refusal
+from .rules import OPEN_END, refusal
 
 _PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"
@@ -284,5 +284,5 @@ def _overlap(post: PostRow, sops: list[str] | None, start: str, until: str | Non
     """Whether ``post`` and a new one (``sops``, ``start`` .. ``until``) hold at some same time for some same SOP."""
     if post.sops is not None and sops is not None and not set(post.sops) & set(sops):
         return False
-    post_until = post.valid_until or "9999-12-31"
-    return post.valid_from <= (until or "9999-12-31") and start <= post_until
+    post_until = post.valid_until or OPEN_END
+    return post.valid_from <= (until or OPEN_END) and start <= post_until
