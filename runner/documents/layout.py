@@ -714,6 +714,7 @@ class _Job:
     from_step: int
     to_step: int | str
     bundle: bool = False  # one of many branches of its source: shares its trunk, labelled near its end
+    loop: bool = False  # back to an earlier (or its own) step on the page: kept to the lanes between its ends
 
 
 # a page's rows, connectors and arrows to route -> its rows and symbols as routed, and its arrows; or why not
@@ -915,12 +916,15 @@ class _Router:
 
         # Arrows into one target join on the way only when none has a way of its own, and tracks
         # crowd between the usual ones only when even that fails.
-        for crowded, merge in ((False, False), (False, True), (True, True)):
+        passes = [(False, False), (False, True), (True, True)]
+        # a loop back first keeps to the lanes between its ends, if it can; then it may go round by a corridor
+        searches = [(c, m, True) for c, m in passes] * job.loop + [(c, m, False) for c, m in passes]
+        for crowded, merge, near in searches:
             free = functools.partial(check, merge=merge)
             budget[0] = ROUTE_BUDGET
             try:
                 for side in sides:
-                    for points, rect, k in self._labelled(job, side, self.tracks[crowded], free):
+                    for points, rect, k in self._labelled(job, side, self.tracks[crowded], free, near):
                         arrow = Arrow(points, job.source, job.target, job.label, rect, job.from_step, job.to_step, k)
                         self._add(arrow)
                         used.add(side)
@@ -950,22 +954,24 @@ class _Router:
         self.reach.clear()
 
     def _labelled(
-        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
+        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck, near: bool = False
     ) -> Iterator[tuple[list[Point], Rect | None, int | None]]:
-        """Clean routes leaving by ``side``, each with where its label stands (and beside which segment)."""
+        """Clean routes leaving by ``side``, each with where its label stands (and beside which segment);
+        ``near``: only the short ways of a loop back, in the lanes between its ends."""
+        routes = self._near_loops(job, side, tracks, free) if near else self.candidates(job, side, tracks, free)
         if not job.label:
-            for points in self.candidates(job, side, tracks, free):
+            for points in routes:
                 yield points, None, None
         elif not job.bundle:  # beside the start of the arrow, where the branch leaves its decision
             source = self.page.symbols[job.source].rect
             rects = [r for r in _label_rects(source, side, job.label) if self._label_free(r, [], job)]
-            for points in self.candidates(job, side, tracks, free):
+            for points in routes:
                 for rect in rects:
                     if not any(segment_hits_rect(a, b, rect) for a, b in itertools.pairwise(points)):
                         if self._alone_beside(points[0], points[1], rect):
                             yield points, rect, 0
         else:  # a shared trunk says nothing: the label stands where the branch is its own
-            for points in self.candidates(job, side, tracks, free):
+            for points in routes:
                 spot = self._end_label(points, job)
                 if spot is not None:
                     yield points, *spot
@@ -1061,6 +1067,51 @@ class _Router:
                 for x in sorted(self.channels, key=lambda x: abs(x - stub_x) + abs(x - ex)):
                     yield from self._via(x, start, stub_x, ex, ey, tracks[first_band], tracks[target_band], free, job)
 
+    def _near_loops(
+        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
+    ) -> Iterator[list[Point]]:
+        """The clean routes of a loop back that cross no lane outside the two its ends stand in, shortest first:
+        beside the symbols into the target's side, or under the target into its bottom; never round the table."""
+        s, t = self.page.symbols[job.source], self.page.symbols[job.target]
+        sr, tr = s.rect, t.rect
+        lanes, (x0, x1) = self.layout.lanes, self.layout.lanes_x
+        lo, hi = min(s.lane, t.lane), max(s.lane, t.lane)
+        left = lanes[lo].x if lo > 0 else x0  # the outer lanes take in the corridors
+        right = lanes[hi].x + lanes[hi].w if hi < len(lanes) - 1 else x1
+        if side == "bottom":
+            starts = [[(sr.cx, sr.bottom), (sr.cx, y)] for y in tracks[s.row + 1]]
+        else:
+            sx = sr.x if side == "left" else sr.right
+            starts = [[(sx, sr.cy)]]
+        xs = set(self.channels) | set(self.corridors["left"]) | set(self.corridors["right"])
+        xs |= {b + d for b in (sr.x, tr.x) for d in (-6, -10, -14)} | {
+            b + d for b in (sr.right, tr.right) for d in (6, 10, 14)
+        }
+        entries = [tr.cx + off for off in self.entry_offsets(t)]
+        under = tracks[t.row + 1] if t.row < s.row else []  # the band below the target
+        routes: list[list[Point]] = []
+        for start in starts:
+            (px, py) = start[-1]
+            if side == "left":
+                ways = [x for x in xs if left + 2 <= x < sr.x - 3]
+            elif side == "right":
+                ways = [x for x in xs if sr.right + 3 < x <= right - 2]
+            else:
+                ways = [x for x in xs if left + 2 <= x <= right - 2 and not sr.x - 3 <= x <= sr.right + 3]
+            if side != "bottom":  # straight across to under the target, then up into it
+                routes += [[*start, (ex, py), (ex, tr.bottom)] for ex in entries if (ex < px) == (side == "left")]
+            for x in ways:
+                if x > tr.right + 2:  # up beside the target, into its side
+                    routes.append([*start, (x, py), (x, tr.cy), (tr.right, tr.cy)])
+                elif x < tr.x - 2:
+                    routes.append([*start, (x, py), (x, tr.cy), (tr.x, tr.cy)])
+                routes += [
+                    [*start, (x, py), (x, y), (ex, y), (ex, tr.bottom)] for y in under if y < py for ex in entries
+                ]
+        for points in sorted(routes, key=_cost):
+            if len(points) == len(set(points)) and self._fits(points, free):
+                yield points
+
     def _via(
         self,
         x: float,
@@ -1091,6 +1142,11 @@ class _Router:
                 for y2 in ends:
                     if free((x, y1), (x, y2), False, False):
                         yield [*head, (x, y2), (ex, y2), (ex, ey)]
+
+
+def _cost(points: list[Point]) -> float:
+    """A route's length, and a little for each of its bends: the shortest, simplest way first."""
+    return sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in itertools.pairwise(points)) + 10 * (len(points) - 2)
 
 
 def _label_size(label: str) -> tuple[float, float]:
@@ -1161,7 +1217,12 @@ def _connect_pages(
         priority = 2 if dst_no == s.no + 1 else 3 if forward else 4
         bundle = s.no in bundles
         if src_page is dst_page:
-            jobs.append(_Job(priority, src_page, exit_sym, sides, entry_sym, "top", label, s.no, dst_no, bundle))
+            loop = dst_no < s.no and not bundle
+            if loop:  # out of the side that faces the target's lane
+                k, j = src_page.symbols[exit_sym].lane, src_page.symbols[entry_sym].lane
+                sides = ["left", "bottom", "right"] if j < k else ["right", "bottom", "left"] if j > k else sides
+            job = _Job(priority, src_page, exit_sym, sides, entry_sym, "top", label, s.no, dst_no, bundle, loop)
+            jobs.append(job)
             continue
         later = dst_page.number > src_page.number
         pair = shared.get((s.no, dst_page.number))
