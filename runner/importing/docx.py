@@ -193,8 +193,7 @@ def _shapes(tc: Any, margin: int) -> list[tuple[str, float | None]]:
         anchor = el[0] if len(el) else None
         offset, relative = _offset(anchor)
         width = _extent(anchor)
-        kinds = [_PRESETS.get(g.get("prst") or "") for g in el.iter(f"{{{_A}}}prstGeom")]
-        kinds = [k for k in kinds if k]
+        kinds = [_PRESETS[p] for g in el.iter(f"{{{_A}}}prstGeom") if (p := g.get("prst") or "") in _PRESETS]
         if not kinds:
             continue
         if offset is None or len(kinds) > 1:  # a group or canvas: each symbol where the cell holds it
