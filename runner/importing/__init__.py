@@ -118,7 +118,7 @@ def import_sop(source: Path, output: Path, force: bool = False) -> ImportReport:
     if found is None or not found.rows:
         raise UserError(
             _(
-                "{path} holds no SOP table: no row with the headings 'No' and 'Uraian Kegiatan' (or Kegiatan, Aktivitas) followed by numbered rows"
+                "{path} holds no SOP table: no row with the headings 'No' and 'Uraian Kegiatan' (or 'Kegiatan', 'Aktivitas') followed by numbered rows"
             ).format(path=source),
             "import-no-table",
             path=str(source),

@@ -135,7 +135,7 @@ def compose(
         else:
             step["pelaksana"] = d.pelaksana[0] if len(d.pelaksana) == 1 else list(d.pelaksana)
             shown = d.pelaksana[0] if len(d.pelaksana) == 1 else "[" + ", ".join(d.pelaksana) + "]"
-            why = f"{g.text} ({_('confidence')} {d.confidence:.1f})" if g else None
+            why = _("{why} (confidence {n})").format(why=g.text, n=f"{d.confidence:.1f}") if g else None
             out.add(f"    pelaksana: {shown}", why, g is not None)
         for key in ("kelengkapan", "waktu", "output"):
             value = getattr(d, key)
