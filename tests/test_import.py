@@ -292,6 +292,51 @@ def test_xlsx_with_merged_ranges_and_marks_is_valid_as_imported(tmp_path, sop):
     assert sop("validate", str(out)).code == 0
 
 
+XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+
+
+def _with_shapes(path: Path, shapes: list[tuple[str, int, int, int]]) -> Path:
+    """The workbook with a drawing part holding ``(prst, from col, to col, row)`` shapes (0-based, as xdr counts)."""
+    anchors = "".join(
+        f"<xdr:twoCellAnchor><xdr:from><xdr:col>{a}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r}</xdr:row>"
+        f"<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>{b}</xdr:col><xdr:colOff>0</xdr:colOff>"
+        f"<xdr:row>{r}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:sp><xdr:nvSpPr/><xdr:spPr>"
+        f'<a:prstGeom prst="{prst}"/></xdr:spPr></xdr:sp><xdr:clientData/></xdr:twoCellAnchor>'
+        for prst, a, b, r in shapes
+    )
+    drawing = (
+        f'<?xml version="1.0"?><xdr:wsDr xmlns:xdr="{XDR}" '
+        f'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">{anchors}</xdr:wsDr>'
+    )
+    rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" '
+        'Target="../drawings/drawing1.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/drawings/drawing1.xml", drawing)
+        z.writestr("xl/worksheets/_rels/sheet1.xml.rels", rels)
+    return path
+
+
+def test_xlsx_symbols_drawn_over_empty_pelaksana_columns(tmp_path):
+    import openpyxl
+
+    source = office_xlsx(tmp_path / "sk.xlsx")
+    book = openpyxl.load_workbook(source)
+    for r in (5, 6, 7):
+        for c in "CDE":
+            book["SOP"][f"{c}{r}"] = None  # the marks gone: only the shapes tell
+    book.save(source)
+    # row 5 (index 4): a terminator over Kasi's column E; row 6: a process spanning D..D; row 7: a decision in C
+    _with_shapes(source, [("flowChartTerminator", 4, 4, 4), ("flowChartProcess", 3, 3, 5), ("diamond", 2, 2, 6)])
+    report = runner.import_sop(source, tmp_path / "sk.yaml")
+    assert [d.pelaksana for d in report.steps] == [["kasi-pemerintahan"], ["sekcam"], ["camat"]]
+    assert [d.confidence for d in report.steps] == [0.95, 0.95, 0.95]
+    assert report.steps[2].decision is not None  # the diamond makes a draft decision, targets left to a person
+    assert report.steps[2].decision["outcomes"] == {"ya": "...", "tidak": "..."}
+
+
 # --- the seed: pasted text whose symbols were lost --------------------------------------------------
 
 

@@ -35,7 +35,7 @@ def w(tag: str) -> str:
 
 
 # DrawingML preset geometries and VML shape types -> the SOP AP symbol they draw
-_PRESETS = {
+PRESETS = {
     "flowChartTerminator": "terminator",
     "roundRect": "terminator",
     "ellipse": "terminator",
@@ -61,14 +61,14 @@ _VML = {
 _NOT_TEXT = {w("drawing"), w("pict"), f"{{{_MC}}}AlternateContent", w("tbl"), w("del"), w("instrText")}
 
 
-def _parser() -> Any:
+def safe_parser() -> Any:
     # no entities, no DTD, no network, no "huge" trees: a document cannot make the parser do more
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def read_docx(path: Path, zf: zipfile.ZipFile) -> Grid:
     try:
-        root = etree.fromstring(member(zf, "word/document.xml"), _parser())
+        root = etree.fromstring(member(zf, "word/document.xml"), safe_parser())
     except etree.XMLSyntaxError:
         raise damaged(path) from None
     body = root.find(w("body"))
@@ -193,7 +193,7 @@ def _shapes(tc: Any, margin: int) -> list[tuple[str, float | None]]:
         anchor = el[0] if len(el) else None
         offset, relative = _offset(anchor)
         width = _extent(anchor)
-        kinds = [_PRESETS[p] for g in el.iter(f"{{{_A}}}prstGeom") if (p := g.get("prst") or "") in _PRESETS]
+        kinds = [PRESETS[p] for g in el.iter(f"{{{_A}}}prstGeom") if (p := g.get("prst") or "") in PRESETS]
         if not kinds:
             continue
         if offset is None or len(kinds) > 1:  # a group or canvas: each symbol where the cell holds it

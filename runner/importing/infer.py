@@ -208,7 +208,8 @@ def _waktu(text: str) -> tuple[str, str | None]:
 def _question(uraian: str) -> tuple[str, bool]:
     """The question a decision's uraian asks, and whether it is about a correction."""
     m = re.search(r"\b(apabila|jika|bila)\b", uraian, re.IGNORECASE) or _DECISION_WORDS.search(uraian)
-    assert m is not None
+    if m is None:  # a diamond in the row, and no words of a branch: the activity is all there is to ask
+        return " ".join(uraian.split())[:80].rstrip(" .") + "?", False
     start = m.end() if m.group(1).lower() in ("apabila", "jika", "bila") else m.start()
     rest = uraian[start:]
     end = _CLAUSE_END.search(rest)

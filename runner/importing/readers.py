@@ -9,6 +9,7 @@ has are refused, and so are macros and encrypted or old binary files.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import zipfile
 from pathlib import Path
@@ -91,6 +92,10 @@ def _read_zip(path: Path, data: bytes, limit: int) -> Grid:
                 path=path
             ),
             "import-macros",
+        )
+    if importlib.util.find_spec("lxml") is None:  # the Office readers' XML parser: say so where it is missing
+        raise refuse(
+            path, _("reading .docx and .xlsx files needs lxml; install it: pip install lxml"), "import-needs-lxml"
         )
     try:
         if "word/document.xml" in names:

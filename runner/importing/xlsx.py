@@ -1,17 +1,22 @@
 """Excel (.xlsx): every sheet a table, read with openpyxl; a merged range fills each of its cells.
 
-The drawn symbols of a workbook (``xdr:twoCellAnchor`` in its drawing parts) are
-not read yet: a sheet's marks are its cells' text.
+The drawn symbols of a sheet are in its drawing part (found through the sheet's
+relationships): each ``xdr:twoCellAnchor`` (or ``oneCellAnchor``) gives the cells
+it spans, its ``a:prstGeom`` the kind; the symbol stands in the middle column of
+its span, in its first row.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import warnings
+import zipfile
 from pathlib import Path
+from typing import Any
 
-from .common import MAX_COLUMNS, MAX_ROWS, clean, damaged, too_many_columns, too_many_rows
-from .grid import Cell, Grid, Table, Where
+from .common import MAX_COLUMNS, MAX_ROWS, clean, damaged, member, too_many_columns, too_many_rows
+from .grid import Cell, Grid, Symbol, Table, Where
 
 
 def read_xlsx(path: Path, data: bytes) -> Grid:
@@ -49,7 +54,75 @@ def read_xlsx(path: Path, data: bytes) -> Grid:
                 cells.append(Cell(values.get(origin, ""), where, merged=origin != (r, c)))
             table.rows.append(cells)
         grid.tables.append(table)
+    try:
+        grid.symbols.extend(_symbols(data))
+    except SyntaxError:  # lxml's XMLSyntaxError: a drawing part that is not XML
+        raise damaged(path) from None
     return grid
+
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _rels(zf: zipfile.ZipFile, part: str, parse: Any) -> dict[str, str]:
+    """A part's relationships: id -> the target's name in the zip."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in zf.namelist():
+        return {}
+    found = {}
+    for rel in parse(member(zf, rels)).iter(f"{{{_REL}}}Relationship"):
+        target = rel.get("Target") or ""
+        found[rel.get("Id") or ""] = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        )
+    return found
+
+
+def _symbols(data: bytes) -> list[Symbol]:
+    from lxml import etree  # type: ignore[import-untyped]  # only a workbook's drawings need it
+
+    from .docx import PRESETS, safe_parser  # the shapes' names, and a parser that expands nothing
+
+    parser = safe_parser()
+
+    def parse(raw: bytes) -> Any:
+        return etree.fromstring(raw, parser)
+
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    sheets = _rels(zf, "xl/workbook.xml", parse)
+    found: list[Symbol] = []
+    book = parse(member(zf, "xl/workbook.xml"))
+    for index, sheet in enumerate(book.iter(f"{{{_S}}}sheet")):
+        part = sheets.get(sheet.get(f"{{{_R}}}id") or "")
+        if not part or part not in zf.namelist():
+            continue
+        for drawing in _rels(zf, part, parse).values():
+            if not drawing.startswith("xl/drawings/") or drawing not in zf.namelist():
+                continue
+            for anchor in parse(member(zf, drawing)):
+                start = anchor.find(f"{{{_XDR}}}from")
+                if start is None:
+                    continue
+                end = anchor.find(f"{{{_XDR}}}to")
+                first = _int(start.findtext(f"{{{_XDR}}}col"))
+                last = _int(end.findtext(f"{{{_XDR}}}col")) if end is not None else first
+                row = _int(start.findtext(f"{{{_XDR}}}row"))
+                for geom in anchor.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}prstGeom"):
+                    kind = PRESETS.get(geom.get("prst") or "")
+                    if kind:
+                        found.append(Symbol(kind, index, row, (first + last) // 2))
+    return found
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
 
 
 def _text(value: object) -> str:
