@@ -460,3 +460,82 @@ def test_bad_input_in_indonesian(tmp_path, sop):
     result = sop("--lang", "id", "import", str(tmp_path / "empty.txt"), "-o", str(tmp_path / "x.yaml"))
     assert result.code == 1 and "kosong" in result.err
     set_language(None)
+
+
+# --- round trip: every SOP as the Word table an office would keep, and back -----------------------
+
+
+def _as_docx(sop: dict, path: Path) -> Path:
+    """The SOP as a Word table: symbols in its pelaksana's columns (a diamond for a decision)."""
+    roles = sop["pelaksana"]
+    header = [
+        tr(
+            tc("No", vmerge="restart"),
+            tc("Uraian Kegiatan", vmerge="restart"),
+            tc("Pelaksana", span=len(roles)),
+            tc("Mutu Baku", span=3),
+            tc("Ket.", vmerge="restart"),
+        ),
+        tr(
+            tc(vmerge="continue"),
+            tc(vmerge="continue"),
+            *(tc(r.get("singkatan") or r["nama"]) for r in roles),
+            tc("Kelengkapan"),
+            tc("Waktu"),
+            tc("Output"),
+            tc(vmerge="continue"),
+        ),
+    ]
+    rows = []
+    for no, step in enumerate(sop["steps"], start=1):
+        who = step["pelaksana"] if isinstance(step["pelaksana"], list) else [step["pelaksana"]]
+        shape = "flowChartDecision" if "decision" in step else "flowChartProcess"
+        cells = [shape_cell(drawing(shape)) if r["id"] in who else tc() for r in roles]
+
+        def items(key: str, step: dict = step) -> list[str]:
+            value = step.get(key) or []
+            return [value] if isinstance(value, str) else value
+
+        rows.append(
+            tr(
+                tc(f"{no}."),
+                tc(*step["uraian"].split("\n")),
+                *cells,
+                tc(*items("kelengkapan")),
+                tc(step["waktu"]),
+                tc(*items("output")),
+                tc(),
+            )
+        )
+    widths = [500, 3000, *[900] * len(roles), 1500, 1000, 1500, 800]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return write_docx(
+        path, _p(f"SOP {sop['nama']}") + f"<w:tbl><w:tblGrid>{grid}</w:tblGrid>{''.join(header + rows)}</w:tbl>"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SOPS.glob("*.yaml")))
+def test_every_sop_exported_to_word_imports_back_to_its_steps_and_pelaksana(tmp_path, name):
+    sop = yaml.safe_load((SOPS / name).read_text(encoding="utf-8"))
+    out = tmp_path / "back.yaml"
+    runner.import_sop(_as_docx(sop, tmp_path / "sop.docx"), out)
+    back = _draft(out)
+    column = {r["id"]: i for i, r in enumerate(sop["pelaksana"])}
+    their_column = {r["id"]: i for i, r in enumerate(back["pelaksana"])}
+
+    def who(step: dict, columns: dict) -> list[int]:
+        p = step["pelaksana"]
+        return sorted(columns[x] for x in ([p] if isinstance(p, str) else p))
+
+    def as_list(value: object) -> list:
+        return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+    assert len(back["steps"]) == len(sop["steps"])
+    assert len(back["pelaksana"]) == len(sop["pelaksana"])
+    for mine, theirs in zip(sop["steps"], back["steps"], strict=True):
+        assert " ".join(theirs["uraian"].split()) == " ".join(mine["uraian"].split())
+        assert who(theirs, their_column) == who(mine, column)
+        assert theirs["waktu"] == mine["waktu"].lower() or theirs["waktu"] == mine["waktu"]
+        assert as_list(theirs.get("kelengkapan")) == as_list(mine.get("kelengkapan"))
+        assert as_list(theirs.get("output")) == as_list(mine.get("output"))
+        assert ("decision" in theirs) == ("decision" in mine)
