@@ -351,6 +351,9 @@ def test_the_seed_text_imports_to_pelacuran_but_for_its_decisions(tmp_path, sop)
     for no in range(1, 11):
         assert re.search(rf"│ {no} +│ table 1, row \d+, cell 1", result.out)
     assert "2 draft decisions" in result.err
+    named = [int(m) for m in re.findall(rf"^{re.escape(str(out))}:(\d+): guess: ", result.out, re.M)]
+    marked = [i for i, line in enumerate(out.read_text(encoding="utf-8").splitlines(), 1) if "# guess:" in line]
+    assert named == marked and len(named) > 10  # the report names every guess the file marks
     ours, theirs = _draft(out), yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
     assert len(ours["pelaksana"]) == len(theirs["pelaksana"])
     column = {p["id"]: i for i, p in enumerate(ours["pelaksana"])}

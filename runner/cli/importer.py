@@ -59,7 +59,10 @@ def _view(report: ImportReport) -> str:
         ]
         for d in report.steps
     ]
-    return term.table([_("No"), _("Read from"), _("Pelaksana"), _("Why"), _("Confidence")], rows, flex=3)
+    table = term.table([_("No"), _("Read from"), _("Pelaksana"), _("Why"), _("Confidence")], rows, flex=3)
+    # every guess where the editor finds it, as the validator names its problems
+    guesses = [term.visible(f"{report.output}:{line}: {text}") for line, text in report.guesses]
+    return "\n".join([table, *guesses])
 
 
 def _verdict(report: ImportReport) -> None:
