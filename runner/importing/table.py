@@ -20,7 +20,7 @@ from .grid import Cell, Grid, Where
 NO, URAIAN, KELENGKAPAN, WAKTU, OUTPUT, KET, ROLE = "no", "uraian", "kelengkapan", "waktu", "output", "ket", "role"
 _PELAKSANA_GROUP, _MUTU_GROUP = "pelaksana-group", "mutu-group"
 FIELDS = (URAIAN, KELENGKAPAN, WAKTU, OUTPUT, KET)
-_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*[.)]?\s*\)?$")
+_NUMBER = re.compile(r"^\(?\s*(\d{1,4})\s*[.)]?\s*\)?$")
 
 
 def norm(text: str) -> str:
