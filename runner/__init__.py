@@ -37,6 +37,9 @@ _API: dict[str, tuple[str, str]] = {
     "Validation": ("runner.definition.checks", "Validation"),
     "Problem": ("runner.definition.checks", "Problem"),
     "write_skeleton": ("runner.definition.skeleton", "write_skeleton"),
+    # SOP tables offices already have (Word, Excel, text) into a draft
+    "import_sop": ("runner.importing", "import_sop"),
+    "ImportReport": ("runner.importing", "ImportReport"),
     # cases and their store
     "open_store": ("runner.store", "open_store"),
     "Status": ("runner.store", "Status"),
@@ -128,6 +131,8 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .files import check_output as check_output
     from .files import output_format as output_format
     from .files import write_file as write_file
+    from .importing import ImportReport as ImportReport
+    from .importing import import_sop as import_sop
     from .people.service import People as People
     from .people.service import Post as Post
     from .people.sessions import Session as Session

@@ -94,3 +94,47 @@ def decisions_sop(folder: Path, n: int, seed: int = 1, reach: int = 8) -> Path:
     path = folder / f"keputusan-{n}.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+KEGIATAN = [
+    "menerima surat masuk dan mengagendakannya",
+    "memeriksa kelengkapan berkas permohonan dan menyusun nota dinas untuk pimpinan",
+    "mendisposisikan surat kepada bidang terkait",
+    "menyusun draft laporan pelaksanaan kegiatan penertiban beserta dokumentasi foto di lapangan",
+    "memverifikasi dan memaraf draft surat",
+    "menandatangani surat dan meneruskannya kepada Sekretaris untuk diberi nomor dan diarsipkan",
+    "melaksanakan kegiatan di lapangan sesuai surat perintah",
+    "mengarsipkan dokumen",
+]
+
+
+def typical_sop(folder: Path, n: int, seed: int = 1, loops: int = 1, lanes: int = 4, long: bool = False) -> Path:
+    """An SOP shaped like the office's signed ones: ``n`` rows of one pelaksana each (now and then two), in
+    ``lanes`` lanes, texts of one to three lines (``long``: four to six), and ``loops`` corrections: a decision
+    whose "tidak" goes back one or two rows, to a box in its own lane or another, and whose "ya" goes on."""
+    rnd = random.Random(seed)
+    posts = ["kepala", "sekretaris", "kasubag", "staf", "bendahara", "kasi"][:lanes]
+    lines = ["format: 1", f"id: biasa-{n}", 'version: "1"', f"nama: Pelayanan Umum {n} Langkah", "pelaksana:"]
+    lines += [f"  - {{id: {p}, nama: {p.title()} Satuan}}" for p in posts]
+    lines.append("steps:")
+    checks = set(rnd.sample(range(2, n - 1), min(loops, max(0, n - 3)))) if n > 3 else set()
+    for i in range(1, n + 1):
+        words = " ".join(rnd.choice(KEGIATAN) for _k in range(rnd.randint(2, 3) if long else 1))
+        who = rnd.choice(posts)
+        pelaksana = f"[{who}, {rnd.choice([p for p in posts if p != who])}]" if rnd.random() < 0.1 else who
+        lines += [
+            f"  - id: l{i}",
+            f"    uraian: {who.title()} {words}",
+            f"    pelaksana: {pelaksana}",
+            f"    waktu: {rnd.randint(1, 3)} jam",
+            f"    kelengkapan: [Surat {i}]",
+            f"    output: [Dokumen {i}]",
+        ]
+        if i in checks:
+            back = max(1, i - rnd.choice([1, 1, 2]))
+            lines += ["    decision:", "      outcomes:", f"        tidak: l{back}", f"        ya: l{i + 1}"]
+        elif i == n:
+            lines.append("    next: end")
+    path = folder / f"biasa-{n}-{seed}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

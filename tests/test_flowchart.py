@@ -15,15 +15,20 @@ from pathlib import Path
 
 import pytest
 from conftest import OFFICE_SOPS, ROOT, SOPS
-from sops import decisions_sop, fan_out_sop, generated_sop
+from sops import decisions_sop, fan_out_sop, generated_sop, typical_sop
 
 from runner import END, render
 from runner import load_sop as load
+from runner.documents.base import transitions
 from runner.documents.chart import labels
 from runner.documents.layout import (
+    BAND_ROW_H,
+    LEGEND_H,
+    MARGIN,
     Rect,
     beside_label,
     compute,
+    row_height,
     segment_hits_rect,
     segments_overlap,
     shared_span,
@@ -618,3 +623,105 @@ def test_case_overlay_marks_progress(sop, tmp_path):
 def test_pdf_needs_a_file(sop):
     result = sop("flowchart", "pelacuran", "--format", "pdf")
     assert result.code == 1 and "-o pelacuran.pdf" in result.err
+
+
+# --- pages as the office prints them, loops beside their symbols (issue 25) ---------------------------------
+
+
+def _room(layout) -> float:
+    return layout.height - MARGIN - LEGEND_H - layout.header_y - layout.header_h
+
+
+def _check_pages_filled(layout) -> None:
+    """Every page's rows fit on it, and no page is broken while the next row would have fitted there: the
+    rows at the height their texts and symbols need, with the bands of connectors the page would then need."""
+    sop = layout.sop
+    near: dict[int, set[int]] = {s.no: set() for s in sop.steps}
+    for s, t, _o in transitions(sop):
+        if t != END:
+            near[s.no].add(sop.numbers[t])
+            near[sop.numbers[t]].add(s.no)
+    lanes = len(layout.lanes)
+    rows = {r.step.no: r for page in layout.pages for r in page.rows if r.step}
+    for page in layout.pages:
+        assert page.rows[-1].bottom <= layout.height - MARGIN - LEGEND_H + 0.01, ("off the page", page.number)
+        for r in page.rows:
+            if r.step:
+                assert r.h >= row_height(r.step, r.cells, lanes) - 0.01
+    for page in layout.pages[:-1]:
+        steps = [*page.steps, page.steps[-1] + 1]  # the page with the next row too
+        need = sum(row_height(rows[no].step, rows[no].cells, lanes) for no in steps)
+        others = set().union(*(near[no] for no in steps))
+        need += BAND_ROW_H * (any(o < steps[0] for o in others) + any(o > steps[-1] for o in others))
+        assert need > _room(layout), (page.number, steps, need, _room(layout))
+
+
+def _span(layout, arrow, page) -> tuple[float, float]:
+    """From the left border of the leftmost lane of an arrow's two ends to the right border of the rightmost
+    (the outer lanes take in the corridors)."""
+    lanes = layout.lanes
+    ends = [page.symbols[arrow.source].lane, page.symbols[arrow.target].lane]
+    lo, hi = min(ends), max(ends)
+    left = lanes[lo].x if lo > 0 else layout.lanes_x[0]
+    right = lanes[hi].x + lanes[hi].w if hi < len(lanes) - 1 else layout.lanes_x[1]
+    return left, right
+
+
+def _loops_back(page) -> Iterator:
+    """The arrows of a page that go back from a step to an earlier step on it."""
+    for arrow in page.arrows:
+        source, target = page.symbols[arrow.source], page.symbols[arrow.target]
+        if source.step is not None and target.step is not None and target.step < source.step:
+            yield arrow
+
+
+def _check_no_arrow_over_a_text(layout, page) -> None:
+    for arrow in page.arrows:
+        for text in labels(layout, page):
+            if text.box != arrow.label_rect:
+                assert not any(segment_hits_rect(p, q, text.box) for p, q in arrow.segments), (arrow, text)
+
+
+TYPICAL = [
+    (n, seed, long, lanes)
+    for n in (4, 7, 9, 11, 12, 13, 17, 25)
+    for seed, long, lanes in ((1, False, 4), (2, False, 3), (3, True, 5), (4, True, 4), (5, False, 5))
+]
+
+
+@pytest.mark.parametrize("paper", ["a4", "f4"])
+@pytest.mark.parametrize(("n", "seed", "long", "lanes"), TYPICAL)
+def test_pages_are_filled_and_loops_stay_beside_their_symbols(tmp_path, paper, n, seed, long, lanes):
+    """A 7-row SOP printed on 2 pages with a connector, rows as tall as the tallest cell and pages half empty;
+    a "tidak" back to the previous row ran through the other pelaksana's lanes to the table's edge."""
+    sop = load(typical_sop(tmp_path, n, seed, loops=1 + seed % 3, lanes=lanes, long=long))
+    layout = compute(sop, paper=paper)
+    _check_geometry(layout)
+    _check_pages_filled(layout)
+    loops = 0
+    for page in layout.pages:
+        _check_no_arrow_over_a_text(layout, page)
+        for arrow in _loops_back(page):
+            left, right = _span(layout, arrow, page)
+            assert all(left - 0.5 <= x <= right + 0.5 for x, _y in arrow.points), ("outside its lanes", arrow)
+            loops += 1
+    assert loops or n < 7 or len(layout.pages) > 1
+
+
+@pytest.mark.parametrize("paper", ["a4", "f4"])
+def test_a_typical_7_and_11_row_sop_print_on_one_f4_page(tmp_path, paper):
+    for n in (7, 11):
+        for seed in range(1, 6):
+            sop = load(typical_sop(tmp_path, n, seed, loops=1 + seed % 2))
+            layout = compute(sop, paper=paper)
+            if paper == "f4" or n == 7:  # and on A4 what fits there
+                assert len(layout.pages) == 1, (n, seed, paper)
+                assert not any(s.kind == "connector" for s in layout.pages[0].symbols)
+
+
+@pytest.mark.parametrize("per_page", [None, 3])
+def test_a_long_generated_sop_fills_its_pages(tmp_path, per_page):
+    layout = compute(load(generated_sop(tmp_path, 40)), per_page)
+    _check_geometry(layout)
+    if per_page is None:
+        _check_pages_filled(layout)

@@ -29,7 +29,7 @@ PAPER_SIZES = ("a4", "f4")
 
 @dataclass(frozen=True)
 class Options:
-    steps_per_page: int | None = None  # None: as many as always fit
+    steps_per_page: int | None = None  # None: as many as fit on each page
     paper: str = "a4"
 
 

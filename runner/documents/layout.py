@@ -13,7 +13,7 @@ the target's page.
 
 Every search is bounded: a page that does not fit is routed again a few times
 (the arrow that found no way first, then with taller rows), then the SOP with
-fewer steps per page; what no page can hold is refused with the limit it hit.
+that page holding fewer steps; what no page can hold is refused with the limit it hit.
 
 Everything is in CSS pixels (96 per inch); chart.py places the texts, the templates only draw.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -50,13 +51,15 @@ SMALL, SMALL_LINE_H = 9.0, 13.0  # page number, an overlay's heading, legend, co
 MAX_TITLE_LINES = 2  # then shortened with "…": the table needs the page
 MAX_HEADING_LINES = 2  # of each of an overlay's heading paragraphs
 MASTHEAD_GAP = 12.0  # between the page number and the texts beside it
-MIN_ROW_H = 76.0
+SYMBOL_ROOM = 9.0  # the least room above and below a row's symbols: a track for arrows either side of a border
+ROOMY_ROW_H = 76.0  # rows shorter than this grow towards it while their page has room
 BAND_ROW_H = 48.0  # the row that holds off-page connectors
 TRACK_OFFSETS = (5, -5, 10, -10, 14, -14)  # never 0: an arrow on a row border would vanish into it
 CROWDED_OFFSETS = (2.5, -2.5, 7.5, -7.5, 12, -12)  # between them, when a band is full; then on into taller rows
 CROWDED_STEP = 3.0  # the spacing of tracks (and of the channels between lanes) on a crowded page
 MAX_STRETCH = 48.0  # the most a crowded page's rows grow, when the paper has room
 ROUTE_BUDGET = 1500  # checks of route parts an arrow may spend in each pass: bounds the time of a crowded page
+MAX_REPAGINATIONS = 4  # per step: the times a page is made to hold fewer steps before the chart is refused
 REORDERS = 3  # times a crowded page is routed again, the arrow that found no way first
 LEGEND_H = 24.0  # the line under the chart where a case's legend stands
 LABEL_CLEARANCE = 6.0  # between a label and the symbols its arrow does not touch: room for their arrows
@@ -339,9 +342,18 @@ def _cells(step: Step, columns: list[Column]) -> dict[str, list[str]]:
     return {c.key: _items(lists[c.key], c.w) if c.key in lists else _wrap(texts[c.key], c.w) for c in columns}
 
 
-def _row_height(cells: dict[str, list[str]]) -> float:
-    lines = max(len(v) for v in cells.values())
-    return max(MIN_ROW_H, lines * LINE_H + 2 * CELL_PAD_Y)
+def row_height(step: Step, cells: dict[str, list[str]], lanes: int) -> float:
+    """The least height of a step's row: its texts, or its symbols with a track's room above and below them."""
+    text = max(len(v) for v in cells.values()) * LINE_H + 2 * CELL_PAD_Y
+    if step.decision:
+        symbols: float = SYMBOL_SIZE["decision"][1]
+        if END in step.decision.outcomes.values() and len(set(step.pelaksana)) >= lanes:
+            symbols += SYMBOL_SIZE["terminator"][1] + 2 * SYMBOL_ROOM  # its end terminator goes below it
+    elif len(step.pelaksana) == 1 and (step.no == 1 or step.next == END):
+        symbols = SYMBOL_SIZE["terminator"][1]
+    else:
+        symbols = SYMBOL_SIZE["process"][1]
+    return max(text, symbols + 2 * SYMBOL_ROOM)
 
 
 def _lanes_width(paper: str) -> float:
@@ -388,9 +400,9 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
 
     ``heading``: what an overlay says above the title (``Overlay.masthead()``), given room of its own.
 
-    Without ``steps_per_page``, as many steps as always fit go on each page; when some page then
-    has more arrows or off-page connectors than it has room for, one fewer, then half as many
-    steps per page are tried, down to one.
+    Without ``steps_per_page``, each page is filled: rows as tall as their texts need, a break only where
+    the next row does not fit. A page whose arrows or off-page connectors then find no room holds one step
+    fewer (then half as many), and the pages after it move up.
     """
     count = len(sop.pelaksana)
     if count > most_pelaksana(paper):
@@ -439,23 +451,29 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
     masthead, number_box, header_y = _masthead(sop, width, heading)
     header_h = HEADER_TOP + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
 
-    heights = {s.no: _row_height(_cells(s, columns)) for s in sop.steps}
+    heights = {s.no: row_height(s, _cells(s, columns), count) for s in sop.steps}
     frame = Layout(sop, paper, width, height, columns, lanes, lanes_x, header_y, header_h, 0, [], masthead, number_box)
-    if steps_per_page is None:  # as many as always fit, the same on every page
-        room = height - header_y - header_h - MARGIN - 2 * BAND_ROW_H - LEGEND_H
-        most_steps = 1
-        for n in range(2, 13):
-            chunks = [sop.steps[i : i + n] for i in range(0, len(sop.steps), n)]
-            if all(sum(heights[s.no] for s in c) <= room for c in chunks):
-                most_steps = n
-        tries = sorted({most_steps, most_steps - 1, *(most_steps >> k for k in range(1, 5)), 1} - {0}, reverse=True)
-    else:
-        tries = [steps_per_page]
-    for n in tries:
+    if steps_per_page is not None:
+        n = steps_per_page
         try:
-            return _draw(frame, n, arrows, heights)
+            chunks = [list(sop.steps[i : i + n]) for i in range(0, len(sop.steps), n)]
+            return _draw(frame, chunks, arrows, heights, {}, False)
         except _NoRoom as failure:
             refusal = failure
+    else:  # as many as fit on each page; a page that cannot be drawn holds fewer, and the pages after it move up
+        caps: dict[int, int] = {}  # a page's first step -> the most steps its page may hold
+        routed: _Routed = {}  # the pages already routed: the pages before one that moves are not routed again
+        for _attempt in range(MAX_REPAGINATIONS * len(sop.steps)):
+            chunks = _paginate(frame, heights, arrows, caps)
+            try:
+                return _draw(frame, chunks, arrows, heights, routed, True)
+            except _NoRoom as failure:
+                refusal, chunk = failure, chunks[failure.page - 1]
+                n = len(chunk)
+                if n == 1:
+                    break
+                first = chunk[0].no
+                caps[first] = n - 1 if first not in caps else n // 2
     if steps_per_page is None:
         why = _("the chart cannot be drawn, even with 1 step per page: on page {page}, {what}")
     else:
@@ -486,10 +504,69 @@ class _NoRoom(Exception):
         self.job = job  # the arrow that found no way, if that was it
 
 
-def _draw(frame: Layout, n: int, arrows: list[tuple[Step, str, str | None]], heights: dict[int, float]) -> Layout:
+def _room(frame: Layout) -> float:
+    """The height a page has for its rows (its bands of off-page connectors included)."""
+    return frame.height - MARGIN - LEGEND_H - frame.header_y - frame.header_h
+
+
+def _paginate(
+    frame: Layout, heights: dict[int, float], arrows: list[tuple[Step, str, str | None]], caps: dict[int, int]
+) -> list[list[Step]]:
+    """The steps page by page, each page filled: a page ends only where the next row (with the bands of
+    connectors the page then needs) does not fit, or where ``caps`` says it may hold no more."""
+    sop = frame.sop
+    steps, index, room = sop.steps, sop.numbers, _room(frame)
+    near: list[list[int]] = [[] for _s in steps]  # by step number - 1: the steps it has arrows with
+    for s, t, _o in arrows:
+        if t != END and index[t] != s.no:
+            near[s.no - 1].append(index[t] - 1)
+            near[index[t] - 1].append(s.no - 1)
+    chunks: list[list[Step]] = []
+    i, hint = 0, len(steps)
+    while i < len(steps):
+        end, used, lo, hi = i + 1, 0.0, i, i
+        # after a page that had to hold fewer, the next one starts from one more than that: as crowded, likely
+        cap = caps.get(steps[i].no, hint)
+        for j in range(i, min(len(steps), i + cap)):
+            used += heights[steps[j].no]
+            if used > room:
+                break
+            lo, hi = min(lo, *near[j], lo), max(hi, *near[j], hi)
+            bands = (lo < i) + (hi > j)  # arrows to or from earlier pages, and later ones
+            if used + bands * BAND_ROW_H <= room:
+                end = j + 1
+        chunks.append(list(steps[i:end]))
+        hint = end - i + 1 if steps[i].no in caps else len(steps)
+        i = end
+    return chunks
+
+
+def _fill(heights: list[float], room: float) -> list[float]:
+    """The rows of a page, those shorter than ``ROOMY_ROW_H`` grown towards it to one height, as far as the
+    page has room: a short SOP keeps roomy rows, a full page rows as tall as their texts need."""
+    if not heights or sum(max(h, ROOMY_ROW_H) for h in heights) <= room:
+        return [max(h, ROOMY_ROW_H) for h in heights]
+    lo, hi = min(heights), ROOMY_ROW_H  # the level that fills the page: sum(max(h, level)) grows with it
+    if sum(max(h, lo) for h in heights) > room:
+        return list(heights)
+    for _k in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if sum(max(h, mid) for h in heights) <= room else (lo, mid)
+    return [max(h, lo) for h in heights]
+
+
+def _draw(
+    frame: Layout,
+    chunks: list[list[Step]],
+    arrows: list[tuple[Step, str, str | None]],
+    heights: dict[int, float],
+    routed: _Routed,
+    shrink: bool,
+) -> Layout:
+    """The pages of ``chunks``, every arrow routed. ``shrink``: a page of several steps that does not route is
+    given up soon, to be drawn with fewer steps."""
     sop = frame.sop
     index = sop.numbers
-    chunks = [list(sop.steps[i : i + n]) for i in range(0, len(sop.steps), n)]
     page_of = {s.no: p for p, chunk in enumerate(chunks) for s in chunk}
     top: set[int] = set()  # pages with a band of connectors above their steps, from or to an earlier page
     bottom: set[int] = set()
@@ -498,10 +575,10 @@ def _draw(frame: Layout, n: int, arrows: list[tuple[Step, str, str | None]], hei
             early, late = sorted((page_of[s.no], page_of[index[t]]))
             bottom.add(early)
             top.add(late)
-    layout = replace(frame, steps_per_page=n, pages=[])
+    layout = replace(frame, steps_per_page=max(len(c) for c in chunks), pages=[])
     for p, chunk in enumerate(chunks):
         layout.pages.append(_page(layout, p, chunk, heights, p in top, p in bottom))
-    _connect_pages(layout, arrows, page_of)
+    _connect_pages(layout, arrows, page_of, routed, shrink)
     return layout
 
 
@@ -511,9 +588,10 @@ def _page(layout: Layout, p: int, chunk: list[Step], heights: dict, top_band: bo
     if top_band:
         rows.append(Row(y, BAND_ROW_H))
         y += BAND_ROW_H
-    for s in chunk:
-        rows.append(Row(y, heights[s.no], s, _cells(s, layout.columns)))
-        y += heights[s.no]
+    filled = _fill([heights[s.no] for s in chunk], _room(layout) - BAND_ROW_H * (top_band + bottom_band))
+    for s, h in zip(chunk, filled, strict=True):
+        rows.append(Row(y, h, s, _cells(s, layout.columns)))
+        y += h
     if bottom_band:
         rows.append(Row(y, BAND_ROW_H))
     page = Page(p + 1, rows)
@@ -577,11 +655,6 @@ def _place_symbols(layout: Layout, page: Page) -> None:
                 )
 
 
-def _half_symbol(row: Row) -> float:
-    """Half the height of the tallest symbol a row may hold, and a gap of 2."""
-    return (SYMBOL_SIZE["decision"][1] if row.step else SYMBOL_SIZE["connector"][1]) / 2 + 2
-
-
 def _step_symbols(page: Page, no: int) -> list[int]:
     return [i for i, s in enumerate(page.symbols) if s.step == no]
 
@@ -641,8 +714,11 @@ class _Job:
     from_step: int
     to_step: int | str
     bundle: bool = False  # one of many branches of its source: shares its trunk, labelled near its end
+    loop: bool = False  # back to an earlier (or its own) step on the page: kept to the lanes between its ends
 
 
+# a page's rows, connectors and arrows to route -> its rows and symbols as routed, and its arrows; or why not
+_Routed = dict[tuple, "tuple[list[tuple[float, float]], list[Rect], list[Arrow]] | _NoRoom"]
 _SegmentCheck = Callable[[Point, Point, bool, bool], bool]  # (a, b, first segment?, last segment?) -> free?
 
 
@@ -652,6 +728,7 @@ class _Router:
     def __init__(self, layout: Layout, page: Page) -> None:
         self.layout, self.page = layout, page
         self.bands = [page.rows[0].y] + [r.bottom for r in page.rows]
+        self.room = [self._room(r) for r in range(len(page.rows))]
         self.tracks = {crowded: [self._tracks(b, crowded) for b in range(len(self.bands))] for crowded in (False, True)}
         self.corridors = {side: self._corridor(side) for side in ("left", "right")}
         self.channels = self._channels()
@@ -668,11 +745,16 @@ class _Router:
         """Where horizontal segments may run along the border ``band``: the usual tracks, or, on a crowded
         page, also those between them and on into the rows as far as their symbols leave room."""
         rows, last = self.page.rows, len(self.bands) - 1
-        offsets: list[float] = [d for d in TRACK_OFFSETS if (band > 0 or d > 0) and (band < last or d < 0)]
+        # how far a track may go into the row above and the row below: to 2 px from its symbols
+        above = self.room[band - 1][1] - 2 if band > 0 else 0.0
+        below = self.room[band][0] - 2 if band < last else 0.0
+        # the usual tracks; into a band of connectors all of them (its connectors are few and far between)
+        usual = (-math.inf if band > 0 and rows[band - 1].step is None else -above, below)
+        if band < last and rows[band].step is None:
+            usual = (usual[0], math.inf)
+        offsets: list[float] = [d for d in TRACK_OFFSETS if usual[0] <= d <= usual[1] and (band > 0 or d > 0)]
+        offsets = [d for d in offsets if band < last or d < 0]
         if crowded:
-            # half the row, less half its tallest symbol and a gap
-            above = rows[band - 1].h / 2 - _half_symbol(rows[band - 1]) if band > 0 else 0.0
-            below = rows[band].h / 2 - _half_symbol(rows[band]) if band < last else 0.0
             more = list(CROWDED_OFFSETS)
             d = max(TRACK_OFFSETS) + CROWDED_STEP
             while d <= max(above, below):
@@ -680,6 +762,14 @@ class _Router:
                 d += CROWDED_STEP
             offsets += [d for d in more if -above <= d <= below]
         return [self.bands[band] + d for d in offsets]
+
+    def _room(self, r: int) -> tuple[float, float]:
+        """The room in row ``r`` above its symbols and below them."""
+        row = self.page.rows[r]
+        mine = [sym.rect for sym in self.page.symbols if sym.row == r]
+        if not mine:
+            return row.h / 2, row.h / 2
+        return min(b.y for b in mine) - row.y, row.bottom - max(b.bottom for b in mine)
 
     def _corridor(self, side: str) -> list[float]:
         x0, x1 = self.layout.lanes_x
@@ -826,12 +916,15 @@ class _Router:
 
         # Arrows into one target join on the way only when none has a way of its own, and tracks
         # crowd between the usual ones only when even that fails.
-        for crowded, merge in ((False, False), (False, True), (True, True)):
+        passes = [(False, False), (False, True), (True, True)]
+        # a loop back first keeps to the lanes between its ends, if it can; then it may go round by a corridor
+        searches = [(c, m, True) for c, m in passes] * job.loop + [(c, m, False) for c, m in passes]
+        for crowded, merge, near in searches:
             free = functools.partial(check, merge=merge)
             budget[0] = ROUTE_BUDGET
             try:
                 for side in sides:
-                    for points, rect, k in self._labelled(job, side, self.tracks[crowded], free):
+                    for points, rect, k in self._labelled(job, side, self.tracks[crowded], free, near):
                         arrow = Arrow(points, job.source, job.target, job.label, rect, job.from_step, job.to_step, k)
                         self._add(arrow)
                         used.add(side)
@@ -861,22 +954,24 @@ class _Router:
         self.reach.clear()
 
     def _labelled(
-        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
+        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck, near: bool = False
     ) -> Iterator[tuple[list[Point], Rect | None, int | None]]:
-        """Clean routes leaving by ``side``, each with where its label stands (and beside which segment)."""
+        """Clean routes leaving by ``side``, each with where its label stands (and beside which segment);
+        ``near``: only the short ways of a loop back, in the lanes between its ends."""
+        routes = self._near_loops(job, side, tracks, free) if near else self.candidates(job, side, tracks, free)
         if not job.label:
-            for points in self.candidates(job, side, tracks, free):
+            for points in routes:
                 yield points, None, None
         elif not job.bundle:  # beside the start of the arrow, where the branch leaves its decision
             source = self.page.symbols[job.source].rect
             rects = [r for r in _label_rects(source, side, job.label) if self._label_free(r, [], job)]
-            for points in self.candidates(job, side, tracks, free):
+            for points in routes:
                 for rect in rects:
                     if not any(segment_hits_rect(a, b, rect) for a, b in itertools.pairwise(points)):
                         if self._alone_beside(points[0], points[1], rect):
                             yield points, rect, 0
         else:  # a shared trunk says nothing: the label stands where the branch is its own
-            for points in self.candidates(job, side, tracks, free):
+            for points in routes:
                 spot = self._end_label(points, job)
                 if spot is not None:
                     yield points, *spot
@@ -972,6 +1067,51 @@ class _Router:
                 for x in sorted(self.channels, key=lambda x: abs(x - stub_x) + abs(x - ex)):
                     yield from self._via(x, start, stub_x, ex, ey, tracks[first_band], tracks[target_band], free, job)
 
+    def _near_loops(
+        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
+    ) -> Iterator[list[Point]]:
+        """The clean routes of a loop back that cross no lane outside the two its ends stand in, shortest first:
+        beside the symbols into the target's side, or under the target into its bottom; never round the table."""
+        s, t = self.page.symbols[job.source], self.page.symbols[job.target]
+        sr, tr = s.rect, t.rect
+        lanes, (x0, x1) = self.layout.lanes, self.layout.lanes_x
+        lo, hi = min(s.lane, t.lane), max(s.lane, t.lane)
+        left = lanes[lo].x if lo > 0 else x0  # the outer lanes take in the corridors
+        right = lanes[hi].x + lanes[hi].w if hi < len(lanes) - 1 else x1
+        if side == "bottom":
+            starts = [[(sr.cx, sr.bottom), (sr.cx, y)] for y in tracks[s.row + 1]]
+        else:
+            sx = sr.x if side == "left" else sr.right
+            starts = [[(sx, sr.cy)]]
+        xs = set(self.channels) | set(self.corridors["left"]) | set(self.corridors["right"])
+        xs |= {b + d for b in (sr.x, tr.x) for d in (-6, -10, -14)} | {
+            b + d for b in (sr.right, tr.right) for d in (6, 10, 14)
+        }
+        entries = [tr.cx + off for off in self.entry_offsets(t)]
+        under = tracks[t.row + 1] if t.row < s.row else []  # the band below the target
+        routes: list[list[Point]] = []
+        for start in starts:
+            (px, py) = start[-1]
+            if side == "left":
+                ways = [x for x in xs if left + 2 <= x < sr.x - 3]
+            elif side == "right":
+                ways = [x for x in xs if sr.right + 3 < x <= right - 2]
+            else:
+                ways = [x for x in xs if left + 2 <= x <= right - 2 and not sr.x - 3 <= x <= sr.right + 3]
+            if side != "bottom":  # straight across to under the target, then up into it
+                routes += [[*start, (ex, py), (ex, tr.bottom)] for ex in entries if (ex < px) == (side == "left")]
+            for x in ways:
+                if x > tr.right + 2:  # up beside the target, into its side
+                    routes.append([*start, (x, py), (x, tr.cy), (tr.right, tr.cy)])
+                elif x < tr.x - 2:
+                    routes.append([*start, (x, py), (x, tr.cy), (tr.x, tr.cy)])
+                routes += [
+                    [*start, (x, py), (x, y), (ex, y), (ex, tr.bottom)] for y in under if y < py for ex in entries
+                ]
+        for points in sorted(routes, key=_cost):
+            if len(points) == len(set(points)) and self._fits(points, free):
+                yield points
+
     def _via(
         self,
         x: float,
@@ -1004,6 +1144,11 @@ class _Router:
                         yield [*head, (x, y2), (ex, y2), (ex, ey)]
 
 
+def _cost(points: list[Point]) -> float:
+    """A route's length, and a little for each of its bends: the shortest, simplest way first."""
+    return sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in itertools.pairwise(points)) + 10 * (len(points) - 2)
+
+
 def _label_size(label: str) -> tuple[float, float]:
     return len(label) * 4.6 + 4, 10.0
 
@@ -1021,7 +1166,13 @@ def _label_rects(source: Rect, side: str, label: str) -> list[Rect]:
     return beside + [Rect(source.cx + 2, source.y - h - 1, w, h), Rect(source.cx + 2, source.bottom + 1, w, h)]
 
 
-def _connect_pages(layout: Layout, arrows: list[tuple[Step, str, str | None]], page_of: dict[int, int]) -> None:
+def _connect_pages(
+    layout: Layout,
+    arrows: list[tuple[Step, str, str | None]],
+    page_of: dict[int, int],
+    routed: _Routed,
+    shrink: bool,
+) -> None:
     sop = layout.sop
     index = sop.numbers
     bundles = {s.no for s in sop.steps if len(s.targets) > BUNDLE}
@@ -1066,7 +1217,12 @@ def _connect_pages(layout: Layout, arrows: list[tuple[Step, str, str | None]], p
         priority = 2 if dst_no == s.no + 1 else 3 if forward else 4
         bundle = s.no in bundles
         if src_page is dst_page:
-            jobs.append(_Job(priority, src_page, exit_sym, sides, entry_sym, "top", label, s.no, dst_no, bundle))
+            loop = dst_no < s.no and not bundle
+            if loop:  # out of the side that faces the target's lane
+                k, j = src_page.symbols[exit_sym].lane, src_page.symbols[entry_sym].lane
+                sides = ["left", "bottom", "right"] if j < k else ["right", "bottom", "left"] if j > k else sides
+            job = _Job(priority, src_page, exit_sym, sides, entry_sym, "top", label, s.no, dst_no, bundle, loop)
+            jobs.append(job)
             continue
         later = dst_page.number > src_page.number
         pair = shared.get((s.no, dst_page.number))
@@ -1112,21 +1268,41 @@ def _connect_pages(layout: Layout, arrows: list[tuple[Step, str, str | None]], p
         )
 
     for page in layout.pages:  # once every symbol is placed
-        _route_page(layout, page, sorted((j for j in jobs if j.page is page), key=lambda j: j.priority))
+        mine = sorted((j for j in jobs if j.page is page), key=lambda j: j.priority)
+        key = (
+            tuple((r.step.no if r.step else None, r.y, r.h) for r in page.rows),
+            tuple((s.rect, s.lane, s.row) for s in page.symbols if s.kind == "connector"),
+            tuple((j.priority, j.source, *j.sides, j.target, j.entry, j.label, j.to_step, j.bundle) for j in mine),
+        )
+        if key not in routed:
+            try:
+                quick = shrink and len(page.steps) > 1
+                _route_page(layout, page, mine, 1 if quick else REORDERS, not quick)
+                routed[key] = ([(r.y, r.h) for r in page.rows], [s.rect for s in page.symbols], page.arrows)
+            except _NoRoom as failure:
+                routed[key] = failure
+        done = routed[key]
+        if isinstance(done, _NoRoom):
+            raise _NoRoom(page.number, done.limit, done.what)
+        for row, (y, h) in zip(page.rows, done[0], strict=True):
+            row.y, row.h = y, h
+        for symbol, rect in zip(page.symbols, done[1], strict=True):
+            symbol.rect = rect
+        page.arrows = list(done[2])
 
 
-def _route_page(layout: Layout, page: Page, jobs: list[_Job]) -> None:
-    """Route a page's arrows, best first. When one finds no way, route the page again with it first (a few
-    times), then with taller rows if the paper has room."""
+def _route_page(layout: Layout, page: Page, jobs: list[_Job], reorders: int, stretch: bool) -> None:
+    """Route a page's arrows, best first. When one finds no way, route the page again with it first (up to
+    ``reorders`` times), then (if ``stretch``) with taller rows if the paper has room."""
     spare = layout.height - MARGIN - LEGEND_H - page.rows[-1].bottom
     failure: _NoRoom | None = None
-    for stretch in (0.0, min(MAX_STRETCH, spare / len(page.rows))):
-        if stretch:
-            if stretch < CROWDED_STEP:
+    for extra in [0.0] + ([min(MAX_STRETCH, spare / len(page.rows))] if stretch else []):
+        if extra:
+            if extra < CROWDED_STEP:
                 break
-            _stretch(page, stretch)
+            _stretch(page, extra)
         order = list(jobs)
-        for _attempt in range(REORDERS + 1):
+        for _attempt in range(reorders + 1):
             page.arrows.clear()
             page.clean = True
             router = _Router(layout, page)
