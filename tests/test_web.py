@@ -472,3 +472,14 @@ def test_attachments_are_read_only_by_those_the_rule_lets(office):
     with runner.open_store(office) as store:
         reads = store.execute("SELECT login FROM document_reads ORDER BY at").fetchall()
     assert [r[0] for r in reads] == ["budi"]
+
+
+def test_a_body_larger_than_the_store_keeps_is_refused_before_it_is_read(office, monkeypatch):
+    monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "0.001")
+    c = signed_in(office, "sari")
+    r = c.post(
+        "/cases/pelacuran-1/attach",
+        content=b"x" * (2 * 1024 * 1024),
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert r.status_code == 413

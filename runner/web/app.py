@@ -133,6 +133,14 @@ async def _serve(request: Request, page: Page, db: str | None, sop_dirs: tuple[s
     form = None
     if request.method == "POST":
         try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_FORM_FILES * runner.max_attachment_bytes() + 1024 * 1024:  # refused before it fills a disk
+            _speak(request, None)
+            too_large = UserError(_("what was sent is larger than the store keeps; attach smaller scans"), "too-large")
+            return _error_page(request, too_large, None, 413)
+        try:
             form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FIELDS)
         except Exception:  # a body that is not a form (multipart's own errors): the request is bad
             _speak(request, None)
