@@ -37,6 +37,9 @@ _API: dict[str, tuple[str, str]] = {
     "Validation": ("runner.definition.checks", "Validation"),
     "Problem": ("runner.definition.checks", "Problem"),
     "write_skeleton": ("runner.definition.skeleton", "write_skeleton"),
+    "diff_sops": ("runner.definition.diff", "diff_sops"),
+    "SopDiff": ("runner.definition.diff", "SopDiff"),
+    "Change": ("runner.definition.diff", "Change"),
     # cases and their store
     "open_store": ("runner.store", "open_store"),
     "Status": ("runner.store", "Status"),
@@ -114,6 +117,9 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .definition.checks import Problem as Problem
     from .definition.checks import Validation as Validation
     from .definition.checks import check_paths as check_paths
+    from .definition.diff import Change as Change
+    from .definition.diff import SopDiff as SopDiff
+    from .definition.diff import diff_sops as diff_sops
     from .definition.skeleton import write_skeleton as write_skeleton
     from .documents import BINARY_FORMATS as BINARY_FORMATS
     from .documents import FORMATS as FORMATS

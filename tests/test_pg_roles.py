@@ -362,3 +362,35 @@ def test_the_readme_set_up_works_as_written_command_by_command(tmp_path):
                 if su.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (names[role],)).fetchone():
                     su.execute(f"DROP OWNED BY {names[role]}")
                     su.execute(f"DROP ROLE {names[role]}")
+
+
+def test_the_database_refuses_a_cancel_by_an_anggota(office):
+    """b holds only Anggota: the database refuses its cancel, through sop and straight through sop_act;
+    a, Plh. Camat, cancels a case at the Camat's step, but not one at the Kasi Trantib's."""
+    import psycopg
+
+    owner, cid, _post = _staffed(office)  # cid stands at camat's step
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    assert run_sop("--db", owner, "post", "grant", office["b"], "anggota", "--from", "2020-01-01").code == 0
+    at_kasi = run_sop("--db", owner, "case", "start", "pelacuran").out.strip()
+    before = _events(owner, cid)
+
+    refused = run_sop("--db", b, "case", "cancel", cid, "--reason", "saya batalkan")
+    assert refused.code == 1 and refused.err.count("\n") == 1, refused
+    assert f"{office['b']} may not cancel case {cid}" in refused.err and "camat" in refused.err
+    with psycopg.connect(b, autocommit=True) as conn:
+        seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
+        with pytest.raises(psycopg.errors.RaiseException, match="may not cancel case"):
+            conn.execute(
+                "SELECT sop_act(%s, %s, %s, 'cancel', NULL, NULL, 'x', '{\"documents\":[]}', clock_timestamp()::text,"
+                " false, NULL, '[\"informasi pelanggaran\"]', '{}', '{}', '{}')",
+                (uuid.uuid4().hex, cid, seq),
+            )
+    assert run_sop("--db", a, "case", "cancel", at_kasi, "--reason", "x").code == 1
+    assert _events(owner, cid) == before
+
+    assert run_sop("--db", a, "case", "cancel", cid, "--reason", "laporan ganda").code == 0
+    last = json.loads(run_sop("--db", a, "case", "history", cid, "--json").out)[-1]
+    assert (last["action"], last["holder"], last["note"]) == ("cancel", office["a"], "laporan ganda")
+    assert run_sop("--db", owner, "case", "cancel", at_kasi, "--reason", "x").code == 0  # the administrator
+    assert run_sop("--db", b, "case", "verify").code == 0

@@ -566,6 +566,24 @@ class Cases:
         day, instant = today(), iso(now())
         return [(p.pelaksana, p.sops) for p in self.store.posts(login=self.store.login) if p.holds(day, instant)]
 
+    def stored_version(self, sop_id: str, version: str) -> SOP:
+        """Version ``version`` of SOP ``sop_id`` as the store keeps it (the one its cases ran on)."""
+        text(sop_id, _("the SOP id"))
+        text(version, _("the version"))
+        found = [r for r in self.store.definition_rows() if r[1] == sop_id and r[2] == version]
+        if not found:
+            kept = sorted({r[2] for r in self.store.definition_rows() if r[1] == sop_id})
+            raise UserError(
+                _("the case store keeps no version {version} of SOP {sop} (it keeps: {kept})").format(
+                    version=version, sop=sop_id, kept=", ".join(kept) or "—"
+                ),
+                "unknown-version",
+                sop=sop_id,
+                version=version,
+            )
+        digest, _sop, _version, body, source = found[-1]
+        return stored_sop(digest, body)
+
     def _load_definitions(self) -> None:
         for digest, body in self.store.definitions().items():
             if digest not in self._definitions:

@@ -73,6 +73,7 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "list": "runner.cli.definitions.list_sops",
         "show": "runner.cli.definitions.show",
         "new": "runner.cli.definitions.new",
+        "diff": "runner.cli.diff.diff",
         "flowchart": "runner.cli.documents.flowchart",
         "case": "runner.cli.case.case",
         "audit": "runner.cli.audit.audit",

@@ -66,6 +66,10 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
         N_('register yourself first, and you become its admin: sop people add {login} --nama "..."'),
         None,
     ),
+    "not-allowed-to-cancel": (
+        N_("'sop case show {case}' names who holds it; to record their cancel, use --for LOGIN"),
+        None,
+    ),
     "definition-unregistered": (N_("ask an admin to start its first case"), None),
     "unknown-pelaksana": (N_("'sop show SOP' lists an SOP's pelaksana"), None),
     "not-saved": (N_("it is safe to do it again"), None),

@@ -135,6 +135,32 @@ class PeopleStore:
             return holder.login, held[0].acting
         raise post_refusal(holder.login, role, sop, day, posts, tz_name)
 
+    def check_cancel(
+        self,
+        recorder: str,
+        holder: str | None,
+        case_id: str,
+        step: str,
+        pelaksana: list[str],
+        sop: str,
+        tz_name: str,
+        at: str,
+    ) -> None:
+        """Who may cancel a case (once posts are enforced): an administrator, recording it or in whose
+        name it is recorded, or the holder of a post of the step the case stands at, that day (Plt./Plh.
+        included); as sop_may_cancel in postgres.sql. A cancel ends the case: not for every registered person."""
+        if holder is None:  # posts are not enforced: anyone may, as before
+            return
+        for login in {recorder, holder}:
+            person = self.person(login)
+            if person is not None and person.admin:
+                return
+        day = local_day(at, tz_name)
+        for post in self.posts(holder):
+            if post.pelaksana in pelaksana and (post.sops is None or sop in post.sops) and post.holds(day, at):
+                return
+        raise refusal("not-allowed-to-cancel", login=holder, case=case_id, step=step, pelaksana=", ".join(pelaksana))
+
     # --- people and posts, written by an admin (SQLite; PostgreSQL has functions) --------------
 
     def _admin(self, login: str) -> None:

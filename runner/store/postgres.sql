@@ -225,6 +225,30 @@ BEGIN
       coalesce(to_char(v_post.ended_at::timestamptz AT TIME ZONE p_tz, 'YYYY-MM-DD HH24:MI'), v_post.valid_until)));
 END $$;
 
+-- Who may cancel a case, once posts are enforced: an administrator (recording it, or in whose name it
+-- is recorded) or the holder of a post of the step the case stands at on that day (Plt./Plh. included).
+-- Mirrors PeopleStore.check_cancel.
+CREATE OR REPLACE FUNCTION sop_check_cancel(
+  p_holder text, p_case text, p_step text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_day text := to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD');
+BEGIN
+  IF p_holder IS NULL
+     OR EXISTS (SELECT 1 FROM people WHERE login IN (sop_me(), p_holder) AND admin = 1)
+     OR EXISTS (SELECT 1 FROM posts p
+                 WHERE p.login = p_holder AND p_pelaksana @> to_jsonb(p.pelaksana)
+                   AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop))
+                   AND p.valid_from <= v_day AND (p.valid_until IS NULL OR p.valid_until >= v_day)
+                   AND (p.ended_at IS NULL OR p_at < p.ended_at::timestamptz)) THEN
+    RETURN;
+  END IF;
+  PERFORM sop_refuse('not-allowed-to-cancel',
+    format('%s may not cancel case %s: only an administrator or the holder of a post of its current step may', p_holder, p_case),
+    jsonb_build_object('login', p_holder, 'case', p_case, 'step', p_step,
+      'pelaksana', (SELECT string_agg(x, ', ' ORDER BY i) FROM jsonb_array_elements_text(p_pelaksana) WITH ORDINALITY AS y(x, i))));
+END $$;
+
 -- The time of an action: p_at is the server's clock as the client read it just
 -- before (so that it could compute the deadline from it), or a time given (back-dated).
 CREATE OR REPLACE FUNCTION sop_check_time(p_at timestamptz, p_backdated boolean, p_last text, p_now timestamptz)
@@ -418,6 +442,10 @@ BEGIN
     END IF;
   ELSIF p_action IN ('attach', 'cancel') AND p_role IS NULL AND p_outcome IS NULL THEN
     IF p_action = 'cancel' THEN
+      PERFORM sop_check_cancel(v_who.holder, p_case, v_case.step,
+        CASE jsonb_typeof(v_step -> 'pelaksana') WHEN 'string' THEN jsonb_build_array(v_step -> 'pelaksana')
+          ELSE v_step -> 'pelaksana' END,
+        v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
       v_status := 'cancelled';
       v_new_step := NULL;
     END IF;

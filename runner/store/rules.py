@@ -41,6 +41,9 @@ MESSAGES: dict[str, str] = {
     "first-person-self": N_(
         "the first person registered becomes this store's admin, so it must be you ({login}), not '{person}'"
     ),
+    "not-allowed-to-cancel": N_(
+        "{login} may not cancel case {case}: only an administrator or the holder of a post of its current step ({pelaksana}) may"
+    ),
     "definition-unregistered": N_(
         "version {version} of SOP {sop} is new to this store; only an admin may start its first case"
     ),

@@ -153,6 +153,9 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cases_status_updated ON cases (status, updated_at)",  # the inbox: done this month
         "{functions}",
     ],
+    [  # 10: an SOP's life and a case's mistakes (issue 23): on PostgreSQL, sop_act checks who may cancel
+        "{functions}",
+    ],
 ]
 
 
@@ -360,6 +363,9 @@ class SQLStore(PeopleStore, SessionStore):
         try:
             with self.transaction():
                 holder, acting = self.authorize(self.login, w.for_login, w.role, w.sop, w.timezone, w.at)
+                if w.action == "cancel" and case.step is not None:
+                    pelaksana = self._step_pelaksana(case.id, case.definition, case.step)
+                    self.check_cancel(self.login, holder, case.id, case.step, pelaksana, w.sop, w.timezone, w.at)
                 event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
                 self._insert_event(event, w.documents)
                 updated = w.row_after(case, event)
@@ -384,6 +390,15 @@ class SQLStore(PeopleStore, SessionStore):
         except self.integrity_errors:
             raise self._concurrent(case.id) from None
         return updated
+
+    def _step_pelaksana(self, case_id: str, digest: str, step: str) -> list[str]:
+        """The pelaksana of a step, from the stored definition (as the PostgreSQL functions read it)."""
+        body = self.definition(digest)
+        found = [s for s in json.loads(body)["steps"] if s["id"] == step] if body else []
+        if not found:
+            raise damaged(_("case {id} stands at a step its SOP does not have").format(id=case_id))
+        who = found[0]["pelaksana"]
+        return [who] if isinstance(who, str) else list(who)
 
     def _chained(
         self, w: Write, case_id: str, seq: int, prev: str, step: str | None, holder: str | None, acting: str | None
