@@ -53,6 +53,9 @@ _API: dict[str, tuple[str, str]] = {
     "Finding": ("runner.cases.findings", "Finding"),
     "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
     "Holder": ("runner.cases.records", "Holder"),
+    "SopStatus": ("runner.cases.lifecycle", "SopStatus"),
+    "VersionStatus": ("runner.cases.lifecycle", "VersionStatus"),
+    "PengesahanRow": ("runner.store", "PengesahanRow"),
     "SQLStore": ("runner.store", "SQLStore"),
     # people and their posts
     "People": ("runner.people.service", "People"),
@@ -101,6 +104,8 @@ __all__ = ["__version__", *_API]
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
     from .cases.checkpoint import Checkpoint as Checkpoint
     from .cases.findings import Finding as Finding
+    from .cases.lifecycle import SopStatus as SopStatus
+    from .cases.lifecycle import VersionStatus as VersionStatus
     from .cases.records import Attachment as Attachment
     from .cases.records import CaseSummary as CaseSummary
     from .cases.records import CaseView as CaseView
@@ -151,6 +156,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .reports import report_tables as report_tables
     from .store import ACTING as ACTING
     from .store import CaseRow as CaseRow
+    from .store import PengesahanRow as PengesahanRow
     from .store import PersonRow as PersonRow
     from .store import PostRow as PostRow
     from .store import SQLStore as SQLStore

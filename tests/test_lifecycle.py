@@ -5,9 +5,14 @@ Real roles on PostgreSQL (the database refusing, not the program): test_pg_roles
 
 from __future__ import annotations
 
+import copy
 import json
+from datetime import date, datetime, timezone
+from pathlib import Path
 
-from test_people import _start, me, office, ok, refused, run, snapshot  # noqa: F401 - fixtures
+import yaml
+from conftest import SOPS
+from test_people import DAY, TODAY, _start, me, office, ok, refused, run, snapshot  # noqa: F401 - fixtures
 
 # --- who may cancel ------------------------------------------------------------------------
 
@@ -45,3 +50,102 @@ def test_an_administrator_cancels_at_any_step_and_nobody_registered_anyone(run, 
     ok(run("people", "add", me, "--nama", "Operator"))
     other = _start(run)
     ok(run("case", "cancel", other, "--reason", "ganda"))  # the administrator, holding no post
+
+
+# --- pengesahan and the version in force -------------------------------------------------------
+
+
+def _versions(tmp_path: Path) -> tuple[Path, Path]:
+    """Version 1.0 (in force from 10 days ago) and 1.1 (2 days ago) of the seed SOP, signed by the Camat."""
+    raw = yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
+    raw["identity"].update(
+        nomor="800/1-Trantib/2026",
+        tanggal_efektif=(TODAY - 10 * DAY).isoformat(),
+        disahkan_oleh={"jabatan": "Camat", "nama": "Budi Santoso"},
+    )
+    newer = copy.deepcopy(raw)
+    newer["version"] = "1.1"
+    newer["identity"].update(nomor="800/2-Trantib/2026", tanggal_efektif=(TODAY - 2 * DAY).isoformat())
+    newer["steps"][0]["waktu"] = "3 Jam"
+    paths = []
+    for name, body in (("v1", raw), ("v2", newer)):
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "pelacuran.yaml"
+        path.write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_pengesahan_and_the_version_in_force(office, me, db_url, tmp_path):  # noqa: F811
+    run = office  # noqa: F811
+    v1, v2 = _versions(tmp_path)
+    d1, d2 = str(v1.parent), str(v2.parent)
+    ok(run("people", "add", "joko", "--nama", "Joko Anggota"))
+    ok(run("post", "grant", "joko", "anggota", "--from", (TODAY - 30 * DAY).isoformat()))
+
+    def status():
+        found = json.loads(ok(run("--sop-dir", d2, "sop", "status", "pelacuran", "--json")).out)
+        assert len(found) == 1
+        return found[0]
+
+    # nothing disahkan yet: as before, any version starts, and the status says so
+    ok(run("--sop-dir", d2, "case", "start", "pelacuran"))
+    assert status()["disahkan"] is False
+    said = ok(run("--sop-dir", d2, "sop", "status")).out
+    assert "no version disahkan in this store; cases start on any version" in said
+
+    before = snapshot(db_url)
+    refused(run("sop", "sahkan", str(v1)), f"{me} does not hold the post 'camat'")  # me: kasi-trantib
+    refused(run("sop", "sahkan", str(v1), "--for", "joko"), "joko does not hold the post 'camat'")
+    refused(run("sop", "sahkan", str(SOPS / "pelacuran.yaml"), "--for", "budi"), "names no signer")
+    future = (TODAY + DAY).isoformat()
+    refused(run("sop", "sahkan", str(v1), "--for", "budi", "--on", future), "lies in the future")
+    refused(run("sop", "sahkan", str(v1), "--for", "budi"), "is before the day it is signed")
+    assert snapshot(db_url) == before
+
+    signed = json.loads(ok(run("sop", "sahkan", str(v1), "--for", "budi", "--on", _ago(20), "--json")).out)
+    assert (signed["signer"], signed["recorded_by"], signed["jabatan"]) == ("budi", me, "camat")
+    assert signed["nomor"] == "800/1-Trantib/2026" and signed["tanggal_efektif"] == _ago(10)
+    refused(run("sop", "sahkan", str(v1), "--for", "budi", "--on", _ago(20)), "is disahkan already")
+
+    # 1.0 is in force: 1.1, not disahkan, is refused; 1.0 starts
+    refused(run("--sop-dir", d2, "case", "start", "pelacuran"), "version 1.1 of SOP pelacuran is not in force")
+    ok(run("--sop-dir", d1, "case", "start", "pelacuran"))
+    early = (datetime.now(timezone.utc) - 15 * DAY).isoformat()  # before 1.0 took force
+    refused(run("--sop-dir", d1, "case", "start", "pelacuran", "--at", early), "has no version in force on")
+
+    # 1.1 disahkan, in force from 2 days ago: 1.0 is dicabut that day
+    ok(run("sop", "sahkan", str(v2), "--for", "budi", "--on", _ago(3)))
+    refused(run("--sop-dir", d1, "case", "start", "pelacuran"), "version 1.0 of SOP pelacuran is not in force", "1.1")
+    back = (datetime.now(timezone.utc) - 5 * DAY).isoformat()  # a case of 5 days ago, on the version of its day
+    ok(run("--sop-dir", d1, "case", "start", "pelacuran", "--at", back))
+    ok(run("--sop-dir", d2, "case", "start", "pelacuran"))
+
+    shown = status()
+    assert (shown["disahkan"], shown["in_force"]) == (True, "1.1")
+    took_force = date.fromisoformat(_ago(2))
+    assert shown["evaluation_due"] == took_force.replace(year=took_force.year + 1).isoformat()  # a year on
+    by_version = {v["version"]: v for v in shown["versions"]}
+    assert by_version["1.0"]["state"] == "dicabut" and by_version["1.0"]["in_force_until"] == _ago(2)
+    assert by_version["1.1"]["state"] == "in-force" and by_version["1.1"]["in_force_from"] == _ago(2)
+    assert by_version["1.1"]["signed_by"] == "Camat: Budi Santoso"
+    words = ok(run("--sop-dir", d2, "sop", "status", "pelacuran")).out
+    assert "version in force 1.1" in words and "dicabut" in words and "Camat: Budi Santoso" in words
+
+    # the same version, another text: refused
+    changed = yaml.safe_load(v2.read_text(encoding="utf-8"))
+    changed["steps"][1]["waktu"] = "4 Jam"
+    changed["identity"]["tanggal_efektif"] = TODAY.isoformat()
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(changed, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    refused(run("sop", "sahkan", str(other), "--for", "budi"), "another text of version 1.1")
+    ok(run("case", "verify"))
+
+
+def test_pengesahan_needs_someone_registered(run, tmp_path):  # noqa: F811
+    v1, _v2 = _versions(tmp_path)
+    refused(run("sop", "sahkan", str(v1)), "nobody is registered in this store yet")
+
+
+def _ago(days: int) -> str:
+    return (TODAY - days * DAY).isoformat()

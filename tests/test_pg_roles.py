@@ -394,3 +394,56 @@ def test_the_database_refuses_a_cancel_by_an_anggota(office):
     assert (last["action"], last["holder"], last["note"]) == ("cancel", office["a"], "laporan ganda")
     assert run_sop("--db", owner, "case", "cancel", at_kasi, "--reason", "x").code == 0  # the administrator
     assert run_sop("--db", b, "case", "verify").code == 0
+
+
+def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
+    """The pengesahan goes through sop_sahkan: b, holding no Camat post, is refused by the database (also
+    straight through the function); a, Plh. Camat, signs, and the store then starts only that version."""
+    import psycopg
+    import yaml
+
+    owner, _cid, _post = _staffed(office)
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    raw = yaml.safe_load((ROOT / "tests" / "data" / "sop" / "pelacuran.yaml").read_text(encoding="utf-8"))
+    today = datetime.now(timezone.utc).astimezone(timezone(timedelta(hours=7))).date()
+    raw["identity"].update(tanggal_efektif=today.isoformat(), nomor="800/9/2026", disahkan_oleh={"jabatan": "Camat"})
+    raw["version"] = "2.0"
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    path = folder / "pelacuran.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    refused = run_sop("--db", b, "sop", "sahkan", str(path))
+    assert refused.code == 1 and f"{office['b']} does not hold the post 'camat'" in refused.err, refused
+    from runner import load_sop
+
+    sop = load_sop(path)
+    with psycopg.connect(b, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.RaiseException, match="does not hold the post 'camat'"):
+            conn.execute(
+                "SELECT sop_sahkan('pelacuran', %s, %s, %s, NULL, NULL, NULL)", (sop.digest, sop.version, sop.canonical)
+            )
+        with pytest.raises(psycopg.errors.RaiseException, match="names no signer"):  # the facts: the definition's own
+            conn.execute(
+                "SELECT sop_sahkan('pelacuran', digest, version, body, NULL, NULL, NULL) FROM definitions LIMIT 1"
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO pengesahan (sop, version, digest, tanggal_efektif, jabatan, signer, signed_on,"
+                " recorded_by, recorded_at) SELECT sop, version, digest, '2020-01-01', 'camat', current_user,"
+                " '2020-01-01', current_user, '' FROM definitions LIMIT 1"
+            )
+        assert conn.execute("SELECT count(*) FROM pengesahan").fetchone() == (0,)
+
+    signed = run_sop("--db", a, "sop", "sahkan", str(path), "--json")
+    assert signed.code == 0, signed
+    row = json.loads(signed.out)
+    assert (row["signer"], row["acting"], row["version"]) == (office["a"], "plh", "2.0")
+    old = run_sop("--db", owner, "case", "start", "pelacuran")  # the shipped 1.0: no longer in force
+    assert old.code == 1 and "version 1.0 of SOP pelacuran is not in force" in old.err, old
+    assert run_sop("--db", owner, "--sop-dir", str(folder), "case", "start", "pelacuran").code == 0
+    shown = json.loads(run_sop("--db", b, "--sop-dir", str(folder), "sop", "status", "pelacuran", "--json").out)
+    versions = {v["version"]: v for v in shown[0]["versions"]}
+    assert shown[0]["in_force"] == "2.0" and versions["2.0"]["signed_by"] == "Plh. Camat: Sari Dewi"
+    assert versions["1.0"]["state"] == "not-disahkan"
+    assert run_sop("--db", b, "case", "verify").code == 0

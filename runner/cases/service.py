@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..canonical import canonical_json, sha256_hex
-from ..definition import SOP, load_sop, normal
+from ..definition import SOP, discover_sops, load_sop, normal
 from ..definition.catalogue import locate
 from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
@@ -23,8 +23,8 @@ from ..i18n import _
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
 from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
-from ..store.rows import damaged
-from ..store.rules import refusal
+from ..store.rows import PengesahanRow, damaged
+from ..store.rules import parse_day, refusal
 from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
 from .rows import deadline, moves, row_after, unknown_case
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from . import engine
     from .checkpoint import Checkpoint
     from .findings import Finding
+    from .lifecycle import SopStatus
 
 
 # what waits on a post: (pelaksana id, the SOPs it counts in; None: every SOP that has it)
@@ -427,6 +428,47 @@ class Cases:
         if not reason.strip():
             raise UserError(_("give the reason for cancelling"), "reason-missing", case=case_id)
         return self._act(case_id, "cancel", note=reason, at=at, by=by, for_person=for_person)
+
+    # --- an SOP's life: pengesahan and the version in force -------------------------
+
+    def sahkan(self, sop: SOP, on: str | None = None, for_person: str | None = None) -> PengesahanRow:
+        """Record that this version of ``sop`` is disahkan: by the login acting, holder of the post its
+        identity's ``disahkan_oleh`` names (or for ``for_person``, with the right to record for others),
+        on ``on`` (YYYY-MM-DD; default today). It is in force from its ``tanggal_efektif``; the version in
+        force before is dicabut that day. Cases of the SOP then start only on the version in force."""
+        text(for_person, _("the person"))
+        identity = sop.identity or {}
+        jabatan = sop.signer_post
+        if jabatan is None:
+            said = (identity.get("disahkan_oleh") or {}).get("jabatan") or ""
+            raise refusal("no-signer", sop=sop.id, version=sop.version, jabatan=said)
+        efektif = identity.get("tanggal_efektif")
+        try:
+            efektif = parse_day(efektif) if isinstance(efektif, str) and len(efektif.strip()) == 10 else None
+        except UserError:
+            efektif = None
+        if efektif is None:
+            raise refusal("no-tanggal-efektif", sop=sop.id, version=sop.version)
+        day = parse_day(text(on, _("the day")) or "") if on is not None else None
+        definition = (sop.digest, sop.version, sop.canonical, sop.source)
+        return self.store.sahkan(
+            definition, sop.id, jabatan, identity.get("nomor"), efektif, day, for_person, sop.calendar.timezone
+        )
+
+    def sop_status(self) -> list[SopStatus]:
+        """Every SOP found (files on the search path) or kept in the store, with its versions: which are
+        disahkan, by whom, when each is or was in force, and when the one in force is evaluated next."""
+        from .lifecycle import statuses  # the versions' life: only `sop sop status` reads it, not case show
+
+        files = []
+        for path in discover_sops(self.sop_dirs):
+            try:
+                files.append(load_sop(path))
+            except UserError:  # an invalid file is `sop validate`'s business
+                continue
+        self._load_definitions()
+        people = {p.login: p for p in self.store.people()}
+        return statuses(files, list(self._definitions.values()), self.store.pengesahan(), people, today())
 
     # --- reading -------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from ..i18n import _
 from .chain import NOW
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
-from .rows import CaseRow, PersonRow, PostRow
+from .rows import CaseRow, PengesahanRow, PersonRow, PostRow
 from .rules import LOGIN_PATTERN, refusal
 from .sql import OutcomeUnknown, SQLStore, _columns, case_row
 
@@ -378,6 +378,24 @@ class PostgresStore(SQLStore):
             [w.request, case.id, case.seq, w.action, w.role, w.outcome, w.note, *self._action_params(w)],
         )
         return self._written(row)
+
+    def sahkan(
+        self,
+        definition: tuple[str, str, str, str | None],
+        sop: str,
+        jabatan: str,
+        nomor: str | None,
+        tanggal_efektif: str,
+        on: str | None,
+        for_login: str | None,
+        timezone: str,
+    ) -> PengesahanRow:
+        # sop_sahkan reads the jabatan, nomor and tanggal_efektif from the definition itself
+        digest, version, body, source = definition
+        (row_id,) = self._call(
+            "SELECT sop_sahkan(%s, %s, %s, %s, %s, %s, %s)", [sop, digest, version, body, source, on, for_login]
+        )
+        return next(p for p in self.pengesahan(sop) if p.id == row_id)
 
     def recover(self, request: str) -> CaseRow | None:
         """Reconnect, make sure the old session is gone (so its transaction is decided), and look."""

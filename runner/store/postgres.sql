@@ -500,6 +500,124 @@ BEGIN
   RETURN v_case;
 END $$;
 
+-- A case of p_sop starts on p_day only on the version in force then, once a version of it is disahkan in
+-- this store (before that, on any version). Mirrors SQLStore.check_in_force.
+CREATE OR REPLACE FUNCTION sop_check_in_force(p_sop text, p_digest text, p_version text, p_day text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_current record;  -- (not the table's type: earlier migrations make this function before the table)
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pengesahan WHERE sop = p_sop) THEN
+    RETURN;
+  END IF;
+  SELECT * INTO v_current FROM pengesahan WHERE sop = p_sop AND tanggal_efektif <= p_day
+   ORDER BY tanggal_efektif DESC LIMIT 1;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('not-yet-in-force', format('SOP %s has no version in force on %s', p_sop, p_day),
+      jsonb_build_object('sop', p_sop, 'day', p_day,
+        'start', (SELECT min(tanggal_efektif) FROM pengesahan WHERE sop = p_sop)));
+  END IF;
+  IF v_current.digest <> p_digest THEN
+    PERFORM sop_refuse('version-not-in-force',
+      format('version %s of SOP %s is not in force on %s; version %s is', p_version, p_sop, p_day, v_current.version),
+      jsonb_build_object('sop', p_sop, 'version', p_version, 'day', p_day, 'in_force', v_current.version,
+        'since', v_current.tanggal_efektif));
+  END IF;
+END $$;
+
+-- The pengesahan of a version of p_sop: signed by the holder (sop_me(), or p_for recorded by one who may
+-- record for others) of the post the definition's identity.disahkan_oleh names, on p_day (NULL: today);
+-- in force from its tanggal_efektif. A definition new to the store is registered with it. Mirrors
+-- SQLStore.sahkan; the facts are read from the definition itself, never taken from the client. It returns
+-- the new row's id (a function made before the table, by an earlier migration, cannot return its type).
+CREATE OR REPLACE FUNCTION sop_sahkan(
+  p_sop text, p_digest text, p_version text, p_body text, p_source text, p_day text, p_for text
+) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_def jsonb;
+  v_tz text;
+  v_today text;
+  v_day text;
+  v_jabatan text;
+  v_post text;
+  v_efektif text;
+  v_who record;
+  v_other record;
+  v_row record;
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_lock('sop:' || p_sop);
+  IF NOT EXISTS (SELECT 1 FROM people) THEN
+    PERFORM sop_refuse('pengesahan-needs-people', 'nobody is registered in this store yet', '{}'::jsonb);
+  END IF;
+  SELECT body::jsonb INTO v_def FROM definitions WHERE digest = p_digest;
+  IF NOT FOUND THEN
+    v_def := p_body::jsonb;
+    IF encode(sha256(convert_to(p_body, 'UTF8')), 'hex') <> p_digest
+       OR v_def ->> 'id' IS DISTINCT FROM p_sop OR v_def ->> 'version' IS DISTINCT FROM p_version THEN
+      PERFORM sop_refuse('bad-definition', 'the definition does not match its digest, id or version', '{}'::jsonb);
+    END IF;
+  ELSIF v_def ->> 'id' IS DISTINCT FROM p_sop OR v_def ->> 'version' IS DISTINCT FROM p_version THEN
+    PERFORM sop_refuse('bad-definition', 'the definition is of another SOP or version', '{}'::jsonb);
+  END IF;
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  v_today := to_char(v_now AT TIME ZONE v_tz, 'YYYY-MM-DD');
+  v_day := coalesce(p_day, v_today);
+  IF v_day !~ '^\d{4}-\d\d-\d\d$' THEN
+    PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD', jsonb_build_object('text', v_day));
+  END IF;
+  IF v_day > v_today THEN
+    PERFORM sop_refuse('day-in-future', format('the day %s lies in the future', v_day), jsonb_build_object('day', v_day));
+  END IF;
+  -- the signer's post: the pelaksana the identity's jabatan names, by id, nama or singkatan (SOP.signer_post)
+  v_jabatan := v_def #>> '{identity,disahkan_oleh,jabatan}';
+  SELECT p ->> 'id' INTO v_post FROM jsonb_array_elements(v_def -> 'pelaksana') WITH ORDINALITY AS x(p, i)
+   WHERE lower(regexp_replace(btrim(v_jabatan), '\s+', ' ', 'g')) IN (
+           lower(regexp_replace(btrim(p ->> 'id'), '\s+', ' ', 'g')),
+           lower(regexp_replace(btrim(p ->> 'nama'), '\s+', ' ', 'g')),
+           lower(regexp_replace(btrim(coalesce(p ->> 'singkatan', '')), '\s+', ' ', 'g')))
+   ORDER BY i LIMIT 1;
+  IF v_post IS NULL THEN
+    PERFORM sop_refuse('no-signer', format('version %s of SOP %s names no signer among its pelaksana', p_version, p_sop),
+      jsonb_build_object('sop', p_sop, 'version', p_version, 'jabatan', coalesce(v_jabatan, '')));
+  END IF;
+  v_efektif := v_def #>> '{identity,tanggal_efektif}';
+  IF v_efektif IS NULL OR v_efektif !~ '^\d{4}-\d\d-\d\d$' THEN
+    PERFORM sop_refuse('no-tanggal-efektif', format('version %s of SOP %s gives no tanggal_efektif', p_version, p_sop),
+      jsonb_build_object('sop', p_sop, 'version', p_version));
+  END IF;
+  SELECT * INTO v_who FROM sop_authorize(p_for, v_post, p_sop, v_tz,
+    CASE WHEN p_day IS NULL THEN v_now ELSE (v_day || ' 12:00')::timestamp AT TIME ZONE v_tz END);
+  IF v_efektif < v_day THEN
+    PERFORM sop_refuse('efektif-before-signed', format('the tanggal_efektif %s is before the day it is signed', v_efektif),
+      jsonb_build_object('efektif', v_efektif, 'day', v_day));
+  END IF;
+  FOR v_other IN SELECT * FROM pengesahan WHERE sop = p_sop ORDER BY tanggal_efektif LOOP
+    IF v_other.digest = p_digest THEN
+      PERFORM sop_refuse('already-disahkan', format('version %s of SOP %s is disahkan already', p_version, p_sop),
+        jsonb_build_object('sop', p_sop, 'version', p_version, 'day', v_other.signed_on));
+    END IF;
+    IF v_other.version = p_version THEN
+      PERFORM sop_refuse('version-text-differs', format('another text of version %s of SOP %s is disahkan', p_version, p_sop),
+        jsonb_build_object('sop', p_sop, 'version', p_version));
+    END IF;
+    IF v_other.tanggal_efektif = v_efektif THEN
+      PERFORM sop_refuse('efektif-taken', format('version %s of SOP %s takes force on %s already', v_other.version, p_sop, v_efektif),
+        jsonb_build_object('sop', p_sop, 'other', v_other.version, 'efektif', v_efektif));
+    END IF;
+  END LOOP;
+  IF NOT EXISTS (SELECT 1 FROM definitions WHERE digest = p_digest) THEN
+    INSERT INTO definitions (digest, sop, version, body, source) VALUES (p_digest, p_sop, p_version, p_body, p_source);
+  END IF;
+  INSERT INTO pengesahan (sop, version, digest, nomor, tanggal_efektif, jabatan, signer, acting, signed_on,
+                          recorded_by, recorded_at)
+  VALUES (p_sop, p_version, p_digest, v_def #>> '{identity,nomor}', v_efektif, v_post, v_who.holder, v_who.acting,
+          v_day, sop_me(), sop_iso(v_now))
+  RETURNING * INTO v_row;
+  RETURN v_row.id;
+END $$;
+
 -- A new case of p_sop, numbered here, with its start event; a definition new to the
 -- store is registered with it (by an admin, once posts are enforced).
 CREATE OR REPLACE FUNCTION sop_start(
@@ -529,6 +647,7 @@ BEGIN
   v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
   PERFORM sop_check_time(v_at, p_backdated, NULL, v_now);
   SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
+  PERFORM sop_check_in_force(p_sop, p_digest, p_version, to_char(v_at AT TIME ZONE v_tz, 'YYYY-MM-DD'));
   IF NOT v_known THEN
     IF EXISTS (SELECT 1 FROM people)
        AND NOT EXISTS (SELECT 1 FROM people WHERE login = sop_me() AND admin = 1) THEN

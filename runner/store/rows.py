@@ -124,6 +124,27 @@ class PostRow(Record):
         return d
 
 
+class PengesahanRow(Record):
+    """A version of an SOP disahkan: signed by the holder of the post its identity names, in force
+    from its tanggal_efektif until the next version's (then dicabut)."""
+
+    id: int
+    sop: str
+    version: str
+    digest: str  # the definition signed
+    nomor: str | None  # the SOP's nomor, as its identity page gives it
+    tanggal_efektif: str  # YYYY-MM-DD: in force from this day
+    jabatan: str  # the pelaksana id of the post that signed (identity.disahkan_oleh)
+    signer: str  # the login of the holder who signed
+    acting: str | None  # "plt" | "plh": signed by an acting appointment
+    signed_on: str  # YYYY-MM-DD: the day it was signed
+    recorded_by: str  # the login that recorded it (an admin, --for the signer)
+    recorded_at: str  # the store's clock when it was recorded
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
+
+
 def damaged(what: str) -> UserError:
     """The store holds what sop-runner never wrote: say so instead of failing inside."""
     return UserError(

@@ -44,6 +44,27 @@ MESSAGES: dict[str, str] = {
     "not-allowed-to-cancel": N_(
         "{login} may not cancel case {case}: only an administrator or the holder of a post of its current step ({pelaksana}) may"
     ),
+    # pengesahan: an SOP version signed, and the version in force (runner/store/sql.py, postgres.sql's sop_sahkan)
+    "version-not-in-force": N_(
+        "version {version} of SOP {sop} is not in force on {day}; version {in_force} is, since {since}"
+    ),
+    "not-yet-in-force": N_("SOP {sop} has no version in force on {day}: the first disahkan takes force on {start}"),
+    "no-signer": N_(
+        "version {version} of SOP {sop} names no signer among its pelaksana (identity.disahkan_oleh.jabatan: '{jabatan}')"
+    ),
+    "no-tanggal-efektif": N_(
+        "version {version} of SOP {sop} gives no identity.tanggal_efektif as YYYY-MM-DD, the day it takes force"
+    ),
+    "efektif-before-signed": N_("the tanggal_efektif {efektif} is before the day it is signed ({day})"),
+    "already-disahkan": N_("version {version} of SOP {sop} is disahkan already (signed on {day})"),
+    "version-text-differs": N_(
+        "another text of version {version} of SOP {sop} is disahkan already; a changed SOP needs a new version"
+    ),
+    "efektif-taken": N_("version {other} of SOP {sop} takes force on {efektif} already"),
+    "pengesahan-needs-people": N_(
+        "nobody is registered in this store yet; an SOP is disahkan by the holder of the post that signs it"
+    ),
+    "day-in-future": N_("the day {day} lies in the future"),
     "definition-unregistered": N_(
         "version {version} of SOP {sop} is new to this store; only an admin may start its first case"
     ),
@@ -156,7 +177,7 @@ def refusal(kind: str, **details: Any) -> UserError:
 
 
 # the details that are times or days: written in a message as people read them, kept as ISO in the details
-_MOMENTS = ("at", "now", "last", "until", "start", "day", "other_start", "other_until")
+_MOMENTS = ("at", "now", "last", "until", "start", "day", "other_start", "other_until", "since", "efektif")
 
 
 def _worded(details: dict[str, Any]) -> dict[str, Any]:
