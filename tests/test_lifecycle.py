@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import SOPS
 from test_people import DAY, TODAY, _start, me, office, ok, refused, run, snapshot  # noqa: F401 - fixtures
@@ -149,3 +150,83 @@ def test_pengesahan_needs_someone_registered(run, tmp_path):  # noqa: F811
 
 def _ago(days: int) -> str:
     return (TODAY - days * DAY).isoformat()
+
+
+# --- voiding a wrong entry ---------------------------------------------------------------------
+
+
+def test_a_wrong_entry_voided_stands_in_the_history_and_the_case_goes_back(office, me, db_url):  # noqa: F811
+    run = office  # noqa: F811
+    cid = _start(run)
+    refused(run("case", "void", cid, "--reason", "salah"), "no action left to void but its start")
+    ok(run("case", "advance", cid, "--as", "kasi-trantib"))  # step 1 -> 2 (camat)
+    ok(run("case", "attach", cid, "Peta Lokasi"))
+    before = json.loads(ok(run("case", "show", cid, "--json")).out)
+    assert before["step"]["id"] == "perintah-penertiban"
+
+    ok(run("case", "void", cid, "--reason", "lampiran kasus lain"))  # voids the attach
+    ok(run("case", "void", cid, "--reason", "Camat yang mencatat, bukan Kasi"))  # then the advance
+    shown = json.loads(ok(run("case", "show", cid, "--json")).out)
+    assert shown["step"]["id"] == "terima-laporan" and shown["status"] == "open"
+    history = json.loads(ok(run("case", "history", cid, "--json")).out)
+    assert [(h["seq"], h["action"], h["voids"], h["voided_by"]) for h in history] == [
+        (1, "start", None, None),
+        (2, "advance", None, 5),
+        (3, "attach", None, 4),
+        (4, "void", 3, None),
+        (5, "void", 2, None),
+    ]
+    assert history[4]["note"] == "Camat yang mencatat, bukan Kasi" and history[4]["recorder"] == me
+    table = ok(run("case", "history", cid)).out
+    assert "VOIDED by #5" in table and "voided #2" in table
+
+    # advanced again, done right: the report counts the step once
+    ok(run("case", "advance", cid, "--as", "kasi-trantib", "--for", "andi"))
+    ok(run("case", "verify"))
+    shown = json.loads(ok(run("case", "show", cid, "--json")).out)
+    assert shown["step"]["id"] == "perintah-penertiban"
+    report = json.loads(ok(run("report", "pelacuran", "--json")).out)
+    steps = {s["id"]: s for s in report["sops"][0]["steps"]}
+    assert steps["terima-laporan"]["completions"] == 1 and steps["perintah-penertiban"]["open"] == 1
+
+
+def test_who_may_void(office, me, db_url):  # noqa: F811
+    run = office  # noqa: F811
+    ok(run("people", "add", "boss", "--nama", "Kepala Kantor", "--admin"))
+    cid = _start(run)
+    ok(run("case", "advance", cid, "--as", "kasi-trantib", "--for", "andi"))  # at step 1, kasi-trantib's
+    ok(run("case", "advance", cid, "--as", "camat", "--for", "budi"))  # at step 2, camat's
+    ok(run("people", "set", me, "--no-admin"))
+    before = snapshot(db_url)
+    refused(run("case", "void", cid, "--reason", "x", "--at", "2020-01-01T10:00"), "before the case's last event")
+    assert snapshot(db_url) == before
+    ok(run("case", "void", cid, "--reason", "salah pejabat", "--for", "budi"))  # the Camat: step 2's post
+    ok(run("case", "void", cid, "--reason", "salah catat"))  # my own entry, soon after
+    ok(run("case", "verify"))
+    assert json.loads(ok(run("case", "show", cid, "--json")).out)["step"]["id"] == "terima-laporan"
+
+
+def test_a_void_by_one_who_neither_recorded_nor_holds_the_post_is_refused(tmp_path):
+    """SQLite: sari (Sekcam, no administrator) signed in through the program (as sop serve does)."""
+    from runner import Cases, Refused, open_store
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    with open_store(url) as store:
+        from runner import People
+
+        me = store.login  # noqa: F811 - the OS login, on SQLite
+        people = People(store, [str(SOPS)])
+        people.add(me, "Operator", records_for_others=True)
+        people.add("sari", "Sari Dewi")
+        people.grant(me, "kasi-trantib", valid_from="2020-01-01")
+        people.grant("sari", "sekcam", valid_from="2020-01-01")
+        from runner import Attachment, find_sop, load_sop
+
+        cases = Cases(store)
+        case = cases.start(load_sop(find_sop("pelacuran", [str(SOPS)])), attach=[Attachment("Informasi Pelanggaran")])
+        cases.advance(case.id, "kasi-trantib")
+        store.act_as("sari")
+        with pytest.raises(Refused, match="sari may not void event #2") as caught:
+            Cases(store).void(case.id, "bukan saya")
+        assert caught.value.kind == "not-allowed-to-void"
+        assert [e.action for e in store.events(case.id)] == ["start", "advance"]

@@ -447,3 +447,33 @@ def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
     assert shown[0]["in_force"] == "2.0" and versions["2.0"]["signed_by"] == "Plh. Camat: Sari Dewi"
     assert versions["1.0"]["state"] == "not-disahkan"
     assert run_sop("--db", b, "case", "verify").code == 0
+
+
+def test_the_database_refuses_a_void_by_one_who_may_not(office):
+    """b (Anggota) may not void a's advance at the Camat's step: refused by sop_void, also called by hand
+    with a forged target; a, who recorded it and holds the post, voids it, and verify replays the void."""
+    import psycopg
+
+    owner, cid, _post = _staffed(office)
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    assert run_sop("--db", owner, "post", "grant", office["b"], "anggota", "--from", "2020-01-01").code == 0
+    assert run_sop("--db", a, "case", "advance", cid, "--as", "camat").code == 0  # event 3, at the camat's step
+    before = _events(owner, cid)
+    refused = run_sop("--db", b, "case", "void", cid, "--reason", "bukan")
+    assert refused.code == 1 and f"{office['b']} may not void event #3 of case {cid}" in refused.err, refused
+    with psycopg.connect(b, autocommit=True) as conn:
+        seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
+        with pytest.raises(psycopg.errors.RaiseException, match="is not its last action that stands"):
+            conn.execute(
+                "SELECT sop_void(%s, %s, %s, 'x', '{\"documents\": [], \"voids\": 2}', clock_timestamp()::text, false,"
+                " NULL, 'open', 'terima-laporan', NULL, NULL, '[]')",
+                (uuid.uuid4().hex, cid, seq),
+            )
+    assert _events(owner, cid) == before
+
+    assert run_sop("--db", a, "case", "void", cid, "--reason", "salah langkah").code == 0
+    history = json.loads(run_sop("--db", a, "case", "history", cid, "--json").out)
+    assert [(h["action"], h["voids"], h["voided_by"]) for h in history[2:]] == [("advance", None, 4), ("void", 3, None)]
+    shown = json.loads(run_sop("--db", a, "case", "show", cid, "--json").out)
+    assert shown["step"]["id"] == "perintah-penertiban"
+    assert run_sop("--db", b, "case", "verify").code == 0

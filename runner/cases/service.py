@@ -27,7 +27,7 @@ from ..store.rows import PengesahanRow, damaged
 from ..store.rules import parse_day, refusal
 from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
-from .rows import deadline, moves, row_after, unknown_case
+from .rows import deadline, moves, replay, row_after, standing, unknown_case, voided
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -429,6 +429,43 @@ class Cases:
             raise UserError(_("give the reason for cancelling"), "reason-missing", case=case_id)
         return self._act(case_id, "cancel", note=reason, at=at, by=by, for_person=for_person)
 
+    def void(
+        self,
+        case_id: str,
+        reason: str,
+        at: str | datetime | None = None,
+        by: str | None = None,
+        for_person: str | None = None,
+    ) -> CaseRow:
+        """Void the case's last action that stands (a wrong entry): an event that names it and why is
+        appended, and the case stands where it stood before it; repeated, it voids the one before. The
+        start is never voided (cancel the case instead). Allowed to an administrator, the holder of a post
+        of the step the action was at, and (within a day) the login that recorded it."""
+        for value, what in ((case_id, _("the case id")), (reason, _("the note")), (by, _("the operator"))):
+            text(value, what)
+        text(for_person, _("the person"))
+        if not reason.strip():
+            raise UserError(_("give the reason for voiding"), "reason-missing", case=case_id)
+        self._check_by(by)
+        row, sop = self._case(case_id)
+        events = self.store.events(case_id)
+        live = standing(events)
+        if len(live) < 2:
+            raise refusal("nothing-to-void", case=case_id)
+        target = live[-1]
+        state, before = replay(sop, events)[target]
+        assert state is not None and before is not None  # the start is never voided
+        when = self._when(at, sop, row.updated_at, self.store.clock())
+        data = {"documents": [], "voids": target}
+        restored = before
+
+        def after(_row: CaseRow | None, event: EventRow) -> CaseRow:
+            return restored._replace(seq=event.seq, head=event.hash, updated_at=event.at)
+
+        w = self._write_of(sop, "void", when, at is not None, state, data, [], for_person, note=reason)
+        w = w._replace(row_after=after, restores=restored)
+        return self._commit(lambda: self.store.append(row, w), w.request)
+
     # --- an SOP's life: pengesahan and the version in force -------------------------
 
     def sahkan(self, sop: SOP, on: str | None = None, for_person: str | None = None) -> PengesahanRow:
@@ -656,7 +693,9 @@ class Cases:
         row, sop = self._case(case_id)
         events = self.store.events(case_id)
         people = {p.login: p for p in self.store.people()} if any(e.holder for e in events) else {}
-        return [_entry(sop, e, people) for e in events]
+        gone = {v: k for k, v in voided(events).items()}  # void seq -> voided seq
+        by = {k: v for v, k in gone.items()}
+        return [_entry(sop, e, people)._replace(voids=gone.get(e.seq), voided_by=by.get(e.seq)) for e in events]
 
     def checkpoint(self, path: Path) -> Checkpoint:
         """Anchor the audit trail: every case's chain head and one digest over them, written to

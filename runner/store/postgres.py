@@ -30,7 +30,7 @@ from .chain import NOW
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PengesahanRow, PersonRow, PostRow
-from .rules import LOGIN_PATTERN, refusal
+from .rules import LOGIN_PATTERN, VOID_SOON_HOURS, refusal
 from .sql import OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ def sql_constants(schema: str) -> dict[str, str]:
         "statement_timeout": TIMEOUTS["statement_timeout"][1],
         "idle_timeout": TIMEOUTS["idle_in_transaction_session_timeout"][1],
         "login_pattern": LOGIN_PATTERN,
+        "void_soon_hours": str(VOID_SOON_HOURS),
         **sql_limits(),
     }
 
@@ -373,6 +374,17 @@ class PostgresStore(SQLStore):
 
     def append(self, case: CaseRow, w: Write) -> CaseRow:
         check_write(w.at, w.note, w.title, w.documents)  # sop_act checks the same: this saves sending it
+        if w.action == "void":
+            back = w.restores
+            assert back is not None  # a void says where the case goes back to
+            row = self._call(
+                f"SELECT *, clock_timestamp() FROM sop_void({', '.join(['%s'] * 13)})",
+                [
+                    w.request, case.id, case.seq, w.note, w.data, w.at, w.backdated, w.for_login, str(back.status),
+                    back.step, back.entered_at, back.deadline, json.dumps(back.available, ensure_ascii=False),
+                ],
+            )  # fmt: skip
+            return self._written(row)
         row = self._call(
             f"SELECT *, clock_timestamp() FROM sop_act({_ACTION_ARGS})",
             [w.request, case.id, case.seq, w.action, w.role, w.outcome, w.note, *self._action_params(w)],

@@ -225,28 +225,43 @@ BEGIN
       coalesce(to_char(v_post.ended_at::timestamptz AT TIME ZONE p_tz, 'YYYY-MM-DD HH24:MI'), v_post.valid_until)));
 END $$;
 
--- Who may cancel a case, once posts are enforced: an administrator (recording it, or in whose name it
--- is recorded) or the holder of a post of the step the case stands at on that day (Plt./Plh. included).
--- Mirrors PeopleStore.check_cancel.
+-- Whether an administrator acts (recording it, or in whose name it is recorded) or p_holder holds a post of
+-- one of p_pelaksana for p_sop on that day (Plt./Plh. included). Mirrors PeopleStore._admin_or_holder.
+CREATE OR REPLACE FUNCTION sop_admin_or_holder(p_holder text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (SELECT 1 FROM people WHERE login IN (sop_me(), p_holder) AND admin = 1)
+      OR EXISTS (SELECT 1 FROM posts p
+                  WHERE p.login = p_holder AND p_pelaksana @> to_jsonb(p.pelaksana)
+                    AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop))
+                    AND p.valid_from <= to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD')
+                    AND (p.valid_until IS NULL OR p.valid_until >= to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD'))
+                    AND (p.ended_at IS NULL OR p_at < p.ended_at::timestamptz))
+$$;
+
+CREATE OR REPLACE FUNCTION sop_list(p_items jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT string_agg(x, ', ' ORDER BY i) FROM jsonb_array_elements_text(p_items) WITH ORDINALITY AS y(x, i)
+$$;
+
+-- The pelaksana of a step of a stored definition, as a list.
+CREATE OR REPLACE FUNCTION sop_step_pelaksana(p_def jsonb, p_step text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE jsonb_typeof(s -> 'pelaksana') WHEN 'string' THEN jsonb_build_array(s -> 'pelaksana') ELSE s -> 'pelaksana' END
+    FROM jsonb_array_elements(p_def -> 'steps') AS x(s) WHERE s ->> 'id' = p_step
+$$;
+
+-- Who may cancel a case, once posts are enforced: an administrator or the holder of a post of the step
+-- the case stands at on that day. Mirrors PeopleStore.check_cancel.
 CREATE OR REPLACE FUNCTION sop_check_cancel(
   p_holder text, p_case text, p_step text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz
 ) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  v_day text := to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD');
 BEGIN
-  IF p_holder IS NULL
-     OR EXISTS (SELECT 1 FROM people WHERE login IN (sop_me(), p_holder) AND admin = 1)
-     OR EXISTS (SELECT 1 FROM posts p
-                 WHERE p.login = p_holder AND p_pelaksana @> to_jsonb(p.pelaksana)
-                   AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop))
-                   AND p.valid_from <= v_day AND (p.valid_until IS NULL OR p.valid_until >= v_day)
-                   AND (p.ended_at IS NULL OR p_at < p.ended_at::timestamptz)) THEN
+  IF p_holder IS NULL OR sop_admin_or_holder(p_holder, p_pelaksana, p_sop, p_tz, p_at) THEN
     RETURN;
   END IF;
   PERFORM sop_refuse('not-allowed-to-cancel',
     format('%s may not cancel case %s: only an administrator or the holder of a post of its current step may', p_holder, p_case),
-    jsonb_build_object('login', p_holder, 'case', p_case, 'step', p_step,
-      'pelaksana', (SELECT string_agg(x, ', ' ORDER BY i) FROM jsonb_array_elements_text(p_pelaksana) WITH ORDINALITY AS y(x, i))));
+    jsonb_build_object('login', p_holder, 'case', p_case, 'step', p_step, 'pelaksana', sop_list(p_pelaksana)));
 END $$;
 
 -- The time of an action: p_at is the server's clock as the client read it just
@@ -442,9 +457,7 @@ BEGIN
     END IF;
   ELSIF p_action IN ('attach', 'cancel') AND p_role IS NULL AND p_outcome IS NULL THEN
     IF p_action = 'cancel' THEN
-      PERFORM sop_check_cancel(v_who.holder, p_case, v_case.step,
-        CASE jsonb_typeof(v_step -> 'pelaksana') WHEN 'string' THEN jsonb_build_array(v_step -> 'pelaksana')
-          ELSE v_step -> 'pelaksana' END,
+      PERFORM sop_check_cancel(v_who.holder, p_case, v_case.step, sop_step_pelaksana(v_def, v_case.step),
         v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
       v_status := 'cancelled';
       v_new_step := NULL;
@@ -497,6 +510,112 @@ BEGIN
     updated_at = sop_iso(v_at)
   WHERE id = p_case
   RETURNING * INTO v_case;
+  RETURN v_case;
+END $$;
+
+-- Void a case's last action that stands (a wrong entry): the event appended names it (data.voids) and why
+-- (the note); the case row goes back to where it stood before it, as the client computed it from the
+-- events (p_step, p_entered_at, p_deadline, p_available: checked here as far as SQL can, replayed by case
+-- verify). Allowed to an administrator, the holder of a post of the voided action's step, and, within
+-- {void_soon_hours} hours, the login that recorded it. Mirrors SQLStore._check_void and PeopleStore.check_void.
+CREATE OR REPLACE FUNCTION sop_void(
+  p_request text, p_case text, p_seq integer, p_note text, p_data text, p_at text, p_backdated boolean,
+  p_for text, p_status text, p_step text, p_entered_at text, p_deadline text, p_available text
+) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_at timestamptz := p_at::timestamptz;
+  v_data jsonb := p_data::jsonb;
+  v_case cases;
+  v_def jsonb;
+  v_tz text;
+  v_target integer;
+  v_last integer;
+  v_voided events;
+  v_entering events;
+  v_pelaksana jsonb;
+  v_who record;
+  v_event events;
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_check_limits(p_at, v_at, p_note, NULL, NULL, NULL, NULL);
+  v_case := sop_lock_case(p_case);
+  IF v_case.id IS NULL THEN
+    PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
+  END IF;
+  IF v_case.seq <> p_seq THEN
+    PERFORM sop_refuse('concurrent-change', format('case %s was changed by someone else just now', p_case),
+      jsonb_build_object('case', p_case));
+  END IF;
+  IF coalesce(btrim(p_note), '') = '' THEN
+    PERFORM sop_refuse('bad-data', 'a void gives its reason', '{}'::jsonb);
+  END IF;
+  SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
+  SELECT * INTO v_who FROM sop_authorize(p_for, NULL, v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
+
+  -- the last action that stands: neither a void nor voided
+  SELECT max(e.seq) INTO v_last FROM events e
+   WHERE e.case_id = p_case AND e.action <> 'void'
+     AND NOT EXISTS (SELECT 1 FROM events v WHERE v.case_id = p_case AND v.action = 'void'
+                       AND (v.data::jsonb ->> 'voids')::int = e.seq);
+  IF v_last <= 1 THEN
+    PERFORM sop_refuse('nothing-to-void', format('case %s has no action left to void but its start', p_case),
+      jsonb_build_object('case', p_case));
+  END IF;
+  v_target := (v_data ->> 'voids')::int;
+  IF v_data IS DISTINCT FROM jsonb_build_object('documents', '[]'::jsonb, 'voids', v_target) THEN
+    PERFORM sop_refuse('bad-data', 'a void''s data names the event it voids, and nothing else', '{}'::jsonb);
+  END IF;
+  IF v_target <> v_last THEN
+    PERFORM sop_refuse('void-not-last', format('event #%s of case %s is not its last action that stands', v_target, p_case),
+      jsonb_build_object('case', p_case, 'seq', v_target, 'last', v_last));
+  END IF;
+  SELECT * INTO v_voided FROM events WHERE case_id = p_case AND seq = v_target;
+  v_pelaksana := sop_step_pelaksana(v_def, v_voided.step);
+  IF v_who.holder IS NOT NULL
+     AND NOT sop_admin_or_holder(v_who.holder, v_pelaksana, v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END)
+     AND NOT (v_voided.operator = sop_me() AND v_voided.recorded_at IS NOT NULL
+              AND v_now <= v_voided.recorded_at::timestamptz + interval '{void_soon_hours} hours') THEN
+    PERFORM sop_refuse('not-allowed-to-void',
+      format('%s may not void event #%s of case %s', v_who.holder, v_target, p_case),
+      jsonb_build_object('login', v_who.holder, 'case', p_case, 'seq', v_target, 'pelaksana', sop_list(v_pelaksana),
+        'hours', {void_soon_hours}));
+  END IF;
+  -- where the case stood before the voided action: open, at its step, entered with the last moving action
+  -- that stands before it (the one whose data records a deadline), and fewer documents at hand at most
+  SELECT e.* INTO v_entering FROM events e
+   WHERE e.case_id = p_case AND e.seq < v_target AND e.action <> 'void' AND (e.data::jsonb -> 'deadline') IS NOT NULL  -- the key, even when null (no question marks here)
+     AND NOT EXISTS (SELECT 1 FROM events v WHERE v.case_id = p_case AND v.action = 'void'
+                       AND (v.data::jsonb ->> 'voids')::int = e.seq)
+   ORDER BY e.seq DESC LIMIT 1;
+  IF p_status <> 'open' OR p_step IS DISTINCT FROM v_voided.step OR p_entered_at IS DISTINCT FROM v_entering.at
+     OR p_deadline IS DISTINCT FROM v_entering.data::jsonb ->> 'deadline'
+     OR jsonb_typeof(p_available::jsonb) <> 'array' OR NOT v_case.available::jsonb @> p_available::jsonb THEN
+    PERFORM sop_refuse('bad-data', 'a void brings the case back to where it stood before the action it voids', '{}'::jsonb);
+  END IF;
+
+  v_event.case_id := p_case;
+  v_event.seq := v_case.seq + 1;
+  v_event.at := sop_iso(v_at);
+  v_event.action := 'void';
+  v_event.step := v_case.step;
+  v_event.operator := sop_me();
+  v_event.note := p_note;
+  v_event.data := p_data;
+  v_event.prev_hash := v_case.head;
+  v_event.holder := v_who.holder;
+  v_event.acting := v_who.acting;
+  v_event.recorded_at := sop_iso(v_now);
+  v_event.backdated := p_backdated::int;
+  v_event.request := p_request;
+  v_event.format := 2;
+  v_event := sop_write_event(v_event, NULL, NULL, NULL);
+
+  UPDATE cases SET status = 'open', step = p_step, entered_at = p_entered_at, deadline = p_deadline,
+         available = p_available, seq = v_event.seq, head = v_event.hash, updated_at = sop_iso(v_at)
+   WHERE id = p_case RETURNING * INTO v_case;
   RETURN v_case;
 END $$;
 

@@ -7,6 +7,8 @@ values at its boundary, so nothing else decodes them by hand.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -162,3 +164,15 @@ class DocumentRow(Record):
     size: int | None
     sha256: str | None
     content: bytes | None = None
+
+
+def voided(events: Sequence[EventRow]) -> dict[int, int]:
+    """The events voided: voided seq -> the seq of the void event that voids it."""
+    return {int(json.loads(e.data)["voids"]): e.seq for e in events if e.action == "void"}
+
+
+def standing(events: Sequence[EventRow]) -> list[int]:
+    """The seqs of the actions that stand: every event but the voids and the events they voided, in order.
+    The last of them is what a void voids next (never the start)."""
+    gone = voided(events)
+    return [e.seq for e in events if e.action != "void" and e.seq not in gone]

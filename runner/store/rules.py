@@ -65,6 +65,11 @@ MESSAGES: dict[str, str] = {
         "nobody is registered in this store yet; an SOP is disahkan by the holder of the post that signs it"
     ),
     "day-in-future": N_("the day {day} lies in the future"),
+    "not-allowed-to-void": N_(
+        "{login} may not void event #{seq} of case {case}: only an administrator, the holder of a post of its step ({pelaksana}) or, within {hours} hours, the login that recorded it may"
+    ),
+    "nothing-to-void": N_("case {case} has no action left to void but its start; cancel the case instead"),
+    "void-not-last": N_("event #{seq} of case {case} is not its last action that stands (#{last} is)"),
     "definition-unregistered": N_(
         "version {version} of SOP {sop} is new to this store; only an admin may start its first case"
     ),
@@ -111,6 +116,10 @@ MESSAGES: dict[str, str] = {
         "the time {at} is before the case's last event ({last}); actions are recorded in order"
     ),
 }
+
+# How long the login that recorded an action may void it on its own (after that: the holder of the
+# step's post, or an administrator); postgres.sql's sop_void is filled with it.
+VOID_SOON_HOURS = 24
 
 # The acting appointments, as stored, and how documents write them before the position:
 # Plt. (pelaksana tugas) and Plh. (pelaksana harian).

@@ -22,7 +22,7 @@ from .chain import FORMAT, GENESIS, NOW, event_hash
 from .clock import iso
 from .limits import check_write
 from .people import PeopleStore, local_day
-from .rows import CaseRow, DocumentRow, EventRow, PengesahanRow, Status, damaged
+from .rows import CaseRow, DocumentRow, EventRow, PengesahanRow, Status, damaged, standing
 from .rules import refusal
 from .sessions import SessionStore
 
@@ -484,6 +484,8 @@ class SQLStore(PeopleStore, SessionStore):
                 if w.action == "cancel" and case.step is not None:
                     pelaksana = self._step_pelaksana(case.id, case.definition, case.step)
                     self.check_cancel(self.login, holder, case.id, case.step, pelaksana, w.sop, w.timezone, w.at)
+                if w.action == "void":
+                    self._check_void(case, w, holder)
                 event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
                 self._insert_event(event, w.documents)
                 updated = w.row_after(case, event)
@@ -508,6 +510,20 @@ class SQLStore(PeopleStore, SessionStore):
         except self.integrity_errors:
             raise self._concurrent(case.id) from None
         return updated
+
+    def _check_void(self, case: CaseRow, w: Write, holder: str | None) -> None:
+        """A void names the last action that stands, never the start, and is made by one who may."""
+        events = self.events(case.id)
+        live = standing(events)
+        target = int(json.loads(w.data)["voids"])
+        if len(live) < 2:
+            raise refusal("nothing-to-void", case=case.id)
+        if live[-1] != target:
+            raise refusal("void-not-last", case=case.id, seq=target, last=live[-1])
+        voided = events[target - 1]
+        assert voided.step is not None  # an action after the start happens at a step
+        pelaksana = self._step_pelaksana(case.id, case.definition, voided.step)
+        self.check_void(self.login, holder, voided, pelaksana, w.sop, w.timezone, w.at, iso(self.clock()))
 
     def _step_pelaksana(self, case_id: str, digest: str, step: str) -> list[str]:
         """The pelaksana of a step, from the stored definition (as the PostgreSQL functions read it)."""
