@@ -181,18 +181,8 @@ MIGRATIONS: list[list[str]] = [
 # The tables sop-runner makes; a database that has some of them but no schema version of
 # ours belongs to someone else, and is never written to.
 OUR_TABLES = frozenset(
-    {
-        "meta",
-        "definitions",
-        "cases",
-        "events",
-        "documents",
-        "checkpoints",
-        "people",
-        "posts",
-        "web_sessions",
-        "pengesahan",
-    }  # fmt: skip
+    {"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts", "web_sessions"}
+    | {"pengesahan"}
 )
 
 
