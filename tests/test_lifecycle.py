@@ -143,6 +143,24 @@ def test_pengesahan_and_the_version_in_force(office, me, db_url, tmp_path):  # n
     ok(run("case", "verify"))
 
 
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober"]
+MONTHS += ["November", "Desember"]
+
+
+def test_a_tanggal_efektif_of_a_month_in_words_takes_force_on_its_first_day(office, db_url, tmp_path):  # noqa: F811
+    run = office  # noqa: F811
+    v1, _v2 = _versions(tmp_path)
+    first = (TODAY.replace(day=1) + 32 * DAY).replace(day=1)  # the first of next month
+    raw = yaml.safe_load(v1.read_text(encoding="utf-8"))
+    raw["identity"]["tanggal_efektif"] = f"{MONTHS[first.month - 1]} {first.year}"
+    v1.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    signed = json.loads(ok(run("sop", "sahkan", str(v1), "--for", "budi", "--json")).out)
+    assert signed["tanggal_efektif"] == first.isoformat()
+    refused(run("--sop-dir", str(v1.parent), "case", "start", "pelacuran"), "has no version in force on")
+    shown = json.loads(ok(run("--sop-dir", str(v1.parent), "sop", "status", "pelacuran", "--json")).out)[0]
+    assert shown["in_force"] is None and shown["versions"][0]["state"] == "not-yet-in-force"
+
+
 def test_pengesahan_needs_someone_registered(run, tmp_path):  # noqa: F811
     v1, _v2 = _versions(tmp_path)
     refused(run("sop", "sahkan", str(v1)), "nobody is registered in this store yet")

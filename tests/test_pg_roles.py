@@ -421,11 +421,12 @@ def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
     with psycopg.connect(b, autocommit=True) as conn:
         with pytest.raises(psycopg.errors.RaiseException, match="does not hold the post 'camat'"):
             conn.execute(
-                "SELECT sop_sahkan('pelacuran', %s, %s, %s, NULL, NULL, NULL)", (sop.digest, sop.version, sop.canonical)
+                "SELECT sop_sahkan('pelacuran', %s, %s, %s, NULL, NULL, NULL, %s)",
+                (sop.digest, sop.version, sop.canonical, today.isoformat()),
             )
         with pytest.raises(psycopg.errors.RaiseException, match="names no signer"):  # the facts: the definition's own
             conn.execute(
-                "SELECT sop_sahkan('pelacuran', digest, version, body, NULL, NULL, NULL) FROM definitions LIMIT 1"
+                "SELECT sop_sahkan('pelacuran', digest, version, body, NULL, NULL, NULL, '2026-01-01') FROM definitions LIMIT 1"
             )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(

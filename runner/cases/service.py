@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, discover_sops, load_sop, normal
 from ..definition.catalogue import locate
+from ..definition.dates import parse_signed_date
 from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
 from ..files import read_regular
@@ -479,13 +480,10 @@ class Cases:
         if jabatan is None:
             said = (identity.get("disahkan_oleh") or {}).get("jabatan") or ""
             raise refusal("no-signer", sop=sop.id, version=sop.version, jabatan=said)
-        efektif = identity.get("tanggal_efektif")
-        try:
-            efektif = parse_day(efektif) if isinstance(efektif, str) and len(efektif.strip()) == 10 else None
-        except UserError:
-            efektif = None
-        if efektif is None:
+        signed = parse_signed_date(identity["tanggal_efektif"]) if identity.get("tanggal_efektif") else None
+        if signed is None:
             raise refusal("no-tanggal-efektif", sop=sop.id, version=sop.version)
+        efektif = signed.first_day.isoformat()  # a month alone means its first day
         day = parse_day(text(on, _("the day")) or "") if on is not None else None
         definition = (sop.digest, sop.version, sop.canonical, sop.source)
         return self.store.sahkan(

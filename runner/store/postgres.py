@@ -402,10 +402,12 @@ class PostgresStore(SQLStore):
         for_login: str | None,
         timezone: str,
     ) -> PengesahanRow:
-        # sop_sahkan reads the jabatan, nomor and tanggal_efektif from the definition itself
+        # sop_sahkan reads the jabatan, nomor and tanggal_efektif from the definition itself (the day the
+        # client read from a date in words, it takes when its year is the text's)
         digest, version, body, source = definition
         (row_id,) = self._call(
-            "SELECT sop_sahkan(%s, %s, %s, %s, %s, %s, %s)", [sop, digest, version, body, source, on, for_login]
+            "SELECT sop_sahkan(%s, %s, %s, %s, %s, %s, %s, %s)",
+            [sop, digest, version, body, source, on, for_login, tanggal_efektif],
         )
         return next(p for p in self.pengesahan(sop) if p.id == row_id)
 

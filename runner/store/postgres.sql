@@ -650,7 +650,7 @@ END $$;
 -- SQLStore.sahkan; the facts are read from the definition itself, never taken from the client. It returns
 -- the new row's id (a function made before the table, by an earlier migration, cannot return its type).
 CREATE OR REPLACE FUNCTION sop_sahkan(
-  p_sop text, p_digest text, p_version text, p_body text, p_source text, p_day text, p_for text
+  p_sop text, p_digest text, p_version text, p_body text, p_source text, p_day text, p_for text, p_efektif text
 ) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
   v_now timestamptz := clock_timestamp();
@@ -701,10 +701,23 @@ BEGIN
     PERFORM sop_refuse('no-signer', format('version %s of SOP %s names no signer among its pelaksana', p_version, p_sop),
       jsonb_build_object('sop', p_sop, 'version', p_version, 'jabatan', coalesce(v_jabatan, '')));
   END IF;
-  v_efektif := v_def #>> '{identity,tanggal_efektif}';
-  IF v_efektif IS NULL OR v_efektif !~ '^\d{4}-\d\d-\d\d$' THEN
+  -- the day it takes force: the definition's date (runner/definition/dates.py: a month alone means its first
+  -- day); one in words ("1 Agustus 2026"), as the client read it, when it is a day of the text's year
+  v_efektif := btrim(v_def #>> '{identity,tanggal_efektif}');
+  IF v_efektif IS NULL OR p_efektif IS NULL OR p_efektif !~ '^\d{4}-\d\d-\d\d$' THEN
     PERFORM sop_refuse('no-tanggal-efektif', format('version %s of SOP %s gives no tanggal_efektif', p_version, p_sop),
       jsonb_build_object('sop', p_sop, 'version', p_version));
+  END IF;
+  IF v_efektif ~ '^\d{4}-\d{1,2}(-\d{1,2})$' OR v_efektif ~ '^\d{4}-\d{1,2}$' THEN
+    v_efektif := to_char(make_date(split_part(v_efektif, '-', 1)::int, split_part(v_efektif, '-', 2)::int,
+      coalesce(nullif(split_part(v_efektif, '-', 3), '')::int, 1)), 'YYYY-MM-DD');
+  ELSIF position(left(p_efektif, 4) in v_efektif) = 0 THEN
+    v_efektif := NULL;
+  ELSE
+    v_efektif := p_efektif;
+  END IF;
+  IF v_efektif IS DISTINCT FROM p_efektif THEN
+    PERFORM sop_refuse('bad-definition', 'the tanggal_efektif is not the definition''s', '{}'::jsonb);
   END IF;
   SELECT * INTO v_who FROM sop_authorize(p_for, v_post, p_sop, v_tz,
     CASE WHEN p_day IS NULL THEN v_now ELSE (v_day || ' 12:00')::timestamp AT TIME ZONE v_tz END);

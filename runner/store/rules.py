@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
         "version {version} of SOP {sop} names no signer among its pelaksana (identity.disahkan_oleh.jabatan: '{jabatan}')"
     ),
     "no-tanggal-efektif": N_(
-        "version {version} of SOP {sop} gives no identity.tanggal_efektif as YYYY-MM-DD, the day it takes force"
+        "version {version} of SOP {sop} gives no identity.tanggal_efektif, the day it takes force"
     ),
     "efektif-before-signed": N_("the tanggal_efektif {efektif} is before the day it is signed ({day})"),
     "already-disahkan": N_("version {version} of SOP {sop} is disahkan already (signed on {day})"),
