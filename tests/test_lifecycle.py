@@ -45,6 +45,30 @@ def test_only_an_administrator_or_the_holder_of_the_steps_post_cancels(office, m
     ok(run("case", "verify"))
 
 
+def test_an_sop_names_who_may_cancel_its_cases(office, me, db_url, tmp_path):  # noqa: F811
+    run = office  # noqa: F811
+    raw = yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
+    raw["cancel_by"] = ["sekcam", "camat"]
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    (folder / "pelacuran.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def start():
+        return ok(run("--sop-dir", str(folder), "case", "start", "pelacuran")).out.strip()
+
+    first, second = start(), start()  # both at step 1, kasi-trantib's
+    ok(run("people", "add", "boss", "--nama", "Kepala Kantor", "--admin"))
+    ok(run("people", "set", me, "--no-admin"))
+    before = snapshot(db_url)
+    # me holds kasi-trantib, the post of the step: the SOP's cancel_by leaves it out
+    refused(run("case", "cancel", first, "--reason", "ganda"), f"{me} may not cancel case {first}", "sekcam, camat")
+    refused(run("case", "cancel", first, "--reason", "ganda", "--for", "andi"), "andi may not cancel")
+    assert snapshot(db_url) == before
+    ok(run("case", "cancel", first, "--reason", "ganda", "--for", "sari"))  # the Sekcam, at any step
+    ok(run("case", "cancel", second, "--reason", "ganda", "--for", "boss"))  # an administrator
+    ok(run("case", "verify"))
+
+
 def test_an_administrator_cancels_at_any_step_and_nobody_registered_anyone(run, me):  # noqa: F811
     cid = _start(run)
     ok(run("case", "cancel", cid, "--reason", "ganda"))  # nobody registered: as before

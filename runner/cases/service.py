@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, discover_sops, load_sop, normal
 from ..definition.catalogue import locate
-from ..definition.dates import parse_signed_date
 from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
 from ..files import read_regular
@@ -480,6 +479,8 @@ class Cases:
         if jabatan is None:
             said = (identity.get("disahkan_oleh") or {}).get("jabatan") or ""
             raise refusal("no-signer", sop=sop.id, version=sop.version, jabatan=said)
+        from ..definition.dates import parse_signed_date  # the identity's dates: only a pengesahan reads them
+
         signed = parse_signed_date(identity["tanggal_efektif"]) if identity.get("tanggal_efektif") else None
         if signed is None:
             raise refusal("no-tanggal-efektif", sop=sop.id, version=sop.version)

@@ -70,6 +70,7 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
         N_("'sop case show {case}' names who holds it; to record their cancel, use --for LOGIN"),
         None,
     ),
+    "not-allowed-to-cancel-named": (N_("to record the cancel one of them decided, use --for LOGIN"), None),
     "version-not-in-force": (N_("'sop sop status {sop}' shows its versions and when each is in force"), None),
     "not-yet-in-force": (N_("'sop sop status {sop}' shows its versions and when each is in force"), None),
     "no-signer": (N_("name one of its pelaksana in identity.disahkan_oleh.jabatan"), None),

@@ -91,6 +91,8 @@ class SOP:
         self.unit: str | None = raw.get("unit")
         self.instansi: str | None = raw.get("instansi")
         self.identity: dict[str, Any] | None = raw.get("identity")
+        # who may cancel its cases besides administrators; None: the holders of the current step's post
+        self.cancel_by: tuple[str, ...] | None = tuple(raw["cancel_by"]) if "cancel_by" in raw else None
         self.pelaksana = tuple(Pelaksana(p["id"], p["nama"], p.get("singkatan")) for p in raw["pelaksana"])
         cal = raw.get("calendar", {})
         self.calendar = Calendar(

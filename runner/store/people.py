@@ -161,13 +161,16 @@ class PeopleStore:
         sop: str,
         tz_name: str,
         at: str,
+        named: bool = False,
     ) -> None:
         """Who may cancel a case (once posts are enforced): an administrator, recording it or in whose
-        name it is recorded, or the holder of a post of the step the case stands at, that day (Plt./Plh.
-        included); as sop_check_cancel in postgres.sql. A cancel ends the case: not for every registered person."""
+        name it is recorded, or the holder of a post of ``pelaksana`` that day (Plt./Plh. included): those
+        the SOP names in ``cancel_by`` (``named``), else the step's the case stands at. As sop_check_cancel
+        in postgres.sql. A cancel ends the case: not for every registered person."""
         if holder is None or self._admin_or_holder(recorder, holder, pelaksana, sop, tz_name, at):
             return  # (None: posts are not enforced, anyone may, as before)
-        raise refusal("not-allowed-to-cancel", login=holder, case=case_id, step=step, pelaksana=", ".join(pelaksana))
+        kind = "not-allowed-to-cancel-named" if named else "not-allowed-to-cancel"
+        raise refusal(kind, login=holder, case=case_id, step=step, pelaksana=", ".join(pelaksana))
 
     def check_void(
         self,

@@ -250,16 +250,18 @@ LANGUAGE sql IMMUTABLE AS $$
     FROM jsonb_array_elements(p_def -> 'steps') AS x(s) WHERE s ->> 'id' = p_step
 $$;
 
--- Who may cancel a case, once posts are enforced: an administrator or the holder of a post of the step
--- the case stands at on that day. Mirrors PeopleStore.check_cancel.
+-- Who may cancel a case, once posts are enforced: an administrator or the holder of a post of p_pelaksana
+-- on that day: those the SOP names in cancel_by (p_named), else the step's the case stands at. Mirrors
+-- PeopleStore.check_cancel.
 CREATE OR REPLACE FUNCTION sop_check_cancel(
-  p_holder text, p_case text, p_step text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz
+  p_holder text, p_case text, p_step text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz,
+  p_named boolean
 ) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF p_holder IS NULL OR sop_admin_or_holder(p_holder, p_pelaksana, p_sop, p_tz, p_at) THEN
     RETURN;
   END IF;
-  PERFORM sop_refuse('not-allowed-to-cancel',
+  PERFORM sop_refuse(CASE WHEN p_named THEN 'not-allowed-to-cancel-named' ELSE 'not-allowed-to-cancel' END,
     format('%s may not cancel case %s: only an administrator or the holder of a post of its current step may', p_holder, p_case),
     jsonb_build_object('login', p_holder, 'case', p_case, 'step', p_step, 'pelaksana', sop_list(p_pelaksana)));
 END $$;
@@ -457,8 +459,9 @@ BEGIN
     END IF;
   ELSIF p_action IN ('attach', 'cancel') AND p_role IS NULL AND p_outcome IS NULL THEN
     IF p_action = 'cancel' THEN
-      PERFORM sop_check_cancel(v_who.holder, p_case, v_case.step, sop_step_pelaksana(v_def, v_case.step),
-        v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
+      PERFORM sop_check_cancel(v_who.holder, p_case, v_case.step,
+        coalesce(v_def -> 'cancel_by', sop_step_pelaksana(v_def, v_case.step)),  -- the SOP's cancel_by, else the step's
+        v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END, v_def -> 'cancel_by' IS NOT NULL);
       v_status := 'cancelled';
       v_new_step := NULL;
     END IF;

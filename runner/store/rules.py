@@ -65,6 +65,9 @@ MESSAGES: dict[str, str] = {
         "nobody is registered in this store yet; an SOP is disahkan by the holder of the post that signs it"
     ),
     "day-in-future": N_("the day {day} lies in the future"),
+    "not-allowed-to-cancel-named": N_(
+        "{login} may not cancel case {case}: its SOP lets only an administrator or the holder of one of the posts {pelaksana} cancel"
+    ),
     "not-allowed-to-void": N_(
         "{login} may not void event #{seq} of case {case}: only an administrator, the holder of a post of its step ({pelaksana}) or, within {hours} hours, the login that recorded it may"
     ),

@@ -472,8 +472,11 @@ class SQLStore(PeopleStore, SessionStore):
             with self.transaction():
                 holder, acting = self.authorize(self.login, w.for_login, w.role, w.sop, w.timezone, w.at)
                 if w.action == "cancel" and case.step is not None:
-                    pelaksana = self._step_pelaksana(case.id, case.definition, case.step)
-                    self.check_cancel(self.login, holder, case.id, case.step, pelaksana, w.sop, w.timezone, w.at)
+                    named = self._cancel_by(case.definition)
+                    pelaksana = named or self._step_pelaksana(case.id, case.definition, case.step)
+                    self.check_cancel(
+                        self.login, holder, case.id, case.step, pelaksana, w.sop, w.timezone, w.at, bool(named)
+                    )
                 if w.action == "void":
                     self._check_void(case, w, holder)
                 event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
@@ -514,6 +517,12 @@ class SQLStore(PeopleStore, SessionStore):
         assert voided.step is not None  # an action after the start happens at a step
         pelaksana = self._step_pelaksana(case.id, case.definition, voided.step)
         self.check_void(self.login, holder, voided, pelaksana, w.sop, w.timezone, w.at, iso(self.clock()))
+
+    def _cancel_by(self, digest: str) -> list[str] | None:
+        """The pelaksana a stored definition names as those who may cancel its cases (None: it names none)."""
+        body = self.definition(digest)
+        named = json.loads(body).get("cancel_by") if body else None
+        return list(named) if named else None
 
     def _step_pelaksana(self, case_id: str, digest: str, step: str) -> list[str]:
         """The pelaksana of a step, from the stored definition (as the PostgreSQL functions read it)."""
