@@ -40,6 +40,9 @@ _API: dict[str, tuple[str, str]] = {
     # SOP tables offices already have (Word, Excel, text) into a draft
     "import_sop": ("runner.importing", "import_sop"),
     "ImportReport": ("runner.importing", "ImportReport"),
+    "diff_sops": ("runner.definition.diff", "diff_sops"),
+    "SopDiff": ("runner.definition.diff", "SopDiff"),
+    "Change": ("runner.definition.diff", "Change"),
     # cases and their store
     "open_store": ("runner.store", "open_store"),
     "Status": ("runner.store", "Status"),
@@ -53,6 +56,9 @@ _API: dict[str, tuple[str, str]] = {
     "Finding": ("runner.cases.findings", "Finding"),
     "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
     "Holder": ("runner.cases.records", "Holder"),
+    "SopStatus": ("runner.cases.lifecycle", "SopStatus"),
+    "VersionStatus": ("runner.cases.lifecycle", "VersionStatus"),
+    "PengesahanRow": ("runner.store", "PengesahanRow"),
     "SQLStore": ("runner.store", "SQLStore"),
     # people and their posts
     "People": ("runner.people.service", "People"),
@@ -101,6 +107,8 @@ __all__ = ["__version__", *_API]
 if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
     from .cases.checkpoint import Checkpoint as Checkpoint
     from .cases.findings import Finding as Finding
+    from .cases.lifecycle import SopStatus as SopStatus
+    from .cases.lifecycle import VersionStatus as VersionStatus
     from .cases.records import Attachment as Attachment
     from .cases.records import CaseSummary as CaseSummary
     from .cases.records import CaseView as CaseView
@@ -117,6 +125,9 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .definition.checks import Problem as Problem
     from .definition.checks import Validation as Validation
     from .definition.checks import check_paths as check_paths
+    from .definition.diff import Change as Change
+    from .definition.diff import SopDiff as SopDiff
+    from .definition.diff import diff_sops as diff_sops
     from .definition.skeleton import write_skeleton as write_skeleton
     from .documents import BINARY_FORMATS as BINARY_FORMATS
     from .documents import FORMATS as FORMATS
@@ -150,6 +161,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .reports import report_tables as report_tables
     from .store import ACTING as ACTING
     from .store import CaseRow as CaseRow
+    from .store import PengesahanRow as PengesahanRow
     from .store import PersonRow as PersonRow
     from .store import PostRow as PostRow
     from .store import SQLStore as SQLStore

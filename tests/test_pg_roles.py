@@ -390,3 +390,119 @@ def test_attachments_are_read_only_by_those_the_rule_lets_and_every_read_is_kept
     with psycopg.connect(owner, autocommit=True) as conn:
         reads = conn.execute("SELECT login FROM document_reads WHERE case_id = %s", (cid,)).fetchall()
     assert reads == [(office["a"],)]
+
+
+def test_the_database_refuses_a_cancel_by_an_anggota(office):
+    """b holds only Anggota: the database refuses its cancel, through sop and straight through sop_act;
+    a, Plh. Camat, cancels a case at the Camat's step, but not one at the Kasi Trantib's."""
+    import psycopg
+
+    owner, cid, _post = _staffed(office)  # cid stands at camat's step
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    assert run_sop("--db", owner, "post", "grant", office["b"], "anggota", "--from", "2020-01-01").code == 0
+    at_kasi = run_sop("--db", owner, "case", "start", "pelacuran").out.strip()
+    before = _events(owner, cid)
+
+    refused = run_sop("--db", b, "case", "cancel", cid, "--reason", "saya batalkan")
+    assert refused.code == 1 and refused.err.count("\n") == 1, refused
+    assert f"{office['b']} may not cancel case {cid}" in refused.err and "camat" in refused.err
+    with psycopg.connect(b, autocommit=True) as conn:
+        seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
+        with pytest.raises(psycopg.errors.RaiseException, match="may not cancel case"):
+            conn.execute(
+                "SELECT sop_act(%s, %s, %s, 'cancel', NULL, NULL, 'x', '{\"documents\":[]}', clock_timestamp()::text,"
+                " false, NULL, '[\"informasi pelanggaran\"]', '{}', '{}', '{}')",
+                (uuid.uuid4().hex, cid, seq),
+            )
+    assert run_sop("--db", a, "case", "cancel", at_kasi, "--reason", "x").code == 1
+    assert _events(owner, cid) == before
+
+    assert run_sop("--db", a, "case", "cancel", cid, "--reason", "laporan ganda").code == 0
+    last = json.loads(run_sop("--db", a, "case", "history", cid, "--json").out)[-1]
+    assert (last["action"], last["holder"], last["note"]) == ("cancel", office["a"], "laporan ganda")
+    assert run_sop("--db", owner, "case", "cancel", at_kasi, "--reason", "x").code == 0  # the administrator
+    assert run_sop("--db", b, "case", "verify").code == 0
+
+
+def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
+    """The pengesahan goes through sop_sahkan: b, holding no Camat post, is refused by the database (also
+    straight through the function); a, Plh. Camat, signs, and the store then starts only that version."""
+    import psycopg
+    import yaml
+
+    owner, _cid, _post = _staffed(office)
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    raw = yaml.safe_load((ROOT / "tests" / "data" / "sop" / "pelacuran.yaml").read_text(encoding="utf-8"))
+    today = datetime.now(timezone.utc).astimezone(timezone(timedelta(hours=7))).date()
+    raw["identity"].update(tanggal_efektif=today.isoformat(), nomor="800/9/2026", disahkan_oleh={"jabatan": "Camat"})
+    raw["version"] = "2.0"
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    path = folder / "pelacuran.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    refused = run_sop("--db", b, "sop", "sahkan", str(path))
+    assert refused.code == 1 and f"{office['b']} does not hold the post 'camat'" in refused.err, refused
+    from runner import load_sop
+
+    sop = load_sop(path)
+    with psycopg.connect(b, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.RaiseException, match="does not hold the post 'camat'"):
+            conn.execute(
+                "SELECT sop_sahkan('pelacuran', %s, %s, %s, NULL, NULL, NULL, %s)",
+                (sop.digest, sop.version, sop.canonical, today.isoformat()),
+            )
+        with pytest.raises(psycopg.errors.RaiseException, match="names no signer"):  # the facts: the definition's own
+            conn.execute(
+                "SELECT sop_sahkan('pelacuran', digest, version, body, NULL, NULL, NULL, '2026-01-01') FROM definitions LIMIT 1"
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO pengesahan (sop, version, digest, tanggal_efektif, jabatan, signer, signed_on,"
+                " recorded_by, recorded_at) SELECT sop, version, digest, '2020-01-01', 'camat', current_user,"
+                " '2020-01-01', current_user, '' FROM definitions LIMIT 1"
+            )
+        assert conn.execute("SELECT count(*) FROM pengesahan").fetchone() == (0,)
+
+    signed = run_sop("--db", a, "sop", "sahkan", str(path), "--json")
+    assert signed.code == 0, signed
+    row = json.loads(signed.out)
+    assert (row["signer"], row["acting"], row["version"]) == (office["a"], "plh", "2.0")
+    old = run_sop("--db", owner, "case", "start", "pelacuran")  # the shipped 1.0: no longer in force
+    assert old.code == 1 and "version 1.0 of SOP pelacuran is not in force" in old.err, old
+    assert run_sop("--db", owner, "--sop-dir", str(folder), "case", "start", "pelacuran").code == 0
+    shown = json.loads(run_sop("--db", b, "--sop-dir", str(folder), "sop", "status", "pelacuran", "--json").out)
+    versions = {v["version"]: v for v in shown[0]["versions"]}
+    assert shown[0]["in_force"] == "2.0" and versions["2.0"]["signed_by"] == "Plh. Camat: Sari Dewi"
+    assert versions["1.0"]["state"] == "not-disahkan"
+    assert run_sop("--db", b, "case", "verify").code == 0
+
+
+def test_the_database_refuses_a_void_by_one_who_may_not(office):
+    """b (Anggota) may not void a's advance at the Camat's step: refused by sop_void, also called by hand
+    with a forged target; a, who recorded it and holds the post, voids it, and verify replays the void."""
+    import psycopg
+
+    owner, cid, _post = _staffed(office)
+    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    assert run_sop("--db", owner, "post", "grant", office["b"], "anggota", "--from", "2020-01-01").code == 0
+    assert run_sop("--db", a, "case", "advance", cid, "--as", "camat").code == 0  # event 3, at the camat's step
+    before = _events(owner, cid)
+    refused = run_sop("--db", b, "case", "void", cid, "--reason", "bukan")
+    assert refused.code == 1 and f"{office['b']} may not void event #3 of case {cid}" in refused.err, refused
+    with psycopg.connect(b, autocommit=True) as conn:
+        seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
+        with pytest.raises(psycopg.errors.RaiseException, match="is not its last action that stands"):
+            conn.execute(
+                "SELECT sop_void(%s, %s, %s, 'x', '{\"documents\": [], \"voids\": 2}', clock_timestamp()::text, false,"
+                " NULL, 'open', 'terima-laporan', NULL, NULL, '[]')",
+                (uuid.uuid4().hex, cid, seq),
+            )
+    assert _events(owner, cid) == before
+
+    assert run_sop("--db", a, "case", "void", cid, "--reason", "salah langkah").code == 0
+    history = json.loads(run_sop("--db", a, "case", "history", cid, "--json").out)
+    assert [(h["action"], h["voids"], h["voided_by"]) for h in history[2:]] == [("advance", None, 4), ("void", 3, None)]
+    shown = json.loads(run_sop("--db", a, "case", "show", cid, "--json").out)
+    assert shown["step"]["id"] == "perintah-penertiban"
+    assert run_sop("--db", b, "case", "verify").code == 0

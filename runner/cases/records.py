@@ -55,6 +55,8 @@ class HistoryEntry(Record):
     recorded_at: str | None = None  # the store's clock when written, in the SOP's timezone
     backdated: bool = False  # ``at`` was given, not the clock
     timezone: str = "UTC"  # the SOP's, for showing the time
+    voids: int | None = None  # a void: the seq of the event it voids
+    voided_by: int | None = None  # the seq of the void event that voided this one
 
     @property
     def recorder(self) -> str:

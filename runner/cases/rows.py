@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +15,9 @@ from ..errors import UserError
 from ..i18n import _
 from ..store import CaseRow, EventRow, SQLStore
 from ..store.clock import iso
+from ..store.rows import standing, voided
+
+__all__ = ["deadline", "moves", "replay", "row_after", "standing", "unknown_case", "voided"]
 
 if TYPE_CHECKING:
     from . import engine
@@ -88,3 +93,26 @@ def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.Case
         head=event.hash,
         updated_at=event.at,
     )
+
+
+def replay(sop: SOP, events: Sequence[EventRow]) -> dict[int, tuple[engine.CaseState | None, CaseRow | None]]:
+    """The engine's state and the case row before each event that stands, by its seq (a void brings
+    the case back to where it stood before the event it voids): what ``void`` restores."""
+    from . import engine  # the state machine (transitions): only a void replays the case
+
+    before: dict[int, tuple[engine.CaseState | None, CaseRow | None]] = {}
+    state: engine.CaseState | None = None
+    row: CaseRow | None = None
+    for e in events:
+        data = json.loads(e.data)
+        if e.action == "void":
+            state, row = before[int(data["voids"])]
+            assert row is not None  # the start is never voided
+            row = row._replace(seq=e.seq, head=e.hash, updated_at=e.at)
+            continue
+        before[e.seq] = (state, row)
+        names = tuple(m["name"] for m in data.get("documents", []))
+        event = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome, names)
+        state = engine.apply(sop, state, event, e.case_id)  # type: ignore[arg-type]  # None only for a start
+        row = row_after(row, sop, e, state, data)
+    return before

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..canonical import canonical_json, sha256_hex
-from ..definition import SOP, load_sop, normal
+from ..definition import SOP, discover_sops, load_sop, normal
 from ..definition.catalogue import locate
 from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
@@ -23,11 +23,11 @@ from ..i18n import _
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
 from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
-from ..store.rows import damaged
-from ..store.rules import refusal
+from ..store.rows import PengesahanRow, damaged
+from ..store.rules import parse_day, refusal
 from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
-from .rows import deadline, moves, row_after, unknown_case
+from .rows import deadline, moves, replay, row_after, standing, unknown_case, voided
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from . import engine
     from .checkpoint import Checkpoint
     from .findings import Finding
+    from .lifecycle import SopStatus
 
 
 # what waits on a post: (pelaksana id, the SOPs it counts in; None: every SOP that has it)
@@ -428,6 +429,83 @@ class Cases:
             raise UserError(_("give the reason for cancelling"), "reason-missing", case=case_id)
         return self._act(case_id, "cancel", note=reason, at=at, by=by, for_person=for_person)
 
+    def void(
+        self,
+        case_id: str,
+        reason: str,
+        at: str | datetime | None = None,
+        by: str | None = None,
+        for_person: str | None = None,
+    ) -> CaseRow:
+        """Void the case's last action that stands (a wrong entry): an event that names it and why is
+        appended, and the case stands where it stood before it; repeated, it voids the one before. The
+        start is never voided (cancel the case instead). Allowed to an administrator, the holder of a post
+        of the step the action was at, and (within a day) the login that recorded it."""
+        for value, what in ((case_id, _("the case id")), (reason, _("the note")), (by, _("the operator"))):
+            text(value, what)
+        text(for_person, _("the person"))
+        if not reason.strip():
+            raise UserError(_("give the reason for voiding"), "reason-missing", case=case_id)
+        self._check_by(by)
+        row, sop = self._case(case_id)
+        events = self.store.events(case_id)
+        live = standing(events)
+        if len(live) < 2:
+            raise refusal("nothing-to-void", case=case_id)
+        target = live[-1]
+        state, before = replay(sop, events)[target]
+        assert state is not None and before is not None  # the start is never voided
+        when = self._when(at, sop, row.updated_at, self.store.clock())
+        data = {"documents": [], "voids": target}
+        restored = before
+
+        def after(_row: CaseRow | None, event: EventRow) -> CaseRow:
+            return restored._replace(seq=event.seq, head=event.hash, updated_at=event.at)
+
+        w = self._write_of(sop, "void", when, at is not None, state, data, [], for_person, note=reason)
+        w = w._replace(row_after=after, restores=restored)
+        return self._commit(lambda: self.store.append(row, w), w.request)
+
+    # --- an SOP's life: pengesahan and the version in force -------------------------
+
+    def sahkan(self, sop: SOP, on: str | None = None, for_person: str | None = None) -> PengesahanRow:
+        """Record that this version of ``sop`` is disahkan: by the login acting, holder of the post its
+        identity's ``disahkan_oleh`` names (or for ``for_person``, with the right to record for others),
+        on ``on`` (YYYY-MM-DD; default today). It is in force from its ``tanggal_efektif``; the version in
+        force before is dicabut that day. Cases of the SOP then start only on the version in force."""
+        text(for_person, _("the person"))
+        identity = sop.identity or {}
+        jabatan = sop.signer_post
+        if jabatan is None:
+            said = (identity.get("disahkan_oleh") or {}).get("jabatan") or ""
+            raise refusal("no-signer", sop=sop.id, version=sop.version, jabatan=said)
+        from ..definition.dates import parse_signed_date  # the identity's dates: only a pengesahan reads them
+
+        signed = parse_signed_date(identity["tanggal_efektif"]) if identity.get("tanggal_efektif") else None
+        if signed is None:
+            raise refusal("no-tanggal-efektif", sop=sop.id, version=sop.version)
+        efektif = signed.first_day.isoformat()  # a month alone means its first day
+        day = parse_day(text(on, _("the day")) or "") if on is not None else None
+        definition = (sop.digest, sop.version, sop.canonical, sop.source)
+        return self.store.sahkan(
+            definition, sop.id, jabatan, identity.get("nomor"), efektif, day, for_person, sop.calendar.timezone
+        )
+
+    def sop_status(self) -> list[SopStatus]:
+        """Every SOP found (files on the search path) or kept in the store, with its versions: which are
+        disahkan, by whom, when each is or was in force, and when the one in force is evaluated next."""
+        from .lifecycle import statuses  # the versions' life: only `sop sop status` reads it, not case show
+
+        files = []
+        for path in discover_sops(self.sop_dirs):
+            try:
+                files.append(load_sop(path))
+            except UserError:  # an invalid file is `sop validate`'s business
+                continue
+        self._load_definitions()
+        people = {p.login: p for p in self.store.people()}
+        return statuses(files, list(self._definitions.values()), self.store.pengesahan(), people, today())
+
     # --- reading -------------------------------------------------------------
 
     def show(self, case_id: str) -> CaseView:
@@ -566,6 +644,24 @@ class Cases:
         day, instant = today(), iso(now())
         return [(p.pelaksana, p.sops) for p in self.store.posts(login=self.store.login) if p.holds(day, instant)]
 
+    def stored_version(self, sop_id: str, version: str) -> SOP:
+        """Version ``version`` of SOP ``sop_id`` as the store keeps it (the one its cases ran on)."""
+        text(sop_id, _("the SOP id"))
+        text(version, _("the version"))
+        found = [r for r in self.store.definition_rows() if r[1] == sop_id and r[2] == version]
+        if not found:
+            kept = sorted({r[2] for r in self.store.definition_rows() if r[1] == sop_id})
+            raise UserError(
+                _("the case store keeps no version {version} of SOP {sop} (it keeps: {kept})").format(
+                    version=version, sop=sop_id, kept=", ".join(kept) or "—"
+                ),
+                "unknown-version",
+                sop=sop_id,
+                version=version,
+            )
+        digest, _sop, _version, body, source = found[-1]
+        return stored_sop(digest, body)
+
     def _load_definitions(self) -> None:
         for digest, body in self.store.definitions().items():
             if digest not in self._definitions:
@@ -596,7 +692,9 @@ class Cases:
         row, sop = self._case(case_id)
         events = self.store.events(case_id)
         people = {p.login: p for p in self.store.people()} if any(e.holder for e in events) else {}
-        return [_entry(sop, e, people) for e in events]
+        gone = {v: k for k, v in voided(events).items()}  # void seq -> voided seq
+        by = {k: v for v, k in gone.items()}
+        return [_entry(sop, e, people)._replace(voids=gone.get(e.seq), voided_by=by.get(e.seq)) for e in events]
 
     def checkpoint(self, path: Path) -> Checkpoint:
         """Anchor the audit trail: every case's chain head and one digest over them, written to

@@ -238,6 +238,8 @@ def _replay(
     recorded: _Recorded = {}
     prev, row, sop, read_upto = GENESIS, None, None, 0
     state: engine.CaseState | None = None
+    before: dict[int, tuple[engine.CaseState | None, CaseRow | None]] = {}  # by seq: where the case stood
+    live: list[int] = []  # the actions that stand: what a void voids next is the last
 
     def stop(kind: str, e: EventRow | None, why: str) -> tuple[None, _Recorded, int]:
         if e is not None:
@@ -281,6 +283,18 @@ def _replay(
             )
         if i and e.at < events[i - 1].at:
             return stop("replay-failed", e, _("it is dated before the event that precedes it"))
+        if e.action == "void":  # the case goes back to where it stood before the last action that stands
+            target = data.get("voids")
+            if len(live) < 2 or target != live[-1] or documents:
+                return stop("replay-failed", e, _("it voids an event that is not the case's last action that stands"))
+            state, row = before[live.pop()]
+            assert row is not None  # the start is never voided
+            row = row._replace(seq=e.seq, head=e.hash, updated_at=e.at)
+            if e.format == FORMAT:
+                findings.extend(_who(case_id, e, sop, people, where))
+            continue
+        before[e.seq] = (state, row)
+        live.append(e.seq)
         try:
             names = tuple(m["name"] for m in documents)
             event = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome, names)

@@ -74,6 +74,8 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "show": "runner.cli.definitions.show",
         "new": "runner.cli.definitions.new",
         "import": "runner.cli.importer.import_",
+        "diff": "runner.cli.diff.diff",
+        "sop": "runner.cli.sops.sop_group",
         "flowchart": "runner.cli.documents.flowchart",
         "case": "runner.cli.case.case",
         "audit": "runner.cli.audit.audit",

@@ -10,7 +10,10 @@ from ..l10n import format_size, format_stamp
 from . import term
 
 # the words of the history's actions; the JSON says the action itself
-ACTIONS = {"start": N_("started"), "advance": N_("step completed"), "attach": N_("attached"), "cancel": N_("cancelled")}
+ACTIONS = {
+    "start": N_("started"), "advance": N_("step completed"), "attach": N_("attached"), "cancel": N_("cancelled"),
+    "void": N_("voided"),
+}  # fmt: skip
 
 
 def _target(sop: SOP, target: str) -> str:
@@ -135,7 +138,10 @@ def case_card(view: CaseView) -> str:
 
 
 def _action(e: HistoryEntry) -> str:
-    return (_(ACTIONS[e.action]) if e.action in ACTIONS else e.action) + (f" ({e.outcome})" if e.outcome else "")
+    said = (_(ACTIONS[e.action]) if e.action in ACTIONS else e.action) + (f" ({e.outcome})" if e.outcome else "")
+    if e.voids is not None:
+        said += " " + _("#{seq}").format(seq=e.voids)
+    return said
 
 
 def _last(e: HistoryEntry) -> str:
@@ -173,6 +179,8 @@ def history_table(events: list[HistoryEntry]) -> str:
     for e in events:
         what = _action(e)
         extra = "; ".join(x for x in [", ".join(e.documents), e.note or ""] if x)
+        if e.voided_by is not None:  # the entry stays, struck through: a terminal says it in words
+            extra = "; ".join(x for x in [_("VOIDED by #{seq}").format(seq=e.voided_by), extra] if x)
         when = format_stamp(e.at, e.timezone)
         if e.backdated and e.recorded_at:
             when += "\n" + _("(recorded {at})").format(at=format_stamp(e.recorded_at, e.timezone))

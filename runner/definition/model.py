@@ -91,6 +91,8 @@ class SOP:
         self.unit: str | None = raw.get("unit")
         self.instansi: str | None = raw.get("instansi")
         self.identity: dict[str, Any] | None = raw.get("identity")
+        # who may cancel its cases besides administrators; None: the holders of the current step's post
+        self.cancel_by: tuple[str, ...] | None = tuple(raw["cancel_by"]) if "cancel_by" in raw else None
         self.pelaksana = tuple(Pelaksana(p["id"], p["nama"], p.get("singkatan")) for p in raw["pelaksana"])
         cal = raw.get("calendar", {})
         self.calendar = Calendar(
@@ -140,6 +142,20 @@ class SOP:
 
     def pelaksana_by_id(self, pid: str) -> Pelaksana:
         return next(p for p in self.pelaksana if p.id == pid)
+
+    @property
+    def signer_post(self) -> str | None:
+        """The pelaksana id whose holder signs this SOP: the one its ``identity.disahkan_oleh.jabatan``
+        names (by id, nama or singkatan); None when the identity names none of its pelaksana.
+        postgres.sql's sop_sahkan finds it the same way."""
+        jabatan = ((self.identity or {}).get("disahkan_oleh") or {}).get("jabatan")
+        if not jabatan:
+            return None
+        wanted = normal(jabatan)
+        for p in self.pelaksana:
+            if wanted in {normal(p.id), normal(p.nama), normal(p.singkatan or "")}:
+                return p.id
+        return None
 
     @cached_property
     def numbers(self) -> dict[str, int]:

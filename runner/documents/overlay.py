@@ -93,7 +93,7 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
     number = sop.numbers
     done: set[int] = set()
     transitions: set[tuple[int, int | str]] = set()
-    events = [e for e in history if e.action == "advance"]
+    events = [e for e in history if e.action == "advance" and e.voided_by is None]
     for i, e in enumerate(events):
         assert e.step is not None
         src = number[e.step]

@@ -431,8 +431,12 @@ class _Tally:
         self.events = 0
 
     def case(self, events: Sequence[tuple]) -> None:
-        """One case: (case_id, definition, at, action, step, outcome, role, data) rows in order."""
+        """One case: (case_id, definition, at, action, step, outcome, role, data) rows in order (seq 1, 2, ...);
+        a voided action counts as never done, and the void itself not at all."""
         self.events += len(events)
+        if any(e[3] == "void" for e in events):
+            gone = {int(json.loads(e[7])["voids"]) - 1 for e in events if e[3] == "void"}
+            events = [e for i, e in enumerate(events) if e[3] != "void" and i not in gone]
         plans, completed, work, loops, outcomes = self.plan, self.completed, self.work, self.loops, self.outcomes
         first = events[0]
         started = entered = datetime.fromisoformat(first[2])

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ..errors import UserError
 from ..i18n import _
-from .rows import ACTING, CaseRow, DocumentRow, EventRow, PersonRow, PostRow, Status, post_title
+from .rows import ACTING, CaseRow, DocumentRow, EventRow, PengesahanRow, PersonRow, PostRow, Status, post_title
 from .sql import OutcomeUnknown, SQLStore
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "DocumentRow",
     "EventRow",
     "OutcomeUnknown",
+    "PengesahanRow",
     "PersonRow",
     "PostRow",
     "SQLStore",

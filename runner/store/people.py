@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..definition.workcal import zone
 from ..i18n import _
+from .clock import iso
 from .limits import check_nama
-from .rows import PersonRow, PostRow, damaged, post_title
-from .rules import OPEN_END, refusal
+from .rows import EventRow, PersonRow, PostRow, damaged, post_title
+from .rules import OPEN_END, VOID_SOON_HOURS, refusal
 
 _PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"
@@ -134,6 +135,69 @@ class PeopleStore:
         if held:
             return holder.login, held[0].acting
         raise post_refusal(holder.login, role, sop, day, posts, tz_name)
+
+    def _admin_or_holder(
+        self, recorder: str, holder: str, pelaksana: list[str], sop: str, tz_name: str, at: str
+    ) -> bool:
+        """Whether an administrator records it (or it is recorded in one's name), or ``holder`` holds a
+        post of one of ``pelaksana`` for ``sop`` on that day (Plt./Plh. included)."""
+        for login in {recorder, holder}:
+            person = self.person(login)
+            if person is not None and person.admin:
+                return True
+        day = local_day(at, tz_name)
+        return any(
+            p.pelaksana in pelaksana and (p.sops is None or sop in p.sops) and p.holds(day, at)
+            for p in self.posts(holder)
+        )
+
+    def check_cancel(
+        self,
+        recorder: str,
+        holder: str | None,
+        case_id: str,
+        step: str,
+        pelaksana: list[str],
+        sop: str,
+        tz_name: str,
+        at: str,
+        named: bool = False,
+    ) -> None:
+        """Who may cancel a case (once posts are enforced): an administrator, recording it or in whose
+        name it is recorded, or the holder of a post of ``pelaksana`` that day (Plt./Plh. included): those
+        the SOP names in ``cancel_by`` (``named``), else the step's the case stands at. As sop_check_cancel
+        in postgres.sql. A cancel ends the case: not for every registered person."""
+        if holder is None or self._admin_or_holder(recorder, holder, pelaksana, sop, tz_name, at):
+            return  # (None: posts are not enforced, anyone may, as before)
+        kind = "not-allowed-to-cancel-named" if named else "not-allowed-to-cancel"
+        raise refusal(kind, login=holder, case=case_id, step=step, pelaksana=", ".join(pelaksana))
+
+    def check_void(
+        self,
+        recorder: str,
+        holder: str | None,
+        voided: EventRow,
+        pelaksana: list[str],
+        sop: str,
+        tz_name: str,
+        at: str,
+        now: str,
+    ) -> None:
+        """Who may void an action (once posts are enforced): as who may cancel, counting the step the
+        action was at; and the login that recorded it, within VOID_SOON_HOURS (as sop_void in postgres.sql)."""
+        if holder is None or self._admin_or_holder(recorder, holder, pelaksana, sop, tz_name, at):
+            return
+        soon = timedelta(hours=VOID_SOON_HOURS)
+        if (
+            voided.operator == recorder
+            and voided.recorded_at
+            and now <= iso(datetime.fromisoformat(voided.recorded_at) + soon)
+        ):
+            return
+        raise refusal(
+            "not-allowed-to-void", login=holder, case=voided.case_id, seq=voided.seq, pelaksana=", ".join(pelaksana),
+            hours=VOID_SOON_HOURS,
+        )  # fmt: skip
 
     # --- people and posts, written by an admin (SQLite; PostgreSQL has functions) --------------
 

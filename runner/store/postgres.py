@@ -30,8 +30,8 @@ from .audit import SNAPSHOT
 from .chain import GENESIS, NOW
 from .limits import check_write, sql_limits
 from .people import _PERSON, _POST, person_row, post_row
-from .rows import CaseRow, PersonRow, PostRow
-from .rules import ACTING, LOGIN_PATTERN, OPEN_END, refusal
+from .rows import CaseRow, PengesahanRow, PersonRow, PostRow
+from .rules import ACTING, LOGIN_PATTERN, OPEN_END, VOID_SOON_HOURS, refusal
 from .sql import DEFAULT_TIMEZONE, OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ def sql_constants(schema: str) -> dict[str, str]:
         ),
         "open_end": OPEN_END,
         "default_timezone": DEFAULT_TIMEZONE,
+        "void_soon_hours": str(VOID_SOON_HOURS),
         **sql_limits(),
     }
 
@@ -391,11 +392,42 @@ class PostgresStore(SQLStore):
 
     def append(self, case: CaseRow, w: Write) -> CaseRow:
         check_write(w.at, w.note, w.title, w.documents)  # sop_act checks the same: this saves sending it
+        if w.action == "void":
+            back = w.restores
+            assert back is not None  # a void says where the case goes back to
+            row = self._call(
+                f"SELECT *, clock_timestamp() FROM sop_void({', '.join(['%s'] * 13)})",
+                [
+                    w.request, case.id, case.seq, w.note, w.data, w.at, w.backdated, w.for_login, str(back.status),
+                    back.step, back.entered_at, back.deadline, json.dumps(back.available, ensure_ascii=False),
+                ],
+            )  # fmt: skip
+            return self._written(row)
         row = self._call(
             f"SELECT *, clock_timestamp() FROM sop_act({_ACTION_ARGS})",
             [w.request, case.id, case.seq, w.action, w.role, w.outcome, w.note, *self._action_params(w)],
         )
         return self._written(row)
+
+    def sahkan(
+        self,
+        definition: tuple[str, str, str, str | None],
+        sop: str,
+        jabatan: str,
+        nomor: str | None,
+        tanggal_efektif: str,
+        on: str | None,
+        for_login: str | None,
+        timezone: str,
+    ) -> PengesahanRow:
+        # sop_sahkan reads the jabatan, nomor and tanggal_efektif from the definition itself (the day the
+        # client read from a date in words, it takes when its year is the text's)
+        digest, version, body, source = definition
+        (row_id,) = self._call(
+            "SELECT sop_sahkan(%s, %s, %s, %s, %s, %s, %s, %s)",
+            [sop, digest, version, body, source, on, for_login, tanggal_efektif],
+        )
+        return next(p for p in self.pengesahan(sop) if p.id == row_id)
 
     def recover(self, request: str) -> CaseRow | None:
         """Reconnect, make sure the old session is gone (so its transaction is decided), and look."""

@@ -228,6 +228,47 @@ BEGIN
       coalesce(to_char(v_post.ended_at::timestamptz AT TIME ZONE p_tz, 'YYYY-MM-DD HH24:MI'), v_post.valid_until)));
 END $$;
 
+-- Whether an administrator acts (recording it, or in whose name it is recorded) or p_holder holds a post of
+-- one of p_pelaksana for p_sop on that day (Plt./Plh. included). Mirrors PeopleStore._admin_or_holder.
+CREATE OR REPLACE FUNCTION sop_admin_or_holder(p_holder text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (SELECT 1 FROM people WHERE login IN (sop_me(), p_holder) AND admin = 1)
+      OR EXISTS (SELECT 1 FROM posts p
+                  WHERE p.login = p_holder AND p_pelaksana @> to_jsonb(p.pelaksana)
+                    AND (p.sops IS NULL OR p.sops::jsonb @> to_jsonb(p_sop))
+                    AND p.valid_from <= to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD')
+                    AND (p.valid_until IS NULL OR p.valid_until >= to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD'))
+                    AND (p.ended_at IS NULL OR p_at < p.ended_at::timestamptz))
+$$;
+
+CREATE OR REPLACE FUNCTION sop_list(p_items jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT string_agg(x, ', ' ORDER BY i) FROM jsonb_array_elements_text(p_items) WITH ORDINALITY AS y(x, i)
+$$;
+
+-- The pelaksana of a step of a stored definition, as a list.
+CREATE OR REPLACE FUNCTION sop_step_pelaksana(p_def jsonb, p_step text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE jsonb_typeof(s -> 'pelaksana') WHEN 'string' THEN jsonb_build_array(s -> 'pelaksana') ELSE s -> 'pelaksana' END
+    FROM jsonb_array_elements(p_def -> 'steps') AS x(s) WHERE s ->> 'id' = p_step
+$$;
+
+-- Who may cancel a case, once posts are enforced: an administrator or the holder of a post of p_pelaksana
+-- on that day: those the SOP names in cancel_by (p_named), else the step's the case stands at. Mirrors
+-- PeopleStore.check_cancel.
+CREATE OR REPLACE FUNCTION sop_check_cancel(
+  p_holder text, p_case text, p_step text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz,
+  p_named boolean
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_holder IS NULL OR sop_admin_or_holder(p_holder, p_pelaksana, p_sop, p_tz, p_at) THEN
+    RETURN;
+  END IF;
+  PERFORM sop_refuse(CASE WHEN p_named THEN 'not-allowed-to-cancel-named' ELSE 'not-allowed-to-cancel' END,
+    format('%s may not cancel case %s: only an administrator or the holder of a post of its current step may', p_holder, p_case),
+    jsonb_build_object('login', p_holder, 'case', p_case, 'step', p_step, 'pelaksana', sop_list(p_pelaksana)));
+END $$;
+
 -- The time of an action: p_at is the server's clock as the client read it just
 -- before (so that it could compute the deadline from it), or a time given (back-dated).
 CREATE OR REPLACE FUNCTION sop_check_time(p_at timestamptz, p_backdated boolean, p_last text, p_now timestamptz)
@@ -436,6 +477,9 @@ BEGIN
     END IF;
   ELSIF p_action IN ('attach', 'cancel') AND p_role IS NULL AND p_outcome IS NULL THEN
     IF p_action = 'cancel' THEN
+      PERFORM sop_check_cancel(v_who.holder, p_case, v_case.step,
+        coalesce(v_def -> 'cancel_by', sop_step_pelaksana(v_def, v_case.step)),  -- the SOP's cancel_by, else the step's
+        v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END, v_def -> 'cancel_by' IS NOT NULL);
       v_status := 'cancelled';
       v_new_step := NULL;
     END IF;
@@ -490,6 +534,243 @@ BEGIN
   RETURN v_case;
 END $$;
 
+-- Void a case's last action that stands (a wrong entry): the event appended names it (data.voids) and why
+-- (the note); the case row goes back to where it stood before it, as the client computed it from the
+-- events (p_step, p_entered_at, p_deadline, p_available: checked here as far as SQL can, replayed by case
+-- verify). Allowed to an administrator, the holder of a post of the voided action's step, and, within
+-- {void_soon_hours} hours, the login that recorded it. Mirrors SQLStore._check_void and PeopleStore.check_void.
+CREATE OR REPLACE FUNCTION sop_void(
+  p_request text, p_case text, p_seq integer, p_note text, p_data text, p_at text, p_backdated boolean,
+  p_for text, p_status text, p_step text, p_entered_at text, p_deadline text, p_available text
+) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_at timestamptz := p_at::timestamptz;
+  v_data jsonb := p_data::jsonb;
+  v_case cases;
+  v_def jsonb;
+  v_tz text;
+  v_target integer;
+  v_last integer;
+  v_voided events;
+  v_entering events;
+  v_pelaksana jsonb;
+  v_who record;
+  v_event events;
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_check_limits(p_at, v_at, p_note, NULL, NULL, NULL, NULL);
+  v_case := sop_lock_case(p_case);
+  IF v_case.id IS NULL THEN
+    PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
+  END IF;
+  IF v_case.seq <> p_seq THEN
+    PERFORM sop_refuse('concurrent-change', format('case %s was changed by someone else just now', p_case),
+      jsonb_build_object('case', p_case));
+  END IF;
+  IF coalesce(btrim(p_note), '') = '' THEN
+    PERFORM sop_refuse('bad-data', 'a void gives its reason', '{}'::jsonb);
+  END IF;
+  SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
+  SELECT * INTO v_who FROM sop_authorize(p_for, NULL, v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
+
+  -- the last action that stands: neither a void nor voided
+  SELECT max(e.seq) INTO v_last FROM events e
+   WHERE e.case_id = p_case AND e.action <> 'void'
+     AND NOT EXISTS (SELECT 1 FROM events v WHERE v.case_id = p_case AND v.action = 'void'
+                       AND (v.data::jsonb ->> 'voids')::int = e.seq);
+  IF v_last <= 1 THEN
+    PERFORM sop_refuse('nothing-to-void', format('case %s has no action left to void but its start', p_case),
+      jsonb_build_object('case', p_case));
+  END IF;
+  v_target := (v_data ->> 'voids')::int;
+  IF v_data IS DISTINCT FROM jsonb_build_object('documents', '[]'::jsonb, 'voids', v_target) THEN
+    PERFORM sop_refuse('bad-data', 'a void''s data names the event it voids, and nothing else', '{}'::jsonb);
+  END IF;
+  IF v_target <> v_last THEN
+    PERFORM sop_refuse('void-not-last', format('event #%s of case %s is not its last action that stands', v_target, p_case),
+      jsonb_build_object('case', p_case, 'seq', v_target, 'last', v_last));
+  END IF;
+  SELECT * INTO v_voided FROM events WHERE case_id = p_case AND seq = v_target;
+  v_pelaksana := sop_step_pelaksana(v_def, v_voided.step);
+  IF v_who.holder IS NOT NULL
+     AND NOT sop_admin_or_holder(v_who.holder, v_pelaksana, v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END)
+     AND NOT (v_voided.operator = sop_me() AND v_voided.recorded_at IS NOT NULL
+              AND v_now <= v_voided.recorded_at::timestamptz + interval '{void_soon_hours} hours') THEN
+    PERFORM sop_refuse('not-allowed-to-void',
+      format('%s may not void event #%s of case %s', v_who.holder, v_target, p_case),
+      jsonb_build_object('login', v_who.holder, 'case', p_case, 'seq', v_target, 'pelaksana', sop_list(v_pelaksana),
+        'hours', {void_soon_hours}));
+  END IF;
+  -- where the case stood before the voided action: open, at its step, entered with the last moving action
+  -- that stands before it (the one whose data records a deadline), and fewer documents at hand at most
+  SELECT e.* INTO v_entering FROM events e
+   WHERE e.case_id = p_case AND e.seq < v_target AND e.action <> 'void' AND (e.data::jsonb -> 'deadline') IS NOT NULL  -- the key, even when null (no question marks here)
+     AND NOT EXISTS (SELECT 1 FROM events v WHERE v.case_id = p_case AND v.action = 'void'
+                       AND (v.data::jsonb ->> 'voids')::int = e.seq)
+   ORDER BY e.seq DESC LIMIT 1;
+  IF p_status <> 'open' OR p_step IS DISTINCT FROM v_voided.step OR p_entered_at IS DISTINCT FROM v_entering.at
+     OR p_deadline IS DISTINCT FROM v_entering.data::jsonb ->> 'deadline'
+     OR jsonb_typeof(p_available::jsonb) <> 'array' OR NOT v_case.available::jsonb @> p_available::jsonb THEN
+    PERFORM sop_refuse('bad-data', 'a void brings the case back to where it stood before the action it voids', '{}'::jsonb);
+  END IF;
+
+  v_event.case_id := p_case;
+  v_event.seq := v_case.seq + 1;
+  v_event.at := sop_iso(v_at);
+  v_event.action := 'void';
+  v_event.step := v_case.step;
+  v_event.operator := sop_me();
+  v_event.note := p_note;
+  v_event.data := p_data;
+  v_event.prev_hash := v_case.head;
+  v_event.holder := v_who.holder;
+  v_event.acting := v_who.acting;
+  v_event.recorded_at := sop_iso(v_now);
+  v_event.backdated := p_backdated::int;
+  v_event.request := p_request;
+  v_event.format := 2;
+  v_event := sop_write_event(v_event, NULL, NULL, NULL);
+
+  UPDATE cases SET status = 'open', step = p_step, entered_at = p_entered_at, deadline = p_deadline,
+         available = p_available, seq = v_event.seq, head = v_event.hash, updated_at = sop_iso(v_at)
+   WHERE id = p_case RETURNING * INTO v_case;
+  RETURN v_case;
+END $$;
+
+-- A case of p_sop starts on p_day only on the version in force then, once a version of it is disahkan in
+-- this store (before that, on any version). Mirrors SQLStore.check_in_force.
+CREATE OR REPLACE FUNCTION sop_check_in_force(p_sop text, p_digest text, p_version text, p_day text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_current record;  -- (not the table's type: earlier migrations make this function before the table)
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pengesahan WHERE sop = p_sop) THEN
+    RETURN;
+  END IF;
+  SELECT * INTO v_current FROM pengesahan WHERE sop = p_sop AND tanggal_efektif <= p_day
+   ORDER BY tanggal_efektif DESC LIMIT 1;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('not-yet-in-force', format('SOP %s has no version in force on %s', p_sop, p_day),
+      jsonb_build_object('sop', p_sop, 'day', p_day,
+        'start', (SELECT min(tanggal_efektif) FROM pengesahan WHERE sop = p_sop)));
+  END IF;
+  IF v_current.digest <> p_digest THEN
+    PERFORM sop_refuse('version-not-in-force',
+      format('version %s of SOP %s is not in force on %s; version %s is', p_version, p_sop, p_day, v_current.version),
+      jsonb_build_object('sop', p_sop, 'version', p_version, 'day', p_day, 'in_force', v_current.version,
+        'since', v_current.tanggal_efektif));
+  END IF;
+END $$;
+
+-- The pengesahan of a version of p_sop: signed by the holder (sop_me(), or p_for recorded by one who may
+-- record for others) of the post the definition's identity.disahkan_oleh names, on p_day (NULL: today);
+-- in force from its tanggal_efektif. A definition new to the store is registered with it. Mirrors
+-- SQLStore.sahkan; the facts are read from the definition itself, never taken from the client. It returns
+-- the new row's id (a function made before the table, by an earlier migration, cannot return its type).
+CREATE OR REPLACE FUNCTION sop_sahkan(
+  p_sop text, p_digest text, p_version text, p_body text, p_source text, p_day text, p_for text, p_efektif text
+) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_def jsonb;
+  v_tz text;
+  v_today text;
+  v_day text;
+  v_jabatan text;
+  v_post text;
+  v_efektif text;
+  v_who record;
+  v_other record;
+  v_row record;
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_lock('sop:' || p_sop);
+  IF NOT EXISTS (SELECT 1 FROM people) THEN
+    PERFORM sop_refuse('pengesahan-needs-people', 'nobody is registered in this store yet', '{}'::jsonb);
+  END IF;
+  SELECT body::jsonb INTO v_def FROM definitions WHERE digest = p_digest;
+  IF NOT FOUND THEN
+    v_def := p_body::jsonb;
+    IF encode(sha256(convert_to(p_body, 'UTF8')), 'hex') <> p_digest
+       OR v_def ->> 'id' IS DISTINCT FROM p_sop OR v_def ->> 'version' IS DISTINCT FROM p_version THEN
+      PERFORM sop_refuse('bad-definition', 'the definition does not match its digest, id or version', '{}'::jsonb);
+    END IF;
+  ELSIF v_def ->> 'id' IS DISTINCT FROM p_sop OR v_def ->> 'version' IS DISTINCT FROM p_version THEN
+    PERFORM sop_refuse('bad-definition', 'the definition is of another SOP or version', '{}'::jsonb);
+  END IF;
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  v_today := to_char(v_now AT TIME ZONE v_tz, 'YYYY-MM-DD');
+  v_day := coalesce(p_day, v_today);
+  IF v_day !~ '^\d{4}-\d\d-\d\d$' THEN
+    PERFORM sop_refuse('bad-date', 'dates are YYYY-MM-DD', jsonb_build_object('text', v_day));
+  END IF;
+  IF v_day > v_today THEN
+    PERFORM sop_refuse('day-in-future', format('the day %s lies in the future', v_day), jsonb_build_object('day', v_day));
+  END IF;
+  -- the signer's post: the pelaksana the identity's jabatan names, by id, nama or singkatan (SOP.signer_post)
+  v_jabatan := v_def #>> '{identity,disahkan_oleh,jabatan}';
+  SELECT p ->> 'id' INTO v_post FROM jsonb_array_elements(v_def -> 'pelaksana') WITH ORDINALITY AS x(p, i)
+   WHERE lower(regexp_replace(btrim(v_jabatan), '\s+', ' ', 'g')) IN (
+           lower(regexp_replace(btrim(p ->> 'id'), '\s+', ' ', 'g')),
+           lower(regexp_replace(btrim(p ->> 'nama'), '\s+', ' ', 'g')),
+           lower(regexp_replace(btrim(coalesce(p ->> 'singkatan', '')), '\s+', ' ', 'g')))
+   ORDER BY i LIMIT 1;
+  IF v_post IS NULL THEN
+    PERFORM sop_refuse('no-signer', format('version %s of SOP %s names no signer among its pelaksana', p_version, p_sop),
+      jsonb_build_object('sop', p_sop, 'version', p_version, 'jabatan', coalesce(v_jabatan, '')));
+  END IF;
+  -- the day it takes force: the definition's date (runner/definition/dates.py: a month alone means its first
+  -- day); one in words ("1 Agustus 2026"), as the client read it, when it is a day of the text's year
+  v_efektif := btrim(v_def #>> '{identity,tanggal_efektif}');
+  IF v_efektif IS NULL OR p_efektif IS NULL OR p_efektif !~ '^\d{4}-\d\d-\d\d$' THEN
+    PERFORM sop_refuse('no-tanggal-efektif', format('version %s of SOP %s gives no tanggal_efektif', p_version, p_sop),
+      jsonb_build_object('sop', p_sop, 'version', p_version));
+  END IF;
+  IF v_efektif ~ '^\d{4}-\d{1,2}(-\d{1,2})$' OR v_efektif ~ '^\d{4}-\d{1,2}$' THEN
+    v_efektif := to_char(make_date(split_part(v_efektif, '-', 1)::int, split_part(v_efektif, '-', 2)::int,
+      coalesce(nullif(split_part(v_efektif, '-', 3), '')::int, 1)), 'YYYY-MM-DD');
+  ELSIF position(left(p_efektif, 4) in v_efektif) = 0 THEN
+    v_efektif := NULL;
+  ELSE
+    v_efektif := p_efektif;
+  END IF;
+  IF v_efektif IS DISTINCT FROM p_efektif THEN
+    PERFORM sop_refuse('bad-definition', 'the tanggal_efektif is not the definition''s', '{}'::jsonb);
+  END IF;
+  SELECT * INTO v_who FROM sop_authorize(p_for, v_post, p_sop, v_tz,
+    CASE WHEN p_day IS NULL THEN v_now ELSE (v_day || ' 12:00')::timestamp AT TIME ZONE v_tz END);
+  IF v_efektif < v_day THEN
+    PERFORM sop_refuse('efektif-before-signed', format('the tanggal_efektif %s is before the day it is signed', v_efektif),
+      jsonb_build_object('efektif', v_efektif, 'day', v_day));
+  END IF;
+  FOR v_other IN SELECT * FROM pengesahan WHERE sop = p_sop ORDER BY tanggal_efektif LOOP
+    IF v_other.digest = p_digest THEN
+      PERFORM sop_refuse('already-disahkan', format('version %s of SOP %s is disahkan already', p_version, p_sop),
+        jsonb_build_object('sop', p_sop, 'version', p_version, 'day', v_other.signed_on));
+    END IF;
+    IF v_other.version = p_version THEN
+      PERFORM sop_refuse('version-text-differs', format('another text of version %s of SOP %s is disahkan', p_version, p_sop),
+        jsonb_build_object('sop', p_sop, 'version', p_version));
+    END IF;
+    IF v_other.tanggal_efektif = v_efektif THEN
+      PERFORM sop_refuse('efektif-taken', format('version %s of SOP %s takes force on %s already', v_other.version, p_sop, v_efektif),
+        jsonb_build_object('sop', p_sop, 'other', v_other.version, 'efektif', v_efektif));
+    END IF;
+  END LOOP;
+  IF NOT EXISTS (SELECT 1 FROM definitions WHERE digest = p_digest) THEN
+    INSERT INTO definitions (digest, sop, version, body, source) VALUES (p_digest, p_sop, p_version, p_body, p_source);
+  END IF;
+  INSERT INTO pengesahan (sop, version, digest, nomor, tanggal_efektif, jabatan, signer, acting, signed_on,
+                          recorded_by, recorded_at)
+  VALUES (p_sop, p_version, p_digest, v_def #>> '{identity,nomor}', v_efektif, v_post, v_who.holder, v_who.acting,
+          v_day, sop_me(), sop_iso(v_now))
+  RETURNING * INTO v_row;
+  RETURN v_row.id;
+END $$;
+
 -- A new case of p_sop, numbered here, with its start event; a definition new to the
 -- store is registered with it (by an admin, once posts are enforced).
 CREATE OR REPLACE FUNCTION sop_start(
@@ -519,6 +800,7 @@ BEGIN
   v_tz := coalesce(v_def #>> '{calendar,timezone}', '{default_timezone}');
   PERFORM sop_check_time(v_at, p_backdated, NULL, v_now);
   SELECT * INTO v_who FROM sop_authorize(p_for, NULL, p_sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
+  PERFORM sop_check_in_force(p_sop, p_digest, p_version, to_char(v_at AT TIME ZONE v_tz, 'YYYY-MM-DD'));
   IF NOT v_known THEN
     IF EXISTS (SELECT 1 FROM people)
        AND NOT EXISTS (SELECT 1 FROM people WHERE login = sop_me() AND admin = 1) THEN

@@ -7,6 +7,8 @@ values at its boundary, so nothing else decodes them by hand.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -124,6 +126,27 @@ class PostRow(Record):
         return d
 
 
+class PengesahanRow(Record):
+    """A version of an SOP disahkan: signed by the holder of the post its identity names, in force
+    from its tanggal_efektif until the next version's (then dicabut)."""
+
+    id: int
+    sop: str
+    version: str
+    digest: str  # the definition signed
+    nomor: str | None  # the SOP's nomor, as its identity page gives it
+    tanggal_efektif: str  # YYYY-MM-DD: in force from this day
+    jabatan: str  # the pelaksana id of the post that signed (identity.disahkan_oleh)
+    signer: str  # the login of the holder who signed
+    acting: str | None  # "plt" | "plh": signed by an acting appointment
+    signed_on: str  # YYYY-MM-DD: the day it was signed
+    recorded_by: str  # the login that recorded it (an admin, --for the signer)
+    recorded_at: str  # the store's clock when it was recorded
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
+
+
 def damaged(what: str) -> UserError:
     """The store holds what sop-runner never wrote: say so instead of failing inside."""
     return UserError(
@@ -141,3 +164,15 @@ class DocumentRow(Record):
     size: int | None
     sha256: str | None
     content: bytes | None = None
+
+
+def voided(events: Sequence[EventRow]) -> dict[int, int]:
+    """The events voided: voided seq -> the seq of the void event that voids it."""
+    return {int(json.loads(e.data)["voids"]): e.seq for e in events if e.action == "void"}
+
+
+def standing(events: Sequence[EventRow]) -> list[int]:
+    """The seqs of the actions that stand: every event but the voids and the events they voided, in order.
+    The last of them is what a void voids next (never the start)."""
+    gone = voided(events)
+    return [e.seq for e in events if e.action != "void" and e.seq not in gone]

@@ -42,6 +42,38 @@ MESSAGES: dict[str, str] = {
     "first-person-self": N_(
         "the first person registered becomes this store's admin, so it must be you ({login}), not '{person}'"
     ),
+    "not-allowed-to-cancel": N_(
+        "{login} may not cancel case {case}: only an administrator or the holder of a post of its current step ({pelaksana}) may"
+    ),
+    # pengesahan: an SOP version signed, and the version in force (runner/store/sql.py, postgres.sql's sop_sahkan)
+    "version-not-in-force": N_(
+        "version {version} of SOP {sop} is not in force on {day}; version {in_force} is, since {since}"
+    ),
+    "not-yet-in-force": N_("SOP {sop} has no version in force on {day}: the first disahkan takes force on {start}"),
+    "no-signer": N_(
+        "version {version} of SOP {sop} names no signer among its pelaksana (identity.disahkan_oleh.jabatan: '{jabatan}')"
+    ),
+    "no-tanggal-efektif": N_(
+        "version {version} of SOP {sop} gives no identity.tanggal_efektif, the day it takes force"
+    ),
+    "efektif-before-signed": N_("the tanggal_efektif {efektif} is before the day it is signed ({day})"),
+    "already-disahkan": N_("version {version} of SOP {sop} is disahkan already (signed on {day})"),
+    "version-text-differs": N_(
+        "another text of version {version} of SOP {sop} is disahkan already; a changed SOP needs a new version"
+    ),
+    "efektif-taken": N_("version {other} of SOP {sop} takes force on {efektif} already"),
+    "pengesahan-needs-people": N_(
+        "nobody is registered in this store yet; an SOP is disahkan by the holder of the post that signs it"
+    ),
+    "day-in-future": N_("the day {day} lies in the future"),
+    "not-allowed-to-cancel-named": N_(
+        "{login} may not cancel case {case}: its SOP lets only an administrator or the holder of one of the posts {pelaksana} cancel"
+    ),
+    "not-allowed-to-void": N_(
+        "{login} may not void event #{seq} of case {case}: only an administrator, the holder of a post of its step ({pelaksana}) or, within {hours} hours, the login that recorded it may"
+    ),
+    "nothing-to-void": N_("case {case} has no action left to void but its start; cancel the case instead"),
+    "void-not-last": N_("event #{seq} of case {case} is not its last action that stands (#{last} is)"),
     "definition-unregistered": N_(
         "version {version} of SOP {sop} is new to this store; only an admin may start its first case"
     ),
@@ -147,6 +179,9 @@ class _Facts(dict):
     def __missing__(self, key: str) -> str:
         return "?"
 
+# How long the login that recorded an action may void it on its own (after that: the holder of the
+# step's post, or an administrator); postgres.sql's sop_void is filled with it.
+VOID_SOON_HOURS = 24
 
 # The acting appointments, as stored, and how documents write them before the position:
 # Plt. (pelaksana tugas) and Plh. (pelaksana harian).
@@ -224,7 +259,7 @@ def template_values(kind: str, details: dict[str, Any]) -> dict[str, Any]:
 
 
 # the details that are times or days: written in a message as people read them, kept as ISO in the details
-_MOMENTS = ("at", "now", "last", "until", "start", "day", "other_start", "other_until")
+_MOMENTS = ("at", "now", "last", "until", "start", "day", "other_start", "other_until", "since", "efektif")
 
 
 def _worded(details: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..canonical import sha256_hex
 from ..definition.model import Calendar
+from ..definition.workcal import zone
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
 from . import audit
@@ -24,7 +25,7 @@ from .chain import FORMAT, GENESIS, NOW, event_hash
 from .clock import iso
 from .limits import check_write
 from .people import PeopleStore, local_day
-from .rows import CaseRow, DocumentRow, EventRow, Status, damaged
+from .rows import CaseRow, DocumentRow, EventRow, PengesahanRow, Status, damaged, standing
 from .rules import refusal
 from .sessions import SessionStore
 
@@ -51,6 +52,17 @@ class OutcomeUnknown(UserError):
             reason=reason,
         )
         self.reason = reason
+
+
+_PENGESAHAN = (
+    "id, sop, version, digest, nomor, tanggal_efektif, jabatan, signer, acting, signed_on, recorded_by, recorded_at"
+)
+
+
+def in_force(signed: list[PengesahanRow], day: str) -> PengesahanRow | None:
+    """The version in force on ``day`` among an SOP's pengesahan: the one that took force last by then."""
+    began = [p for p in signed if p.tanggal_efektif <= day]
+    return max(began, key=lambda p: p.tanggal_efektif) if began else None
 
 
 def _columns(cls: type[tuple]) -> str:
@@ -170,6 +182,16 @@ MIGRATIONS: list[list[str]] = [
         "{functions}",
         "{audit_snapshot}",
     ],
+    [  # 12: an SOP's life and a case's mistakes (issue 23): the pengesahan of SOP versions, each in force
+        # from its tanggal_efektif (a case starts only on the version in force); on PostgreSQL sop_sahkan, and
+        # sop_act checks who may cancel
+        "CREATE TABLE pengesahan (id {serial}, sop TEXT NOT NULL, version TEXT NOT NULL,"
+        " digest TEXT NOT NULL UNIQUE REFERENCES definitions (digest), nomor TEXT, tanggal_efektif TEXT NOT NULL,"
+        " jabatan TEXT NOT NULL, signer TEXT NOT NULL REFERENCES people (login), acting TEXT,"
+        " signed_on TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+        " UNIQUE (sop, tanggal_efektif))",
+        "{functions}",
+    ],
 ]
 
 
@@ -177,6 +199,7 @@ MIGRATIONS: list[list[str]] = [
 # ours belongs to someone else, and is never written to.
 OUR_TABLES = frozenset(
     {"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts", "web_sessions"}
+    | {"pengesahan"}
 )  # (and the later ones: any of these already marks a database as ours)
 
 
@@ -365,6 +388,7 @@ class SQLStore(PeopleStore, SessionStore):
         with self.transaction():
             self.lock_numbering(w.sop)
             holder, acting = self.authorize(self.login, w.for_login, None, w.sop, w.timezone, w.at)
+            self.check_in_force(w.sop, digest, version, local_day(w.at, w.timezone))
             if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
                 me = self.person(self.login)
                 if self.enforced() and (me is None or not me.admin):
@@ -382,12 +406,107 @@ class SQLStore(PeopleStore, SessionStore):
             self._insert_event(event, w.documents)
         return case
 
+    def check_in_force(self, sop: str, digest: str, version: str, day: str) -> None:
+        """A case of ``sop`` starts on ``day`` only on the version in force then (once a version of it
+        is disahkan in this store; before that, on any version): as sop_start in postgres.sql."""
+        signed = self.pengesahan(sop)
+        if not signed:
+            return
+        current = in_force(signed, day)
+        if current is None:
+            first = min(signed, key=lambda p: p.tanggal_efektif)
+            raise refusal("not-yet-in-force", sop=sop, day=day, start=first.tanggal_efektif)
+        if current.digest != digest:
+            raise refusal(
+                "version-not-in-force", sop=sop, version=version, day=day, in_force=current.version,
+                since=current.tanggal_efektif,
+            )  # fmt: skip
+
+    def sahkan(
+        self,
+        definition: tuple[str, str, str, str | None],
+        sop: str,
+        jabatan: str,
+        nomor: str | None,
+        tanggal_efektif: str,
+        on: str | None,
+        for_login: str | None,
+        timezone: str,
+    ) -> PengesahanRow:
+        """Record that the holder of ``jabatan`` signed this version (``definition``: digest, version,
+        canonical JSON, YAML source) on ``on`` (default today): in force from ``tanggal_efektif``.
+        The checks are sop_sahkan's in postgres.sql; the service has read the facts from the SOP."""
+        digest, version, body, source = definition
+        with self.transaction():
+            self.lock_numbering(sop)
+            if not self.enforced():
+                raise refusal("pengesahan-needs-people")
+            recorded = self.clock()
+            today = local_day(iso(recorded), timezone)
+            day = on or today
+            if day > today:
+                raise refusal("day-in-future", day=day)
+            # the post held on that day: now, or (a day given) at its noon
+            at = (
+                iso(recorded)
+                if on is None
+                else iso(datetime.fromisoformat(f"{day}T12:00").replace(tzinfo=zone(timezone)))
+            )
+            holder, acting = self.authorize(self.login, for_login, jabatan, sop, timezone, at)
+            assert holder is not None  # enforced: authorize names who acts
+            if tanggal_efektif < day:
+                raise refusal("efektif-before-signed", efektif=tanggal_efektif, day=day)
+            for other in self.pengesahan(sop):
+                if other.digest == digest:
+                    raise refusal("already-disahkan", sop=sop, version=version, day=other.signed_on)
+                if other.version == version:
+                    raise refusal("version-text-differs", sop=sop, version=version)
+                if other.tanggal_efektif == tanggal_efektif:
+                    raise refusal("efektif-taken", sop=sop, other=other.version, efektif=tanggal_efektif)
+            if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
+                self.execute(
+                    "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
+                    (digest, sop, version, body, source),
+                )
+            row = (
+                sop,
+                version,
+                digest,
+                nomor,
+                tanggal_efektif,
+                jabatan,
+                holder,
+                acting,
+                day,
+                self.login,
+                iso(recorded),
+            )
+            self.execute(
+                f"INSERT INTO pengesahan ({_PENGESAHAN.replace('id, ', '', 1)}) VALUES ({', '.join('?' * len(row))})",
+                row,
+            )
+        return next(p for p in self.pengesahan(sop) if p.digest == digest)
+
+    def pengesahan(self, sop: str | None = None) -> list[PengesahanRow]:
+        """The versions disahkan (of ``sop``), by SOP and tanggal_efektif."""
+        where, params = (" WHERE sop = ?", [sop]) if sop is not None else ("", [])
+        rows = self.execute(f"SELECT {_PENGESAHAN} FROM pengesahan{where} ORDER BY sop, tanggal_efektif", params)
+        return [PengesahanRow(*r) for r in rows.fetchall()]
+
     def append(self, case: CaseRow, w: Write) -> CaseRow:
         """Write the action ``w`` on ``case`` as it was read, if nobody wrote since."""
         check_write(w.at, w.note, w.title, w.documents)
         try:
             with self.transaction():
                 holder, acting = self.authorize(self.login, w.for_login, w.role, w.sop, w.timezone, w.at)
+                if w.action == "cancel" and case.step is not None:
+                    named = self._cancel_by(case.definition)
+                    pelaksana = named or self._step_pelaksana(case.id, case.definition, case.step)
+                    self.check_cancel(
+                        self.login, holder, case.id, case.step, pelaksana, w.sop, w.timezone, w.at, bool(named)
+                    )
+                if w.action == "void":
+                    self._check_void(case, w, holder)
                 event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
                 self._insert_event(event, w.documents)
                 updated = w.row_after(case, event)
@@ -412,6 +531,35 @@ class SQLStore(PeopleStore, SessionStore):
         except self.integrity_errors:
             raise self._concurrent(case.id) from None
         return updated
+
+    def _check_void(self, case: CaseRow, w: Write, holder: str | None) -> None:
+        """A void names the last action that stands, never the start, and is made by one who may."""
+        events = self.events(case.id)
+        live = standing(events)
+        target = int(json.loads(w.data)["voids"])
+        if len(live) < 2:
+            raise refusal("nothing-to-void", case=case.id)
+        if live[-1] != target:
+            raise refusal("void-not-last", case=case.id, seq=target, last=live[-1])
+        voided = events[target - 1]
+        assert voided.step is not None  # an action after the start happens at a step
+        pelaksana = self._step_pelaksana(case.id, case.definition, voided.step)
+        self.check_void(self.login, holder, voided, pelaksana, w.sop, w.timezone, w.at, iso(self.clock()))
+
+    def _cancel_by(self, digest: str) -> list[str] | None:
+        """The pelaksana a stored definition names as those who may cancel its cases (None: it names none)."""
+        body = self.definition(digest)
+        named = json.loads(body).get("cancel_by") if body else None
+        return list(named) if named else None
+
+    def _step_pelaksana(self, case_id: str, digest: str, step: str) -> list[str]:
+        """The pelaksana of a step, from the stored definition (as the PostgreSQL functions read it)."""
+        body = self.definition(digest)
+        found = [s for s in json.loads(body)["steps"] if s["id"] == step] if body else []
+        if not found:
+            raise damaged(_("case {id} stands at a step its SOP does not have").format(id=case_id))
+        who = found[0]["pelaksana"]
+        return [who] if isinstance(who, str) else list(who)
 
     def _chained(
         self, w: Write, case_id: str, seq: int, prev: str, step: str | None, holder: str | None, acting: str | None

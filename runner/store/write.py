@@ -19,7 +19,7 @@ class Write(NamedTuple):
     """
 
     request: str  # unique; after a lost connection it tells whether the action landed
-    action: str  # start | advance | attach | cancel
+    action: str  # start | advance | attach | cancel | void
     sop: str
     timezone: str  # the SOP's: posts are held by the day there
     at: str  # when it happened (UTC): the store's clock as read before, or the time given
@@ -36,3 +36,4 @@ class Write(NamedTuple):
     # the case row after the event (the row before it; None for a start): the case service's
     # ``row_after``, the one rule verify replays; PostgreSQL's functions write the same in SQL
     row_after: Callable[[CaseRow | None, EventRow], CaseRow]
+    restores: CaseRow | None = None  # a void only: the case row as it stood before the event voided

@@ -311,9 +311,13 @@ def _target(sop: runner.SOP, target: str) -> str:
 
 
 def _action_word(action: str) -> str:
-    return {"start": _("started"), "advance": _("done"), "attach": _("attached"), "cancel": _("cancelled")}.get(
-        action, action
-    )
+    return {
+        "start": _("started"),
+        "advance": _("done"),
+        "attach": _("attached"),
+        "cancel": _("cancelled"),
+        "void": _("voided"),
+    }.get(action, action)
 
 
 def _attachments(visit: Visit) -> list[runner.Attachment]:

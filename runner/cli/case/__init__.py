@@ -19,10 +19,11 @@ from ..lazy import Group
         "attach": "runner.cli.case.attach.case_attach",
         "advance": "runner.cli.case.advance.case_advance",
         "cancel": "runner.cli.case.cancel.case_cancel",
+        "void": "runner.cli.case.void.case_void",
         "history": "runner.cli.case.history.case_history",
         "verify": "runner.cli.case.verify.case_verify",
     },
-    help=N_("Run cases through an SOP: start, advance, attach, cancel, show, list, history, verify."),
+    help=N_("Run cases through an SOP: start, advance, attach, cancel, void, show, list, history, verify."),
 )
 def case() -> None:
     pass
