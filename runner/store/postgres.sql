@@ -229,7 +229,7 @@ BEGIN
 END $$;
 
 -- Whether an administrator acts (recording it, or in whose name it is recorded) or p_holder holds a post of
--- one of p_pelaksana for p_sop on that day (Plt./Plh. included). Mirrors PeopleStore._admin_or_holder.
+-- one of p_pelaksana for p_sop on that day (acting appointments included). Mirrors PeopleStore._admin_or_holder.
 CREATE OR REPLACE FUNCTION sop_admin_or_holder(p_holder text, p_pelaksana jsonb, p_sop text, p_tz text, p_at timestamptz)
 RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT EXISTS (SELECT 1 FROM people WHERE login IN (sop_me(), p_holder) AND admin = 1)
@@ -264,7 +264,12 @@ BEGIN
   IF p_holder IS NULL OR sop_admin_or_holder(p_holder, p_pelaksana, p_sop, p_tz, p_at) THEN
     RETURN;
   END IF;
-  PERFORM sop_refuse(CASE WHEN p_named THEN 'not-allowed-to-cancel-named' ELSE 'not-allowed-to-cancel' END,
+  IF p_named THEN  -- (one literal kind a call: the one table of refusals reads them off this file)
+    PERFORM sop_refuse('not-allowed-to-cancel-named',
+      format('%s may not cancel case %s: only an administrator or the holder of a post the SOP names may', p_holder, p_case),
+      jsonb_build_object('login', p_holder, 'case', p_case, 'step', p_step, 'pelaksana', sop_list(p_pelaksana)));
+  END IF;
+  PERFORM sop_refuse('not-allowed-to-cancel',
     format('%s may not cancel case %s: only an administrator or the holder of a post of its current step may', p_holder, p_case),
     jsonb_build_object('login', p_holder, 'case', p_case, 'step', p_step, 'pelaksana', sop_list(p_pelaksana)));
 END $$;
@@ -572,7 +577,7 @@ BEGIN
     PERFORM sop_refuse('bad-data', 'a void gives its reason', '{}'::jsonb);
   END IF;
   SELECT body::jsonb INTO v_def FROM definitions WHERE digest = v_case.definition;
-  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', '{default_timezone}');
   PERFORM sop_check_time(v_at, p_backdated, v_case.updated_at, v_now);
   SELECT * INTO v_who FROM sop_authorize(p_for, NULL, v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END);
 
@@ -701,7 +706,7 @@ BEGIN
   ELSIF v_def ->> 'id' IS DISTINCT FROM p_sop OR v_def ->> 'version' IS DISTINCT FROM p_version THEN
     PERFORM sop_refuse('bad-definition', 'the definition is of another SOP or version', '{}'::jsonb);
   END IF;
-  v_tz := coalesce(v_def #>> '{calendar,timezone}', 'Asia/Jakarta');
+  v_tz := coalesce(v_def #>> '{calendar,timezone}', '{default_timezone}');
   v_today := to_char(v_now AT TIME ZONE v_tz, 'YYYY-MM-DD');
   v_day := coalesce(p_day, v_today);
   IF v_day !~ '^\d{4}-\d\d-\d\d$' THEN
