@@ -176,13 +176,7 @@ MIGRATIONS: list[list[str]] = [
         " name TEXT NOT NULL, login TEXT NOT NULL, at TEXT NOT NULL)",
         "{functions}",
     ],
-    [  # 11: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
-        # the rows there now its first events
-        "{people_audit}",
-        "{functions}",
-        "{audit_snapshot}",
-    ],
-    [  # 12: an SOP's life and a case's mistakes (issue 23): the pengesahan of SOP versions, each in force
+    [  # 11: an SOP's life and a case's mistakes (issue 23): the pengesahan of SOP versions, each in force
         # from its tanggal_efektif (a case starts only on the version in force); on PostgreSQL sop_sahkan, and
         # sop_act checks who may cancel
         "CREATE TABLE pengesahan (id {serial}, sop TEXT NOT NULL, version TEXT NOT NULL,"
@@ -191,6 +185,12 @@ MIGRATIONS: list[list[str]] = [
         " signed_on TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,"
         " UNIQUE (sop, tanggal_efektif))",
         "{functions}",
+    ],
+    [  # 12: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
+        # the rows there now its first events
+        "{people_audit}",
+        "{functions}",
+        "{audit_snapshot}",
     ],
 ]
 
