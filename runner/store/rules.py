@@ -179,6 +179,7 @@ class _Facts(dict):
     def __missing__(self, key: str) -> str:
         return "?"
 
+
 # How long the login that recorded an action may void it on its own (after that: the holder of the
 # step's post, or an administrator); postgres.sql's sop_void is filled with it.
 VOID_SOON_HOURS = 24
