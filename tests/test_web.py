@@ -155,6 +155,8 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(office):
     assert r.status_code == 403
     r = c.post("/cases/pelacuran-1/act", data={"role": "camat", "csrf": "0" * 64})
     assert r.status_code == 403
+    r = c.post("/cases/pelacuran-1/act", data={"role": "camat", "csrf": "é" * 64})  # not even ASCII
+    assert r.status_code == 403
     assert c.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "perintah-penertiban"
 
 

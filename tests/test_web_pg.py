@@ -134,3 +134,10 @@ def test_serving_refuses_a_login_that_is_not_a_registered_gateway(gateway):
         check_store(_url(gateway["a"], gateway["schema"]))
     assert e.value.kind == "not-a-gateway"
     check_store(gateway["url"])  # the registered one serves
+
+
+def test_a_nul_in_a_request_is_a_400_page_not_a_crash(gateway):
+    c = _signed_in(gateway, gateway["a"])
+    for path in ("/cases/a%00b", "/cases?sop=a%00b"):
+        r = c.get(path)
+        assert r.status_code == 400 and "Traceback" not in r.text

@@ -176,6 +176,12 @@ def _handle(
     try:
         visit = Visit(request, store, sop_dirs)
         visit.form = form
+        texts = [*request.path_params.values(), *request.query_params.values()]
+        texts += [v for v in (form.values() if form else []) if isinstance(v, str)]
+        if any("\x00" in str(t) for t in texts):  # no store keeps a NUL in text (PostgreSQL refuses it)
+            raise UserError(
+                _("the request holds a NUL character, which no text may; send it again without it"), "bad-text"
+            )
         visit.session = runner.Sessions(store).resume(request.cookies.get(SESSION_COOKIE))
         _speak(request, visit.session)
         if visit.session is None and not public:
@@ -184,7 +190,9 @@ def _handle(
             if visit.session is None:
                 if page is not pages.choose_language:
                     return _to_sign_in(request)
-            elif not secrets.compare_digest(str(form.get("csrf", "") if form else ""), visit.session.csrf):
+            elif not secrets.compare_digest(  # as bytes: a hostile token need not be ASCII
+                str(form.get("csrf", "") if form else "").encode("utf-8", "replace"), visit.session.csrf.encode()
+            ):
                 raise UserError(
                     _(
                         "the form is out of date (its security token does not match); open the page again and send it once more"
