@@ -485,3 +485,17 @@ def test_a_body_larger_than_the_store_keeps_is_refused_before_it_is_read(office,
         headers={"Content-Type": "multipart/form-data; boundary=x"},
     )
     assert r.status_code == 413
+
+
+def test_the_inbox_shows_a_deadline_in_its_sops_own_zone(office, tmp_path):
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    text_ = (SOPS / "pelacuran.yaml").read_text(encoding="utf-8").replace("id: pelacuran", "id: pelacuran-makassar", 1)
+    (folder / "pelacuran-makassar.yaml").write_text(text_ + "calendar:\n  timezone: Asia/Makassar\n", encoding="utf-8")
+    with runner.open_store(office) as store:
+        sop = runner.load_sop(folder / "pelacuran-makassar.yaml")
+        assert sop.calendar.timezone == "Asia/Makassar"
+        runner.Cases(store).start(sop, attach=[runner.Attachment("Informasi Pelanggaran")])
+    c = signed_in(office, "budi")
+    row = text(c.get("/").text).split("pelacuran-makassar-1", 1)[1].split("pelacuran-1", 1)[0]
+    assert "WITA" in row  # before, every deadline was shown in WIB

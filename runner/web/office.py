@@ -193,17 +193,22 @@ def _sops_chosen(visit: Visit) -> list[str] | None:
     return chosen or None
 
 
+def _grant_from_form(visit: Visit) -> None:
+    """The post the form names, granted (the posts page and the Plt./Plh. page send the same fields)."""
+    visit.people.grant(
+        visit.field("login") or "",
+        visit.field("pelaksana") or "",
+        _sops_chosen(visit),
+        visit.field("acting"),
+        visit.field("from"),
+        visit.field("until"),
+    )
+
+
 def grant(visit: Visit) -> Result:
     _admin(visit)
     try:
-        visit.people.grant(
-            visit.field("login") or "",
-            visit.field("pelaksana") or "",
-            _sops_chosen(visit),
-            visit.field("acting"),
-            visit.field("from"),
-            visit.field("until"),
-        )
+        _grant_from_form(visit)
     except UserError as e:
         return posts_page(visit, e, _status(e))
     return RedirectResponse("/posts", 303)
@@ -270,14 +275,7 @@ def appoint(visit: Visit) -> Result:
             raise UserError(_("choose Plt. or Plh."), "acting-missing")
         if visit.field("from") is None:
             raise UserError(_("give the first day of the appointment"), "acting-from-missing")
-        visit.people.grant(
-            visit.field("login") or "",
-            visit.field("pelaksana") or "",
-            _sops_chosen(visit),
-            visit.field("acting"),
-            visit.field("from"),
-            visit.field("until"),
-        )
+        _grant_from_form(visit)
     except UserError as e:
         return acting_page(visit, e, _status(e))
     return RedirectResponse("/posts", 303)

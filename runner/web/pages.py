@@ -177,6 +177,7 @@ def _summary(visit: Visit, c: runner.CaseSummary, why: dict[str, str] | None = N
         else None
     )
     data["status_word"] = c.status.word
+    data["timezone"] = c.timezone  # the deadline is shown in its SOP's zone, not the office's default
     if c.definition and c.step:
         sop = visit.cases.definition(c.definition)
         step = sop.step(c.step)

@@ -29,8 +29,8 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _moment(value: Any, tz: str = "Asia/Jakarta") -> str:
-    """A stored or local ISO time as people read it ("7 Desember 2026 pukul 10.00")."""
+def _moment(value: Any, tz: str) -> str:
+    """A stored or local ISO time as people read it ("7 Desember 2026 pukul 10.00"), in the SOP's zone."""
     return format_stamp(str(value), tz) if value else ""
 
 
