@@ -76,6 +76,12 @@ _API: dict[str, tuple[str, str]] = {
     "PAPER_SIZES": ("runner.documents", "PAPER_SIZES"),
     "format_for": ("runner.documents", "format_for"),
     "progress_of": ("runner.documents", "progress_of"),
+    "SHEET_FORMATS": ("runner.documents.sheet", "SHEET_FORMATS"),
+    "render_sheet": ("runner.documents.sheet", "render_sheet"),
+    "sheet_link": ("runner.documents.sheet", "sheet_link"),
+    "CatalogueEntry": ("runner.documents.site", "CatalogueEntry"),
+    "catalogue": ("runner.documents.site", "catalogue"),
+    "write_site": ("runner.documents.site", "write_site"),
     # reports from real cases
     "Period": ("runner.reports", "Period"),
     "Report": ("runner.reports", "Report"),
@@ -83,6 +89,7 @@ _API: dict[str, tuple[str, str]] = {
     "build_report": ("runner.reports", "build_report"),
     "empty_figures": ("runner.reports", "empty_figures"),
     "report_tables": ("runner.reports", "report_tables"),
+    "report_charts": ("runner.reports", "report_charts"),
     "REPORT_FORMATS": ("runner.reports", "REPORT_FORMATS"),
     "render_report": ("runner.reports", "render_report"),
     "MonitoringForm": ("runner.reports", "MonitoringForm"),
@@ -135,6 +142,12 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .documents import format_for as format_for
     from .documents import progress_of as progress_of
     from .documents import render as render
+    from .documents.sheet import SHEET_FORMATS as SHEET_FORMATS
+    from .documents.sheet import render_sheet as render_sheet
+    from .documents.sheet import sheet_link as sheet_link
+    from .documents.site import CatalogueEntry as CatalogueEntry
+    from .documents.site import catalogue as catalogue
+    from .documents.site import write_site as write_site
     from .errors import ConcurrentChange as ConcurrentChange
     from .errors import InvalidSOP as InvalidSOP
     from .errors import Refused as Refused
@@ -158,6 +171,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .reports import monitoring_form as monitoring_form
     from .reports import render_monitoring as render_monitoring
     from .reports import render_report as render_report
+    from .reports import report_charts as report_charts
     from .reports import report_tables as report_tables
     from .store import ACTING as ACTING
     from .store import CaseRow as CaseRow
