@@ -159,3 +159,13 @@ def test_the_web_gives_the_sheet_with_the_servers_own_address(office):  # noqa: 
     assert c.get("/cases/pelacuran-9/sheet").status_code == 404
     assert c.get("/cases/pelacuran-1/sheet?as=docx").status_code == 404
     assert client(office).get("/cases/pelacuran-1/sheet").status_code == 303  # signed out: to sign in
+
+
+def test_a_closed_case_has_a_sheet_that_says_so_without_boxes_to_fill(db_url, sop):
+    case_id = _case(db_url)
+    with runner.open_store(db_url) as store:
+        runner.Cases(store, [str(SOPS)]).cancel(case_id, "ganda")
+    r = sop("--db", db_url, "case", "sheet", case_id)
+    assert r.code == 0
+    assert "This case is closed (cancelled)" in r.out
+    assert "Paraf" not in r.out and "To be filled in by" not in r.out

@@ -37,7 +37,6 @@ MAX_FIELDS = 200
 STATUS = {
     "unknown-case": 404,
     "no-sop": 404,
-    "unknown-sop": 404,
     "not-found": 404,
     "sign-in-failed": 401,
     "signed-out": 401,

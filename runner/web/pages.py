@@ -466,7 +466,7 @@ def sop_page(visit: Visit) -> Result:
     sop_id = str(visit.request.path_params["sop_id"])
     found = next((e for e in _catalogue(visit) if e.sop.id == sop_id), None)
     if found is None:
-        runner.find_sop(sop_id, visit.sop_dirs)  # no such SOP: the API's refusal, with a suggestion
+        _sop(visit)  # no such SOP (404), or an invalid one: the API's refusal, with a suggestion
         raise UserError(_("SOP {id} is not valid; sop validate says why").format(id=sop_id), "no-sop")
     data = _entry(found.facts())
     data["chart"] = str(runner.render(found.sop, "svg"))
@@ -474,7 +474,12 @@ def sop_page(visit: Visit) -> Result:
 
 
 def _sop(visit: Visit) -> runner.SOP:
-    return runner.load_sop(runner.find_sop(str(visit.request.path_params["sop_id"]), visit.sop_dirs))
+    """The SOP the path names; one the search path does not hold is a page that is not there (404)."""
+    try:
+        path = runner.find_sop(str(visit.request.path_params["sop_id"]), visit.sop_dirs)
+    except UserError as e:
+        raise UserError(str(e), "no-sop", **e.details) from None
+    return runner.load_sop(path)
 
 
 def sop_download(visit: Visit) -> Result:
