@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import SOPS
 from test_lifecycle import _ago, _versions
-from test_people import me, ok, refused, run  # noqa: F401 - fixtures
+from test_people import DAY, TODAY, me, ok, run  # noqa: F401 - fixtures
 from test_people import office as signed_office  # noqa: F401 - the office with its posts, on both stores
 from test_web import client, office, signed_in, text  # noqa: F401 - the web office fixture
 from test_web_browser import browser  # noqa: F401 - Chromium through its chromedriver
@@ -89,11 +90,25 @@ def test_the_site_shows_the_version_in_force_and_leaves_out_an_sop_with_none(sig
     page = site()  # the file holds 1.1, not disahkan: the site shows 1.0, the version in force, from the store
     assert "version 1.0" in page and "in force since" in page and "800/1-Trantib/2026" in page
     assert "Camat: Budi Santoso" in page and "the SOP file holds version 1.1, not disahkan" in page
+    with runner.open_store(db_url) as store:  # the web's catalogue is the same: page and downloads show 1.0
+        (entry,) = [e for e in runner.catalogue(runner.Cases(store, [d2])) if e.sop.id == "pelacuran"]
+    assert entry.sop.version == "1.0" and entry.public and entry.to_json()["state"] == "in-force"
     ok(run("sop", "sahkan", str(v2), "--for", "budi", "--on", _ago(3)))
     page = site()
     assert "version 1.1" in page and "800/2-Trantib/2026" in page and "holds version" not in page
     index = (public / "index.html").read_text(encoding="utf-8")
     assert "pelacuran.html" in index and "in force since" in index
+
+    # an SOP disahkan to take force next week: not in force yet, so the public site leaves it out
+    raw = yaml.safe_load(v2.read_text(encoding="utf-8"))
+    raw["id"], raw["nama"] = "razia", "Razia Malam"
+    raw["identity"]["tanggal_efektif"] = (TODAY + 7 * DAY).isoformat()
+    (v2.parent / "razia.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ok(run("--sop-dir", d2, "sop", "sahkan", "razia", "--for", "budi"))
+    r = ok(run("--sop-dir", d2, "site", "-o", str(public)))
+    assert "left out razia: disahkan, in force from" in r.err
+    assert not (public / "razia.html").exists() and "razia.html" not in (public / "index.html").read_text()
+    assert (public / "pelacuran.html").exists()
 
 
 @pytest.mark.parametrize("lang, says", [("id", "Katalog SOP"), ("en", "SOP catalogue")])

@@ -112,9 +112,7 @@ def render_sheet(view: CaseView, fmt: str = "html", base: str | None = None) -> 
 
     data = sheet_data(view, base)
     html = (
-        environment()
-        .get_template("sheet.html.j2")
-        .render(sheet=data, qr=Markup(qr_svg(data["link"])))  # noqa: S704 - segno's SVG of a text it encoded
+        environment().get_template("sheet.html.j2").render(sheet=data, qr=Markup(qr_svg(data["link"])))  # noqa: S704 - segno's SVG of a text it encoded
     )
     if fmt == "pdf":
         from .pdf import print_html  # WeasyPrint: only a PDF

@@ -174,9 +174,14 @@ def catalogue(cases: Cases) -> list[CatalogueEntry]:
         p = shown.pengesahan
         entries.append(
             CatalogueEntry(
-                text, shown.state, shown.in_force_from, shown.in_force_until, shown.signed_by,
-                p.signed_on if p else None, draft,
-            )  # fmt: skip
+                text,
+                shown.state,
+                shown.in_force_from,
+                shown.in_force_until,
+                shown.signed_by,
+                p.signed_on if p else None,
+                draft,
+            )
         )
     return entries
 
@@ -209,11 +214,9 @@ def _check_folder(folder: Path) -> bool:
                 "output-not-a-site",
                 path=str(folder),
             )
-    if not folder.absolute().parent.is_dir():
+    if not folder.parent.is_dir():
         raise UserError(
-            _("the folder {folder} does not exist; create it first or write elsewhere").format(
-                folder=folder.absolute().parent
-            ),
+            _("the folder {folder} does not exist; create it first or write elsewhere").format(folder=folder.parent),
             "no-such-folder",
             path=str(folder),
         )
@@ -258,9 +261,10 @@ def site_files(entries: list[CatalogueEntry], paper: str = "a4") -> dict[str, by
 def write_site(folder: Path, entries: list[CatalogueEntry], paper: str = "a4") -> list[str]:
     """Write the public catalogue into ``folder`` whole: into a new folder beside it, then renamed into
     its place (an old site there is replaced; a folder of other files is refused). The names written."""
+    folder = Path(os.path.abspath(folder))  # "." and "public/" too: a folder with a name in its parent
     exists = _check_folder(folder)
     files = site_files(entries, paper)
-    parent = folder.absolute().parent
+    parent = folder.parent
     tmp = parent / f".{folder.name}.{os.getpid()}.tmp"
     old = parent / f".{folder.name}.{os.getpid()}.old"
     try:

@@ -93,7 +93,7 @@ def report_charts(report: Report) -> list[dict[str, Any]]:
             "sop": f.sop.id,
             "nama": f.sop.nama,
             "label": f.label,
-            "panels": [str(panels.step_panel(step_chart(s), facts(s))) for s in f.steps],  # type: ignore[attr-defined]
+            "panels": [str(panels.step_panel(step_chart(s), facts(s))) for s in f.steps],
         }
         for f in report.sections
     ]

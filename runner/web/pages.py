@@ -461,13 +461,20 @@ def catalogue(visit: Visit) -> Result:
     return "web/sops.html.j2", {"sops": entries}
 
 
-def sop_page(visit: Visit) -> Result:
-    """One SOP as the public catalogue shows it (the version in force), and a case to start."""
+def _shown(visit: Visit) -> runner.CatalogueEntry:
+    """The catalogue's entry of the SOP the path names: the version in force, which its page and its
+    downloads show alike."""
     sop_id = str(visit.request.path_params["sop_id"])
     found = next((e for e in _catalogue(visit) if e.sop.id == sop_id), None)
     if found is None:
         _sop(visit)  # no such SOP (404), or an invalid one: the API's refusal, with a suggestion
         raise UserError(_("SOP {id} is not valid; sop validate says why").format(id=sop_id), "no-sop")
+    return found
+
+
+def sop_page(visit: Visit) -> Result:
+    """One SOP as the public catalogue shows it (the version in force), and a case to start."""
+    found = _shown(visit)
     data = _entry(found.facts())
     data["chart"] = str(runner.render(found.sop, "svg"))
     return "web/sop.html.j2", data
@@ -483,7 +490,7 @@ def _sop(visit: Visit) -> runner.SOP:
 
 
 def sop_download(visit: Visit) -> Result:
-    sop = _sop(visit)
+    sop = _shown(visit).sop
     fmt = str(visit.request.path_params["fmt"])
     if fmt not in DOWNLOADS:
         raise UserError(
