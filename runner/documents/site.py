@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from ..definition.dates import parse_signed_date
 from ..errors import UserError
 from ..files import unwritable
 from ..i18n import N_, _
+from ..l10n import format_date
 from ..record import Record
 from ..resources import resource_folder
 from .templates import environment
@@ -241,7 +243,8 @@ def site_files(entries: list[CatalogueEntry], paper: str = "a4") -> dict[str, by
     shown = sorted((e for e in entries if e.public), key=lambda e: e.sop.nama.casefold())
     files: dict[str, bytes] = {}
     index = [_linked(e.facts()) for e in shown]
-    files["index.html"] = env.get_template("site/index.html.j2").render(sops=index).encode("utf-8")
+    generated = format_date(date.today())
+    files["index.html"] = env.get_template("site/index.html.j2").render(sops=index, generated=generated).encode("utf-8")
     for entry, facts in zip(shown, index, strict=True):
         sop = entry.sop
         chart = render(sop, "svg", paper=paper)
