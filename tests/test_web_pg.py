@@ -1,6 +1,6 @@
 """``sop serve`` on PostgreSQL with real roles: the page acts as the person, and the database decides.
 
-The README's set-up (tests/test_pg_roles.py's ``office``: an owner, a clerks group, a as Plh.
+The README's set-up (tests/test_pg_roles.py's ``pg_roles``: an owner, a clerks group, a as Plh.
 Camat, b with no post), plus the web gateway of the README's "The web gateway on PostgreSQL":
 a NOINHERIT login granted each clerk's role, registered by the owner. Everything is dropped
 at the end.
@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import PG_URL, ROOT, SOPS
 from starlette.testclient import TestClient
-from test_pg_roles import _staffed, _url, office  # noqa: F401 - office is the fixture these tests stand on
+from test_pg_roles import _staffed, _url, pg_roles  # noqa: F401 - pg_roles is the fixture these tests stand on
 
 import runner
 
@@ -28,11 +28,11 @@ def _readme_gateway_sql() -> tuple[str, str]:
 
 
 @pytest.fixture
-def gateway(office):  # noqa: F811 - the fixture imported above
+def gateway(pg_roles):  # noqa: F811 - the fixture imported above
     """The gateway login, set up by the README's SQL for the clerks a and b; the store staffed."""
     import psycopg
 
-    names = {**office, "web": f"{office['schema']}_web"}
+    names = {**pg_roles, "web": f"{pg_roles['schema']}_web"}
     roles_sql, grants_sql = _readme_gateway_sql()
 
     def fill(sql: str, clerk: str = "") -> str:
@@ -40,16 +40,16 @@ def gateway(office):  # noqa: F811 - the fixture imported above
         sql = re.sub(r"\bbudi\b", clerk, sql)
         return re.sub(r"\bsop\.", names["schema"] + ".", re.sub(r"SCHEMA sop\b", f"SCHEMA {names['schema']}", sql))
 
-    owner, cid, _post = _staffed(office)
+    owner, cid, _post = _staffed(pg_roles)
     try:
         with psycopg.connect(PG_URL, autocommit=True) as su:
-            for statement in fill(roles_sql, office["a"]).split(";"):
+            for statement in fill(roles_sql, pg_roles["a"]).split(";"):
                 if statement.strip():
                     su.execute(statement)
-            su.execute(f"GRANT {office['b']} TO {names['web']}")
+            su.execute(f"GRANT {pg_roles['b']} TO {names['web']}")
         with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute(fill(grants_sql))
-        yield {**names, "url": _url(names["web"], office["schema"]), "owner_url": owner, "case": cid}
+        yield {**names, "url": _url(names["web"], pg_roles["schema"]), "owner_url": owner, "case": cid}
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as su:
             su.execute(f"DROP OWNED BY {names['web']}")
