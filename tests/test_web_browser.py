@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import PG_URL, ROOT, SOPS, need, run_sop
-from test_pg_roles import office  # noqa: F401 - the fixture the gateway stands on
+from test_pg_roles import pg_roles  # noqa: F401 - the fixture the gateway stands on
 from test_web_pg import gateway  # noqa: F401 - the PostgreSQL office with its web gateway
 
 import runner
