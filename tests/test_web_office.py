@@ -437,3 +437,40 @@ def test_every_office_page_answers_in_both_languages(office_db, path, lang):
     assert r.status_code == 200, text(r.text)
     assert f'<html lang="{lang}">' in r.text
     assert c.get(path + ("&" if "?" in path else "?") + "format=json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "lang, coming, preview, nothing",
+    [
+        ("id", "Anda Plh. Camat mulai", "Anda menindaklanjutinya mulai hari itu", "Tidak ada yang menunggu Anda"),
+        ("en", "you will be Plh. Camat from", "You act on them from that day on", "Nothing waits on you now"),
+    ],
+)
+def test_a_plh_appointed_for_later_sees_on_that_day_what_will_wait_on_her(office_db, lang, coming, preview, nothing):
+    """The admin appoints Ani Plh. Camat for a week after Sari's month; Ani's inbox says so today, shows
+    nothing waiting today, and on a day of that week shows the case at the Camat's step."""
+    first = date.fromisoformat(UNTIL) + timedelta(days=1)
+    c = admin(office_db, lang)
+    page = c.get(f"/posts/acting?pelaksana=camat&from={first}&until={first + timedelta(days=6)}")
+    r = c.post(
+        "/posts/acting/appoint",
+        data={"csrf": csrf(page.text), "login": "ani", "pelaksana": "camat", "acting": "plh",
+              "from": first.isoformat(), "until": (first + timedelta(days=6)).isoformat()},
+    )  # fmt: skip
+    assert r.status_code == 303, text(r.text)
+    ani = signed_in(office_db, "ani", lang)
+    today = ani.get("/")
+    assert coming in text(today.text) and f'href="/?on={first}"' in today.text
+    assert nothing in text(today.text) and "pelacuran-1" not in today.text
+    then = ani.get(f"/?on={first + timedelta(days=2)}")
+    assert then.status_code == 200 and preview in text(then.text) and "pelacuran-1" in then.text
+    data = ani.get(f"/?on={first + timedelta(days=2)}&format=json").json()
+    assert [c["id"] for c in data["cases"]] == ["pelacuran-1"] and data["posts"][0]["acting"] == "plh"
+    after = ani.get(f"/?on={first + timedelta(days=7)}")  # the week is over: nothing waits on her again
+    assert "pelacuran-1" not in after.text
+
+
+@pytest.mark.parametrize("lang, says", [("id", "bukan tanggal; tulis sebagai YYYY-MM-DD"), ("en", "is not a day")])
+def test_an_inbox_day_that_is_not_a_day_is_a_400_page(office_db, lang, says):
+    r = signed_in(office_db, "ani", lang).get("/?on=2026-13-45")
+    assert r.status_code == 400 and says in text(r.text)
