@@ -68,20 +68,20 @@ def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.Case
         due = deadline(sop, state.step, event.at)
     if row is None:
         return CaseRow(
-            event.case_id,
-            sop.id,
-            case_number(event.case_id, sop.id),  # type: ignore[arg-type]  # verify reports a None
-            data.get("title"),
-            data["definition"],
-            state.status,
-            state.step,
-            event.at,
-            due,
-            sorted(state.available),
-            event.seq,
-            event.hash,
-            event.at,
-            event.at,
+            id=event.case_id,
+            sop=sop.id,
+            number=case_number(event.case_id, sop.id),  # type: ignore[arg-type]  # verify reports a None
+            title=data.get("title"),
+            definition=data["definition"],
+            status=state.status,
+            step=state.step,
+            entered_at=event.at,
+            deadline=due,
+            available=sorted(state.available),
+            seq=event.seq,
+            head=event.hash,
+            created_at=event.at,
+            updated_at=event.at,
         )
     return row._replace(
         status=state.status,

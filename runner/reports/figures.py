@@ -521,19 +521,19 @@ class _Tally:
                 sources[(step_id, k, source)] += n
         steps = [
             StepFigures(
-                s.no,
-                s.id,
-                s.uraian,
-                s.pelaksana,
-                s.waktu,
-                self.plan[s.id].limit,
-                self.plan[s.id].working,
-                sum(durations[s.id].values()),
-                within[s.id],
-                durations[s.id],
-                self.open_at[s.id],
-                self.overdue_at[s.id],
-                self.work.day_minutes * 60 if self.work is not None and self.plan[s.id].working else None,
+                no=s.no,
+                id=s.id,
+                uraian=s.uraian,
+                pelaksana=s.pelaksana,
+                waktu=s.waktu,
+                waktu_seconds=self.plan[s.id].limit,
+                working=self.plan[s.id].working,
+                completions=sum(durations[s.id].values()),
+                within=within[s.id],
+                durations=durations[s.id],
+                open=self.open_at[s.id],
+                overdue=self.overdue_at[s.id],
+                day_seconds=self.work.day_minutes * 60 if self.work is not None and self.plan[s.id].working else None,
             )
             for s in sop.steps
         ]
@@ -562,16 +562,16 @@ class _Tally:
         st = self.status
         counts = CaseCounts(sum(st.values()), st["done"], st["cancelled"], st["open"], sum(self.overdue_at.values()))
         return SopFigures(
-            sop,
-            self.digest,
-            versions,
-            counts,
-            LeadTime(self.lead, self.lead_waktu),
-            steps,
-            decisions,
-            pelaksana,
-            kelengkapan,
-            self.events,
+            sop=sop,
+            digest=self.digest,
+            versions=versions,
+            counts=counts,
+            lead=LeadTime(self.lead, self.lead_waktu),
+            steps=steps,
+            decisions=decisions,
+            pelaksana=pelaksana,
+            kelengkapan=kelengkapan,
+            events=self.events,
         )
 
 
