@@ -23,6 +23,7 @@ from ..definition import END, SOP, Step, normal
 from ..errors import Refused
 from ..i18n import _
 from ..store import Status
+from ..store.rows import ActionKind
 
 CANCELLED = "_cancelled"  # step ids cannot start with "_", so this never clashes
 
@@ -31,7 +32,7 @@ CANCELLED = "_cancelled"  # step ids cannot start with "_", so this never clashe
 class Event:
     """One entry of a case's history, as the engine needs it."""
 
-    action: str  # start | advance | attach | cancel
+    action: ActionKind  # not "void": a void is replayed, not decided
     at: datetime
     role: str | None = None
     outcome: str | None = None

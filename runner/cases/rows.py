@@ -15,7 +15,7 @@ from ..errors import UserError
 from ..i18n import _
 from ..store import CaseRow, EventRow, SQLStore
 from ..store.clock import iso
-from ..store.rows import standing, voided
+from ..store.rows import action_kind, standing, voided
 
 __all__ = ["deadline", "moves", "replay", "row_after", "standing", "unknown_case", "voided"]
 
@@ -112,7 +112,7 @@ def replay(sop: SOP, events: Sequence[EventRow]) -> dict[int, tuple[engine.CaseS
             continue
         before[e.seq] = (state, row)
         names = tuple(m["name"] for m in data.get("documents", []))
-        event = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome, names)
+        event = engine.Event(action_kind(e.action), datetime.fromisoformat(e.at), e.role, e.outcome, names)
         state = engine.apply(sop, state, event, e.case_id)  # type: ignore[arg-type]  # None only for a start
         row = row_after(row, sop, e, state, data)
     return before

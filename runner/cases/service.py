@@ -24,7 +24,7 @@ from ..record import Record
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
 from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
-from ..store.rows import PengesahanRow, damaged
+from ..store.rows import ActionKind, PengesahanRow, damaged
 from ..store.rules import parse_day, refusal
 from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
@@ -225,7 +225,7 @@ class Cases:
     @staticmethod
     def _write_of(
         sop: SOP,
-        action: str,
+        action: ActionKind,
         when: datetime,
         backdated: bool,
         state: engine.CaseState,
