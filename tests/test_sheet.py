@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import SOPS
-from test_web import client, office, signed_in  # noqa: F401 - the web office fixture
+from test_web import client, office_db, signed_in  # noqa: F401 - the web office fixture
 
 import runner
 from runner.documents.sheet import qr_svg
@@ -143,7 +143,8 @@ def test_nothing_on_the_printed_sheet_overlaps_or_leaves_the_page(db_url, lang):
     assert text and all(not _overlap(qr, r) for r in text)
 
 
-def test_the_web_gives_the_sheet_with_the_servers_own_address(office):  # noqa: F811
+def test_the_web_gives_the_sheet_with_the_servers_own_address(office_db):  # noqa: F811
+    office = office_db
     c = signed_in(office, "sari")
     page = c.get("/cases/pelacuran-1")
     assert 'href="/cases/pelacuran-1/sheet"' in page.text

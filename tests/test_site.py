@@ -11,9 +11,8 @@ import pytest
 import yaml
 from conftest import SOPS
 from test_lifecycle import _ago, _versions
-from test_people import DAY, TODAY, me, ok, run  # noqa: F401 - fixtures
-from test_people import office as signed_office  # noqa: F401 - the office with its posts, on both stores
-from test_web import client, office, signed_in, text  # noqa: F401 - the web office fixture
+from test_people import DAY, TODAY, me, ok, run, staffed  # noqa: F401 - fixtures
+from test_web import client, office_db, signed_in, text  # noqa: F401 - the web office fixture
 from test_web_browser import browser  # noqa: F401 - Chromium through its chromedriver
 
 import runner
@@ -76,8 +75,8 @@ def test_sop_site_replaces_its_own_site_and_refuses_a_file_and_a_folder_of_other
     assert sop("site", "--help").code == 0
 
 
-def test_the_site_shows_the_version_in_force_and_leaves_out_an_sop_with_none(signed_office, db_url, tmp_path):  # noqa: F811
-    run = signed_office  # noqa: F811
+def test_the_site_shows_the_version_in_force_and_leaves_out_an_sop_with_none(staffed, db_url, tmp_path):  # noqa: F811
+    run = staffed  # noqa: F811
     v1, v2 = _versions(tmp_path)  # 1.0 in force from 10 days ago, 1.1 from 2 days ago (once disahkan)
     d2 = str(v2.parent)
     public = tmp_path / "public"
@@ -112,7 +111,8 @@ def test_the_site_shows_the_version_in_force_and_leaves_out_an_sop_with_none(sig
 
 
 @pytest.mark.parametrize("lang, says", [("id", "Katalog SOP"), ("en", "SOP catalogue")])
-def test_the_catalogue_of_sop_serve_shows_each_sops_status_identity_and_chart(office, lang, says):  # noqa: F811
+def test_the_catalogue_of_sop_serve_shows_each_sops_status_identity_and_chart(office_db, lang, says):  # noqa: F811
+    office = office_db
     c = signed_in(office, "sari", lang)
     page = c.get("/sops")
     assert page.status_code == 200 and says in text(page.text)
