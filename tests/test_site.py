@@ -18,6 +18,7 @@ from test_web import client, office_db, signed_in, text  # noqa: F401 - the web 
 from test_web_browser import browser  # noqa: F401 - Chromium through its chromedriver
 
 import runner
+from runner.store.sqlite import os_login
 
 
 def _expected_ids(*dirs: str) -> list[str]:
@@ -163,3 +164,28 @@ def test_the_site_opens_in_chromium_from_file_searches_and_follows_a_link_to_a_p
         time.sleep(0.1)
     assert browser.current_url == target
     assert Path(urllib.parse.urlparse(target).path).read_bytes().startswith(b"%PDF")
+
+
+def test_the_catalogue_of_sop_serve_searches_in_chromium_after_a_boosted_click(tmp_path, browser):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from test_web_browser import PASSWORD, _sign_in, _wait_for, served
+
+    url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    with runner.open_store(url) as store:
+        runner.People(store).add(os_login(), "Operator Trantib")
+        runner.Sessions(store).set_password(os_login(), PASSWORD, os_login(), first=True)
+    with served(url) as base:
+        _sign_in(browser, base, os_login(), PASSWORD)
+        _wait_for(browser, "Kata sandi Anda")
+        for field, value in (("old", PASSWORD), ("new", "milik-saya-1"), ("again", "milik-saya-1")):
+            browser.find_element(By.ID, field).send_keys(value)
+        browser.find_element(By.CSS_SELECTOR, "main button").click()
+        _wait_for(browser, "menunggu saya")  # the inbox
+        browser.find_element(By.LINK_TEXT, "Katalog SOP").click()  # htmx swaps the page in: its script runs too
+        _wait_for(browser, "Cari SOP")
+        rows = browser.find_elements(By.CSS_SELECTOR, "#sops tbody tr")
+        assert len(rows) == len(_expected_ids(str(SOPS)))
+        browser.find_element(By.ID, "find").send_keys("kaki lima")
+        shown = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#sops tbody tr") if r.is_displayed()]
+        assert len(shown) == 1 and "Penertiban Pedagang Kaki Lima" in shown[0]
+        assert "1 / " in browser.find_element(By.ID, "found").text
