@@ -560,7 +560,9 @@ class _Tally:
             for k in s.kelengkapan
         ]
         st = self.status
-        counts = CaseCounts(sum(st.values()), st[Status.DONE], st[Status.CANCELLED], st[Status.OPEN], sum(self.overdue_at.values()))
+        counts = CaseCounts(
+            sum(st.values()), st[Status.DONE], st[Status.CANCELLED], st[Status.OPEN], sum(self.overdue_at.values())
+        )
         return SopFigures(
             sop=sop,
             digest=self.digest,
