@@ -499,3 +499,19 @@ def test_the_inbox_shows_a_deadline_in_its_sops_own_zone(office_db, tmp_path):
     c = signed_in(office_db, "budi")
     row = text(c.get("/").text).split("pelacuran-makassar-1", 1)[1].split("pelacuran-1", 1)[0]
     assert "WITA" in row  # before, every deadline was shown in WIB
+
+
+def test_a_form_or_a_url_names_an_sop_by_id_never_a_file_the_server_reads(office_db, tmp_path):
+    """find_sop also takes paths (for the command line): on the web an SOP is only an id on the search path."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    copy = elsewhere / "rahasia.yaml"
+    copy.write_text((SOPS / "pelacuran.yaml").read_text(encoding="utf-8").replace("id: pelacuran", "id: rahasia"))
+    c = signed_in(office_db, "budi")
+    token = csrf(c.get("/cases/new").text)
+    r = c.post("/cases/new", data={"csrf": token, "sop": str(copy), "title": "x"})
+    assert r.status_code == 400 and "rahasia.yaml" in r.text, r.text
+    assert c.get(f"/reports?sop={copy}").status_code == 400
+    assert c.get("/sops/rahasia.yaml").status_code == 404
+    listed = run_sop("--db", office_db, "case", "list", "--all", "--json")
+    assert "rahasia" not in listed.out

@@ -318,7 +318,7 @@ def _chosen_sop(visit: Visit, required: bool) -> runner.SOP | None:
         if required:
             raise UserError(_("choose an SOP"), "sop-missing")
         return None
-    return runner.load_sop(runner.find_sop(sop_id, visit.sop_dirs))
+    return visit.sop(sop_id)
 
 
 def _period_choices(period: runner.Period) -> dict[str, Any]:

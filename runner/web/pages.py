@@ -461,7 +461,7 @@ def start_case(visit: Visit) -> Result:
     sops = _sops(visit)
     if visit.request.method == "POST":
         sop_id = visit.field("sop") or ""
-        sop = runner.load_sop(runner.find_sop(sop_id, visit.sop_dirs))
+        sop = visit.sop(sop_id)
         for_person, at = _on_behalf(visit)
         row = visit.cases.start(
             sop, title=visit.field("title"), attach=_attachments(visit), at=at, for_person=for_person
@@ -526,10 +526,11 @@ def sop_page(visit: Visit) -> Result:
 def _sop(visit: Visit) -> runner.SOP:
     """The SOP the path names; one the search path does not hold is a page that is not there (404)."""
     try:
-        path = runner.find_sop(str(visit.request.path_params["sop_id"]), visit.sop_dirs)
+        return visit.sop(str(visit.request.path_params["sop_id"]))
     except UserError as e:
+        if e.kind == "invalid-sop":
+            raise
         raise UserError(str(e), "no-sop", **e.details) from None
-    return runner.load_sop(path)
 
 
 def sop_download(visit: Visit) -> Result:

@@ -12,6 +12,8 @@ from starlette.responses import Response
 
 import runner
 
+from ..i18n import _
+
 SESSION_COOKIE = "sop_session"
 LANGUAGE_COOKIE = "sop_lang"
 
@@ -32,6 +34,13 @@ class Visit:
         self.people = runner.People(store, sop_dirs)
         self.sops: list[runner.SOP] | None = None  # the SOP catalogue, read once per request (pages._sops)
         self.set_cookies: list[tuple[str, str, int | None]] = []  # (name, value, max-age; None: a session cookie)
+
+    def sop(self, sop_id: str) -> runner.SOP:
+        """The SOP of this id on the search path. Only an id: a form or a URL never names a file the
+        server reads (``find_sop`` also takes paths, for the command line)."""
+        if not sop_id or "/" in sop_id or "\\" in sop_id or sop_id.endswith((".yaml", ".yml")):
+            raise runner.UserError(_("no SOP '{id}'").format(id=sop_id), "unknown-sop", ref=sop_id)
+        return runner.load_sop(runner.find_sop(sop_id, self.sop_dirs))
 
     @property
     def login(self) -> str:
