@@ -13,7 +13,7 @@ FONT = 10.0  # body text size
 CHAR_W = 0.58 * FONT  # a generous average character width, for rough sizes; texts are measured by text_width
 LINE_H = 12.5
 PAD = 4.0
-CELL_PAD_Y = PAD + 3  # above and below a cell's text
+CELL_PAD_Y = PAD + 1  # above and below a cell's text
 HEADER_TOP = 20.0  # the header's first level: "Pelaksana" and "Mutu Baku" over their columns
 TITLE_H = 40.0  # the least room above the table: a one-line title and its subtitle
 TITLE_SIZE, TITLE_LINE_H = 13.0, 16.0
@@ -61,9 +61,9 @@ PAGE_NUMBER = N_("Page {number} / {pages}")
 # HTML name first: the wider of DejaVu Sans and Liberation Sans (Arial's metrics), rounded up, so that a line
 # measured here is never wider when printed (tests/test_flowchart.py checks both fonts and WeasyPrint's setting).
 # Any other character counts as an em and a little: wider than any of these.
-_GLYPHS = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\xa0éèáàíóúÉ–—…‘’“”°×·"
+GLYPHS = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\xa0éèáàíóúÉ–—…‘’“”°×·"
 # fmt: off
-_REGULAR = dict(zip(_GLYPHS, (
+_REGULAR = dict(zip(GLYPHS, (
     318, 401, 460, 838, 637, 951, 780, 275, 391, 391, 500, 838, 318, 361, 318, 337, 637, 637, 637, 637, 637,
     637, 637, 637, 637, 637, 337, 337, 838, 838, 838, 557, 1016, 685, 687, 723, 771, 667, 611, 778, 752, 295,
     500, 667, 558, 863, 749, 788, 667, 788, 723, 667, 611, 732, 685, 989, 686, 667, 686, 391, 337, 391, 838,
@@ -71,7 +71,7 @@ _REGULAR = dict(zip(_GLYPHS, (
     393, 634, 592, 818, 592, 592, 525, 637, 337, 637, 838, 318, 616, 616, 613, 613, 278, 612, 634, 667, 557,
     1000, 1000, 318, 318, 519, 519, 500, 838, 318,
 ), strict=True))
-_BOLD = dict(zip(_GLYPHS, (
+_BOLD = dict(zip(GLYPHS, (
     349, 457, 521, 838, 696, 1002, 873, 307, 458, 458, 523, 838, 380, 416, 380, 366, 696, 696, 696, 696, 696,
     696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 611, 1000, 774, 763, 734, 831, 684, 684, 821, 837, 373,
     557, 775, 638, 996, 837, 851, 733, 851, 771, 721, 683, 813, 774, 1104, 771, 725, 726, 458, 366, 458, 838,
