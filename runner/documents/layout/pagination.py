@@ -181,8 +181,8 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
     columns: list[Column] = []
     lanes: list[Lane] = []
     lanes_x = (0.0, 0.0)
-    for key, title, w in TEXT_COLUMNS:
-        w += extra if key == "uraian" else 0
+    for key, title, fixed in TEXT_COLUMNS:
+        w = fixed + extra if key == "uraian" else fixed
         columns.append(Column(key, _(title), x, w))
         x += w
         if key == "uraian":  # the lanes come right after the activity

@@ -356,7 +356,12 @@ class _Router:
                 yield points, None, None
         elif not job.bundle:  # beside the start of the arrow, where the branch leaves its decision
             source = self.page.symbols[job.source].rect
-            rects = [r for r in _label_rects(source, side, job.label) if self._label_free(r, [], job)]
+            spots = _label_rects(source, side, job.label)
+            # a label over the line between two lanes is hard to read: of the places beside the vertex (all
+            # but the last two, beside the box), those clear of it first
+            borders = [lane.x for lane in self.layout.lanes[1:]]
+            rank = {id(r): (k >= len(spots) - 2, any(r.x < x < r.right for x in borders)) for k, r in enumerate(spots)}
+            rects = sorted((r for r in spots if self._label_free(r, [], job)), key=lambda r: rank[id(r)])
             for points in routes:
                 for rect in rects:
                     if not any(segment_hits_rect(a, b, rect) for a, b in itertools.pairwise(points)):
