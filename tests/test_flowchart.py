@@ -838,3 +838,50 @@ def test_a_7_row_sop_with_one_correction_loop_prints_on_one_page(tmp_path, paper
         assert len(layout.pages) == 1, (seed, paper)
         assert not any(s.kind == "connector" for s in layout.pages[0].symbols)
         assert len(list(_loops_back(layout.pages[0]))) == 1
+
+
+# --- a correction loop back to a step on an earlier page (issue 25.2) ----------------------------------------
+
+
+def _lane_span(layout, *xs: float) -> tuple[float, float]:
+    """From the left border of the leftmost lane the points ``xs`` stand in to the right border of the
+    rightmost (the outer lanes take in the corridors)."""
+    lanes = layout.lanes
+    at = [next((k for k, lane in enumerate(lanes) if x < lane.x + lane.w), len(lanes) - 1) for x in xs]
+    lo, hi = min(at), max(at)
+    return (
+        lanes[lo].x if lo > 0 else layout.lanes_x[0],
+        lanes[hi].x + lanes[hi].w if hi < len(lanes) - 1 else layout.lanes_x[1],
+    )
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_loop_back_to_an_earlier_page_keeps_its_connectors_near_its_symbols(tmp_path, paper):
+    """A "tidak" back to the previous page went from its connector under the target round by the table's edge,
+    through every lane, into the target's top: now each half stays in the lanes between its connector and its
+    symbol, the connector under the target and over the decision, the arrow into the target's bottom."""
+    halves = 0
+    sops = [
+        typical_sop(tmp_path, n, seed, loops=3, lanes=lanes, long=True)
+        for n in (13, 17, 25)
+        for seed in range(1, 9)
+        for lanes in (4, 5)
+    ]
+    for path in [*sops, generated_sop(tmp_path, 40)]:
+        layout = compute(load(path), paper=paper)
+        _check_geometry(layout)
+        for page in layout.pages:
+            for arrow in page.arrows:
+                source, target = page.symbols[arrow.source], page.symbols[arrow.target]
+                back = arrow.to_step != END and arrow.to_step <= arrow.from_step
+                if not back or "connector" not in (source.kind, target.kind):
+                    continue
+                connector, symbol = (source, target) if source.kind == "connector" else (target, source)
+                left, right = _lane_span(layout, connector.rect.cx, symbol.rect.cx)
+                assert all(left - 0.5 <= x <= right + 0.5 for x, _y in arrow.points), ("across lanes", arrow)
+                if connector is source:  # on the target's page: under it, into its bottom
+                    assert connector.rect.y > symbol.rect.bottom and arrow.points[-1][1] == symbol.rect.bottom
+                else:  # on the decision's page: over it
+                    assert connector.rect.bottom < symbol.rect.y
+                halves += 1
+    assert halves >= 20

@@ -468,15 +468,22 @@ class _Router:
         self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
     ) -> Iterator[list[Point]]:
         """The clean routes of a loop back that cross no lane outside the two its ends stand in, shortest first:
-        beside the symbols into the target's side, or under the target into its bottom; never round the table."""
+        beside the symbols into the target's side, or under the target into its bottom; never round the table.
+        A loop back to an earlier page is two such: up from its decision into the connector over it, and up from
+        the connector under its target into the target's bottom."""
         s, t = self.page.symbols[job.source], self.page.symbols[job.target]
         sr, tr = s.rect, t.rect
         lanes, (x0, x1) = self.layout.lanes, self.layout.lanes_x
         lo, hi = min(s.lane, t.lane), max(s.lane, t.lane)
         left = lanes[lo].x if lo > 0 else x0  # the outer lanes take in the corridors
         right = lanes[hi].x + lanes[hi].w if hi < len(lanes) - 1 else x1
+        entries = [tr.cx + off for off in self.entry_offsets(t)]
+        routes: list[list[Point]] = []
         if side == "bottom":
             starts = [[(sr.cx, sr.bottom), (sr.cx, y)] for y in tracks[s.row + 1]]
+        elif side == "top":  # up from the connector of a loop from a later page, under its target
+            starts = [[(sr.cx, sr.y), (sr.cx, y)] for y in tracks[s.row]]
+            routes += [[(sr.cx, sr.y), (ex, tr.bottom)] for ex in entries if abs(ex - sr.cx) < 0.5]
         else:
             sx = sr.x if side == "left" else sr.right
             starts = [[(sx, sr.cy)]]
@@ -484,9 +491,8 @@ class _Router:
         xs |= {b + d for b in (sr.x, tr.x) for d in (-6, -10, -14)} | {
             b + d for b in (sr.right, tr.right) for d in (6, 10, 14)
         }
-        entries = [tr.cx + off for off in self.entry_offsets(t)]
         under = tracks[t.row + 1] if t.row < s.row else []  # the band below the target
-        routes: list[list[Point]] = []
+        beside = t.kind != "connector"  # a connector is entered from below, never from its side
         for start in starts:
             (px, py) = start[-1]
             if side == "left":
@@ -496,11 +502,15 @@ class _Router:
             else:
                 ways = [x for x in xs if left + 2 <= x <= right - 2 and not sr.x - 3 <= x <= sr.right + 3]
             if side != "bottom":  # straight across to under the target, then up into it
-                routes += [[*start, (ex, py), (ex, tr.bottom)] for ex in entries if (ex < px) == (side == "left")]
+                routes += [
+                    [*start, (ex, py), (ex, tr.bottom)]
+                    for ex in entries
+                    if side == "top" or (ex < px) == (side == "left")
+                ]
             for x in ways:
-                if x > tr.right + 2:  # up beside the target, into its side
+                if beside and x > tr.right + 2:  # up beside the target, into its side
                     routes.append([*start, (x, py), (x, tr.cy), (tr.right, tr.cy)])
-                elif x < tr.x - 2:
+                elif beside and x < tr.x - 2:
                     routes.append([*start, (x, py), (x, tr.cy), (tr.x, tr.cy)])
                 routes += [
                     [*start, (x, py), (x, y), (ex, y), (ex, tr.bottom)] for y in under if y < py for ex in entries
@@ -635,6 +645,7 @@ def _connect_pages(
                 shared[(s.no, dst_page.number)] = pair
         out_conn, in_conn = pair
         out_label, in_label = (None, label) if bundle else (label, None)
+        back = not later and not bundle  # a loop back: each half kept to the lanes between its ends, if it can
         jobs.append(
             _Job(
                 priority,
@@ -647,6 +658,7 @@ def _connect_pages(
                 s.no,
                 dst_no,
                 bundle,
+                back,
             )
         )
         jobs.append(
@@ -656,11 +668,14 @@ def _connect_pages(
                 in_conn,
                 ["bottom" if later else "top"],
                 entry_sym,
-                "top",
+                # a loop back from a later page comes up from its connector under the target, into its bottom:
+                # round to its top it would cross every lane to the table's edge
+                "top" if later else "bottom",
                 in_label,
                 s.no,
                 dst_no,
                 bundle,
+                back,
             )
         )
 
