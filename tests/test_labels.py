@@ -72,7 +72,7 @@ def test_show_json_gives_each_outcome_its_printed_label(sop):
     result = sop("show", str(LABELS), "--json")
     assert result.code == 0, result.err
     steps = json.loads(result.out)["steps"]
-    assert steps[1]["decision"]["outcomes"] == {"tidak": "susun", "ya": "setujui"}
+    assert steps[1]["decision"]["outcomes"] == {"ya": "setujui", "tidak": "susun"}
     assert steps[1]["decision"]["labels"] == {"tidak": "Tidak", "ya": "Ya"}
     assert steps[2]["decision"]["labels"] == {"koreksi": None, "setuju": None}
     assert steps[3]["decision"]["labels"] == {"selesai": None, "tunda": None, "ulang": "Arsip ulang"}
