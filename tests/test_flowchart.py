@@ -98,7 +98,7 @@ def _check_geometry(layout) -> None:
     for step in sop.steps:
         assert seen_steps[step.no] == len(step.pelaksana), f"step {step.no} lacks symbols"
     assert all(count == 2 for count in letters.values()), letters
-    # every transition is drawn, and every outcome name stands on its arrow
+    # every transition is drawn, and every outcome's label (its name unless the SOP gives its own) on its arrow
     drawn: dict[tuple, set[str]] = {}
     for page in layout.pages:
         for arrow in page.arrows:
@@ -108,7 +108,8 @@ def _check_geometry(layout) -> None:
             names = drawn.get((step.no, END if target == END else sop.numbers[target]))
             assert names is not None, f"no arrow from step {step.no} to {target}"
             if step.decision:
-                assert {n for n, t in step.decision.outcomes.items() if t == target} <= names
+                labels = {step.decision.label(n) for n, t in step.decision.outcomes.items() if t == target}
+                assert labels - {None} <= names
 
 
 def _gap(a: Rect, b: Rect) -> float:

@@ -680,7 +680,9 @@ def _connect_pages(
         )
 
     for page in layout.pages:  # once every symbol is placed
-        mine = sorted((j for j in jobs if j.page is page), key=lambda j: j.priority)
+        # a bundle's farthest branch first: it lays the trunk the nearer ones then leave it by; routed nearest
+        # first, the last found the way along the trunk taken and searched its whole budget before a reorder
+        mine = sorted((j for j in jobs if j.page is page), key=lambda j: (j.priority, -_reach_of(page, j)))
         key = (
             tuple((r.step.no if r.step else None, r.y, r.h) for r in page.rows),
             tuple((s.rect, s.lane, s.row) for s in page.symbols if s.kind == "connector"),
@@ -701,6 +703,14 @@ def _connect_pages(
         for symbol, rect in zip(page.symbols, done[1], strict=True):
             symbol.rect = rect
         page.arrows = list(done[2])
+
+
+def _reach_of(page: Page, job: _Job) -> float:
+    """How far a branch of a bundle goes from its source (0 for any other arrow)."""
+    if not job.bundle:
+        return 0.0
+    s, t = page.symbols[job.source].rect, page.symbols[job.target].rect
+    return abs(t.cy - s.cy) + abs(t.cx - s.cx)
 
 
 def _route_page(layout: Layout, page: Page, jobs: list[_Job], reorders: int, stretch: bool) -> None:
