@@ -94,19 +94,22 @@ def fit(text: str, width: float, size: float, bold: bool = False, most: int = MA
     """``text`` wrapped into lines no wider than ``width``, at most ``most`` of them: what is left over
     is cut off, the last line ending in "…" so that the reader sees it is shortened."""
     lines: list[str] = []
-    line = ""
+    line, line_w = "", 0.0
+    space = text_width(" ", size, bold)
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if text_width(candidate, size, bold) <= width:
-            line = candidate
+        word_w = text_width(word, size, bold)  # widths add up: a line is measured word by word, once
+        grown = line_w + space + word_w if line else word_w
+        if grown <= width:
+            line, line_w = f"{line} {word}" if line else word, grown
             continue
         if line:
             lines.append(line)
-        while len(word) > 1 and text_width(word, size, bold) > width:  # a word wider than the line: broken
+        while len(word) > 1 and word_w > width:  # a word wider than the line: broken
             cut = max((k for k in range(1, len(word) + 1) if text_width(word[:k], size, bold) <= width), default=1)
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
+            word_w = text_width(word, size, bold)
+        line, line_w = word, word_w
     if line:
         lines.append(line)
     if len(lines) > most:
