@@ -3,7 +3,8 @@
 The model: a collaboration with one participant whose lanes are the pelaksana,
 in the SOP's order. Each step is a user task named "N. uraian", in the lane of
 its first pelaksana, with every pelaksana as a potential owner. A decision is
-its task followed by an exclusive gateway whose flows carry the outcome names
+its task followed by an exclusive gateway whose flows carry the outcomes' labels
+as the chart prints them (their names, unless ``decision.labels`` says otherwise)
 and a condition on the task data field ``outcome`` (``outcome == "koreksi"``).
 Expressions are Python, SpiffWorkflow's language, as the definitions declare.
 The mutu baku travel too: kelengkapan and output as data objects, waktu as a
