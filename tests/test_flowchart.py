@@ -635,7 +635,7 @@ def test_pdf_needs_a_file(sop):
 
 
 def _room(layout) -> float:
-    return layout.height - MARGIN - LEGEND_H - layout.header_y - layout.header_h
+    return layout.bottom - layout.header_y - layout.header_h
 
 
 def _check_pages_filled(layout) -> None:
@@ -650,7 +650,8 @@ def _check_pages_filled(layout) -> None:
     lanes = len(layout.lanes)
     rows = {r.step.no: r for page in layout.pages for r in page.rows if r.step}
     for page in layout.pages:
-        assert page.rows[-1].bottom <= layout.height - MARGIN - LEGEND_H + 0.01, ("off the page", page.number)
+        assert page.rows[-1].bottom <= layout.bottom + 0.01, ("off the page", page.number)
+        assert layout.bottom == layout.height - MARGIN - (LEGEND_H if layout.masthead[0].kind == "heading" else 0)
         for r in page.rows:
             if r.step:
                 assert r.h >= row_height(r.step, r.cells, lanes) - 0.01
@@ -819,10 +820,12 @@ def test_the_seed_prints_its_chart_on_one_f4_page(sop, tmp_path):
 
 @pytest.mark.parametrize("lanes", [3, 4, 5])
 def test_every_sop_of_4_to_12_rows_prints_on_one_f4_page(tmp_path, lanes):
-    """As the office prints them: rows of one to three lines for up to 12 rows, of four to six (two or three
-    activities in one text, as long as the seed's) for up to 10, with corrections; no connector."""
+    """As the office prints them: rows of one to three lines for up to 12 rows; of four to six (two or three
+    activities in one text, as long as the seed's) for up to 12 in 3 or 4 lanes, up to 10 in 5; with corrections;
+    no connector."""
     for n in range(4, 13):
-        for seed, long in [(s, False) for s in range(1, 4)] + ([(s, True) for s in range(4, 7)] if n <= 10 else []):
+        long_too = n <= (10 if lanes == 5 else 12)
+        for seed, long in [(s, False) for s in range(1, 4)] + ([(s, True) for s in range(4, 7)] if long_too else []):
             sop = load(typical_sop(tmp_path, n, seed, loops=1 + seed % 3, lanes=lanes, long=long))
             layout = compute(sop, paper="f4")
             assert len(layout.pages) == 1, (n, seed, long)
@@ -860,7 +863,7 @@ def _lane_span(layout, *xs: float) -> tuple[float, float]:
 def test_a_loop_back_to_an_earlier_page_keeps_its_connectors_near_its_symbols(tmp_path, paper):
     """A "tidak" back to the previous page went from its connector under the target round by the table's edge,
     through every lane, into the target's top: now each half stays in the lanes between its connector and its
-    symbol, the connector under the target and over the decision, the arrow into the target's bottom."""
+    symbol, the connector under the target and over the decision, the arrow into the target from below or beside."""
     halves = 0
     sops = [
         typical_sop(tmp_path, n, seed, loops=3, lanes=lanes, long=True)
@@ -880,8 +883,8 @@ def test_a_loop_back_to_an_earlier_page_keeps_its_connectors_near_its_symbols(tm
                 connector, symbol = (source, target) if source.kind == "connector" else (target, source)
                 left, right = _lane_span(layout, connector.rect.cx, symbol.rect.cx)
                 assert all(left - 0.5 <= x <= right + 0.5 for x, _y in arrow.points), ("across lanes", arrow)
-                if connector is source:  # on the target's page: under it, into its bottom
-                    assert connector.rect.y > symbol.rect.bottom and arrow.points[-1][1] == symbol.rect.bottom
+                if connector is source:  # on the target's page: under it, into its bottom or side, not round to its top
+                    assert connector.rect.y > symbol.rect.bottom and arrow.points[-1][1] > symbol.rect.y
                 else:  # on the decision's page: over it
                     assert connector.rect.bottom < symbol.rect.y
                 halves += 1

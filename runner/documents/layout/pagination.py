@@ -18,7 +18,6 @@ from .metrics import (
     FONT,
     HEADER_TOP,
     LANE_W,
-    LEGEND_H,
     LINE_H,
     MARGIN,
     MASTHEAD_GAP,
@@ -238,7 +237,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
 
 def _room(frame: Layout) -> float:
     """The height a page has for its rows (its bands of off-page connectors included)."""
-    return frame.height - MARGIN - LEGEND_H - frame.header_y - frame.header_h
+    return frame.bottom - frame.header_y - frame.header_h
 
 
 def _paginate(

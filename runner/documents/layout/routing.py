@@ -28,8 +28,6 @@ from .metrics import (
     CROWDED_STEP,
     END_LABEL,
     LABEL_CLEARANCE,
-    LEGEND_H,
-    MARGIN,
     MAX_STRETCH,
     REORDERS,
     ROUTE_BUDGET,
@@ -721,7 +719,7 @@ def _reach_of(page: Page, job: _Job) -> float:
 def _route_page(layout: Layout, page: Page, jobs: list[_Job], reorders: int, stretch: bool) -> None:
     """Route a page's arrows, best first. When one finds no way, route the page again with it first (up to
     ``reorders`` times), then (if ``stretch``) with taller rows if the paper has room."""
-    spare = layout.height - MARGIN - LEGEND_H - page.rows[-1].bottom
+    spare = layout.bottom - page.rows[-1].bottom
     failure: _NoRoom | None = None
     for extra in [0.0] + ([min(MAX_STRETCH, spare / len(page.rows))] if stretch else []):
         if extra:
