@@ -1,7 +1,7 @@
 """Regenerate the PNG pictures of the seed SOP's printed pages (`make docs`).
 
 PDF (WeasyPrint) -> PNG (pypdfium2), so the pictures show exactly what prints.
-A second set shows the demo case's progress on the same chart.
+A second set shows the chart on F4 paper (one page), a third the demo case's progress on the A4 chart.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ def sheet() -> list[Path]:
 def main() -> None:
     sop = load_sop(find_sop("pelacuran"))
     for path in pdf_to_png(render(sop, "pdf"), "pelacuran"):  # type: ignore[arg-type]
+        print(path.relative_to(DOCS.parent))
+    # on F4 (Folio), as the office prints it: the chart on one page
+    for path in pdf_to_png(render(sop, "pdf", paper="f4"), "pelacuran-f4"):  # type: ignore[arg-type]
         print(path.relative_to(DOCS.parent))
     with tempfile.TemporaryDirectory() as tmp:
         folder = run(Path(tmp))

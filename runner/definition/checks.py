@@ -209,6 +209,14 @@ def _schema_layer(doc: Document, out: _Collector) -> None:
         path = tuple(error.absolute_path)
         kind, instance, schema = error.validator, error.instance, error.schema
         name = _name(path)
+        if path[-1:] == ("labels",) and kind in ("not", "type"):  # neither false nor a mapping
+            out.add(
+                path,
+                _("'labels' is false (no labels on the arrows) or gives each outcome its label: {example}").format(
+                    example="labels: {ya: Ya, tidak: Tidak}"
+                ),
+            )
+            continue
         if kind == "pattern" and _is_pelaksana_reference(path):
             # `pelaksana: Camat` is a pelaksana the file does not know, however it is misspelt
             known = [
@@ -391,7 +399,18 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
                     id=step["next"], hint=did_you_mean(step["next"], targets)
                 ),
             )
-        for outcome, target in step.get("decision", {}).get("outcomes", {}).items():
+        decision = step.get("decision", {})
+        for outcome in decision.get("labels") or {}:
+            if outcome not in decision.get("outcomes", {}):
+                names = list(decision.get("outcomes", {}))
+                out.add(
+                    here + ("decision", "labels", outcome),
+                    _("'labels' names no outcome of this decision: '{name}'{hint}; its outcomes: {names}").format(
+                        name=outcome, hint=did_you_mean(outcome, names), names=", ".join(names)
+                    ),
+                    at_key=True,
+                )
+        for outcome, target in decision.get("outcomes", {}).items():
             if target not in targets:
                 out.add(
                     here + ("decision", "outcomes", outcome),

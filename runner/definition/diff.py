@@ -173,7 +173,16 @@ def diff_sops(old: SOP, new: SOP) -> SopDiff:
             changes.append(Change("waktu", *at, a.waktu, b.waktu))
         old_d = {k: target(v) for k, v in a.decision.outcomes.items()} if a.decision else None
         new_d = dict(b.decision.outcomes) if b.decision else None
-        if old_d != new_d or (a.decision and b.decision and a.decision.question != b.decision.question):
+        reworded = (
+            a.decision
+            and b.decision
+            and (a.decision.question, a.decision.labels)
+            != (
+                b.decision.question,
+                b.decision.labels,
+            )
+        )
+        if old_d != new_d or reworded:
             changes.append(Change("decision", *at, old_d, new_d))
         elif not a.decision and not b.decision and (_explicit_next(old, a) or _explicit_next(new, b)):
             if target(a.next or "end") != (b.next or "end"):

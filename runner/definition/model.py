@@ -34,6 +34,12 @@ class Pelaksana(Record):
 class Decision(Record):
     question: str | None  # None: the diamond carries no question, as on most signed SOPs
     outcomes: dict[str, str]  # outcome name -> step id or "end"
+    # what each outcome's arrow says, as printed: None, the outcome names; else those it names (false: none)
+    labels: dict[str, str] | None = None
+
+    def label(self, outcome: str) -> str | None:
+        """What the arrow of ``outcome`` says on the chart, as written: its name by default, or none."""
+        return outcome if self.labels is None else self.labels.get(outcome)
 
 
 class Step(Record):
@@ -108,7 +114,10 @@ class SOP:
             decision = None
             if "decision" in s:
                 d = s["decision"]
-                decision = Decision(d.get("question"), dict(d["outcomes"]))
+                labels = d.get("labels")
+                decision = Decision(
+                    d.get("question"), dict(d["outcomes"]), None if labels is None else dict(labels or {})
+                )
             following = items[i + 1]["id"] if i + 1 < len(items) else END
             steps.append(
                 Step(
@@ -192,7 +201,13 @@ class SOP:
                     "keterangan": s.keterangan,
                     "next": s.next,
                     "decision": (
-                        {"question": s.decision.question, "outcomes": dict(s.decision.outcomes)} if s.decision else None
+                        {
+                            "question": s.decision.question,
+                            "outcomes": dict(s.decision.outcomes),
+                            "labels": {o: s.decision.label(o) for o in s.decision.outcomes},
+                        }
+                        if s.decision
+                        else None
                     ),
                 }
                 for s in self.steps

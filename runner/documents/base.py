@@ -38,9 +38,9 @@ def format_for(path: Path | None, default: str = "html", chosen: str | None = No
 
 
 def transitions(sop: SOP) -> list[tuple[Step, str, str | None]]:
-    """Every arrow of the chart: (step, target step id or "end", its label), one per target of a step.
+    """Every arrow of the chart: (step, target step id or "end", its label or None), one per target of a step.
 
-    Outcomes that lead to the same target share one arrow, labelled with all their names.
+    Outcomes that lead to the same target share one arrow, labelled with all their labels.
     """
     arrows: list[tuple[Step, str, str | None]] = []
     for s in sop.steps:
@@ -51,7 +51,9 @@ def transitions(sop: SOP) -> list[tuple[Step, str, str | None]]:
     return arrows
 
 
-def outcomes_to(step: Step, target: str) -> str:
-    """The names of a decision's outcomes that lead to ``target``, as one label."""
+def outcomes_to(step: Step, target: str) -> str | None:
+    """What the arrow of a decision's outcomes that lead to ``target`` says: their labels as printed (the
+    outcome names unless the SOP gives its own, ``decision.labels``), as one; None when none has one."""
     assert step.decision is not None
-    return ", ".join(name for name, t in step.decision.outcomes.items() if t == target)
+    labels = (step.decision.label(name) for name, t in step.decision.outcomes.items() if t == target)
+    return ", ".join(label for label in labels if label) or None

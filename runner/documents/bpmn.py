@@ -3,7 +3,8 @@
 The model: a collaboration with one participant whose lanes are the pelaksana,
 in the SOP's order. Each step is a user task named "N. uraian", in the lane of
 its first pelaksana, with every pelaksana as a potential owner. A decision is
-its task followed by an exclusive gateway whose flows carry the outcome names
+its task followed by an exclusive gateway whose flows carry the outcomes' labels
+as the chart prints them (their names, unless ``decision.labels`` says otherwise)
 and a condition on the task data field ``outcome`` (``outcome == "koreksi"``).
 Expressions are Python, SpiffWorkflow's language, as the definitions declare.
 The mutu baku travel too: kelengkapan and output as data objects, waktu as a
@@ -396,12 +397,13 @@ class _Drawing:
 
     # --- flows
 
-    def chart_arrows(self, s: Step) -> tuple[list[layout.Arrow], dict[str | None, layout.Arrow]]:
-        """The arrows joining a step's own symbols, in order, and those leaving it by outcome (None: next)."""
+    def chart_arrows(self, s: Step) -> tuple[list[layout.Arrow], dict[int | str | None, layout.Arrow]]:
+        """The arrows joining a step's own symbols, in order, and those leaving it by the step they lead to (a
+        number or "end"): the chart draws one arrow per target, labelled or not."""
         syms = self.symbols[s.no]
         index = {id(sym): k for k, sym in enumerate(syms)}
         joins: list[layout.Arrow] = []
-        leaving: dict[str | None, layout.Arrow] = {}
+        leaving: dict[int | str | None, layout.Arrow] = {}
         for a in self.page.arrows:
             if a.from_step != s.no:
                 continue
@@ -410,7 +412,7 @@ class _Drawing:
             if k is not None and k + 1 < len(syms) and dst is syms[k + 1] and a.label is None:
                 joins.append(a)
             elif src is syms[-1]:
-                leaving[a.label] = a
+                leaving[a.to_step] = a
         joins.sort(key=lambda a: index[id(self.page.symbols[a.source])])
         return joins, leaving
 
@@ -425,13 +427,16 @@ class _Drawing:
             if not joins:
                 return [(source.cx, source.bottom), (target.cx, target.y)]
             return _simplify(_dock(self.joined(joins), source, target))
-        arrow = leaving.get(flow.outcome)
-        if arrow is None:  # a second outcome to the end: the chart draws one arrow for all
-            arrow = next(a for a in leaving.values() if a.to_step == END)
+        arrow = leaving[self.arrow_key(s, flow.outcome)]
         points = [self.grid.point(p) for p in arrow.points]
         if not s.decision and joins:
             points = self.joined(joins) + points
         return _simplify(_dock(points, source, target))
+
+    def arrow_key(self, s: Step, outcome: str | None) -> int | str:
+        """The chart's arrow for an outcome of ``s`` (None: its next) is known by the step it leads to."""
+        to = s.decision.outcomes[outcome] if s.decision and outcome else s.next or END
+        return END if to == END else self.sop.numbers[to]
 
     def joined(self, arrows: list[layout.Arrow]) -> list[Point]:
         """One path along the arrows between a step's symbols: the symbols other than its first are empty in BPMN."""
@@ -492,9 +497,12 @@ class _Drawing:
         """Where the chart writes them, beside the gateway (the room inserted in the row does not apply)."""
         gw = d.shapes[_gateway_id(s)]
         diamond = self.symbols[s.no][-1].rect
-        for outcome, arrow in self.chart_arrows(s)[1].items():
+        leaving, labelled = self.chart_arrows(s)[1], set()
+        for outcome in s.decision.outcomes if s.decision else ():
+            arrow = leaving[self.arrow_key(s, outcome)]
             r = arrow.label_rect
-            if outcome is not None and r is not None:
+            if r is not None and id(arrow) not in labelled:  # outcomes to one target: one arrow, one label
+                labelled.add(id(arrow))
                 x, y = gw.cx + (r.x - diamond.cx) * SCALE, gw.cy + (r.y - diamond.cy) * SCALE
                 d.labels[f"flow.{s.id}.{outcome}"] = Rect(x, y, r.w * SCALE, LINE)
 
@@ -603,7 +611,9 @@ def _process(root: ET.Element, sop: SOP, model: Model, d: Diagram) -> None:
     for f in model.flows:
         el = _el(process, "bpmn:sequenceFlow", id=f.id, sourceRef=f.source, targetRef=f.target)
         if f.outcome:
-            el.set("name", f.outcome)
+            label = f.step.decision.label(f.outcome) if f.step and f.step.decision else f.outcome
+            if label:  # as printed on the chart, or none when the SOP prints none
+                el.set("name", label)
             _expression(el, "bpmn:conditionExpression", f'outcome == "{f.outcome}"')
     for doc, name in model.documents.items():
         _el(process, "bpmn:dataObject", id=doc, name=name)

@@ -10,10 +10,10 @@ PAPER = {"a4": (297, 210), "f4": (330, 215)}  # mm, portrait width x height
 PX_PER_MM = 96 / 25.4
 MARGIN = 30
 FONT = 10.0  # body text size
-CHAR_W = 0.58 * FONT  # a generous average width for DejaVu/Liberation Sans, so text never overflows
+CHAR_W = 0.58 * FONT  # a generous average character width, for rough sizes; texts are measured by text_width
 LINE_H = 12.5
 PAD = 4.0
-CELL_PAD_Y = PAD + 3  # above and below a cell's text
+CELL_PAD_Y = PAD + 1  # above and below a cell's text
 HEADER_TOP = 20.0  # the header's first level: "Pelaksana" and "Mutu Baku" over their columns
 TITLE_H = 40.0  # the least room above the table: a one-line title and its subtitle
 TITLE_SIZE, TITLE_LINE_H = 13.0, 16.0
@@ -37,6 +37,8 @@ END_LABEL = N_("End")  # the end terminator a decision may point at
 CORRIDOR_STEP = 6.0
 MAX_CORRIDOR_TRACKS = 10  # tracks are reused down a page: more would only narrow the lanes
 MIN_LANE_W = 60.0  # a symbol's width, and a little
+LANE_W = 96.0  # a lane's comfortable width: a symbol, and room beside it for a loop and a label
+MAX_URAIAN_EXTRA = 150.0  # the most the activity column grows, out of lanes wider than LANE_W
 BUNDLE = 3  # a symbol with more arrows than this (it has three free sides) sends them down shared trunks
 
 SYMBOL_SIZE = {"terminator": (58, 26), "process": (58, 32), "decision": (58, 40), "connector": (22, 24)}
@@ -55,29 +57,59 @@ TITLE = N_("SOP {nama}")
 PAGE_NUMBER = N_("Page {number} / {pages}")
 
 
+# The advance widths (thousandths of an em) of the characters SOP texts are made of, in the fonts the SVG and
+# HTML name first: the wider of DejaVu Sans and Liberation Sans (Arial's metrics), rounded up, so that a line
+# measured here is never wider when printed (tests/test_flowchart.py checks both fonts and WeasyPrint's setting).
+# Any other character counts as an em and a little: wider than any of these.
+GLYPHS = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\xa0éèáàíóúÉ–—…‘’“”°×·"
+# fmt: off
+_REGULAR = dict(zip(GLYPHS, (
+    318, 401, 460, 838, 637, 951, 780, 275, 391, 391, 500, 838, 318, 361, 318, 337, 637, 637, 637, 637, 637,
+    637, 637, 637, 637, 637, 337, 337, 838, 838, 838, 557, 1016, 685, 687, 723, 771, 667, 611, 778, 752, 295,
+    500, 667, 558, 863, 749, 788, 667, 788, 723, 667, 611, 732, 685, 989, 686, 667, 686, 391, 337, 391, 838,
+    557, 500, 613, 635, 550, 635, 616, 353, 635, 634, 278, 278, 580, 278, 975, 634, 612, 635, 635, 412, 521,
+    393, 634, 592, 818, 592, 592, 525, 637, 337, 637, 838, 318, 616, 616, 613, 613, 278, 612, 634, 667, 557,
+    1000, 1000, 318, 318, 519, 519, 500, 838, 318,
+), strict=True))
+_BOLD = dict(zip(GLYPHS, (
+    349, 457, 521, 838, 696, 1002, 873, 307, 458, 458, 523, 838, 380, 416, 380, 366, 696, 696, 696, 696, 696,
+    696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 611, 1000, 774, 763, 734, 831, 684, 684, 821, 837, 373,
+    557, 775, 638, 996, 837, 851, 733, 851, 771, 721, 683, 813, 774, 1104, 771, 725, 726, 458, 366, 458, 838,
+    557, 500, 675, 716, 593, 716, 679, 436, 716, 712, 343, 343, 666, 343, 1042, 712, 688, 716, 716, 494, 596,
+    479, 712, 652, 924, 646, 652, 583, 712, 366, 712, 838, 349, 679, 679, 675, 675, 343, 688, 712, 684, 557,
+    1000, 1000, 380, 380, 658, 658, 500, 838, 380,
+), strict=True))
+# fmt: on
+_OTHER = 1105  # wider than every character above, regular or bold
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """A generous estimate of the width of ``text`` in DejaVu/Liberation Sans: capitals and digits are wider."""
-    em = sum(0.34 if c == " " else 0.76 if c.isupper() or c.isdigit() else 0.6 for c in text)
-    return em * size * (1.1 if bold else 1.0)
+    """The width of ``text`` set at ``size`` px in DejaVu Sans or Liberation Sans, whichever is wider: never
+    less than the printed width (kerning only narrows)."""
+    widths = _BOLD if bold else _REGULAR
+    return sum(widths.get(c, _OTHER) for c in text) * size / 1000
 
 
 def fit(text: str, width: float, size: float, bold: bool = False, most: int = MAX_TITLE_LINES) -> tuple[str, ...]:
     """``text`` wrapped into lines no wider than ``width``, at most ``most`` of them: what is left over
     is cut off, the last line ending in "…" so that the reader sees it is shortened."""
     lines: list[str] = []
-    line = ""
+    line, line_w = "", 0.0
+    space = text_width(" ", size, bold)
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if text_width(candidate, size, bold) <= width:
-            line = candidate
+        word_w = text_width(word, size, bold)  # widths add up: a line is measured word by word, once
+        grown = line_w + space + word_w if line else word_w
+        if grown <= width:
+            line, line_w = f"{line} {word}" if line else word, grown
             continue
         if line:
             lines.append(line)
-        while len(word) > 1 and text_width(word, size, bold) > width:  # a word wider than the line: broken
-            cut = max(1, max(k for k in range(1, len(word) + 1) if text_width(word[:k], size, bold) <= width))
+        while len(word) > 1 and word_w > width:  # a word wider than the line: broken
+            cut = max((k for k in range(1, len(word) + 1) if text_width(word[:k], size, bold) <= width), default=1)
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
+            word_w = text_width(word, size, bold)
+        line, line_w = word, word_w
     if line:
         lines.append(line)
     if len(lines) > most:

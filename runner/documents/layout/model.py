@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ...definition import SOP, Step
 from .geometry import Point, Rect
-from .metrics import MARGIN, SYMBOL_SIZE
+from .metrics import LEGEND_H, MARGIN, SYMBOL_SIZE
 
 
 @dataclass
@@ -118,6 +118,16 @@ class Layout:
     @property
     def table_x(self) -> tuple[float, float]:
         return MARGIN, self.width - MARGIN
+
+    @property
+    def legend_h(self) -> float:
+        """The room kept under the table for a legend: only an overlay (which has a heading) draws one."""
+        return LEGEND_H if any(block.kind == "heading" for block in self.masthead) else 0.0
+
+    @property
+    def bottom(self) -> float:
+        """How far down the rows may go."""
+        return self.height - MARGIN - self.legend_h
 
 
 def symbol_rect(kind: str, cx: float, cy: float) -> Rect:

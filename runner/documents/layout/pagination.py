@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -14,18 +13,18 @@ from .geometry import Rect
 from .metrics import (
     BAND_ROW_H,
     CELL_PAD_Y,
-    CHAR_W,
     CORRIDOR_STEP,
     END_LABEL,
     FONT,
     HEADER_TOP,
-    LEGEND_H,
+    LANE_W,
     LINE_H,
     MARGIN,
     MASTHEAD_GAP,
     MAX_CORRIDOR_TRACKS,
     MAX_HEADING_LINES,
     MAX_REPAGINATIONS,
+    MAX_URAIAN_EXTRA,
     MIN_LANE_W,
     PAD,
     PAGE_NUMBER,
@@ -49,10 +48,10 @@ from .routing import _connect_pages, _NoRoom, _Routed
 
 
 def _wrap(text: str, width_px: float) -> list[str]:
-    chars = max(4, int((width_px - 2 * PAD) / CHAR_W))
+    """A cell's text in lines that fit its column, measured as printed (``text_width``)."""
     lines: list[str] = []
     for para in text.split("\n"):
-        lines.extend(textwrap.wrap(para, chars, break_long_words=True, break_on_hyphens=False) or [""])
+        lines.extend(fit(para, width_px - 2 * PAD, FONT, most=len(para) + 1) or [""])
     return lines
 
 
@@ -67,7 +66,7 @@ def _items(items: Sequence[str], width_px: float) -> list[str]:
         return _wrap("\n".join(items), width_px)
     lines: list[str] = []
     for item in items:
-        first, *rest = _wrap(item, width_px - len(ITEM) * CHAR_W)
+        first, *rest = _wrap(item, width_px - text_width(ITEM, FONT))
         lines += [ITEM + first, *(HANG + line for line in rest)]
     return lines
 
@@ -173,12 +172,16 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
     most = min(MAX_CORRIDOR_TRACKS, int(((lanes_w - count * MIN_LANE_W) / 2 - 8) // CORRIDOR_STEP))
     left_corridor = 8 + CORRIDOR_STEP * min(most, max(2, jumps + 1))
     right_corridor = 8 + CORRIDOR_STEP * min(most, max(2, loops + 1))
+    # lanes wider than a symbol needs give the rest to the activity, the column whose text makes rows tall
+    extra = max(0.0, min(MAX_URAIAN_EXTRA, lanes_w - left_corridor - right_corridor - count * LANE_W))
+    lanes_w -= extra
 
     x: float = MARGIN
     columns: list[Column] = []
     lanes: list[Lane] = []
     lanes_x = (0.0, 0.0)
-    for key, title, w in TEXT_COLUMNS:
+    for key, title, fixed in TEXT_COLUMNS:
+        w = fixed + extra if key == "uraian" else fixed
         columns.append(Column(key, _(title), x, w))
         x += w
         if key == "uraian":  # the lanes come right after the activity
@@ -234,7 +237,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
 
 def _room(frame: Layout) -> float:
     """The height a page has for its rows (its bands of off-page connectors included)."""
-    return frame.height - MARGIN - LEGEND_H - frame.header_y - frame.header_h
+    return frame.bottom - frame.header_y - frame.header_h
 
 
 def _paginate(

@@ -28,8 +28,6 @@ from .metrics import (
     CROWDED_STEP,
     END_LABEL,
     LABEL_CLEARANCE,
-    LEGEND_H,
-    MARGIN,
     MAX_STRETCH,
     REORDERS,
     ROUTE_BUDGET,
@@ -356,7 +354,12 @@ class _Router:
                 yield points, None, None
         elif not job.bundle:  # beside the start of the arrow, where the branch leaves its decision
             source = self.page.symbols[job.source].rect
-            rects = [r for r in _label_rects(source, side, job.label) if self._label_free(r, [], job)]
+            spots = _label_rects(source, side, job.label)
+            # a label over the line between two lanes is hard to read: of the places beside the vertex (all
+            # but the last two, beside the box), those clear of it first
+            borders = [lane.x for lane in self.layout.lanes[1:]]
+            rank = {id(r): (k >= len(spots) - 2, any(r.x < x < r.right for x in borders)) for k, r in enumerate(spots)}
+            rects = sorted((r for r in spots if self._label_free(r, [], job)), key=lambda r: rank[id(r)])
             for points in routes:
                 for rect in rects:
                     if not any(segment_hits_rect(a, b, rect) for a, b in itertools.pairwise(points)):
@@ -463,15 +466,22 @@ class _Router:
         self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
     ) -> Iterator[list[Point]]:
         """The clean routes of a loop back that cross no lane outside the two its ends stand in, shortest first:
-        beside the symbols into the target's side, or under the target into its bottom; never round the table."""
+        beside the symbols into the target's side, or under the target into its bottom; never round the table.
+        A loop back to an earlier page is two such: up from its decision into the connector over it, and up from
+        the connector under its target into the target's bottom."""
         s, t = self.page.symbols[job.source], self.page.symbols[job.target]
         sr, tr = s.rect, t.rect
         lanes, (x0, x1) = self.layout.lanes, self.layout.lanes_x
         lo, hi = min(s.lane, t.lane), max(s.lane, t.lane)
         left = lanes[lo].x if lo > 0 else x0  # the outer lanes take in the corridors
         right = lanes[hi].x + lanes[hi].w if hi < len(lanes) - 1 else x1
+        entries = [tr.cx + off for off in self.entry_offsets(t)]
+        routes: list[list[Point]] = []
         if side == "bottom":
             starts = [[(sr.cx, sr.bottom), (sr.cx, y)] for y in tracks[s.row + 1]]
+        elif side == "top":  # up from the connector of a loop from a later page, under its target
+            starts = [[(sr.cx, sr.y), (sr.cx, y)] for y in tracks[s.row]]
+            routes += [[(sr.cx, sr.y), (ex, tr.bottom)] for ex in entries if abs(ex - sr.cx) < 0.5]
         else:
             sx = sr.x if side == "left" else sr.right
             starts = [[(sx, sr.cy)]]
@@ -479,9 +489,8 @@ class _Router:
         xs |= {b + d for b in (sr.x, tr.x) for d in (-6, -10, -14)} | {
             b + d for b in (sr.right, tr.right) for d in (6, 10, 14)
         }
-        entries = [tr.cx + off for off in self.entry_offsets(t)]
         under = tracks[t.row + 1] if t.row < s.row else []  # the band below the target
-        routes: list[list[Point]] = []
+        beside = t.kind != "connector"  # a connector is entered from below, never from its side
         for start in starts:
             (px, py) = start[-1]
             if side == "left":
@@ -491,11 +500,15 @@ class _Router:
             else:
                 ways = [x for x in xs if left + 2 <= x <= right - 2 and not sr.x - 3 <= x <= sr.right + 3]
             if side != "bottom":  # straight across to under the target, then up into it
-                routes += [[*start, (ex, py), (ex, tr.bottom)] for ex in entries if (ex < px) == (side == "left")]
+                routes += [
+                    [*start, (ex, py), (ex, tr.bottom)]
+                    for ex in entries
+                    if side == "top" or (ex < px) == (side == "left")
+                ]
             for x in ways:
-                if x > tr.right + 2:  # up beside the target, into its side
+                if beside and x > tr.right + 2:  # up beside the target, into its side
                     routes.append([*start, (x, py), (x, tr.cy), (tr.right, tr.cy)])
-                elif x < tr.x - 2:
+                elif beside and x < tr.x - 2:
                     routes.append([*start, (x, py), (x, tr.cy), (tr.x, tr.cy)])
                 routes += [
                     [*start, (x, py), (x, y), (ex, y), (ex, tr.bottom)] for y in under if y < py for ex in entries
@@ -538,7 +551,12 @@ class _Router:
 
 def _cost(points: list[Point]) -> float:
     """A route's length, and a little for each of its bends: the shortest, simplest way first."""
-    return sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in itertools.pairwise(points)) + 10 * (len(points) - 2)
+    total = 10.0 * (len(points) - 2)
+    (px, py), rest = points[0], points[1:]  # a plain loop: a loop back sorts thousands of routes by this
+    for x, y in rest:
+        total += abs(x - px) + abs(y - py)
+        px, py = x, y
+    return total
 
 
 def _label_size(label: str) -> tuple[float, float]:
@@ -630,6 +648,7 @@ def _connect_pages(
                 shared[(s.no, dst_page.number)] = pair
         out_conn, in_conn = pair
         out_label, in_label = (None, label) if bundle else (label, None)
+        back = not later and not bundle  # a loop back: each half kept to the lanes between its ends, if it can
         jobs.append(
             _Job(
                 priority,
@@ -642,6 +661,7 @@ def _connect_pages(
                 s.no,
                 dst_no,
                 bundle,
+                back,
             )
         )
         jobs.append(
@@ -651,16 +671,21 @@ def _connect_pages(
                 in_conn,
                 ["bottom" if later else "top"],
                 entry_sym,
-                "top",
+                # a loop back from a later page comes up from its connector under the target, into its bottom:
+                # round to its top it would cross every lane to the table's edge
+                "top" if later else "bottom",
                 in_label,
                 s.no,
                 dst_no,
                 bundle,
+                back,
             )
         )
 
     for page in layout.pages:  # once every symbol is placed
-        mine = sorted((j for j in jobs if j.page is page), key=lambda j: j.priority)
+        # a bundle's farthest branch first: it lays the trunk the nearer ones then leave it by; routed nearest
+        # first, the last found the way along the trunk taken and searched its whole budget before a reorder
+        mine = sorted((j for j in jobs if j.page is page), key=lambda j: (j.priority, -_reach_of(page, j)))
         key = (
             tuple((r.step.no if r.step else None, r.y, r.h) for r in page.rows),
             tuple((s.rect, s.lane, s.row) for s in page.symbols if s.kind == "connector"),
@@ -683,10 +708,18 @@ def _connect_pages(
         page.arrows = list(done[2])
 
 
+def _reach_of(page: Page, job: _Job) -> float:
+    """How far a branch of a bundle goes from its source (0 for any other arrow)."""
+    if not job.bundle:
+        return 0.0
+    s, t = page.symbols[job.source].rect, page.symbols[job.target].rect
+    return abs(t.cy - s.cy) + abs(t.cx - s.cx)
+
+
 def _route_page(layout: Layout, page: Page, jobs: list[_Job], reorders: int, stretch: bool) -> None:
     """Route a page's arrows, best first. When one finds no way, route the page again with it first (up to
     ``reorders`` times), then (if ``stretch``) with taller rows if the paper has room."""
-    spare = layout.height - MARGIN - LEGEND_H - page.rows[-1].bottom
+    spare = layout.bottom - page.rows[-1].bottom
     failure: _NoRoom | None = None
     for extra in [0.0] + ([min(MAX_STRETCH, spare / len(page.rows))] if stretch else []):
         if extra:
