@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-PERSON_FIELDS = ("login", "nama", "nip", "admin", "records_for_others", "added_at", "added_by")
+PERSON_FIELDS = ("login", "nama", "nip", "admin", "records_for_others", "added_at", "added_by", "email")
 POST_FIELDS = (
     "id", "login", "pelaksana", "sops", "acting", "valid_from", "valid_until", "ended_at", "granted_by",
     "granted_at", "ended_by",

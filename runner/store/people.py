@@ -20,13 +20,13 @@ from .limits import check_nama
 from .rows import EventRow, PersonRow, PostRow, damaged, post_title
 from .rules import OPEN_END, VOID_SOON_HOURS, refusal
 
-_PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
+_PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by, email"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"
 
 
 def person_row(values: tuple | list) -> PersonRow:
-    login, nama, nip, admin, records, added_at, added_by = values
-    return PersonRow(login, nama, nip, bool(admin), bool(records), added_at, added_by)
+    login, nama, nip, admin, records, added_at, added_by, email = values
+    return PersonRow(login, nama, nip, bool(admin), bool(records), added_at, added_by, email)
 
 
 def post_row(values: tuple | list) -> PostRow:
@@ -207,7 +207,14 @@ class PeopleStore:
             raise refusal("not-admin", login=login)
 
     def add_person(
-        self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
+        self,
+        by: str,
+        login: str,
+        nama: str,
+        nip: str | None,
+        admin: bool,
+        records_for_others: bool,
+        email: str | None = None,
     ) -> PersonRow:
         check_nama(nama)
         with self.transaction():
@@ -218,12 +225,28 @@ class PeopleStore:
                 self._admin(by)
             if self.person(login) is not None:
                 raise refusal("already-a-person", login=login)
-            row = PersonRow(login, nama, nip, admin or first, records_for_others, _stamp(), by)
+            row = PersonRow(login, nama, nip, admin or first, records_for_others, _stamp(), by, email)
             self.execute(
-                f"INSERT INTO people ({_PERSON}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (row.login, row.nama, row.nip, int(row.admin), int(row.records_for_others), row.added_at, row.added_by),
-            )
+                f"INSERT INTO people ({_PERSON}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.login, row.nama, row.nip, int(row.admin), int(row.records_for_others), row.added_at,
+                    row.added_by, row.email,
+                ),
+            )  # fmt: skip
         return row
+
+    def set_email(self, by: str, login: str, email: str | None) -> PersonRow:
+        """A person's e-mail address (None: none), changed by an admin or by the person (as sop_set_email)."""
+        with self.transaction():
+            if by != login:
+                me = self.person(by)
+                if me is None or not me.admin:
+                    raise refusal("email-not-yours", login=by)
+            row = self.person(login)
+            if row is None:
+                raise refusal("unknown-person", login=login)
+            self.execute("UPDATE people SET email = ? WHERE login = ?", (email, login))
+        return row._replace(email=email)
 
     def set_rights(self, by: str, login: str, admin: bool | None, records_for_others: bool | None) -> PersonRow:
         with self.transaction():

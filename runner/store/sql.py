@@ -20,7 +20,7 @@ from ..definition.model import Calendar
 from ..definition.workcal import zone
 from ..errors import ConcurrentChange, UserError
 from ..i18n import _
-from . import audit
+from . import audit, outbox
 from .chain import FORMAT, GENESIS, NOW, event_hash
 from .clock import iso
 from .limits import check_write
@@ -186,7 +186,13 @@ MIGRATIONS: list[list[str]] = [
         " UNIQUE (sop, tanggal_efektif))",
         "{functions}",
     ],
-    [  # 12: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
+    [  # 12: reminders (sop notify): the person's e-mail address and the outbox each message goes out of once;
+        # on PostgreSQL the functions that write them
+        "ALTER TABLE people ADD COLUMN email TEXT",
+        *outbox.TABLE,
+        "{functions}",
+    ],
+    [  # 13: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
         # the rows there now its first events
         "{people_audit}",
         "{functions}",
@@ -199,11 +205,11 @@ MIGRATIONS: list[list[str]] = [
 # ours belongs to someone else, and is never written to.
 OUR_TABLES = frozenset(
     {"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts", "web_sessions"}
-    | {"pengesahan"}
+    | {"pengesahan", "outbox"}
 )  # (and the later ones: any of these already marks a database as ours)
 
 
-class SQLStore(PeopleStore, SessionStore):
+class SQLStore(PeopleStore, SessionStore, outbox.OutboxStore):
     """The store interface; SQLiteStore and PostgresStore fill in the dialect.
 
     The writes here are SQLite's: the program checks who may act. PostgresStore

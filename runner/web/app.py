@@ -84,6 +84,7 @@ def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
         route("/people", office.people_page),
         route("/people/add", office.add_person, ("POST",)),
         route("/people/{login}/rights", office.set_rights, ("POST",)),
+        route("/people/{login}/email", office.set_email, ("POST",)),
         route("/people/{login}/password", office.first_password, ("POST",)),
         route("/posts", office.posts_page),
         route("/posts/grant", office.grant, ("POST",)),
