@@ -92,6 +92,13 @@ _API: dict[str, tuple[str, str]] = {
     "write_file": ("runner.files", "write_file"),
     "check_output": ("runner.files", "check_output"),
     "output_format": ("runner.files", "output_format"),
+    # reminders that reach people (sop notify, and sop serve's background)
+    "notify": ("runner.notify", "notify"),
+    "NotifyReport": ("runner.notify", "NotifyReport"),
+    "NotifySettings": ("runner.notify", "NotifySettings"),
+    "MailSettings": ("runner.notify", "MailSettings"),
+    "notify_settings": ("runner.notify", "notify_settings"),
+    "Reminders": ("runner.notify", "Reminders"),
     # the web front door (sop serve)
     "create_app": ("runner.web", "create_app"),
     "serve": ("runner.web", "serve"),
@@ -144,6 +151,12 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .files import write_file as write_file
     from .importing import ImportReport as ImportReport
     from .importing import import_sop as import_sop
+    from .notify import MailSettings as MailSettings
+    from .notify import NotifyReport as NotifyReport
+    from .notify import NotifySettings as NotifySettings
+    from .notify import Reminders as Reminders
+    from .notify import notify as notify
+    from .notify import notify_settings as notify_settings
     from .people.service import People as People
     from .people.service import Post as Post
     from .people.sessions import Session as Session

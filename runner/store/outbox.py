@@ -65,13 +65,12 @@ TABLE = [
     "CREATE INDEX outbox_due ON outbox (sent_at, next_at)",
 ]
 
-RETRY_FIRST = 60  # seconds after the first failure; doubled after each one
 RETRY_CAP = 3600  # never longer than an hour between attempts
 
 
-def retry_after(attempts: int) -> int:
-    """Seconds until the next attempt after ``attempts`` failed ones."""
-    return int(min(RETRY_CAP, RETRY_FIRST * 2 ** max(0, min(attempts - 1, 20))))
+def retry_after(attempts: int, first: int = 60) -> int:
+    """Seconds until the next attempt after ``attempts`` failed ones: ``first``, doubled each time, capped."""
+    return int(min(RETRY_CAP, first * 2 ** max(0, min(attempts - 1, 20))))
 
 
 class OutboxStore:

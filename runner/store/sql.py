@@ -799,6 +799,17 @@ class SQLStore(PeopleStore, SessionStore, outbox.OutboxStore):
         (n,) = self.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()
         return int(n)
 
+    def entered_since(self, since: str) -> Iterator[CaseRow]:
+        """Open cases that entered their current step at ``since`` or later (whom ``sop notify`` tells);
+        a case's row changes whenever it moves, so the inbox's index on (status, updated_at) finds them."""
+        rows = self.stream(
+            f"SELECT {_columns(CaseRow)} FROM cases WHERE status = 'open' AND updated_at >= ? AND entered_at >= ?"
+            " ORDER BY entered_at, id",
+            (since, since),
+        )
+        for r in rows:
+            yield case_row(r)
+
     def case_ids(self) -> list[str]:
         return [r[0] for r in self.execute("SELECT id FROM cases ORDER BY created_at, sop, number").fetchall()]
 

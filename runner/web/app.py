@@ -10,7 +10,8 @@ bug: status 500, a crash log, never a traceback in the page.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -101,7 +102,20 @@ def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
         route("/audit/checkpoint.json", office.checkpoint_file),
         Mount("/static", StaticFiles(directory=static_folder()), name="static"),
     ]
-    return Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # reminders in the background when a mail server is set (each worker: the outbox's claims share them)
+        reminders = runner.Reminders(db, sop_dirs) if runner.Reminders.wanted() else None
+        if reminders is not None:
+            reminders.start()
+        try:
+            yield
+        finally:
+            if reminders is not None:
+                await run_in_threadpool(reminders.stop)
+
+    return Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed}, lifespan=lifespan)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
