@@ -93,7 +93,7 @@ _API: dict[str, tuple[str, str]] = {
     "check_output": ("runner.files", "check_output"),
     "output_format": ("runner.files", "output_format"),
     # reminders that reach people (sop notify, and sop serve's background)
-    "notify": ("runner.notify", "notify"),
+    "send_reminders": ("runner.notify", "send_reminders"),
     "NotifyReport": ("runner.notify", "NotifyReport"),
     "NotifySettings": ("runner.notify", "NotifySettings"),
     "MailSettings": ("runner.notify", "MailSettings"),
@@ -155,8 +155,8 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .notify import NotifyReport as NotifyReport
     from .notify import NotifySettings as NotifySettings
     from .notify import Reminders as Reminders
-    from .notify import notify as notify
     from .notify import notify_settings as notify_settings
+    from .notify import send_reminders as send_reminders
     from .people.service import People as People
     from .people.service import Post as Post
     from .people.sessions import Session as Session

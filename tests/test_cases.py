@@ -244,7 +244,7 @@ def _old_store(store, sop):
 
     with store.transaction():
         for table in (
-            "people_events", "document_reads", "pengesahan", "passwords", "web_sessions", "web_failures", "posts",
+            "people_events", "outbox", "document_reads", "pengesahan", "passwords", "web_sessions", "web_failures", "posts",
             "people", "checkpoints", "documents", "events", "cases", "definitions", "meta",
         ):  # fmt: skip
             # on PostgreSQL the functions of migration 7 depend on the tables' row types

@@ -163,7 +163,9 @@ def _notify_process(db_url: str, env: dict[str, str]) -> subprocess.Popen:
     )
 
 
-def test_a_sender_killed_mid_send_leaves_the_message_to_the_next_run_which_sends_it_once(db_url, smtp, sop, monkeypatch):
+def test_a_sender_killed_mid_send_leaves_the_message_to_the_next_run_which_sends_it_once(
+    db_url, smtp, sop, monkeypatch
+):
     case_id = office(db_url)
     monkeypatch.setenv("SOP_NOTIFY_LEASE", "2")
     smtp.hold.set()
@@ -243,7 +245,7 @@ def test_the_morning_digest_goes_once_a_day_to_each_person_and_the_pengawas_gets
     assert json.loads(morning.out)["sent"] == 2, morning
     by = {m["To"]: m for m in smtp.messages}
     digest, late = by["budi@kecamatan.example"], by["sari@kecamatan.example"]
-    assert digest["Subject"].startswith("Langkah Anda") and "1 lewat" in digest["Subject"], digest["Subject"]
+    assert digest["Subject"].startswith("Langkah Anda") and "1 terlambat" in digest["Subject"], digest["Subject"]
     assert case_id in digest.get_content() and f"/cases/{case_id}" in digest.get_content()
     assert case_id in late.get_content() and "Sekcam" in late.get_content()
     later = sop("--db", db_url, "notify", "--at", f"{DAY}T11:00", "--json")
@@ -297,8 +299,6 @@ def test_a_persons_email_is_added_listed_changed_and_refused_when_it_is_none(db_
 
 
 def test_on_postgresql_the_database_refuses_a_bad_address_itself(pg_url):
-    import psycopg
-
     with open_store(pg_url) as store:
         runner.People(store, [SOPS]).add(store.login, "Operator")
         with pytest.raises(runner.Refused) as found:
@@ -307,6 +307,53 @@ def test_on_postgresql_the_database_refuses_a_bad_address_itself(pg_url):
         with pytest.raises(runner.Refused):
             store.set_email(store.login, store.login, "a@b c")
         assert store.person(store.login).email is None  # type: ignore[union-attr]
-    with psycopg.connect(pg_url, autocommit=True) as conn:  # the outbox only through its functions: for a clerk too
-        (owner,) = conn.execute("SELECT relowner::regrole::text FROM pg_class WHERE oid = 'outbox'::regclass").fetchone()
-        assert owner
+
+
+def test_on_postgresql_a_clerk_changes_only_their_own_address_and_sends_no_reminders(pg_url):
+    """A clerk's role (SELECT on the tables, EXECUTE on the functions, as the README grants) may set
+    their own e-mail, not another's, and may not fill or send the outbox: the functions refuse."""
+    import uuid
+
+    import psycopg
+    from conftest import PG_URL, run_sop
+
+    clerk = f"sop_t{uuid.uuid4().hex[:10]}"
+    schema = pg_url.rsplit("search_path%3D", 1)[1]
+    base = PG_URL.split("://", 1)[1].split("@", 1)[-1]
+    clerk_url = f"postgresql://{clerk}@{base}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(PG_URL, autocommit=True) as su:
+        su.execute(f"CREATE ROLE {clerk} LOGIN")
+    try:
+        with open_store(pg_url) as store:
+            people = runner.People(store, [SOPS])
+            people.add(store.login, "Operator", email="op@kantor.example")
+            people.add(clerk, "Joko")
+            owner = store.login
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {clerk}")
+            conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {clerk}")
+            conn.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {clerk}")
+        mine = run_sop("--db", clerk_url, "people", "set", clerk, "--email", "joko@kantor.example")
+        assert mine.code == 0, mine
+        other = run_sop("--db", clerk_url, "people", "set", owner, "--email", "palsu@contoh.example")
+        assert other.code == 1 and "may change only their own e-mail address" in other.err, other
+        with psycopg.connect(clerk_url, autocommit=True) as conn:
+            with pytest.raises(psycopg.errors.RaiseException, match="may not send reminders"):
+                conn.execute(
+                    "SELECT sop_outbox_enqueue('k', 'step', %s, 'op@kantor.example', NULL, 's', 'b', '<m@x>')", (owner,)
+                )
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE outbox SET sent_at = 'x'")
+        sent = run_sop(
+            "--db", clerk_url, "notify", env={"SOP_SMTP_HOST": "127.0.0.1", "SOP_SMTP_PORT": str(free_port())}
+        )
+        assert sent.code == 1 and sent.err.startswith("error: ") and "may not send reminders" in sent.err, sent
+        with open_store(pg_url) as store:
+            assert store.person(clerk).email == "joko@kantor.example"  # type: ignore[union-attr]
+            assert store.person(owner).email == "op@kantor.example"  # type: ignore[union-attr]
+            assert store.outbox() == []
+            assert runner.Cases(store).verify() == []
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as su:
+            su.execute(f"DROP OWNED BY {clerk}")
+            su.execute(f"DROP ROLE {clerk}")

@@ -27,9 +27,9 @@ from .settings import Settings, pass_settings
 @json_option
 @pass_settings
 def notify(settings: Settings, at: str | None, as_json: bool) -> int:
-    from .. import notify as run  # the reminders: only this command loads them
+    from .. import send_reminders  # the reminders: only this command loads them
 
-    report = run(settings.store(write=True), at)
+    report = send_reminders(settings.store(write=True), at)
     failing = report.pending and not report.sent and (report.unreachable or not report.mail_server)
     if as_json:
         term.json_out(report.to_json())

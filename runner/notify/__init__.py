@@ -23,7 +23,7 @@ from .compose import Composer
 from .mail import deliver
 from .settings import MailSettings, NotifySettings, notify_settings
 
-__all__ = ["MailSettings", "NotifyReport", "NotifySettings", "Reminders", "notify", "notify_settings"]
+__all__ = ["MailSettings", "NotifyReport", "NotifySettings", "Reminders", "notify_settings", "send_reminders"]
 
 
 class NotifyReport(NamedTuple):
@@ -41,7 +41,7 @@ class NotifyReport(NamedTuple):
         return {**self._asdict(), "without_address": list(self.without_address)}
 
 
-def notify(
+def send_reminders(
     store: SQLStore, at: str | datetime | None = None, settings: NotifySettings | None = None
 ) -> NotifyReport:
     """One pass: add what is due at ``at`` (default now; text without a zone is in the office's zone)
@@ -102,7 +102,7 @@ class Reminders:
                 settings = notify_settings()
                 interval = settings.interval or 60
                 with open_store(self.db, create=False) as store:
-                    report = notify(store, settings=settings)
+                    report = send_reminders(store, settings=settings)
                 problem = report.unreachable
             except UserError as e:
                 problem = str(e)

@@ -29,9 +29,9 @@ from ..i18n import _
 from .audit import SNAPSHOT
 from .chain import GENESIS, NOW
 from .limits import check_write, sql_limits
+from .outbox import OUTBOX, OutboxMessage, OutboxRow
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PengesahanRow, PersonRow, PostRow
-from .outbox import OUTBOX, OutboxMessage, OutboxRow
 from .rules import ACTING, EMAIL_MAX, LOGIN_PATTERN, OPEN_END, VOID_SOON_HOURS, refusal
 from .sql import DEFAULT_TIMEZONE, OutcomeUnknown, SQLStore, _columns, case_row
 

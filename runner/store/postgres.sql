@@ -893,7 +893,7 @@ END $$;
 
 DROP FUNCTION IF EXISTS sop_add_person(text, text, text, boolean, boolean);  -- before the e-mail (schema 12)
 CREATE OR REPLACE FUNCTION sop_add_person(
-  p_login text, p_nama text, p_nip text, p_admin boolean, p_records boolean, p_email text
+  p_login text, p_nama text, p_nip text, p_admin boolean, p_records boolean, p_email text DEFAULT NULL
 ) RETURNS people LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
   v_first boolean;

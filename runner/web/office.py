@@ -97,7 +97,8 @@ def people_page(visit: Visit, error: UserError | None = None, status: int = 200)
         ],
         "keeps_passwords": visit.store.keeps_passwords,
         "error": _worded(error) if error else None,
-        "form": {k: visit.field(k) if error else None for k in ("login", "nama", "nip", "email")},  # typed, kept on a refusal
+        # typed, kept on a refusal
+        "form": {k: visit.field(k) if error else None for k in ("login", "nama", "nip", "email")},
     }
     return "web/office/people.html.j2", data, status
 
