@@ -24,6 +24,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import ROOT, SOPS
+from starlette.testclient import TestClient
+from test_web import csrf, text
+from test_web_office import ADMIN, admin, office  # noqa: F401 - office: the web's office, a fixture
 
 import runner
 from runner.store import open_store
@@ -84,7 +87,7 @@ def at(t: datetime) -> str:
     return t.isoformat(timespec="minutes")
 
 
-def office(db_url: str, sop_path=SOPS / "pelacuran.yaml") -> str:
+def camat_case(db_url: str, sop_path=SOPS / "pelacuran.yaml") -> str:
     """Me (the admin, also Kasi Trantib), Budi the Camat with an address, Sari the Sekcam with one,
     and a case of ``sop_path`` that entered the Camat's step at ENTERED. Returns the case id."""
     with open_store(db_url) as store:
@@ -114,7 +117,7 @@ def outbox(db_url: str) -> list[runner.store.outbox.OutboxRow]:  # type: ignore[
 
 
 def test_a_reminder_arrives_when_a_case_enters_the_camats_step(db_url, smtp, sop):
-    case_id = office(db_url)
+    case_id = camat_case(db_url)
     done = sop("--db", db_url, "notify", "--json", "--at", at(ENTERED + timedelta(minutes=1)))
     assert done.code == 0, done.err
     report = json.loads(done.out)
@@ -135,7 +138,7 @@ def test_a_reminder_arrives_when_a_case_enters_the_camats_step(db_url, smtp, sop
 
 
 def test_the_sekcam_is_not_told_of_the_camats_step_nor_a_person_without_an_address(db_url, smtp, sop):
-    office(db_url)
+    camat_case(db_url)
     with open_store(db_url) as store:
         people = runner.People(store, [SOPS])
         people.set_email("budi", None)
@@ -166,7 +169,7 @@ def _notify_process(db_url: str, env: dict[str, str]) -> subprocess.Popen:
 def test_a_sender_killed_mid_send_leaves_the_message_to_the_next_run_which_sends_it_once(
     db_url, smtp, sop, monkeypatch
 ):
-    case_id = office(db_url)
+    case_id = camat_case(db_url)
     monkeypatch.setenv("SOP_NOTIFY_LEASE", "2")
     smtp.hold.set()
     sender = _notify_process(db_url, {})
@@ -203,7 +206,7 @@ def test_a_mail_server_that_is_down_blocks_no_action_and_is_tried_again_with_bac
     monkeypatch.setenv("SOP_SMTP_PORT", str(closed))
     monkeypatch.setenv("SOP_SMTP_TLS", "none")
     monkeypatch.setenv("SOP_NOTIFY_RETRY", "1")
-    case_id = office(db_url)
+    case_id = camat_case(db_url)
     down = sop("--db", db_url, "notify", "--at", SOON)
     assert down.code == 1 and down.err.startswith("error: ") and down.err.count("\n") == 1, down
     assert "1 message(s) wait in the outbox" in down.err
@@ -236,7 +239,7 @@ def test_the_morning_digest_goes_once_a_day_to_each_person_and_the_pengawas_gets
     text = (SOPS / "pelacuran.yaml").read_text(encoding="utf-8")
     watched = tmp_path / "pelacuran.yaml"
     watched.write_text(text.replace("\npelaksana:\n", "\npengawas: [sekcam]\npelaksana:\n", 1), encoding="utf-8")
-    case_id = office(db_url, watched)
+    case_id = camat_case(db_url, watched)
     early = sop("--db", db_url, "notify", "--at", f"{DAY}T06:30", "--json")
     assert early.code == 0, early.err
     assert [m["To"] for m in smtp.messages] == ["budi@kecamatan.example"]  # the step entered; no digest before 07:00
@@ -258,7 +261,7 @@ def test_the_morning_digest_goes_once_a_day_to_each_person_and_the_pengawas_gets
 
 def test_without_a_mail_server_messages_wait_in_the_outbox(db_url, sop, monkeypatch):
     monkeypatch.delenv("SOP_SMTP_HOST", raising=False)
-    office(db_url)
+    camat_case(db_url)
     waiting = sop("--db", db_url, "notify", "--at", SOON)
     assert waiting.code == 1 and "SOP_SMTP_HOST" in waiting.err and waiting.err.count("\n") == 1
     [row] = outbox(db_url)
@@ -357,3 +360,39 @@ def test_on_postgresql_a_clerk_changes_only_their_own_address_and_sends_no_remin
         with psycopg.connect(PG_URL, autocommit=True) as su:
             su.execute(f"DROP OWNED BY {clerk}")
             su.execute(f"DROP ROLE {clerk}")
+
+
+# --- on the web ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, bad", [("id", "bukan alamat e-mail"), ("en", "is not an e-mail address")])
+def test_the_people_page_keeps_each_persons_email_and_refuses_one_that_is_none(office, lang, bad):  # noqa: F811
+    c = admin(office, lang)
+    page = c.get("/people")
+    assert page.status_code == 200 and 'action="/people/sari/email"' in page.text
+    token = csrf(page.text)
+    r = c.post("/people/sari/email", data={"csrf": token, "email": "sari@kecamatan.example"})
+    assert r.status_code == 303
+    r = c.post("/people/add", data={"csrf": token, "login": "eko", "nama": "Eko", "email": "eko@kecamatan.example"})
+    assert r.status_code == 303
+    listed = {p["login"]: p["email"] for p in c.get("/people?format=json").json()["people"]}
+    assert listed["sari"] == "sari@kecamatan.example" and listed["eko"] == "eko@kecamatan.example"
+    assert 'value="sari@kecamatan.example"' in c.get("/people").text
+    r = c.post("/people/budi/email", data={"csrf": token, "email": "budi di kantor"})
+    assert r.status_code == 403 and bad in text(r.text)
+    r = c.post("/people/sari/email", data={"csrf": token, "email": ""})  # none
+    assert r.status_code == 303
+    with open_store(office) as store:
+        assert store.person("sari").email is None and store.person("budi").email is None  # type: ignore[union-attr]
+
+
+def test_sop_serve_sends_the_reminders_in_the_background(db_url, smtp, monkeypatch):
+    monkeypatch.setenv("SOP_NOTIFY_HOUR", "00:00")  # the digest at any hour the test runs
+    monkeypatch.setenv("SOP_NOTIFY_WINDOW_HOURS", "1")  # and the step's own message, of yesterday, no more
+    camat_case(db_url)
+    with TestClient(runner.create_app(db_url, [str(SOPS)])):  # the app's lifespan: its background runs
+        deadline = time.monotonic() + 20
+        while not smtp.messages and time.monotonic() < deadline:
+            time.sleep(0.1)
+    [digest] = smtp.messages  # Budi's of today: the Camat's step of yesterday is overdue
+    assert digest["To"] == "budi@kecamatan.example" and "pelacuran-1" in digest.get_content()
