@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import ROOT, SOPS
+from conftest import ROOT, SOPS, run_sop
 from starlette.testclient import TestClient
 from test_web import csrf, text
 from test_web_office import ADMIN, admin, office  # noqa: F401 - office: the web's office, a fixture
@@ -318,7 +318,7 @@ def test_on_postgresql_a_clerk_changes_only_their_own_address_and_sends_no_remin
     import uuid
 
     import psycopg
-    from conftest import PG_URL, run_sop
+    from conftest import PG_URL
 
     clerk = f"sop_t{uuid.uuid4().hex[:10]}"
     schema = pg_url.rsplit("search_path%3D", 1)[1]
