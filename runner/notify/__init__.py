@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
@@ -68,7 +67,7 @@ class Reminders:
     on a store connection of its own; with several server processes the outbox's claims keep each
     message to one. A failing pass is said once on stderr and tried again at the next interval."""
 
-    def __init__(self, db: str | None, sop_dirs: Sequence[str] = ()) -> None:
+    def __init__(self, db: str | None) -> None:
         self.db = db
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

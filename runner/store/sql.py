@@ -186,11 +186,10 @@ MIGRATIONS: list[list[str]] = [
         " UNIQUE (sop, tanggal_efektif))",
         "{functions}",
     ],
-    [  # 12: reminders (sop notify): the person's e-mail address and the outbox each message goes out of once;
-        # on PostgreSQL the functions that write them
+    [  # 12: reminders (sop notify): the person's e-mail address and the outbox each message goes out of once
+        # (on PostgreSQL the functions that write them come with the next migration's "{functions}")
         "ALTER TABLE people ADD COLUMN email TEXT",
         *outbox.TABLE,
-        "{functions}",
     ],
     [  # 13: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
         # the rows there now its first events

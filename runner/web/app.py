@@ -106,7 +106,7 @@ def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # reminders in the background when a mail server is set (each worker: the outbox's claims share them)
-        reminders = runner.Reminders(db, sop_dirs) if runner.Reminders.wanted() else None
+        reminders = runner.Reminders(db) if runner.Reminders.wanted() else None
         if reminders is not None:
             reminders.start()
         try:
