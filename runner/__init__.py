@@ -73,6 +73,12 @@ if TYPE_CHECKING:
     from .files import write_file as write_file
     from .importing import ImportReport as ImportReport
     from .importing import import_sop as import_sop
+    from .notify import MailSettings as MailSettings
+    from .notify import NotifyReport as NotifyReport
+    from .notify import NotifySettings as NotifySettings
+    from .notify import Reminders as Reminders
+    from .notify import notify_settings as notify_settings
+    from .notify import send_reminders as send_reminders
     from .people.service import People as People
     from .people.service import Post as Post
     from .people.sessions import Session as Session

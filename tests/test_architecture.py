@@ -364,6 +364,7 @@ CASE_SHOW_MODULES = {
     "runner.store.migrations",  # the schema's steps: a store judges its version by their count
     "runner.store.audit",  # the people chain's table and triggers: text, without imports of its own
     "runner.store.sessions",  # the web's rows: a mixin of the store, without imports of its own
+    "runner.store.outbox",  # the reminders' rows: a mixin of the store, importing only the clock
 }
 
 

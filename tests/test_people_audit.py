@@ -101,7 +101,10 @@ def test_an_older_store_gets_its_people_as_the_chains_first_events(tmp_path):
     ):
         shell.execute(f"DROP TRIGGER {t}")
     shell.execute("DROP TABLE people_events")
-    shell.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(len(MIGRATIONS) - 1),))
+    for later in ("ALTER TABLE people DROP COLUMN email", "DROP TABLE outbox"):  # what came after it: m013
+        shell.execute(later)
+    before = [m.__name__ for m in MIGRATIONS].index("m012_people_audit")  # a store of schema 11
+    shell.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(before),))
     shell.commit()
     shell.close()
     with runner.open_store(f"sqlite:///{path}") as store:  # upgraded on opening

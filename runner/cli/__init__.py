@@ -86,6 +86,7 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "monitoring": "runner.cli.report.monitoring",
         "serve": "runner.cli.serve.serve",
         "site": "runner.cli.site.site",
+        "notify": "runner.cli.notify.notify",
     },
     context_settings={"help_option_names": ["-h", "--help"]},
     help=N_("Write SOPs as YAML, run cases through them, print the SOP AP flowchart."),

@@ -40,6 +40,7 @@ def people() -> None:
 @click.argument("login")
 @click.option("--nama", required=True, metavar="NAMA", help=N_("The person's name, as documents print it."))
 @click.option("--nip", metavar="NIP", help=N_("The civil-service number (NIP)."))
+@click.option("--email", metavar="ADDRESS", help=N_("The e-mail address reminders go to (sop notify)."))
 @click.option("--admin", is_flag=True, help=N_("May add people, grant and end posts, change rights."))
 @click.option(
     "--record-for-others",
@@ -50,9 +51,16 @@ def people() -> None:
 @json_option
 @pass_settings
 def people_add(
-    settings: Settings, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool, as_json: bool
+    settings: Settings,
+    login: str,
+    nama: str,
+    nip: str | None,
+    email: str | None,
+    admin: bool,
+    records_for_others: bool,
+    as_json: bool,
 ) -> int:
-    person = _people(settings, write=True).add(login, nama, nip, admin, records_for_others)
+    person = _people(settings, write=True).add(login, nama, nip, admin, records_for_others, email)
     if as_json:
         return emit(person, True, str)
     term.say(
@@ -85,7 +93,7 @@ def people_password(settings: Settings, login: str, from_stdin: bool) -> int:
     return EXIT_OK
 
 
-@people.command("set", help=N_("Give or take a person's rights."))
+@people.command("set", help=N_("Give or take a person's rights, or change their e-mail address."))
 @click.argument("login")
 @click.option("--admin/--no-admin", default=None, help=N_("The admin right."))
 @click.option(
@@ -94,16 +102,28 @@ def people_password(settings: Settings, login: str, from_stdin: bool) -> int:
     default=None,
     help=N_("The right to record actions that others did."),
 )
+@click.option(
+    "--email",
+    metavar="ADDRESS",
+    help=N_("The e-mail address reminders go to ('' for none); a person may change their own."),
+)
 @json_option
 @pass_settings
 def people_set(
-    settings: Settings, login: str, admin: bool | None, records_for_others: bool | None, as_json: bool
+    settings: Settings,
+    login: str,
+    admin: bool | None,
+    records_for_others: bool | None,
+    email: str | None,
+    as_json: bool,
 ) -> int:
-    return emit(
-        _people(settings, write=True).set_rights(login, admin, records_for_others),
-        as_json,
-        lambda p: _people_table([p]),
-    )
+    registry = _people(settings, write=True)
+    person = None
+    if email is None or admin is not None or records_for_others is not None:  # the admin's check first
+        person = registry.set_rights(login, admin, records_for_others)
+    if email is not None:
+        person = registry.set_email(login, email)
+    return emit(person, as_json, lambda p: _people_table([p]))
 
 
 @people.command("list", help=N_("The people registered, with their rights."))
@@ -134,12 +154,13 @@ def _people_table(rows: list[PersonRow], similar: dict[str, list[str]] | None = 
             seen(p.login),
             p.nama,
             p.nip or "",
+            p.email or "",
             ", ".join(r for r, on in ((_("admin"), p.admin), (_("records for others"), p.records_for_others)) if on),
         ]
         + ([", ".join(seen(o) for o in similar.get(p.login, []))] if similar else [])
         for p in rows
     ]
-    heads = [_("Login"), _("Nama"), _("NIP"), _("Rights")] + ([_("Looks like (!)")] if similar else [])
+    heads = [_("Login"), _("Nama"), _("NIP"), _("E-mail"), _("Rights")] + ([_("Looks like (!)")] if similar else [])
     return term.table(heads, body, flex=1, compact=True)
 
 

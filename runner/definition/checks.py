@@ -368,9 +368,10 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
     _calendar_rules(data.get("calendar", {}), out)
     _identity_dates(data.get("identity") or {}, out)
     pelaksana_ids = _unique_ids(out, data["pelaksana"], "pelaksana")
-    for j, pid in enumerate(data.get("cancel_by", ())):
-        if pid not in pelaksana_ids:
-            out.add(("cancel_by", j), _unknown_pelaksana(pid, pelaksana_ids))
+    for key in ("cancel_by", "pengawas"):
+        for j, pid in enumerate(data.get(key, ())):
+            if pid not in pelaksana_ids:
+                out.add((key, j), _unknown_pelaksana(pid, pelaksana_ids))
     step_ids = _unique_ids(out, steps, "steps")
     if END in step_ids:
         out.add(

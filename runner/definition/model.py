@@ -99,6 +99,8 @@ class SOP:
         self.identity: dict[str, Any] | None = raw.get("identity")
         # who may cancel its cases besides administrators; None: the holders of the current step's post
         self.cancel_by: tuple[str, ...] | None = tuple(raw["cancel_by"]) if "cancel_by" in raw else None
+        # whose holders get the list of its overdue cases each morning (sop notify); none by default
+        self.pengawas: tuple[str, ...] = tuple(raw.get("pengawas", ()))
         self.pelaksana = tuple(Pelaksana(p["id"], p["nama"], p.get("singkatan")) for p in raw["pelaksana"])
         cal = raw.get("calendar", {})
         self.calendar = Calendar(

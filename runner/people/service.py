@@ -20,7 +20,7 @@ from ..errors import UserError
 from ..i18n import _
 from ..store import OutcomeUnknown, PersonRow, PostRow, SQLStore
 from ..store.clock import today
-from ..store.rules import check_login, look_alikes, parse_acting, parse_day, refusal
+from ..store.rules import check_email, check_login, look_alikes, parse_acting, parse_day, refusal
 
 T = TypeVar("T")
 
@@ -69,13 +69,24 @@ class People:
         nip: str | None = None,
         admin: bool = False,
         records_for_others: bool = False,
+        email: str | None = None,
     ) -> PersonRow:
-        """Register a person (an admin's work; the first person must be the one asking, and is the admin)."""
+        """Register a person (an admin's work; the first person must be the one asking, and is the admin);
+        ``email``: where reminders reach them (sop notify)."""
         if not nama.strip():
             raise refusal("nama-missing")
         nip = nip.strip() or None if nip is not None else None
         login = check_login(login)
-        return _written(lambda: self.store.add_person(self.login, login, nama.strip(), nip, admin, records_for_others))
+        address = check_email(email)
+        return _written(
+            lambda: self.store.add_person(self.login, login, nama.strip(), nip, admin, records_for_others, address)
+        )
+
+    def set_email(self, login: str, email: str | None) -> PersonRow:
+        """Change a person's e-mail address (None or empty: none): an admin's, or the person's own."""
+        address = check_email(email)
+        self._someone_registered()
+        return _written(lambda: self.store.set_email(self.login, login, address))
 
     def set_rights(self, login: str, admin: bool | None = None, records_for_others: bool | None = None) -> PersonRow:
         """Give or take the admin right and the right to record for others (None: unchanged)."""

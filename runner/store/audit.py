@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-PERSON_FIELDS = ("login", "nama", "nip", "admin", "records_for_others", "added_at", "added_by")
+# the fields of a person in the chain: as migration 12 began it, and with the e-mail address from 13 on
+# (an event recorded before has no "email": verify reads it as none)
+PERSON_FIELDS_12 = ("login", "nama", "nip", "admin", "records_for_others", "added_at", "added_by")
+PERSON_FIELDS = (*PERSON_FIELDS_12, "email")
 POST_FIELDS = (
     "id", "login", "pelaksana", "sops", "acting", "valid_from", "valid_until", "ended_at", "granted_by",
     "granted_at", "ended_by",
@@ -58,10 +61,11 @@ def _sqlite_trigger(table: str, op: str, kind: str, key: str, fields: tuple[str,
 
 
 def sqlite_triggers(genesis: str) -> list[str]:
+    """The chain's triggers as migration 12 made them (a released step never changes)."""
     statements = [
         _sqlite_trigger(table, op, kind, key, fields).replace("{genesis}", genesis)
         for table, kind, key, fields in (
-            ("people", "person", "login", PERSON_FIELDS),
+            ("people", "person", "login", PERSON_FIELDS_12),
             ("posts", "post", "id", POST_FIELDS),
         )
         for op in ("INSERT", "UPDATE", "DELETE")
@@ -72,6 +76,18 @@ def sqlite_triggers(genesis: str) -> list[str]:
         for op in ("UPDATE", "DELETE")
     ]
     return statements
+
+
+def sqlite_person_triggers(genesis: str) -> list[str]:
+    """The people table's triggers again, recording every field of ``PERSON_FIELDS`` (migration 13)."""
+    return [
+        stmt
+        for op in ("INSERT", "UPDATE", "DELETE")
+        for stmt in (
+            f"DROP TRIGGER IF EXISTS people_audit_{op.lower()}",
+            _sqlite_trigger("people", op, "person", "login", PERSON_FIELDS).replace("{genesis}", genesis),
+        )
+    ]
 
 
 # the existing rows become the chain's first events: an update that changes nothing fires the triggers

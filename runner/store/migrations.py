@@ -2,7 +2,8 @@
 
 A store's ``meta.schema_version`` is the number of steps it has taken; ``SQLStore.migrate`` takes the rest,
 in order, in one transaction. A step never changes once released: a change of the schema is a new step
-at the end (the people audit's stays last: its triggers must see every table before it). What differs
+at the end (a released store has taken the steps before it), and one that must change what an earlier
+step made does it again in its own step (m013 makes the people chain's triggers record the e-mail). What differs
 between SQLite and PostgreSQL (a blob's type, a serial key, the triggers that keep events append-only,
 PostgreSQL's functions every write goes through) the store says, as a ``Dialect``. After sqlite-utils'
 ``migrations.py``: a list of functions, named in order.
@@ -24,6 +25,7 @@ class Dialect(Protocol):
     def functions_sql(self) -> list[str]: ...
     def people_audit_sql(self) -> list[str]: ...
     def audit_snapshot_sql(self) -> list[str]: ...
+    def person_triggers_sql(self) -> list[str]: ...
 
 
 Migration = Callable[[Dialect], list[str]]
@@ -172,6 +174,22 @@ def m012_people_audit(d: Dialect) -> list[str]:
     ]
 
 
+def m013_reminders(d: Dialect) -> list[str]:
+    """Reminders (sop notify): the person's e-mail address, recorded in the people chain from now on, and
+    the outbox each message goes out of once; on PostgreSQL the functions that write them.
+    """
+    return [
+        "ALTER TABLE people ADD COLUMN email TEXT",
+        f"CREATE TABLE outbox (id {d.serial_type}, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, "
+        "login TEXT NOT NULL, address TEXT NOT NULL, case_id TEXT, subject TEXT NOT NULL, body TEXT NOT NULL, "
+        "message_id TEXT NOT NULL, created_at TEXT NOT NULL, next_at TEXT NOT NULL, "
+        "attempts INTEGER NOT NULL DEFAULT 0, claim TEXT, lease_until TEXT, sent_at TEXT, error TEXT)",
+        "CREATE INDEX outbox_due ON outbox (sent_at, next_at)",
+        *d.person_triggers_sql(),
+        *d.functions_sql(),
+    ]
+
+
 MIGRATIONS: list[Migration] = [
     m001_tables,
     m002_open_cases_and_append_only_events,
@@ -185,4 +203,5 @@ MIGRATIONS: list[Migration] = [
     m010_document_reads,
     m011_pengesahan,
     m012_people_audit,
+    m013_reminders,
 ]

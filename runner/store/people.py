@@ -17,13 +17,13 @@ from ..i18n import _
 from .rows import PersonRow, PostRow, damaged
 from .rules import OPEN_END, refusal
 
-_PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by"
+_PERSON = "login, nama, nip, admin, records_for_others, added_at, added_by, email"
 _POST = "id, login, pelaksana, sops, acting, valid_from, valid_until, ended_at, granted_by, granted_at, ended_by"
 
 
 def person_row(values: tuple | list) -> PersonRow:
-    login, nama, nip, admin, records, added_at, added_by = values
-    return PersonRow(login, nama, nip, bool(admin), bool(records), added_at, added_by)
+    login, nama, nip, admin, records, added_at, added_by, email = values
+    return PersonRow(login, nama, nip, bool(admin), bool(records), added_at, added_by, email)
 
 
 def post_row(values: tuple | list) -> PostRow:

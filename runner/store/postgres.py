@@ -29,9 +29,10 @@ from ..i18n import _
 from .audit import SNAPSHOT
 from .chain import GENESIS, NOW
 from .limits import check_write, sql_limits
+from .outbox import OUTBOX, OutboxMessage, OutboxRow
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PengesahanRow, PersonRow, PostRow
-from .rules import ACTING, LOGIN_PATTERN, OPEN_END, VOID_SOON_HOURS, refusal
+from .rules import ACTING, EMAIL_MAX, LOGIN_PATTERN, OPEN_END, VOID_SOON_HOURS, refusal
 from .sql import DEFAULT_TIMEZONE, OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def sql_constants(schema: str) -> dict[str, str]:
         "open_end": OPEN_END,
         "default_timezone": DEFAULT_TIMEZONE,
         "void_soon_hours": str(VOID_SOON_HOURS),
+        "email_max": str(EMAIL_MAX),
         **sql_limits(),
     }
 
@@ -261,6 +263,9 @@ class PostgresStore(SQLStore):
 
     def people_audit_sql(self) -> list[str]:
         return []  # the table, its trigger function and triggers are in postgres.sql
+
+    def person_triggers_sql(self) -> list[str]:
+        return []  # sop_audit_people records the whole row (to_jsonb(NEW)), a new column too
 
     def audit_snapshot_sql(self) -> list[str]:
         return ["SELECT set_config('sop.actor', 'migration', true)", *SNAPSHOT]
@@ -472,12 +477,43 @@ class PostgresStore(SQLStore):
     # --- people and posts: the database's functions check the admin ------------------------
 
     def add_person(
-        self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
+        self,
+        by: str,
+        login: str,
+        nama: str,
+        nip: str | None,
+        admin: bool,
+        records_for_others: bool,
+        email: str | None = None,
     ) -> PersonRow:
         row = self._call(
-            f"SELECT {_PERSON} FROM sop_add_person(%s, %s, %s, %s, %s)", [login, nama, nip, admin, records_for_others]
+            f"SELECT {_PERSON} FROM sop_add_person(%s, %s, %s, %s, %s, %s)",
+            [login, nama, nip, admin, records_for_others, email],
         )
         return person_row(row)
+
+    def set_email(self, by: str, login: str, email: str | None) -> PersonRow:
+        return person_row(self._call(f"SELECT {_PERSON} FROM sop_set_email(%s, %s)", [login, email]))
+
+    # --- the outbox: through the functions, for a gateway or an admin who is not the owner writes no table ---
+
+    def enqueue(self, messages: list[OutboxMessage]) -> int:
+        added = 0
+        for m in messages:  # each its own call: a message added stays added, whatever fails after it
+            (new,) = self._call("SELECT sop_outbox_enqueue(%s, %s, %s, %s, %s, %s, %s, %s)", list(m))
+            added += bool(new)
+        return added
+
+    def claim_outbox(self, claim: str, lease_seconds: int) -> OutboxRow | None:
+        row = self._call(f"SELECT {OUTBOX} FROM sop_outbox_claim(%s, %s)", [claim, lease_seconds])
+        return OutboxRow(*row) if row else None
+
+    def outbox_sent(self, row_id: int, claim: str) -> bool:
+        (done,) = self._call("SELECT sop_outbox_sent(%s, %s)", [row_id, claim])
+        return bool(done)
+
+    def outbox_failed(self, row_id: int, claim: str, error: str, retry_seconds: int) -> None:
+        self._call("SELECT sop_outbox_failed(%s, %s, %s, %s)", [row_id, claim, error, retry_seconds])
 
     def set_rights(self, by: str, login: str, admin: bool | None, records_for_others: bool | None) -> PersonRow:
         row = self._call(f"SELECT {_PERSON} FROM sop_set_rights(%s, %s, %s)", [login, admin, records_for_others])

@@ -876,8 +876,24 @@ BEGIN
   END IF;
 END $$;
 
+-- An e-mail address, simply (runner/store/rules.py check_email): one @ between two parts without
+-- spaces or control characters; NULL or empty is none.
+CREATE OR REPLACE FUNCTION sop_check_email(p_email text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(btrim(p_email), '') = '' THEN
+    RETURN NULL;
+  END IF;
+  IF length(btrim(p_email)) > {email_max} OR btrim(p_email) !~ '^[^@[:space:][:cntrl:]]+@[^@[:space:][:cntrl:]]+$' THEN
+    PERFORM sop_refuse('bad-email', format('%L is not an e-mail address', p_email),
+      jsonb_build_object('email', p_email));
+  END IF;
+  RETURN btrim(p_email);
+END $$;
+
+DROP FUNCTION IF EXISTS sop_add_person(text, text, text, boolean, boolean);  -- before the e-mail (schema 13)
 CREATE OR REPLACE FUNCTION sop_add_person(
-  p_login text, p_nama text, p_nip text, p_admin boolean, p_records boolean
+  p_login text, p_nama text, p_nip text, p_admin boolean, p_records boolean, p_email text DEFAULT NULL
 ) RETURNS people LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
   v_first boolean;
@@ -912,9 +928,32 @@ BEGIN
     PERFORM sop_refuse('already-a-person', format('%s is already registered', p_login),
       jsonb_build_object('login', p_login));
   END IF;
-  INSERT INTO people (login, nama, nip, admin, records_for_others, added_at, added_by)
-  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(clock_timestamp()), sop_me())
+  INSERT INTO people (login, nama, nip, admin, records_for_others, added_at, added_by, email)
+  VALUES (p_login, p_nama, p_nip, (p_admin OR v_first)::int, p_records::int, sop_iso(clock_timestamp()), sop_me(),
+          sop_check_email(p_email))
   RETURNING * INTO v_row;
+  RETURN v_row;
+END $$;
+
+-- A person's e-mail address: an admin changes anyone's, a person their own (as PeopleStore.set_email).
+CREATE OR REPLACE FUNCTION sop_set_email(p_login text, p_email text) RETURNS people
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_row people;
+  v_email text := sop_check_email(p_email);
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM set_config('sop.actor', sop_me(), true);  -- the people chain's trigger: written by us, for them
+  IF p_login IS DISTINCT FROM sop_me() AND NOT EXISTS (SELECT 1 FROM people WHERE login = sop_me() AND admin = 1) THEN
+    PERFORM sop_refuse('email-not-yours', format('%s may change only their own e-mail address', sop_me()),
+      jsonb_build_object('login', sop_me()));
+  END IF;
+  PERFORM sop_lock('people');
+  UPDATE people SET email = v_email WHERE login = p_login RETURNING * INTO v_row;
+  IF NOT FOUND THEN
+    PERFORM sop_refuse('unknown-person', format('no person %L in this store', p_login),
+      jsonb_build_object('login', p_login));
+  END IF;
   RETURN v_row;
 END $$;
 
@@ -1109,6 +1148,83 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT d.seq::bigint, d.name, CASE WHEN d.content IS NULL THEN NULL ELSE encode(sha256(d.content), 'hex') END
     FROM documents d WHERE d.case_id = p_case
 $$;
+
+-- --- the outbox of reminders (runner/store/outbox.py): filled and sent by sop notify ---------------
+-- Who runs it: the store's owner, a web gateway the owner registered (sop serve sends in the
+-- background), or an admin. A message goes only to the address its person has now.
+CREATE OR REPLACE FUNCTION sop_require_notifier() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT (pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'outbox'::regclass), 'MEMBER')
+          OR EXISTS (SELECT 1 FROM gateways WHERE login = session_user)
+          OR EXISTS (SELECT 1 FROM people WHERE login = session_user AND admin = 1)) THEN
+    PERFORM sop_refuse('not-a-notifier', format('%s may not send reminders from this store', session_user),
+      jsonb_build_object('login', session_user));
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_outbox_enqueue(p_key text, p_kind text, p_login text, p_address text, p_case text,
+  p_subject text, p_body text, p_message_id text) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now text := sop_iso(clock_timestamp());
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_require_notifier();
+  INSERT INTO outbox (key, kind, login, address, case_id, subject, body, message_id, created_at, next_at)
+  SELECT p_key, p_kind, p_login, p_address, p_case, p_subject, p_body, p_message_id, v_now, v_now
+   WHERE EXISTS (SELECT 1 FROM people WHERE login = p_login AND email = p_address)
+  ON CONFLICT (key) DO NOTHING;
+  RETURN FOUND;
+END $$;
+
+-- The next message due that no live sender holds, held now by p_claim for p_lease seconds: two
+-- senders never take the same row (SKIP LOCKED), and one that died leaves its lease to run out.
+CREATE OR REPLACE FUNCTION sop_outbox_claim(p_claim text, p_lease int)
+RETURNS TABLE (id bigint, key text, kind text, login text, address text, case_id text, subject text, body text,
+  message_id text, created_at text, next_at text, attempts int, claim text, lease_until text, sent_at text,
+  error text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  v_now text;
+  v_id bigint;
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_require_notifier();
+  v_now := sop_iso(clock_timestamp());
+  SELECT o.id INTO v_id FROM outbox o
+   WHERE o.sent_at IS NULL AND o.next_at <= v_now AND (o.lease_until IS NULL OR o.lease_until <= v_now)
+   ORDER BY o.next_at, o.id LIMIT 1 FOR UPDATE SKIP LOCKED;
+  IF v_id IS NULL THEN
+    RETURN;
+  END IF;
+  RETURN QUERY UPDATE outbox o SET claim = p_claim, attempts = o.attempts + 1,
+         lease_until = sop_iso(clock_timestamp() + make_interval(secs => p_lease))
+   WHERE o.id = v_id
+   RETURNING o.id, o.key, o.kind, o.login, o.address, o.case_id, o.subject, o.body, o.message_id, o.created_at,
+             o.next_at, o.attempts, o.claim, o.lease_until, o.sent_at, o.error;
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_outbox_sent(p_id bigint, p_claim text) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_require_notifier();
+  UPDATE outbox SET sent_at = sop_iso(clock_timestamp()), lease_until = NULL, error = NULL
+   WHERE id = p_id AND claim = p_claim AND sent_at IS NULL;
+  RETURN FOUND;
+END $$;
+
+CREATE OR REPLACE FUNCTION sop_outbox_failed(p_id bigint, p_claim text, p_error text, p_retry int) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_require_notifier();
+  UPDATE outbox SET next_at = sop_iso(clock_timestamp() + make_interval(secs => p_retry)), lease_until = NULL,
+         error = left(p_error, 1000)
+   WHERE id = p_id AND claim = p_claim AND sent_at IS NULL;
+END $$;
 
 -- People and posts in the audit (runner/store/audit.py): each change of a row, whoever makes it, is
 -- an event of one chain; sop.actor, set by the write functions, names who and marks it as theirs.

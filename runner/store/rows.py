@@ -105,6 +105,7 @@ class PersonRow(Record):
     records_for_others: bool  # may record an action that another person did (``--for``)
     added_at: str
     added_by: str
+    email: str | None = None  # where reminders go (sop notify); None: the person gets none
 
     def to_json(self) -> dict[str, Any]:
         return self._asdict()

@@ -82,6 +82,13 @@ MESSAGES: dict[str, str] = {
         "'{login}' cannot be a login: use lowercase letters a-z, digits, '_', '.' and '-', beginning with a letter or '_'"
     ),
     "nama-missing": N_("a person needs a nama"),
+    "bad-email": N_(
+        "'{email}' is not an e-mail address: write one name, one @ and the domain, without spaces (budi@kecamatan.go.id)"
+    ),
+    "not-a-notifier": N_(
+        "{login} may not send reminders from this store: the store's owner, a web gateway or an admin runs sop notify"
+    ),
+    "email-not-yours": N_("{login} may change only their own e-mail address; an admin changes anyone's"),
     "bad-acting": N_("'{acting}' is not an acting appointment; use plt or plh"),
     "time-in-future": N_("the time {at} lies in the future"),
     "clock": N_("the action waited for the store until its time ({at}) was no longer now ({now}); nothing was saved"),
@@ -275,6 +282,22 @@ def check_login(login: str) -> str:
     if not _LOGIN.fullmatch(login):
         raise refusal("bad-login", login=login)
     return login
+
+
+# an e-mail address, simply: one @ between two parts without spaces or control characters (postgres.sql
+# sop_check_email says the same); whether it reaches anyone, only the mail server can tell
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+")
+EMAIL_MAX = 254  # RFC 5321's longest path
+
+
+def check_email(email: str | None) -> str | None:
+    """An e-mail address as a person's field keeps it (None or empty: none)."""
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        raise refusal("bad-email", email=shown(email))
+    return email
 
 
 def parse_day(text: str) -> str:

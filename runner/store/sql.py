@@ -19,7 +19,7 @@ from ..canonical import sha256_hex
 from ..definition.model import Calendar
 from ..errors import UserError
 from ..i18n import _
-from . import audit
+from . import audit, outbox
 from .chain import GENESIS
 from .migrations import MIGRATIONS
 from .people import PeopleStore
@@ -99,11 +99,11 @@ def case_row(values: tuple | list) -> CaseRow:
 # ours belongs to someone else, and is never written to.
 OUR_TABLES = frozenset(
     {"meta", "definitions", "cases", "events", "documents", "checkpoints", "people", "posts", "web_sessions"}
-    | {"pengesahan"}
+    | {"pengesahan", "outbox"}
 )  # (and the later ones: any of these already marks a database as ours)
 
 
-class SQLStore(PeopleStore, SessionStore, Writes):
+class SQLStore(PeopleStore, SessionStore, outbox.OutboxStore, Writes):
     """What every store shares: the connection's machinery, the migrations, and the reads.
 
     The writes are the ``Writes`` interface, implemented side by side: ``SQLiteWrites``
@@ -138,6 +138,11 @@ class SQLStore(PeopleStore, SessionStore, Writes):
     def people_audit_sql(self) -> list[str]:
         """The table and triggers of the people chain (SQLite; PostgreSQL's are in its functions)."""
         return [audit.TABLE, *audit.sqlite_triggers(GENESIS)]
+
+    def person_triggers_sql(self) -> list[str]:
+        """The people chain's triggers for a person's fields as they are now (SQLite; PostgreSQL's record
+        the whole row)."""
+        return audit.sqlite_person_triggers(GENESIS)
 
     def audit_snapshot_sql(self) -> list[str]:
         return audit.SNAPSHOT
@@ -420,6 +425,17 @@ class SQLStore(PeopleStore, SessionStore, Writes):
         where, params = self._filter(sop, status, overdue_at, since, at_steps, changed_since)
         (n,) = self.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()
         return int(n)
+
+    def entered_since(self, since: str) -> Iterator[CaseRow]:
+        """Open cases that entered their current step at ``since`` or later (whom ``sop notify`` tells);
+        a case's row changes whenever it moves, so the inbox's index on (status, updated_at) finds them."""
+        rows = self.stream(
+            f"SELECT {_columns(CaseRow)} FROM cases WHERE status = 'open' AND updated_at >= ? AND entered_at >= ?"
+            " ORDER BY entered_at, id",
+            (since, since),
+        )
+        for r in rows:
+            yield case_row(r)
 
     def case_ids(self) -> list[str]:
         return [r[0] for r in self.execute("SELECT id FROM cases ORDER BY created_at, sop, number").fetchall()]

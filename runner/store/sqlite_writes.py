@@ -404,7 +404,14 @@ class SQLiteWrites(SQLStore):
             raise refusal("not-admin", login=login)
 
     def add_person(
-        self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
+        self,
+        by: str,
+        login: str,
+        nama: str,
+        nip: str | None,
+        admin: bool,
+        records_for_others: bool,
+        email: str | None = None,
     ) -> PersonRow:
         check_nama(nama)
         with self.transaction():
@@ -415,12 +422,28 @@ class SQLiteWrites(SQLStore):
                 self._admin(by)
             if self.person(login) is not None:
                 raise refusal("already-a-person", login=login)
-            row = PersonRow(login, nama, nip, admin or first, records_for_others, _stamp(), by)
+            row = PersonRow(login, nama, nip, admin or first, records_for_others, _stamp(), by, email)
             self.execute(
-                f"INSERT INTO people ({_PERSON}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (row.login, row.nama, row.nip, int(row.admin), int(row.records_for_others), row.added_at, row.added_by),
-            )
+                f"INSERT INTO people ({_PERSON}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.login, row.nama, row.nip, int(row.admin), int(row.records_for_others), row.added_at,
+                    row.added_by, row.email,
+                ),
+            )  # fmt: skip
         return row
+
+    def set_email(self, by: str, login: str, email: str | None) -> PersonRow:
+        """A person's e-mail address (None: none), changed by an admin or by the person (as sop_set_email)."""
+        with self.transaction():
+            if by != login:
+                me = self.person(by)
+                if me is None or not me.admin:
+                    raise refusal("email-not-yours", login=by)
+            row = self.person(login)
+            if row is None:
+                raise refusal("unknown-person", login=login)
+            self.execute("UPDATE people SET email = ? WHERE login = ?", (email, login))
+        return row._replace(email=email)
 
     def set_rights(self, by: str, login: str, admin: bool | None, records_for_others: bool | None) -> PersonRow:
         with self.transaction():

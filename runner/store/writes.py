@@ -55,9 +55,20 @@ class Writes(Protocol):
         ...
 
     def add_person(
-        self, by: str, login: str, nama: str, nip: str | None, admin: bool, records_for_others: bool
+        self,
+        by: str,
+        login: str,
+        nama: str,
+        nip: str | None,
+        admin: bool,
+        records_for_others: bool,
+        email: str | None = None,
     ) -> PersonRow:
         """Register a person (the first one registered becomes the admin)."""
+        ...
+
+    def set_email(self, by: str, login: str, email: str | None) -> PersonRow:
+        """A person's e-mail address (None: none): an admin changes anyone's, a person their own."""
         ...
 
     def set_rights(self, by: str, login: str, admin: bool | None, records_for_others: bool | None) -> PersonRow:

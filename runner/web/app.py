@@ -10,7 +10,8 @@ bug: status 500, a crash log, never a traceback in the page.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -85,6 +86,7 @@ def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
         route("/people", office.people_page),
         route("/people/add", office.add_person, ("POST",)),
         route("/people/{login}/rights", office.set_rights, ("POST",)),
+        route("/people/{login}/email", office.set_email, ("POST",)),
         route("/people/{login}/password", office.first_password, ("POST",)),
         route("/posts", office.posts_page),
         route("/posts/grant", office.grant, ("POST",)),
@@ -101,7 +103,20 @@ def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
         route("/audit/checkpoint.json", office.checkpoint_file),
         Mount("/static", StaticFiles(directory=static_folder()), name="static"),
     ]
-    return Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # reminders in the background when a mail server is set (each worker: the outbox's claims share them)
+        reminders = runner.Reminders(db) if runner.Reminders.wanted() else None
+        if reminders is not None:
+            reminders.start()
+        try:
+            yield
+        finally:
+            if reminders is not None:
+                await run_in_threadpool(reminders.stop)
+
+    return Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed}, lifespan=lifespan)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

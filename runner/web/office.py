@@ -97,7 +97,8 @@ def people_page(visit: Visit, error: UserError | None = None, status: int = 200)
         ],
         "keeps_passwords": visit.store.keeps_passwords,
         "error": _worded(error) if error else None,
-        "form": {k: visit.field(k) if error else None for k in ("login", "nama", "nip")},  # typed, kept on a refusal
+        # typed, kept on a refusal
+        "form": {k: visit.field(k) if error else None for k in ("login", "nama", "nip", "email")},
     }
     return "web/office/people.html.j2", data, status
 
@@ -111,6 +112,7 @@ def add_person(visit: Visit) -> Result:
             visit.field("nip"),
             admin=visit.field("admin") == "1",
             records_for_others=visit.field("records_for_others") == "1",
+            email=visit.field("email"),
         )
     except UserError as e:
         return people_page(visit, e, _status(e))
@@ -125,6 +127,16 @@ def set_rights(visit: Visit) -> Result:
     _admin(visit)
     try:
         visit.people.set_rights(_login(visit), visit.field("admin") == "1", visit.field("records_for_others") == "1")
+    except UserError as e:
+        return people_page(visit, e, _status(e))
+    return RedirectResponse("/people", 303)
+
+
+def set_email(visit: Visit) -> Result:
+    """A person's e-mail address, where reminders go (empty: none)."""
+    _admin(visit)
+    try:
+        visit.people.set_email(_login(visit), visit.field("email"))
     except UserError as e:
         return people_page(visit, e, _status(e))
     return RedirectResponse("/people", 303)
