@@ -29,6 +29,7 @@ _API: dict[str, tuple[str, str]] = {
     # SOP definitions
     "SOP": ("runner.definition", "SOP"),
     "Step": ("runner.definition", "Step"),
+    "Signature": ("runner.definition", "Signature"),
     "END": ("runner.definition", "END"),
     "find_sop": ("runner.definition", "find_sop"),
     "load_sop": ("runner.definition", "load_sop"),
@@ -118,6 +119,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .cases.service import Cases as Cases
     from .definition import END as END
     from .definition import SOP as SOP
+    from .definition import Signature as Signature
     from .definition import Step as Step
     from .definition import discover_sops as discover_sops
     from .definition import find_sop as find_sop

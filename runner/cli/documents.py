@@ -70,7 +70,10 @@ def flowchart(
         overlay = progress_of(sop, view, cases.history(case_id))
     else:
         sop = settings.sop(sop_ref)
-    document = render(sop, fmt, overlay, steps_per_page, paper)
+        cases = settings.cases()  # reading only: no store yet means no pengesahan
+    # who signed this version and when, from the store; without a pengesahan the file's disahkan_oleh
+    signed = cases.signature(sop) if sop.identity else None
+    document = render(sop, fmt, overlay, steps_per_page, paper, signed)
     if output is None:
         assert isinstance(document, str)
         term.out(document.rstrip("\n"))

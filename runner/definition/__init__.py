@@ -5,13 +5,14 @@ loaded only when a file must be checked.
 """
 
 from .catalogue import discover_sops, find_sop, load_sop, search_path
-from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Step, normal
+from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Signature, Step, normal
 from .shared import did_you_mean, yaml_files
 
 __all__ = [
     "END",
     "SCHEMA_ID",
     "SOP",
+    "Signature",
     "Calendar",
     "Decision",
     "Pelaksana",

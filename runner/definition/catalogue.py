@@ -134,6 +134,7 @@ def load_sop(path: Path) -> SOP:
     cached = _cache_file(content)
     sop = _from_cache(cached, content, source)
     if sop is not None:
+        sop.folder = path.parent
         return sop
     from .checks import check_source  # the validator (jsonschema, PyYAML) only for a file not yet cached
 
@@ -141,6 +142,7 @@ def load_sop(path: Path) -> SOP:
     if report.errors:
         raise InvalidSOP(report.errors)
     sop = SOP(report.data, source)
+    sop.folder = path.parent
     _remember(cached, content, sop)
     return sop
 
