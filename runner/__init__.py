@@ -30,6 +30,7 @@ _API: dict[str, tuple[str, str]] = {
     "SOP": ("runner.definition", "SOP"),
     "Step": ("runner.definition", "Step"),
     "Signature": ("runner.definition", "Signature"),
+    "identity_fields": ("runner.definition.identity", "identity_fields"),
     "END": ("runner.definition", "END"),
     "find_sop": ("runner.definition", "find_sop"),
     "load_sop": ("runner.definition", "load_sop"),
@@ -120,6 +121,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .definition import END as END
     from .definition import SOP as SOP
     from .definition import Signature as Signature
+    from .definition.identity import identity_fields as identity_fields
     from .definition import Step as Step
     from .definition import discover_sops as discover_sops
     from .definition import find_sop as find_sop
