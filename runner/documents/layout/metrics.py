@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...i18n import N_
+from .hyphen import wrap
 
 # --- page and type metrics --------------------------------------------------------
 
@@ -64,22 +65,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 def fit(text: str, width: float, size: float, bold: bool = False, most: int = MAX_TITLE_LINES) -> tuple[str, ...]:
     """``text`` wrapped into lines no wider than ``width``, at most ``most`` of them: what is left over
     is cut off, the last line ending in "…" so that the reader sees it is shortened."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if text_width(candidate, size, bold) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        while len(word) > 1 and text_width(word, size, bold) > width:  # a word wider than the line: broken
-            cut = max(1, max(k for k in range(1, len(word) + 1) if text_width(word[:k], size, bold) <= width))
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
+    # a word wider than the line breaks between syllables, with a hyphen (hyphen.wrap)
+    lines = [x for x in wrap(" ".join(text.split()), lambda line: text_width(line, size, bold) <= width) if x]
     if len(lines) > most:
         last = lines[most - 1]
         while last and text_width(last.rstrip() + "…", size, bold) > width:

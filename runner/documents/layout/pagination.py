@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -11,6 +10,7 @@ from ...errors import UserError
 from ...i18n import _, ngettext
 from ..base import transitions
 from .geometry import Rect
+from .hyphen import wrap
 from .metrics import (
     BAND_ROW_H,
     CELL_PAD_Y,
@@ -49,11 +49,9 @@ from .routing import _connect_pages, _NoRoom, _Routed
 
 
 def _wrap(text: str, width_px: float) -> list[str]:
+    """A cell's text in lines; a word wider than the cell breaks between syllables, with a hyphen."""
     chars = max(4, int((width_px - 2 * PAD) / CHAR_W))
-    lines: list[str] = []
-    for para in text.split("\n"):
-        lines.extend(textwrap.wrap(para, chars, break_long_words=True, break_on_hyphens=False) or [""])
-    return lines
+    return wrap(text, lambda line: len(line) <= chars)
 
 
 ITEM = "- "  # marks each document of a cell that lists several
