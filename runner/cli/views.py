@@ -60,7 +60,9 @@ def identity_view(sop: SOP) -> str:
         else:
             text = value
         rows.append([label, text])
-    return term.bold(term.visible(_("Identity page"))) + "\n" + term.table([_("Field"), _("Content")], rows, flex=1)
+    label_w = min(24, max(len(label) for label, _text in rows))  # labels on one line where they can be
+    table = term.table([_("Field"), _("Content")], rows, flex=1, fixed={0: label_w})
+    return term.bold(term.visible(_("Identity page"))) + "\n" + table
 
 
 def case_card(view: CaseView) -> str:

@@ -439,10 +439,10 @@ def _identity_dates(identity: dict[str, Any], out: _Collector) -> None:
 
 def _identity_logo(folder: Path, written: str, out: _Collector) -> None:
     """The letterhead's logo is a real PNG or SVG next to the SOP, checked now rather than at the printer."""
-    from .logo import LogoProblem, logo_path, read_logo  # only an SOP with a logo reads one
+    from .logo import LogoProblem, read_logo  # only an SOP with a logo reads one
 
     try:
-        read_logo(logo_path(folder, written))
+        read_logo(folder, written)
     except LogoProblem as e:
         out.add(("identity", "logo"), str(e))
 

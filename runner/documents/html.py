@@ -11,7 +11,7 @@ from typing import Any
 
 from ..definition import SOP
 from ..definition.identity import LISTS, kop, numbered_title, signer, title_label
-from ..definition.logo import LogoProblem, data_url, logo_path
+from ..definition.logo import LogoProblem, data_url
 from ..errors import UserError
 from ..i18n import _
 from .base import Options
@@ -60,7 +60,7 @@ def identity_page(sop: SOP, options: Options) -> dict[str, Any]:
     logo = None
     if identity.get("logo") and sop.folder is not None:  # a stored definition printed without its file has none
         try:
-            logo = data_url(logo_path(sop.folder, identity["logo"]))
+            logo = data_url(sop.folder, identity["logo"])
         except LogoProblem as e:  # changed since it was checked
             raise UserError(str(e), "bad-logo", logo=identity["logo"]) from None
     return {"kop": kop(sop), "logo": logo, "label": title_label(sop), **signer(sop, options.signed)}

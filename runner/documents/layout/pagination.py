@@ -123,7 +123,8 @@ def _masthead(sop: SOP, width: float, heading: Sequence[str]) -> tuple[list[Bloc
         y += 4
     left = MARGIN + number_w + MASTHEAD_GAP  # as wide a margin as the number's, so that the title stays centred
     w = number_box.x - MASTHEAD_GAP - left
-    title = fit(_(TITLE).format(nama=sop.nama.upper()), w, TITLE_SIZE, True)
+    number = (sop.identity or {}).get("nomor_urut")  # the SOP's number in the office's set: "29. SOP ..."
+    title = fit(f"{number}. " * bool(number) + _(TITLE).format(nama=sop.nama.upper()), w, TITLE_SIZE, True)
     out.append(Block("title", Rect(left, y, w, len(title) * TITLE_LINE_H), title))
     y += len(title) * TITLE_LINE_H + 2
     subtitle = " — ".join(x for x in (sop.unit, sop.instansi) if x)
