@@ -121,7 +121,6 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .definition import END as END
     from .definition import SOP as SOP
     from .definition import Signature as Signature
-    from .definition.identity import identity_fields as identity_fields
     from .definition import Step as Step
     from .definition import discover_sops as discover_sops
     from .definition import find_sop as find_sop
@@ -132,6 +131,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .definition.diff import Change as Change
     from .definition.diff import SopDiff as SopDiff
     from .definition.diff import diff_sops as diff_sops
+    from .definition.identity import identity_fields as identity_fields
     from .definition.skeleton import write_skeleton as write_skeleton
     from .documents import BINARY_FORMATS as BINARY_FORMATS
     from .documents import FORMATS as FORMATS

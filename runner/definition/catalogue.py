@@ -134,7 +134,7 @@ def load_sop(path: Path) -> SOP:
     cached = _cache_file(content)
     sop = _from_cache(cached, content, source)
     if sop is not None:
-        sop.folder = path.parent
+        sop.folder = os.path.dirname(os.fspath(path))
         return sop
     from .checks import check_source  # the validator (jsonschema, PyYAML) only for a file not yet cached
 
@@ -142,7 +142,7 @@ def load_sop(path: Path) -> SOP:
     if report.errors:
         raise InvalidSOP(report.errors)
     sop = SOP(report.data, source)
-    sop.folder = path.parent
+    sop.folder = os.path.dirname(os.fspath(path))
     _remember(cached, content, sop)
     return sop
 

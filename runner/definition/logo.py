@@ -25,14 +25,18 @@ class LogoProblem(Exception):
     """The logo file is not one to print; the text says what to do."""
 
 
-def read_logo(folder: Path, written: str) -> tuple[str, bytes]:
+def read_logo(folder: str | Path, written: str) -> tuple[str, bytes]:
     """The media type and bytes of the logo ``written`` (relative to the SOP file's ``folder``); raises
     LogoProblem, naming it as written, when it is not a real PNG or SVG of our size."""
-    path = folder / written
+    path = Path(folder) / written
     shown = written
     try:
         if not path.is_file():
-            raise LogoProblem(_("the logo {path} is not a file next to the SOP; give its path relative to the SOP file").format(path=shown))
+            raise LogoProblem(
+                _("the logo {path} is not a file next to the SOP; give its path relative to the SOP file").format(
+                    path=shown
+                )
+            )
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise LogoProblem(
@@ -43,7 +47,9 @@ def read_logo(folder: Path, written: str) -> tuple[str, bytes]:
         with path.open("rb") as f:
             data = f.read(MAX_BYTES + 1)
     except OSError as e:
-        raise LogoProblem(_("the logo {path} cannot be read: {reason}").format(path=shown, reason=e.strerror or e)) from None
+        raise LogoProblem(
+            _("the logo {path} cannot be read: {reason}").format(path=shown, reason=e.strerror or e)
+        ) from None
     if data.startswith(_PNG):
         if len(data) < 33 or data[12:16] != b"IHDR":  # a PNG begins with its header chunk
             raise LogoProblem(_("the logo {path} is a damaged PNG file; save it again as PNG").format(path=shown))
@@ -60,22 +66,34 @@ def _check_svg(shown: str, data: bytes) -> None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise LogoProblem(_("the logo {path} is not UTF-8 text, as an SVG file is; save it again as SVG").format(path=shown)) from None
+        raise LogoProblem(
+            _("the logo {path} is not UTF-8 text, as an SVG file is; save it again as SVG").format(path=shown)
+        ) from None
     if "<!DOCTYPE" in text or "<!ENTITY" in text:  # entities can expand without bound or reach for files
-        raise LogoProblem(_("the logo {path} declares a DOCTYPE or entities; save it as a plain SVG without them").format(path=shown))
+        raise LogoProblem(
+            _("the logo {path} declares a DOCTYPE or entities; save it as a plain SVG without them").format(path=shown)
+        )
     try:
         root = ET.fromstring(text)  # noqa: S314 - no DOCTYPE or entity can be in it (checked above)
     except ET.ParseError as e:
-        raise LogoProblem(_("the logo {path} is not well-formed XML ({reason}); save it again as SVG").format(path=shown, reason=e)) from None
+        raise LogoProblem(
+            _("the logo {path} is not well-formed XML ({reason}); save it again as SVG").format(path=shown, reason=e)
+        ) from None
     if root.tag not in (f"{_SVG_NS}svg", "svg"):
-        raise LogoProblem(_("the logo {path} is XML but not an SVG picture (its root is <{tag}>)").format(path=shown, tag=root.tag.rsplit("}", 1)[-1]))
+        raise LogoProblem(
+            _("the logo {path} is XML but not an SVG picture (its root is <{tag}>)").format(
+                path=shown, tag=root.tag.rsplit("}", 1)[-1]
+            )
+        )
     if _OUTSIDE.search(text):
         raise LogoProblem(
-            _("the logo {path} refers to other files or addresses; save it as one SVG that holds everything it shows").format(path=shown)
+            _(
+                "the logo {path} refers to other files or addresses; save it as one SVG that holds everything it shows"
+            ).format(path=shown)
         )
 
 
-def data_url(folder: Path, written: str) -> str:
+def data_url(folder: str, written: str) -> str:
     """The logo as a ``data:`` address, for a document that stands alone."""
     media, data = read_logo(folder, written)
     return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"

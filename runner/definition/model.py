@@ -14,8 +14,6 @@ from ..canonical import canonical_json, sha256_hex
 from ..record import Record
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from .waktu import Waktu
 
 END = "end"
@@ -96,7 +94,7 @@ class SOP:
     def __init__(self, raw: dict[str, Any], source: str | None = None) -> None:
         self.raw = raw
         self.source = source  # the YAML text it was read from, when known
-        self.folder: Path | None = None  # the folder of the file it was read from: where its logo is
+        self.folder: str | None = None  # the folder of the file it was read from: where its logo is
         self.id: str = raw["id"]
         self.version: str = raw["version"]
         self.nama: str = raw["nama"]

@@ -11,6 +11,7 @@ PAPER = {"a4": (297, 210), "f4": (330, 215)}  # mm, portrait width x height
 PX_PER_MM = 96 / 25.4
 MARGIN = 30
 FONT = 10.0  # body text size
+HEADER_SIZE = 9.5  # the table header's bold text: the lanes' headings wrap by it
 CHAR_W = 0.58 * FONT  # a generous average width for DejaVu/Liberation Sans, so text never overflows
 LINE_H = 12.5
 PAD = 4.0

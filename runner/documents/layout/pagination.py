@@ -18,6 +18,7 @@ from .metrics import (
     CORRIDOR_STEP,
     END_LABEL,
     FONT,
+    HEADER_SIZE,
     HEADER_TOP,
     LEGEND_H,
     LINE_H,
@@ -52,6 +53,12 @@ def _wrap(text: str, width_px: float) -> list[str]:
     """A cell's text in lines; a word wider than the cell breaks between syllables, with a hyphen."""
     chars = max(4, int((width_px - 2 * PAD) / CHAR_W))
     return wrap(text, lambda line: len(line) <= chars)
+
+
+def _heading(text: str, width_px: float) -> list[str]:
+    """A lane's heading, in the header's bold type, inside its lane with a little room either side: a long
+    one ("Kasubag Umum dan Aparatur") wraps there rather than running over the next lane."""
+    return wrap(text, lambda line: text_width(line, HEADER_SIZE, bold=True) <= width_px - 2 * PAD)
 
 
 ITEM = "- "  # marks each document of a cell that lists several
@@ -185,7 +192,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
             lane_w = (lanes_w - left_corridor - right_corridor) / count
             lx = x + left_corridor
             for p in sop.pelaksana:
-                lanes.append(Lane(p.id, _wrap(p.label, lane_w), lx, lane_w))
+                lanes.append(Lane(p.id, _heading(p.label, lane_w), lx, lane_w))
                 lx += lane_w
             x += lanes_w
     masthead, number_box, header_y = _masthead(sop, width, heading)
