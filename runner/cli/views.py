@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import END, SOP, CaseSummary, CaseView, HistoryEntry, Status, identity_fields
+from .. import END, SOP, CaseSummary, CaseView, HistoryEntry, Status
 from ..i18n import N_, _
 from ..l10n import format_size, format_stamp
 from . import term
@@ -53,6 +53,8 @@ def sop_table(sop: SOP) -> str:
 
 def identity_view(sop: SOP) -> str:
     """The identity page's fields as label and text, items numbered as the page prints them."""
+    from .. import identity_fields  # the identity's dates and words: sop show only, not case show's start-up
+
     rows = []
     for label, value in identity_fields(sop):
         if isinstance(value, list):
