@@ -35,6 +35,7 @@ _API: dict[str, tuple[str, str]] = {
     "find_sop": ("runner.definition", "find_sop"),
     "load_sop": ("runner.definition", "load_sop"),
     "discover_sops": ("runner.definition", "discover_sops"),
+    "pelaksana_names": ("runner.definition", "pelaksana_names"),
     "check_paths": ("runner.definition.checks", "check_paths"),
     "Validation": ("runner.definition.checks", "Validation"),
     "Problem": ("runner.definition.checks", "Problem"),
@@ -125,6 +126,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .definition import discover_sops as discover_sops
     from .definition import find_sop as find_sop
     from .definition import load_sop as load_sop
+    from .definition import pelaksana_names as pelaksana_names
     from .definition.checks import Problem as Problem
     from .definition.checks import Validation as Validation
     from .definition.checks import check_paths as check_paths

@@ -350,3 +350,34 @@ def test_the_identity_page_is_hyphenated_as_indonesian_in_the_pdf(sop, tmp_path)
             assert head in {"".join(breaks(word)[:k]) for k in range(1, len(breaks(word)))}, (line, following)
             cut += 1
     assert cut >= 1  # the long words did break, at their syllables
+
+
+# --- times and posts in messages, as people read them (issue 20.8) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "listed"),
+    [
+        ("id", "jabatan #{id}: rina menjadi Plh. Camat mulai {start} sampai {until}", "Plh. Camat"),
+        ("en", "post #{id}: rina is Plh. Camat from {start} until {until}", "Plh. Camat"),
+    ],
+)
+def test_a_post_is_named_by_its_nama_and_its_days_in_words(office, lang, said, listed, monkeypatch):  # noqa: F811
+    from runner.l10n import format_date
+
+    monkeypatch.setenv("COLUMNS", "250")
+    run = office  # noqa: F811
+    ok(run("people", "add", "rina", "--nama", "Rina Kartika"))
+    start, until = TODAY - 3 * DAY, TODAY + 4 * DAY
+    result = ok(
+        run("--lang", lang, "post", "grant", "rina", "camat", "--acting", "plh", "--from", start.isoformat(),
+            "--until", until.isoformat())
+    )  # fmt: skip
+    set_language(lang)
+    post = result.out.strip()
+    assert result.err.strip() == said.format(id=post, start=format_date(start), until=format_date(until))
+    assert start.isoformat() not in result.err and "Plh. camat" not in result.err
+    ended = ok(run("--lang", lang, "post", "end", post, "--on", TODAY.isoformat())).err
+    assert format_date(TODAY) in ended and TODAY.isoformat() not in ended
+    table = ok(run("--lang", lang, "post", "list", "--login", "rina")).out
+    assert listed in table and "Plh. camat" not in table and format_date(start) in table

@@ -83,6 +83,20 @@ def discover_sops(sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> Iterator[P
                     yield path
 
 
+def pelaksana_names(sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> dict[str, str]:
+    """pelaksana id -> its nama ("camat" -> "Camat"), from the valid SOPs on the search path (the first that
+    names it): a post is named by the pelaksana's nama, as people write it ("Plh. Camat"), not by its id."""
+    found: dict[str, str] = {}
+    for path in discover_sops(sop_dirs):
+        try:
+            sop = load_sop(path)
+        except (UserError, OSError):  # an invalid file is `sop validate`'s to report
+            continue
+        for p in sop.pelaksana:
+            found.setdefault(p.id, p.nama)
+    return found
+
+
 # --- loading, with a cache of validated files ---------------------------------
 
 _CACHE_LIMIT = 16 * 1024 * 1024  # a cached SOP is a few kilobytes of JSON
