@@ -381,3 +381,33 @@ def test_a_post_is_named_by_its_nama_and_its_days_in_words(office, lang, said, l
     assert format_date(TODAY) in ended and TODAY.isoformat() not in ended
     table = ok(run("--lang", lang, "post", "list", "--login", "rina")).out
     assert listed in table and "Plh. camat" not in table and format_date(start) in table
+
+
+def test_the_web_download_shows_who_signed_from_the_store(tmp_path):
+    """sop serve's SOP page downloads the document as sop flowchart prints it: the signer from the store."""
+    from starlette.testclient import TestClient
+    from test_web import PASSWORD, csrf
+
+    import runner
+    from runner.store.sqlite import os_login
+
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    sop = load_sop(_signed_sop(folder))
+    url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    with runner.open_store(url) as store:
+        people = runner.People(store)
+        people.add(os_login(), "Operator", records_for_others=True)
+        people.add("sari", "Sari Dewi", nip="197903022005012003")
+        people.grant("sari", "camat", acting="plh", valid_from=(TODAY - 20 * DAY).isoformat())
+        runner.Sessions(store).set_password("sari", PASSWORD, os_login(), first=True)
+        runner.Cases(store).sahkan(sop, on=(TODAY - 11 * DAY).isoformat(), for_person="sari")
+    c = TestClient(runner.create_app(url, [str(folder)]), follow_redirects=False)
+    c.cookies.set("sop_lang", "id")
+    assert c.post("/signin", data={"login": "sari", "password": PASSWORD, "next": "/"}).status_code == 303
+    new = "punya-sendiri-1"
+    token = csrf(c.get("/password").text)
+    assert c.post("/password", data={"csrf": token, "old": PASSWORD, "new": new, "again": new}).status_code == 303
+    r = c.get("/sops/pelacuran/download/html")
+    assert r.status_code == 200, r.text
+    assert _signer(r.text).endswith("Plh. Camat Sari Dewi NIP. 197903022005012003")
