@@ -82,7 +82,7 @@ def test_the_identity_page_as_signed(tmp_path):
     set_language("id")
     html = render(sop, "html")
     # each line of the kop its own line, in order, as written
-    assert re.findall(r'<div class="kop">([^<]*)</div>', _head(html)) == [
+    assert re.findall(r'<div class="kop[^"]*">([^<]*)</div>', _head(html)) == [
         "PEMERINTAH PROVINSI BANTEN",
         "SEKRETARIAT",
         "SATUAN POLISI PAMONG PRAJA",
@@ -104,7 +104,7 @@ def test_without_the_new_keys_the_page_prints_as_before(tmp_path):
     sop = load_sop(SOPS / "pengaduan.yaml")
     set_language("id")
     html = render(sop, "html")
-    assert re.findall(r'<div class="kop">([^<]*)</div>', _head(html)) == [
+    assert re.findall(r'<div class="kop[^"]*">([^<]*)</div>', _head(html)) == [
         "KOTA TANGERANG",
         "KETENTRAMAN DAN KETERTIBAN UMUM",
     ]

@@ -63,4 +63,5 @@ def identity_page(sop: SOP, options: Options) -> dict[str, Any]:
             logo = data_url(sop.folder, identity["logo"])
         except LogoProblem as e:  # changed since it was checked
             raise UserError(str(e), "bad-logo", logo=identity["logo"]) from None
-    return {"kop": kop(sop), "logo": logo, "label": title_label(sop), **signer(sop, options.signed)}
+    spaced = not identity.get("kop")  # the default letterhead keeps its two lines a line apart, as before
+    return {"kop": kop(sop), "spaced": spaced, "logo": logo, "label": title_label(sop), **signer(sop, options.signed)}
