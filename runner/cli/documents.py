@@ -14,7 +14,12 @@ from .lazy import Command
 from .settings import Settings, pass_settings
 
 
-@click.command(cls=Command, help=N_("The official SOP AP flowchart document of SOP."))
+@click.command(
+    cls=Command,
+    help=N_(
+        "The official SOP AP document of SOP: its identity page (who signed from the case store, once disahkan) and its flowchart."
+    ),
+)
 @click.argument("sop_ref", metavar="SOP")
 @click.option(
     "-o",
