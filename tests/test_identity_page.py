@@ -411,3 +411,14 @@ def test_the_web_download_shows_who_signed_from_the_store(tmp_path):
     r = c.get("/sops/pelacuran/download/html")
     assert r.status_code == 200, r.text
     assert _signer(r.text).endswith("Plh. Camat Sari Dewi NIP. 197903022005012003")
+
+
+def test_a_case_printed_on_its_stored_definition_keeps_the_logo(sop, tmp_path):
+    """The store keeps the definition, which names the logo's path; the logo's file is next to the SOP file."""
+    (tmp_path / "logo.png").write_bytes(_png())
+    path = _signed_sop(tmp_path, logo="logo.png")
+    db = str(tmp_path / "cases.sqlite3")
+    case = ok(sop("--db", db, "case", "start", str(path), "--attach", "Informasi Pelanggaran")).out.strip()
+    out = tmp_path / "kasus.html"
+    ok(sop("--db", db, "--sop-dir", str(tmp_path), "flowchart", "pelacuran", "--case", case, "-o", str(out)))
+    assert '<img class="logo" src="data:image/png;base64,' in _head(out.read_text())

@@ -73,6 +73,11 @@ def flowchart(
         view = cases.show(case_id)
         sop = view.sop  # the definition the case runs on, not today's file
         overlay = progress_of(sop, view, cases.history(case_id))
+        if (sop.identity or {}).get("logo"):  # the definition keeps the logo's path, the SOP's folder its file
+            try:
+                sop.folder = settings.sop(sop.id).folder
+            except UserError:  # no file of that SOP here: printed without its logo
+                pass
     else:
         sop = settings.sop(sop_ref)
         cases = settings.cases()  # reading only: no store yet means no pengesahan
