@@ -422,3 +422,39 @@ def test_a_case_printed_on_its_stored_definition_keeps_the_logo(sop, tmp_path):
     out = tmp_path / "kasus.html"
     ok(sop("--db", db, "--sop-dir", str(tmp_path), "flowchart", "pelacuran", "--case", case, "-o", str(out)))
     assert '<img class="logo" src="data:image/png;base64,' in _head(out.read_text())
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_generated_narrow_cells_break_words_only_between_syllables(tmp_path, seed):
+    """Generated SOPs of 5 to 7 lanes (the narrowest columns the paper allows), long words in every text cell
+    and in the lanes' headings: every line of every cell and heading breaks a word only between its syllables."""
+    rnd = random.Random(seed)
+    lanes = rnd.randint(5, 7)
+    names = [" ".join(rnd.choice(WORDS) for _w in range(rnd.randint(1, 4))) for _i in range(lanes)]
+    lines = ["format: 1", f"id: acak-{seed}", 'version: "1"', "nama: Pengelolaan Acak", "pelaksana:"]
+    lines += [f"  - {{id: p{i}, nama: '{nama}'}}" for i, nama in enumerate(names)]
+    lines.append("steps:")
+    for i in range(rnd.randint(2, 6)):
+        text = lambda n: " ".join(rnd.choice(WORDS) for _w in range(n))  # noqa: E731
+        lines += [
+            f"  - id: s{i}",
+            f"    uraian: '{text(rnd.randint(3, 15))}'",
+            f"    pelaksana: p{rnd.randrange(lanes)}",
+            "    waktu: 1 jam",
+            f"    keterangan: '{text(rnd.randint(1, 6))}'",
+        ]
+    path = tmp_path / f"acak-{seed}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sop = load_sop(path)
+    layout = compute(sop)
+    for row in (r for p in layout.pages for r in p.rows if r.step):
+        for key, text in (("uraian", row.step.uraian), ("keterangan", row.step.keterangan)):
+            _check_broken_only_between_syllables(row.cells[key], text)
+    for lane in layout.lanes:
+        _check_broken_only_between_syllables(lane.title, sop.pelaksana_by_id(lane.pelaksana).label)
+    svg = _svg_lines(render(sop, "svg"))
+    every = [line for p in layout.pages for r in p.rows if r.step for c in r.cells.values() for line in c]
+    every += [line for lane in layout.lanes for line in lane.title]
+    assert any(line.endswith(HYPHEN) for line in every)  # the narrow Ket. column does break its long words
+    for line in filter(None, every):  # what the layout broke is what the SVG sets (empty cells set nothing)
+        assert words(line) in svg, line
