@@ -17,7 +17,7 @@ from runner.definition.waktu import parse
 from runner.definition.workcal import deadline
 from runner.store import open_store
 from runner.store.clock import iso, now
-from runner.store.sql import MIGRATIONS
+from runner.store.migrations import MIGRATIONS
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -369,3 +369,24 @@ def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
         cases.store.append(stale, write)
     assert [e.seq for e in cases.store.events(row.id)] == [1, 2]
     assert cases.verify(row.id) == []
+
+
+def test_the_migrations_are_named_steps_in_order_the_people_audit_last():
+    names = [m.__name__ for m in MIGRATIONS]
+    assert [int(n[1:4]) for n in names] == list(range(1, len(names) + 1))  # m001_..., m002_..., as numbered
+    assert all(n[0] == "m" and n[4] == "_" for n in names)
+    assert names[-1].endswith("people_audit")  # its triggers must see every table before it
+
+
+def test_a_nul_in_any_text_is_refused_by_the_api_on_both_stores(cases):
+    """A NUL reaches the API from a file or a program, never from a command line; no store keeps one."""
+    from runner import Attachment, UserError, find_sop, load_sop
+
+    sop = load_sop(find_sop("pelacuran"))
+    with pytest.raises(UserError, match="NUL") as e:
+        cases.start(sop, title="Laporan\x00RW 03", attach=[Attachment("Informasi Pelanggaran")])
+    assert e.value.kind == "bad-text"
+    case = cases.start(sop, title="Laporan RW 03", attach=[Attachment("Informasi Pelanggaran")])
+    with pytest.raises(UserError, match="NUL"):
+        cases.advance(case.id, "kasi-trantib", note="catatan\x00")
+    assert cases.show(case.id).row.seq == 1  # nothing was written
