@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import FORMATS, PAPER_SIZES
-from ..errors import EXIT_OK
+from ..errors import EXIT_OK, UserError
 from ..i18n import N_, _
 from . import term
 from .lazy import Command
