@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import SOPS
 from test_flowchart import _real_width, _svg_lines, pdf_pages, words
-from test_people import DAY, TODAY, me, office, ok, run  # noqa: F401 - fixtures
+from test_people import DAY, TODAY, me, ok, run, staffed  # noqa: F401 - fixtures
 
 from runner import load_sop, render
 from runner.definition.checks import check_file
@@ -173,8 +173,8 @@ def test_a_logo_too_large_is_refused_with_its_line(tmp_path):
 # --- who signed, from the store -----------------------------------------------------------------------------
 
 
-def test_the_identity_page_shows_who_signed_and_when_from_the_store(office, db_url, tmp_path, sop):  # noqa: F811
-    run = office  # noqa: F811
+def test_the_identity_page_shows_who_signed_and_when_from_the_store(staffed, db_url, tmp_path, sop):  # noqa: F811
+    run = staffed  # noqa: F811
     path = _signed_sop(tmp_path)
     out = tmp_path / "x.html"
     ok(run("--lang", "id", "flowchart", str(path), "-o", str(out)))
@@ -362,11 +362,11 @@ def test_the_identity_page_is_hyphenated_as_indonesian_in_the_pdf(sop, tmp_path)
         ("en", "post #{id}: rina is Plh. Camat from {start} until {until}", "Plh. Camat"),
     ],
 )
-def test_a_post_is_named_by_its_nama_and_its_days_in_words(office, lang, said, listed, monkeypatch):  # noqa: F811
+def test_a_post_is_named_by_its_nama_and_its_days_in_words(staffed, lang, said, listed, monkeypatch):  # noqa: F811
     from runner.l10n import format_date
 
     monkeypatch.setenv("COLUMNS", "250")
-    run = office  # noqa: F811
+    run = staffed  # noqa: F811
     ok(run("people", "add", "rina", "--nama", "Rina Kartika"))
     start, until = TODAY - 3 * DAY, TODAY + 4 * DAY
     result = ok(
