@@ -41,16 +41,19 @@ if TYPE_CHECKING:
     from .cases.service import Cases as Cases
     from .definition import END as END
     from .definition import SOP as SOP
+    from .definition import Signature as Signature
     from .definition import Step as Step
     from .definition import discover_sops as discover_sops
     from .definition import find_sop as find_sop
     from .definition import load_sop as load_sop
+    from .definition import pelaksana_names as pelaksana_names
     from .definition.checks import Problem as Problem
     from .definition.checks import Validation as Validation
     from .definition.checks import check_paths as check_paths
     from .definition.diff import Change as Change
     from .definition.diff import SopDiff as SopDiff
     from .definition.diff import diff_sops as diff_sops
+    from .definition.identity import identity_fields as identity_fields
     from .definition.skeleton import write_skeleton as write_skeleton
     from .documents import BINARY_FORMATS as BINARY_FORMATS
     from .documents import FORMATS as FORMATS

@@ -1,7 +1,8 @@
 """Dates, times, numbers and durations in the reader's convention, without Babel at run time.
 
 One style for a moment, everywhere (the case card, the lists, the history,
-the documents): ``Sabtu, 28 November 2026 09.30 WIB`` in Indonesian,
+the documents): ``Sabtu, 28 November 2026 pukul 09.30 WIB`` in Indonesian (as naskah dinas: no
+leading zero, "pukul"),
 ``Saturday, November 28, 2026, 9:30 AM WIB`` in English: CLDR's full date and
 short time, in the SOP's time zone. Numbers group thousands and use the
 language's decimal symbol (``1.234,5``); shares are whole percentages

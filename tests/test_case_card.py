@@ -68,7 +68,9 @@ def test_the_card_shows_the_last_note_and_who_wrote_it(run):
     assert "last note:" in card and "“dasar hukum kurang”" in card
     assert "Camat, step completed (koreksi), Tuesday, December 1, 2026" in card
     kartu = ok(run("case", "show", cid, lang="id")).out
-    assert "catatan terakhir:" in kartu and "Camat, langkah diselesaikan (koreksi), Selasa, 01 Desember 2026" in kartu
+    assert (
+        "catatan terakhir:" in kartu and "Camat, langkah diselesaikan (koreksi), Selasa, 1 Desember 2026 pukul" in kartu
+    )
 
 
 def test_a_cancellation_reason_is_the_last_note(run):

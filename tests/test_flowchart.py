@@ -370,12 +370,16 @@ def test_identity_fields_of_several_items_are_numbered(tmp_path):
     html = render(load(_identity_sop(tmp_path, 2)), "html")
     fields = dict(re.findall(r"<h3>([^<]*):</h3>(.*?)</td>", html))
     number = '<li><span class="n">{n}.</span> '
-    assert fields["Legal basis"].startswith("<ol>" + number.format(n=1) + "Peraturan Daerah Kota Tangerang Nomor 1 ")
+    assert fields["Legal basis"].startswith(
+        '<ol lang="id">' + number.format(n=1) + "Peraturan Daerah Kota Tangerang Nomor 1 "
+    )
     assert fields["Legal basis"].count("<li") == 2 and number.format(n=2) + "Peraturan" in fields["Legal basis"]
     assert fields["Warning"] == (
-        f"<ol>{number.format(n=1)}Reklame liar tidak tertib</li>{number.format(n=2)}Pendapatan daerah berkurang</li></ol>"
+        f'<ol lang="id">{number.format(n=1)}Reklame liar tidak tertib</li>{number.format(n=2)}Pendapatan daerah berkurang</li></ol>'
     )
-    assert fields["Qualifications of the pelaksana"] == "<div>Memahami peraturan reklame</div>"  # one: no number
+    assert (
+        fields["Qualifications of the pelaksana"] == '<div lang="id">Memahami peraturan reklame</div>'
+    )  # one: no number
     assert fields["Related SOPs"] == ""  # none: nothing
     assert ".identity tr { break-inside: avoid;" in html
 

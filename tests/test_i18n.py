@@ -241,7 +241,9 @@ def test_case_commands_in_indonesian_and_english(sop, tmp_path):
     assert f'{cid}  Pelarangan Pelacuran (versi 1.0) — "Laporan RW 03"' in card
     assert re.search(r"^status: +sedang berjalan$", card, re.M)
     assert re.search(
-        r"^tenggat waktu: +(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d\d \w+ \d{4} \d\d\.\d\d WIB", card, re.M
+        r"^tenggat waktu: +(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} \w+ \d{4} pukul \d\d\.\d\d WIB",
+        card,
+        re.M,
     )
     assert re.search(r"\((\d+ jam )?\d+ menit lagi; waktu ", card)
     assert re.search(r"^belum ada: +Informasi Pelanggaran  →  sop case attach", card, re.M)

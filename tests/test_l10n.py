@@ -66,9 +66,11 @@ def test_moments_as_babel_writes_them(lang, zone):
 def test_the_one_style_of_a_moment():
     t = datetime(2026, 11, 28, 9, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
     set_language("id")
-    assert l10n.format_datetime(t) == "Sabtu, 28 November 2026 09.30 WIB"
-    assert l10n.format_datetime(t.astimezone(ZoneInfo("Asia/Makassar"))) == "Sabtu, 28 November 2026 10.30 WITA"
-    assert l10n.format_stamp("2026-11-28T02:30:00+00:00", "Asia/Jayapura") == "Sabtu, 28 November 2026 11.30 WIT"
+    assert l10n.format_datetime(t) == "Sabtu, 28 November 2026 pukul 09.30 WIB"
+    assert l10n.format_datetime(t.astimezone(ZoneInfo("Asia/Makassar"))) == "Sabtu, 28 November 2026 pukul 10.30 WITA"
+    assert l10n.format_stamp("2026-11-28T02:30:00+00:00", "Asia/Jayapura") == "Sabtu, 28 November 2026 pukul 11.30 WIT"
+    # as naskah dinas writes a day: no leading zero (CLDR's full date writes "07 Desember")
+    assert l10n.format_stamp("2026-12-07T03:00:00+00:00", "Asia/Jakarta") == "Senin, 7 Desember 2026 pukul 10.00 WIB"
     set_language("en")
     assert l10n.format_datetime(t) == "Saturday, November 28, 2026, 9:30\u202fAM WIB"  # CLDR's narrow space
 

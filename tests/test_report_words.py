@@ -76,7 +76,14 @@ def test_working_time_is_written_in_working_units():
 @pytest.mark.parametrize(
     "lang, words",
     [
-        ("id", ["median 3 hari kerja, p90 3 hari kerja, terlama 3 hari kerja", "median 1 hari kerja", "30 menit"]),
+        (
+            "id",
+            [
+                "median 3 hari kerja, 9 dari 10 dalam 3 hari kerja, terlama 3 hari kerja",
+                "median 1 hari kerja",
+                "30 menit",
+            ],
+        ),
         ("en", ["median 3 working days, p90 3 working days, longest 3 working days", "median 1 working day"]),
     ],
 )

@@ -231,7 +231,7 @@ def test_the_same_figures_through_the_api_and_every_format(sop, izin_store, tmp_
     row = {h: c for h, c in zip(header, sheet[3], strict=True)}  # step 2 of version 1
     assert row["Diselesaikan"].value == 5 and isinstance(row["Diselesaikan"].value, int)
     # a duration cell: a number of days, formatted as hours (openpyxl reads it back as a timedelta)
-    assert row["p90 (jam)"].value == timedelta(hours=18) and row["p90 (jam)"].number_format == "[h]:mm:ss"
+    assert row["9 dari 10 (jam)"].value == timedelta(hours=18) and row["9 dari 10 (jam)"].number_format == "[h]:mm:ss"
     assert row["Dalam batas waktu"].value == 0.8 and row["Dalam batas waktu"].number_format == "0%"
     assert book["Laporan"]["B3"].value.date() == date(2026, 7, 1)  # a real date cell
     assert sheet.column_dimensions["C"].width >= len("tandatangan")
@@ -329,11 +329,11 @@ def test_monitoring_marks_follow_the_stated_rule(sop, izin_store, tmp_path):
         (4, "Tidak dinilai"),
     ]
     assert form.rows[1].catatan == (
-        "4 dari 5 penyelesaian (80%) dalam batas waktu 2 jam; median 1 jam, p90 18 jam, terlama 18 jam. "
+        "4 dari 5 penyelesaian (80%) dalam batas waktu 2 jam; median 1 jam, 9 dari 10 dalam 18 jam, terlama 18 jam. "
         "1 kasus menunggu pada langkah ini melewati tenggat waktunya."
     )
     assert form.rows[3].catatan == (
-        "Tanpa standar waktu; diselesaikan 2 kali: median 30 menit, p90 1 jam 15 menit, terlama 1 jam 15 menit; "
+        "Tanpa standar waktu; diselesaikan 2 kali: median 30 menit, 9 dari 10 dalam 1 jam 15 menit, terlama 1 jam 15 menit; "
         "tidak dinilai."
     )
     assert [r.mark for r in monitoring_form(report, two).rows][:3] == ["Berjalan dengan baik"] * 3
@@ -430,7 +430,7 @@ WORDS = {
             "Waktu",
             "Diselesaikan",
             "Median (jam)",
-            "p90 (jam)",
+            "9 dari 10 (jam)",
             "Maks. (jam)",
             "Dalam batas waktu",
         ],
@@ -444,7 +444,7 @@ WORDS = {
             "5 kasus dimulai dalam periode ini (2 selesai, 1 dibatalkan, 2 sedang berjalan, 2 di antaranya terlambat)",
             "Catatan hasil penilaian",
             "Tidak berjalan dengan baik",
-            "median 1 jam, p90 18 jam, terlama 18 jam",
+            "median 1 jam, 9 dari 10 dalam 18 jam, terlama 18 jam",
             "Ambang yang dipakai: 80%",
             "Halaman 1 / ",
         ],

@@ -170,10 +170,17 @@ def _tokens(pattern: str) -> list[Any]:
 
 
 def datetime_pattern(locale: Locale) -> str:
-    """The one style of a moment: CLDR's full date and short time, joined as CLDR says, with the zone."""
+    """The one style of a moment: CLDR's full date and short time, joined as CLDR says, with the zone.
+
+    Indonesian as naskah dinas writes a moment (issue 20.8): the day without a leading zero and the time
+    after "pukul" (``Senin, 7 Desember 2026 pukul 10.00 WIB``), where CLDR writes ``07 Desember 2026 10.00``.
+    """
     glue = str(locale.datetime_formats["full"])
+    day = str(locale.date_formats["full"].pattern)
+    if locale.language == "id":
+        glue, day = "{1} 'pukul' {0}", day.replace("dd", "d")
     time = locale.time_formats["short"].pattern + " z"
-    return glue.replace("{1}", locale.date_formats["full"].pattern).replace("{0}", time)
+    return glue.replace("{1}", day).replace("{0}", time)
 
 
 def date_pattern(locale: Locale) -> str:

@@ -21,6 +21,7 @@ from ..canonical import canonical_json, sha256_hex
 from ..errors import UserError
 from ..files import check_output, read_regular, write_file
 from ..i18n import _
+from ..l10n import format_moment_text
 from ..store import SQLStore
 from ..store.chain import GENESIS, event_hash, people_hash
 from ..store.clock import iso, now
@@ -211,7 +212,7 @@ def compare(store: SQLStore, checkpoint: Checkpoint, case_id: str | None = None)
                     "people-rewritten",
                     _(
                         "the record of people and posts up to change #{seq} is not the one checkpointed at {at} — it was rewritten since"
-                    ).format(seq=seq, at=checkpoint.taken_at),
+                    ).format(seq=seq, at=format_moment_text(checkpoint.taken_at)),
                     seq,
                 )
             )
@@ -225,7 +226,7 @@ def compare(store: SQLStore, checkpoint: Checkpoint, case_id: str | None = None)
                     case,
                     "case-missing",
                     _("case {id} was in the checkpoint of {at} (up to event #{seq}) and is gone from the store").format(
-                        id=case, at=checkpoint.taken_at, seq=seq
+                        id=case, at=format_moment_text(checkpoint.taken_at), seq=seq
                     ),
                 )
             )
@@ -237,7 +238,7 @@ def compare(store: SQLStore, checkpoint: Checkpoint, case_id: str | None = None)
                     "history-rewritten",
                     _(
                         "case {id}: its history up to event #{seq} is not the one checkpointed at {at} — it was rewritten since"
-                    ).format(id=case, seq=seq, at=checkpoint.taken_at),
+                    ).format(id=case, seq=seq, at=format_moment_text(checkpoint.taken_at)),
                     seq,
                 )
             )

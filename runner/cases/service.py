@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..canonical import canonical_json, sha256_hex
-from ..definition import SOP, discover_sops, load_sop, normal
+from ..definition import SOP, Signature, discover_sops, load_sop, normal
 from ..definition.catalogue import locate
 from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
@@ -507,6 +507,28 @@ class Cases:
         self._load_definitions()
         people = {p.login: p for p in self.store.people()}
         return statuses(files, list(self._definitions.values()), self.store.pengesahan(), people, today())
+
+    def signature(self, sop: SOP) -> Signature | None:
+        """Who signed this very version of ``sop`` (by its digest) and on which day, as its identity page
+        prints it: the jabatan as the SOP writes it (Plt./Plh. before it), the signer's nama and NIP; None
+        when the store holds no pengesahan of it."""
+        signed = next((p for p in self.store.pengesahan(sop.id) if p.digest == sop.digest), None)
+        if signed is None:
+            return None
+        person = self.store.person(signed.signer)
+        written = ((sop.identity or {}).get("disahkan_oleh") or {}).get("jabatan")
+        try:
+            post = sop.pelaksana_by_id(signed.jabatan).nama
+        except StopIteration:
+            post = signed.jabatan
+        # the jabatan as the identity writes it, unless it names the post by its id
+        position = written if written and normal(written) != normal(signed.jabatan) else post
+        return Signature(
+            post_title(position, signed.acting),
+            person.nama if person else signed.signer,
+            person.nip if person else None,
+            signed.signed_on,
+        )
 
     # --- reading -------------------------------------------------------------
 

@@ -354,8 +354,18 @@ def _deadline(
         return []
     why = _(
         "it recorded the deadline {recorded}, while the SOP's waktu on its calendar gives {expected} (unless the holidays known have changed since, the deadline was set by hand)"
-    ).format(recorded=data["deadline"], expected=due)
+    ).format(recorded=_moment(data["deadline"], sop), expected=_moment(due, sop))
     return [Finding(case_id, "deadline-differs", f"{where}: {why}", e.seq)]
+
+
+def _nama(sop: SOP, pelaksana: str) -> str:
+    """The pelaksana's nama ("Camat"), as people name a post; its id when the SOP has no such pelaksana."""
+    return next((p.nama for p in sop.pelaksana if p.id == pelaksana), pelaksana)
+
+
+def _moment(stamp: str | None, sop: SOP) -> str:
+    """A recorded time in words, in the SOP's zone; none as a dash (a step without a deadline)."""
+    return format_moment_text(stamp, sop.calendar.timezone) if stamp else "—"
 
 
 def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> list[Finding]:
@@ -367,11 +377,15 @@ def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> li
     else:
         recorded = datetime.fromisoformat(e.recorded_at)
         if recorded < at:
-            problems.append(_("it was recorded ({recorded}) before it happened").format(recorded=e.recorded_at))
+            problems.append(
+                _("it was recorded ({recorded}) before it happened").format(
+                    recorded=format_moment_text(e.recorded_at, sop.calendar.timezone)
+                )
+            )
         elif not e.backdated and recorded - at > NOW:
             problems.append(
                 _("it is not marked back-dated, yet it was recorded {recorded}, long after it happened").format(
-                    recorded=e.recorded_at
+                    recorded=format_moment_text(e.recorded_at, sop.calendar.timezone)
                 )
             )
     if not e.request:
@@ -389,7 +403,7 @@ def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> li
         if not people.held(holder, e.role, sop.id, day, e.at, e.acting):
             why = _(
                 "no post of {login} as {post} for SOP {sop} holds on {day} now; if a post was ended afterwards with an earlier last day, this is expected"
-            ).format(login=holder, post=post_title(e.role, e.acting), sop=sop.id, day=day)
+            ).format(login=holder, post=post_title(_nama(sop, e.role), e.acting), sop=sop.id, day=_moment(day, sop))
             findings.append(Finding(case_id, "post-not-held", f"{where}: {why}", e.seq))
     return findings
 

@@ -15,6 +15,7 @@ import click
 
 from ..errors import EXIT_OK
 from ..i18n import N_, _
+from ..l10n import format_moment_text
 from . import term
 from .lazy import Command
 
@@ -68,7 +69,7 @@ def run(folder: Path | None = None) -> Path:
             office.add(login, nama, nip)
             for pelaksana, acting, start in posts:
                 office.grant(login, pelaksana, acting=acting, valid_from=start)
-        term.say(_("registered 6 people; sari is Plh. Camat from {day}").format(day=away))
+        term.say(_("registered 6 people; sari is Plh. Camat from {day}").format(day=format_moment_text(away)))
 
         cases = Cases(store)
         case = cases.start(

@@ -7,14 +7,19 @@ from pathlib import Path
 import click
 
 from .. import FORMATS, PAPER_SIZES
-from ..errors import EXIT_OK
+from ..errors import EXIT_OK, UserError
 from ..i18n import N_, _
 from . import term
 from .lazy import Command
 from .settings import Settings, pass_settings
 
 
-@click.command(cls=Command, help=N_("The official SOP AP flowchart document of SOP."))
+@click.command(
+    cls=Command,
+    help=N_(
+        "The official SOP AP document of SOP: its identity page (who signed from the case store, once disahkan) and its flowchart."
+    ),
+)
 @click.argument("sop_ref", metavar="SOP")
 @click.option(
     "-o",
@@ -65,9 +70,17 @@ def flowchart(
         view = cases.show(case_id)
         sop = view.sop  # the definition the case runs on, not today's file
         overlay = progress_of(sop, view, cases.history(case_id))
+        if (sop.identity or {}).get("logo"):  # the definition keeps the logo's path, the SOP's folder its file
+            try:
+                sop.folder = settings.sop(sop.id).folder
+            except UserError:  # no file of that SOP here: printed without its logo
+                pass
     else:
         sop = settings.sop(sop_ref)
-    document = render(sop, fmt, overlay, steps_per_page, paper)
+        cases = settings.cases()  # reading only: no store yet means no pengesahan
+    # who signed this version and when, from the store; without a pengesahan the file's disahkan_oleh
+    signed = cases.signature(sop) if sop.identity else None
+    document = render(sop, fmt, overlay, steps_per_page, paper, signed)
     if output is None:
         assert isinstance(document, str)
         term.out(document.rstrip("\n"))

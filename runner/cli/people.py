@@ -10,6 +10,7 @@ import click
 from .. import ACTING
 from ..errors import EXIT_OK
 from ..i18n import N_, _
+from ..l10n import format_moment_text
 from . import term
 from .lazy import Group
 from .output import emit, json_option
@@ -197,16 +198,17 @@ def post_grant(
     row = _people(settings, write=True).grant(login, pelaksana, sops or None, acting, valid_from, valid_until)
     if as_json:
         return emit(row, True, str)
-    from .. import post_title  # the API loads its subsystem on first use: not at start, nor for --help
+    from .. import pelaksana_names, post_title  # the API loads its subsystem on first use: not at start, nor for --help
 
+    names = pelaksana_names(settings.sop_dirs)  # "Plh. Camat", as people write the post, not "Plh. camat"
     term.out(str(row.id))
     term.say(
         _("post #{id}: {login} is {title} from {start}{until}").format(
             id=row.id,
             login=row.login,
-            title=post_title(row.pelaksana, row.acting),
-            start=row.valid_from,
-            until=_(" until {day}").format(day=row.valid_until) if row.valid_until else "",
+            title=post_title(names.get(row.pelaksana, row.pelaksana), row.acting),
+            start=format_moment_text(row.valid_from),
+            until=_(" until {day}").format(day=format_moment_text(row.valid_until)) if row.valid_until else "",
         )
     )
     return EXIT_OK
@@ -224,7 +226,11 @@ def post_end(settings: Settings, post_id: int, on: str | None, as_json: bool) ->
     if row.ended_at:
         term.say(_("post #{id} has ended: {login} holds it no more").format(id=row.id, login=row.login))
     else:
-        term.say(_("post #{id} ends: {until} is its last day").format(id=row.id, until=row.valid_until))
+        term.say(
+            _("post #{id} ends: {until} is its last day").format(
+                id=row.id, until=format_moment_text(row.valid_until or "")
+            )
+        )
     return EXIT_OK
 
 
@@ -234,10 +240,13 @@ def post_end(settings: Settings, post_id: int, on: str | None, as_json: bool) ->
 @json_option
 @pass_settings
 def post_list(settings: Settings, on: str | None, login: str | None, as_json: bool) -> int:
-    return emit(_people(settings).posts(on, login), as_json, _posts_table)
+    from .. import pelaksana_names  # the API loads its subsystem on first use: not at start, nor for --help
+
+    names = pelaksana_names(settings.sop_dirs)
+    return emit(_people(settings).posts(on, login), as_json, lambda rows: _posts_table(rows, names))
 
 
-def _posts_table(rows: list[Post]) -> str:
+def _posts_table(rows: list[Post], names: dict[str, str]) -> str:
     from .. import post_title  # the API loads its subsystem on first use: not at start, nor for --help
 
     if not rows:
@@ -248,10 +257,10 @@ def _posts_table(rows: list[Post]) -> str:
             str(p.row.id),
             p.row.login,
             p.nama,
-            post_title(p.row.pelaksana, p.row.acting),
+            post_title(names.get(p.row.pelaksana, p.row.pelaksana), p.row.acting),
             ", ".join(p.row.sops) if p.row.sops else _("every SOP"),
-            p.row.valid_from,
-            p.row.valid_until or "",
+            format_moment_text(p.row.valid_from),
+            format_moment_text(p.row.valid_until) if p.row.valid_until else "",
             words[p.status],
         ]
         for p in rows

@@ -47,7 +47,24 @@ def sop_table(sop: SOP) -> str:
     version = _("version {version}").format(version=sop.version)
     title = term.bold(term.visible(f"SOP {sop.nama.upper()}")) + term.visible(f"  ({sop.id}, {version})")
     sub = term.visible(" — ".join(x for x in (sop.unit, sop.instansi) if x))
-    return "\n".join(x for x in (title, sub) if x) + "\n" + term.table(headers, rows, flex=1)
+    shown = "\n".join(x for x in (title, sub) if x) + "\n" + term.table(headers, rows, flex=1)
+    return shown + ("\n\n" + identity_view(sop) if sop.identity else "")
+
+
+def identity_view(sop: SOP) -> str:
+    """The identity page's fields as label and text, items numbered as the page prints them."""
+    from .. import identity_fields  # the identity's dates and words: sop show only, not case show's start-up
+
+    rows = []
+    for label, value in identity_fields(sop):
+        if isinstance(value, list):
+            text = "\n".join(f"{i}. {item}" for i, item in enumerate(value, 1)) if len(value) > 1 else value[0]
+        else:
+            text = value
+        rows.append([label, text])
+    label_w = min(24, max(len(label) for label, _text in rows))  # labels on one line where they can be
+    table = term.table([_("Field"), _("Content")], rows, flex=1, fixed={0: label_w})
+    return term.bold(term.visible(_("Identity page"))) + "\n" + table
 
 
 def case_card(view: CaseView) -> str:

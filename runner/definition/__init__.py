@@ -4,14 +4,15 @@ Importing this package stays cheap (no YAML, no jsonschema): the validator is
 loaded only when a file must be checked.
 """
 
-from .catalogue import discover_sops, find_sop, load_sop, search_path
-from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Step, normal
+from .catalogue import discover_sops, find_sop, load_sop, pelaksana_names, search_path
+from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Signature, Step, normal
 from .shared import did_you_mean, yaml_files
 
 __all__ = [
     "END",
     "SCHEMA_ID",
     "SOP",
+    "Signature",
     "Calendar",
     "Decision",
     "Pelaksana",
@@ -21,6 +22,7 @@ __all__ = [
     "find_sop",
     "load_sop",
     "normal",
+    "pelaksana_names",
     "search_path",
     "yaml_files",
 ]

@@ -83,6 +83,20 @@ def discover_sops(sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> Iterator[P
                     yield path
 
 
+def pelaksana_names(sop_dirs: Sequence[str | os.PathLike[str]] = ()) -> dict[str, str]:
+    """pelaksana id -> its nama ("camat" -> "Camat"), from the valid SOPs on the search path (the first that
+    names it): a post is named by the pelaksana's nama, as people write it ("Plh. Camat"), not by its id."""
+    found: dict[str, str] = {}
+    for path in discover_sops(sop_dirs):
+        try:
+            sop = load_sop(path)
+        except (UserError, OSError):  # an invalid file is `sop validate`'s to report
+            continue
+        for p in sop.pelaksana:
+            found.setdefault(p.id, p.nama)
+    return found
+
+
 # --- loading, with a cache of validated files ---------------------------------
 
 _CACHE_LIMIT = 16 * 1024 * 1024  # a cached SOP is a few kilobytes of JSON
@@ -134,6 +148,7 @@ def load_sop(path: Path) -> SOP:
     cached = _cache_file(content)
     sop = _from_cache(cached, content, source)
     if sop is not None:
+        sop.folder = os.path.dirname(os.fspath(path))
         return sop
     from .checks import check_source  # the validator (jsonschema, PyYAML) only for a file not yet cached
 
@@ -141,6 +156,7 @@ def load_sop(path: Path) -> SOP:
     if report.errors:
         raise InvalidSOP(report.errors)
     sop = SOP(report.data, source)
+    sop.folder = os.path.dirname(os.fspath(path))
     _remember(cached, content, sop)
     return sop
 

@@ -367,6 +367,8 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
         )
     _calendar_rules(data.get("calendar", {}), out)
     _identity_dates(data.get("identity") or {}, out)
+    if "logo" in (data.get("identity") or {}) and not doc.path.startswith("<"):
+        _identity_logo(Path(doc.path).parent, data["identity"]["logo"], out)
     pelaksana_ids = _unique_ids(out, data["pelaksana"], "pelaksana")
     for key in ("cancel_by", "pengawas"):
         for j, pid in enumerate(data.get(key, ())):
@@ -441,15 +443,28 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
 
 def _identity_dates(identity: dict[str, Any], out: _Collector) -> None:
     """The identity page's dates are real dates (a day, or a month as many signed SOPs give)."""
-    for key in DATE_KEYS:
-        value = identity.get(key)
+    signer = identity.get("disahkan_oleh") or {}
+    for where, value in [(("identity", k), identity.get(k)) for k in DATE_KEYS] + [
+        (("identity", "disahkan_oleh", "tanggal"), signer.get("tanggal"))
+    ]:
+        key = where[-1]
         if value is not None and value.strip() and parse_signed_date(value) is None:
             out.add(
-                ("identity", key),
+                where,
                 _(
                     "'{key}' '{value}' is not a date; write the day as YYYY-MM-DD (2024-01-15), or the month alone as 2023-08 or Agustus 2023"
                 ).format(key=key, value=value),
             )
+
+
+def _identity_logo(folder: Path, written: str, out: _Collector) -> None:
+    """The letterhead's logo is a real PNG or SVG next to the SOP, checked now rather than at the printer."""
+    from .logo import LogoProblem, read_logo  # only an SOP with a logo reads one
+
+    try:
+        read_logo(folder, written)
+    except LogoProblem as e:
+        out.add(("identity", "logo"), str(e))
 
 
 def _calendar_rules(cal: dict[str, Any], out: _Collector) -> None:

@@ -20,6 +20,15 @@ END = "end"
 SCHEMA_ID = "https://sop-runner.example/schema/sop/format-1.json"
 
 
+class Signature(Record):
+    """Who signed an SOP version and when, as its identity page prints it (from the case store's pengesahan)."""
+
+    jabatan: str  # "Camat", or "Plh. Camat" when an acting appointment signed
+    nama: str
+    nip: str | None
+    signed_on: str  # YYYY-MM-DD
+
+
 class Pelaksana(Record):
     id: str
     nama: str
@@ -91,6 +100,7 @@ class SOP:
     def __init__(self, raw: dict[str, Any], source: str | None = None) -> None:
         self.raw = raw
         self.source = source  # the YAML text it was read from, when known
+        self.folder: str | None = None  # the folder of the file it was read from: where its logo is
         self.id: str = raw["id"]
         self.version: str = raw["version"]
         self.nama: str = raw["nama"]
@@ -190,6 +200,7 @@ class SOP:
             "version": self.version,
             "unit": self.unit,
             "instansi": self.instansi,
+            "identity": self.identity,
             "pelaksana": [{"id": p.id, "nama": p.nama, "singkatan": p.singkatan} for p in self.pelaksana],
             "steps": [
                 {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from ..definition import SOP
+from ..definition import SOP, Signature
 from ..errors import UserError
 from ..files import BINARY_FORMATS
 from ..i18n import _
@@ -24,8 +24,12 @@ def render(
     overlay: Progress | None = None,
     steps_per_page: int | None = None,
     paper: str = "a4",
+    signed: Signature | None = None,
 ) -> str | bytes:
-    """The document of ``sop`` in format ``fmt`` (a key of ``FORMATS``); bytes for binary formats."""
+    """The document of ``sop`` in format ``fmt`` (a key of ``FORMATS``); bytes for binary formats.
+
+    ``signed``: who signed this version and when (``Cases.signature``), printed on the identity page
+    instead of the SOP file's ``disahkan_oleh``."""
     if fmt not in FORMATS:
         raise UserError(
             _("unknown document format '{fmt}'; use one of: {formats}").format(fmt=fmt, formats=", ".join(FORMATS)),
@@ -34,5 +38,5 @@ def render(
             formats=list(FORMATS),
         )
     module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
-    result: str | bytes = module.render(sop, overlay, Options(steps_per_page, paper))
+    result: str | bytes = module.render(sop, overlay, Options(steps_per_page, paper, signed))
     return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..definition import END, SOP, Step
+from ..definition import END, SOP, Signature, Step
 from ..files import output_format
 
 # format name -> module in this package; the CLI builds its --format choice from this table
@@ -29,6 +29,7 @@ PAPER_SIZES = ("a4", "f4")
 class Options:
     steps_per_page: int | None = None  # None: as many as fit on each page
     paper: str = "a4"
+    signed: Signature | None = None  # the case store's pengesahan of this version, for the identity page
 
 
 def format_for(path: Path | None, default: str = "html", chosen: str | None = None, stem: str = "FILE") -> str:

@@ -16,6 +16,7 @@ from .layout import (
     CELL_PAD_Y,
     CHAR_W,
     FONT,
+    HEADER_SIZE,
     HEADER_TOP,
     LINE_H,
     MARGIN,
@@ -38,7 +39,6 @@ MUTU_BAKU = N_("Quality standard")
 
 CENTRED = ("no", "waktu")  # body columns whose text is centred
 MUTU = ("kelengkapan", "waktu", "output")  # the columns under "Mutu Baku"
-HEADER_SIZE = 9.5
 TINY = 8.0  # inside symbols and on arrows
 
 

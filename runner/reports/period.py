@@ -66,7 +66,7 @@ class Period(NamedTuple):
         if a > b:
             raise UserError(
                 _("the period starts on {first}, after its end {last}; give the earlier date first").format(
-                    first=a.isoformat(), last=b.isoformat()
+                    first=format_date(a), last=format_date(b)
                 ),
                 "period-reversed",
                 first=a.isoformat(),

@@ -46,7 +46,9 @@ def parse_time(text: str, tz_name: str) -> datetime:
         t = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "T", 1))
     except ValueError:
         raise UserError(
-            _("cannot read the time '{text}'; write it as ISO 8601, e.g. 2026-11-28T09:30").format(text=text),
+            _(
+                "cannot read the time '{text}'; write it as 2026-11-28T09:30: the day, a T, then hours and minutes"
+            ).format(text=text),
             "bad-time",
             text=text,
         ) from None

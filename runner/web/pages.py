@@ -541,7 +541,8 @@ def sop_download(visit: Visit) -> Result:
             _("unknown document format '{fmt}'; use one of: {formats}").format(fmt=fmt, formats=", ".join(DOWNLOADS)),
             "not-found",
         )
-    content = runner.render(sop, fmt)
+    signed = visit.cases.signature(sop) if sop.identity else None  # who signed this version, from the store
+    content = runner.render(sop, fmt, signed=signed)
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     return download(data, f"{sop.id}.{fmt}", "application/pdf" if fmt == "pdf" else None)
 

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 def action_options(f: Callable) -> Callable:
     """``--at``, ``--by`` and ``--for``, shared by every case action."""
-    f = click.option("--at", metavar="TIME", help=N_("When it happened (ISO 8601; default now, never in the future)."))(
-        f
-    )
+    f = click.option(
+        "--at",
+        metavar="TIME",
+        help=N_("When it happened, written as 2026-11-28T09:30 (default now, never in the future)."),
+    )(f)
     f = click.option(
         "--for",
         "for_person",

@@ -32,7 +32,7 @@ from ..settings import Settings, pass_settings
     is_flag=True,
     help=N_("Only open cases waiting on a post you hold today (Plt./Plh. included): your inbox."),
 )
-@click.option("--since", metavar="DATE", help=N_("Only cases started on or after DATE (ISO 8601)."))
+@click.option("--since", metavar="DATE", help=N_("Only cases started on or after DATE (e.g. 2026-11-28)."))
 @click.option(
     "--limit",
     type=click.IntRange(min=0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...i18n import N_
+from .hyphen import wrap
 
 # --- page and type metrics --------------------------------------------------------
 
@@ -10,6 +11,7 @@ PAPER = {"a4": (297, 210), "f4": (330, 215)}  # mm, portrait width x height
 PX_PER_MM = 96 / 25.4
 MARGIN = 30
 FONT = 10.0  # body text size
+HEADER_SIZE = 9.5  # the table header's bold text: the lanes' headings wrap by it
 CHAR_W = 0.58 * FONT  # a generous average character width, for rough sizes; texts are measured by text_width
 LINE_H = 12.5
 PAD = 4.0
@@ -93,25 +95,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 def fit(text: str, width: float, size: float, bold: bool = False, most: int = MAX_TITLE_LINES) -> tuple[str, ...]:
     """``text`` wrapped into lines no wider than ``width``, at most ``most`` of them: what is left over
     is cut off, the last line ending in "…" so that the reader sees it is shortened."""
-    lines: list[str] = []
-    line, line_w = "", 0.0
-    space = text_width(" ", size, bold)
-    for word in text.split():
-        word_w = text_width(word, size, bold)  # widths add up: a line is measured word by word, once
-        grown = line_w + space + word_w if line else word_w
-        if grown <= width:
-            line, line_w = f"{line} {word}" if line else word, grown
-            continue
-        if line:
-            lines.append(line)
-        while len(word) > 1 and word_w > width:  # a word wider than the line: broken
-            cut = max((k for k in range(1, len(word) + 1) if text_width(word[:k], size, bold) <= width), default=1)
-            lines.append(word[:cut])
-            word = word[cut:]
-            word_w = text_width(word, size, bold)
-        line, line_w = word, word_w
-    if line:
-        lines.append(line)
+    # a word wider than the line breaks between syllables, with a hyphen (hyphen.wrap)
+    lines = [x for x in wrap(" ".join(text.split()), lambda line: text_width(line, size, bold) <= width) if x]
     if len(lines) > most:
         last = lines[most - 1]
         while last and text_width(last.rstrip() + "…", size, bold) > width:

@@ -10,12 +10,14 @@ from ...errors import UserError
 from ...i18n import _, ngettext
 from ..base import transitions
 from .geometry import Rect
+from .hyphen import wrap
 from .metrics import (
     BAND_ROW_H,
     CELL_PAD_Y,
     CORRIDOR_STEP,
     END_LABEL,
     FONT,
+    HEADER_SIZE,
     HEADER_TOP,
     LANE_W,
     LINE_H,
@@ -48,11 +50,15 @@ from .routing import _connect_pages, _NoRoom, _Routed
 
 
 def _wrap(text: str, width_px: float) -> list[str]:
-    """A cell's text in lines that fit its column, measured as printed (``text_width``)."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        lines.extend(fit(para, width_px - 2 * PAD, FONT, most=len(para) + 1) or [""])
-    return lines
+    """A cell's text in lines that fit its column, measured as printed (``text_width``); a word wider than
+    the cell breaks between syllables, with a hyphen."""
+    return wrap(text, lambda line: text_width(line, FONT) <= width_px - 2 * PAD)
+
+
+def _heading(text: str, width_px: float) -> list[str]:
+    """A lane's heading, in the header's bold type, inside its lane with a little room either side: a long
+    one ("Kasubag Umum dan Aparatur") wraps there rather than running over the next lane."""
+    return wrap(text, lambda line: text_width(line, HEADER_SIZE, bold=True) <= width_px - 2 * PAD)
 
 
 ITEM = "- "  # marks each document of a cell that lists several
@@ -124,7 +130,8 @@ def _masthead(sop: SOP, width: float, heading: Sequence[str]) -> tuple[list[Bloc
         y += 4
     left = MARGIN + number_w + MASTHEAD_GAP  # as wide a margin as the number's, so that the title stays centred
     w = number_box.x - MASTHEAD_GAP - left
-    title = fit(_(TITLE).format(nama=sop.nama.upper()), w, TITLE_SIZE, True)
+    number = (sop.identity or {}).get("nomor_urut")  # the SOP's number in the office's set: "29. SOP ..."
+    title = fit(f"{number}. " * bool(number) + _(TITLE).format(nama=sop.nama.upper()), w, TITLE_SIZE, True)
     out.append(Block("title", Rect(left, y, w, len(title) * TITLE_LINE_H), title))
     y += len(title) * TITLE_LINE_H + 2
     subtitle = " — ".join(x for x in (sop.unit, sop.instansi) if x)
@@ -189,7 +196,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
             lane_w = (lanes_w - left_corridor - right_corridor) / count
             lx = x + left_corridor
             for p in sop.pelaksana:
-                lanes.append(Lane(p.id, _wrap(p.label, lane_w), lx, lane_w))
+                lanes.append(Lane(p.id, _heading(p.label, lane_w), lx, lane_w))
                 lx += lane_w
             x += lanes_w
     masthead, number_box, header_y = _masthead(sop, width, heading)
