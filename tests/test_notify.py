@@ -26,7 +26,7 @@ from aiosmtpd.controller import Controller
 from conftest import ROOT, SOPS, run_sop
 from starlette.testclient import TestClient
 from test_web import csrf, text
-from test_web_office import ADMIN, admin, office  # noqa: F401 - office: the web's office, a fixture
+from test_web_office import ADMIN, admin, office_db  # noqa: F401 - the web office, a fixture
 
 import runner
 from runner.store import open_store
@@ -366,8 +366,8 @@ def test_on_postgresql_a_clerk_changes_only_their_own_address_and_sends_no_remin
 
 
 @pytest.mark.parametrize("lang, bad", [("id", "bukan alamat e-mail"), ("en", "is not an e-mail address")])
-def test_the_people_page_keeps_each_persons_email_and_refuses_one_that_is_none(office, lang, bad):  # noqa: F811
-    c = admin(office, lang)
+def test_the_people_page_keeps_each_persons_email_and_refuses_one_that_is_none(office_db, lang, bad):  # noqa: F811
+    c = admin(office_db, lang)
     page = c.get("/people")
     assert page.status_code == 200 and 'action="/people/sari/email"' in page.text
     token = csrf(page.text)
@@ -382,7 +382,7 @@ def test_the_people_page_keeps_each_persons_email_and_refuses_one_that_is_none(o
     assert r.status_code == 403 and bad in text(r.text)
     r = c.post("/people/sari/email", data={"csrf": token, "email": ""})  # none
     assert r.status_code == 303
-    with open_store(office) as store:
+    with open_store(office_db) as store:
         assert store.person("sari").email is None and store.person("budi").email is None  # type: ignore[union-attr]
 
 

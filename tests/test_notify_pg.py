@@ -1,6 +1,5 @@
 """Reminders on PostgreSQL through the README's web gateway: sop serve's background runs as the gateway,
-which writes the outbox only through its functions, with the grants the README gives. (A module of its
-own: the fixtures it stands on share a name with those of the web's office.)"""
+which writes the outbox only through its functions, with the grants the README gives."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import re
 import pytest
 from conftest import PG_URL, ROOT, run_sop
 from test_notify import smtp  # noqa: F401 - the loopback SMTP server, a fixture
-from test_pg_roles import office  # noqa: F401 - what the gateway stands on
+from test_pg_roles import pg_roles  # noqa: F401 - what the gateway stands on
 from test_web_pg import gateway  # noqa: F401 - the README's web gateway on PostgreSQL, a fixture
 
 import runner
