@@ -5,16 +5,18 @@ loaded only when a file must be checked.
 """
 
 from .catalogue import discover_sops, find_sop, load_sop, search_path
-from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Step, normal
+from .model import COLUMNS, END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Row, Step, normal
 from .shared import did_you_mean, yaml_files
 
 __all__ = [
+    "COLUMNS",
     "END",
     "SCHEMA_ID",
     "SOP",
     "Calendar",
     "Decision",
     "Pelaksana",
+    "Row",
     "Step",
     "did_you_mean",
     "discover_sops",
