@@ -186,7 +186,11 @@ MIGRATIONS: list[list[str]] = [
         " UNIQUE (sop, tanggal_efektif))",
         "{functions}",
     ],
-    [  # 12: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
+    [  # 12: rows of several activities (kegiatan): on PostgreSQL sop_act reads a definition's states
+        # flattened as the model does (sop_states), a row's id naming its first activity
+        "{functions}",
+    ],
+    [  # 13: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
         # the rows there now its first events
         "{people_audit}",
         "{functions}",
@@ -555,7 +559,8 @@ class SQLStore(PeopleStore, SessionStore):
     def _step_pelaksana(self, case_id: str, digest: str, step: str) -> list[str]:
         """The pelaksana of a step, from the stored definition (as the PostgreSQL functions read it)."""
         body = self.definition(digest)
-        found = [s for s in json.loads(body)["steps"] if s["id"] == step] if body else []
+        steps = json.loads(body)["steps"] if body else []
+        found = [s for row in steps for s in row.get("kegiatan", [row]) if s["id"] == step]
         if not found:
             raise damaged(_("case {id} stands at a step its SOP does not have").format(id=case_id))
         who = found[0]["pelaksana"]
