@@ -469,31 +469,45 @@ def test_bad_input_in_indonesian(tmp_path, sop):
 
 
 def _as_docx(sop: dict, path: Path) -> Path:
-    """The SOP as a Word table: symbols in its pelaksana's columns (a diamond for a decision)."""
+    """The SOP as a Word table: symbols in its pelaksana's columns (a diamond for a decision); a row of
+    activities lettered in its uraian cell, a symbol for each in its column; the SOP's own headings."""
     roles = sop["pelaksana"]
+    kolom = {
+        "no": "No", "uraian": "Uraian Kegiatan", "pelaksana": "Pelaksana", "mutu_baku": "Mutu Baku",
+        "kelengkapan": "Kelengkapan", "waktu": "Waktu", "output": "Output", "keterangan": "Ket.",
+    } | sop.get("kolom", {})  # fmt: skip
     header = [
         tr(
-            tc("No", vmerge="restart"),
-            tc("Uraian Kegiatan", vmerge="restart"),
-            tc("Pelaksana", span=len(roles)),
-            tc("Mutu Baku", span=3),
-            tc("Ket.", vmerge="restart"),
+            tc(kolom["no"], vmerge="restart"),
+            tc(kolom["uraian"], vmerge="restart"),
+            tc(kolom["pelaksana"], span=len(roles)),
+            tc(kolom["mutu_baku"], span=3),
+            tc(kolom["keterangan"], vmerge="restart"),
         ),
         tr(
             tc(vmerge="continue"),
             tc(vmerge="continue"),
             *(tc(r.get("singkatan") or r["nama"]) for r in roles),
-            tc("Kelengkapan"),
-            tc("Waktu"),
-            tc("Output"),
+            tc(kolom["kelengkapan"]),
+            tc(kolom["waktu"]),
+            tc(kolom["output"]),
             tc(vmerge="continue"),
         ),
     ]
     rows = []
     for no, step in enumerate(sop["steps"], start=1):
-        who = step["pelaksana"] if isinstance(step["pelaksana"], list) else [step["pelaksana"]]
-        shape = "flowChartDecision" if "decision" in step else "flowChartProcess"
-        cells = [shape_cell(drawing(shape)) if r["id"] in who else tc() for r in roles]
+        acts = step.get("kegiatan", [step])
+        shapes: dict[str, str] = {}
+        for act in acts:
+            who = act["pelaksana"] if isinstance(act["pelaksana"], list) else [act["pelaksana"]]
+            shape = "flowChartDecision" if "decision" in act else "flowChartProcess"
+            for w in who:
+                shapes[w] = shapes.get(w, "") + drawing(shape)
+        cells = [shape_cell(shapes[r["id"]]) if r["id"] in shapes else tc() for r in roles]
+        if "kegiatan" in step:
+            lines = [step.get("uraian", "")] + [f"{chr(ord('a') + k)}. {a['uraian']};" for k, a in enumerate(acts)]
+        else:
+            lines = step["uraian"].split("\n")
 
         def items(key: str, step: dict = step) -> list[str]:
             value = step.get(key) or []
@@ -502,7 +516,7 @@ def _as_docx(sop: dict, path: Path) -> Path:
         rows.append(
             tr(
                 tc(f"{no}."),
-                tc(*step["uraian"].split("\n")),
+                tc(*lines),
                 *cells,
                 tc(*items("kelengkapan")),
                 tc(step["waktu"]),
@@ -542,3 +556,73 @@ def test_every_sop_exported_to_word_imports_back_to_its_steps_and_pelaksana(tmp_
         assert as_list(theirs.get("kelengkapan")) == as_list(mine.get("kelengkapan"))
         assert as_list(theirs.get("output")) == as_list(mine.get("output"))
         assert ("decision" in theirs) == ("decision" in mine)
+
+
+# --- rows of several activities (issue 24, item 8) ------------------------------------------------------
+
+
+def test_a_row_of_lettered_activities_with_a_symbol_each_imports_as_a_row_of_kegiatan(tmp_path):
+    from conftest import ROOT
+
+    source = yaml.safe_load((ROOT / "tests" / "data" / "kegiatan" / "penugasan.yaml").read_text(encoding="utf-8"))
+    out = tmp_path / "penugasan.yaml"
+    report = runner.import_sop(_as_docx(source, tmp_path / "penugasan.docx"), out)
+    back = _draft(out)
+    assert back["kolom"] == source["kolom"]  # the file's own headings; the standard ones need no kolom
+    assert len(back["steps"]) == len(source["steps"]) == 5
+    for mine, theirs in zip(source["steps"], back["steps"], strict=True):
+        assert ("kegiatan" in theirs) == ("kegiatan" in mine)
+        if "kegiatan" not in mine:
+            continue
+        assert theirs["uraian"] == mine["uraian"]
+        assert theirs["waktu"] == mine["waktu"] and theirs["output"] == mine["output"]
+        assert [k["uraian"] for k in theirs["kegiatan"]] == [k["uraian"] for k in mine["kegiatan"]]
+        assert [k["pelaksana"] for k in theirs["kegiatan"]] == [k["pelaksana"] for k in mine["kegiatan"]]
+        assert ["decision" in k for k in theirs["kegiatan"]] == ["decision" in k for k in mine["kegiatan"]]
+    # the decisions' targets are for a person to choose, with the activity before it proposed
+    [row] = [d for d in report.to_json()["steps"] if d["no"] == 2]
+    kasi = row["kegiatan"][1]
+    assert kasi["pelaksana"] == ["kasi"] and kasi["decision"]
+    assert kasi["id"] == "memeriksa-surat-perintah"  # as a step's id: the words after its subject
+    assert "'membuat-surat-perintah'" in kasi["guesses"]["outcome tidak"]  # back to 2a, inside the row
+    problems = [p.message for p in report.problems if p.severity == "error"]
+    assert problems and all("'...'" in m or "..." in m for m in problems), problems
+    text = out.read_text(encoding="utf-8")
+    assert "    kegiatan:\n      - id: membuat-surat-perintah\n" in text
+
+
+def test_more_symbols_than_lettered_parts_become_activities_to_describe(tmp_path):
+    """As the signed SOP of the issue: three lettered parts, five symbols in the row."""
+    roles = ["Tim", "Kasi", "Kabid", "Sekretaris", "Kasat"]
+    header = [
+        tr(tc("NO"), tc("AKTIVITAS"), tc("PEJABAT YANG BERTANGGUNG JAWAB", span=5), tc("MUTU BAKU", span=3), tc("KET")),
+        tr(tc(""), tc(""), *(tc(r) for r in roles), tc("Perlengkapan"), tc("Waktu"), tc("Output"), tc("")),
+    ]
+    shapes = ["flowChartProcess", "flowChartDecision", "flowChartProcess", "flowChartDecision", "flowChartDecision"]
+    row = tr(
+        tc("2."),
+        tc(
+            "Menyusun kegiatan pengawasan: a. membuat Surat Perintah Tugas dan disampaikan kepada Kasi untuk"
+            " diperiksa; b. setelah diparaf oleh Kasi selanjutnya disampaikan kepada Kabid; c. Nota Dinas"
+            " disampaikan oleh Kabid kepada Kasat melalui Sekretaris, apabila Kasat menyetujui"
+        ),
+        *(shape_cell(drawing(k)) for k in shapes),
+        tc("Disposisi"),
+        tc("1 Hari"),
+        tc("Surat Perintah Tugas"),
+        tc(),
+    )
+    first = tr(tc("1."), tc("Kasat memberikan disposisi"), tc(), tc(), tc(), tc(), shape_cell(drawing("flowChartTerminator")),
+               tc("Surat Masuk"), tc("1 jam"), tc("Disposisi"), tc())  # fmt: skip
+    widths = [500, 3000, *[900] * 5, 1500, 1000, 1500, 800]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    body = _p("SOP Penugasan") + f"<w:tbl><w:tblGrid>{grid}</w:tblGrid>{''.join([*header, first, row])}</w:tbl>"
+    out = tmp_path / "penugasan.yaml"
+    report = runner.import_sop(write_docx(tmp_path / "p.docx", body), out)
+    step = _draft(out)["steps"][1]
+    assert step["uraian"] == "Menyusun kegiatan pengawasan:" and step["waktu"] == "1 hari"
+    assert [k["pelaksana"] for k in step["kegiatan"]] == ["tim", "kasi", "kabid", "sekretaris", "kasat"]
+    assert [k["uraian"] for k in step["kegiatan"]][3:] == ["...", "..."]
+    assert ["decision" in k for k in step["kegiatan"]] == [False, True, False, True, True]
+    texts = [text for _line, text in report.guesses]
+    assert any("more symbols than lettered parts" in t for t in texts), texts
