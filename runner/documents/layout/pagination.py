@@ -387,11 +387,14 @@ def _place_symbols(layout: Layout, page: Page) -> None:
             _place_end(layout, page, r, row, s, {lane_of[pid] for pid in s.pelaksana}, lane_of[s.pelaksana[-1]])
 
 
-def _place_end(layout: Layout, page: Page, r: int, row: Row, s: Step, used: set[int], exit_lane: int) -> None:
-    """A decision that can end the case points at an end terminator of its own, in a free lane nearby."""
+def _place_end(
+    layout: Layout, page: Page, r: int, row: Row, s: Step, used: set[int], exit_lane: int, cy: float | None = None
+) -> None:
+    """A decision that can end the case points at an end terminator of its own, in a free lane nearby, level
+    with the decision (``cy``: where it stands, when not in the middle of the row)."""
     free = sorted((i for i in range(len(layout.lanes)) if i not in used), key=lambda i: (abs(i - exit_lane), -i))
     if free:
-        rect = symbol_rect("terminator", layout.lanes[free[0]].cx, row.y + row.h / 2)
+        rect = symbol_rect("terminator", layout.lanes[free[0]].cx, row.y + row.h / 2 if cy is None else cy)
         page.symbols.append(Symbol("terminator", rect, free[0], r, None, _(END_LABEL), s.id))
     else:  # every lane is taken: below the decision, in its own lane
         cy = row.y + row.h - SYMBOL_SIZE["terminator"][1] / 2 - 4
@@ -426,4 +429,5 @@ def _place_activities(layout: Layout, page: Page, r: int, row: Row, lane_of: dic
             page.symbols.append(Symbol(kind, symbol_rect(kind, layout.lanes[lane].cx, cy), lane, r, s.no, state=s.id))
     for s in sop_row.steps:
         if s.decision and END in s.decision.outcomes.values():
-            _place_end(layout, page, r, row, s, used, lane_of[s.pelaksana[-1]])
+            diamond = next(x for x in reversed(page.symbols) if x.state == s.id and x.kind == "decision")
+            _place_end(layout, page, r, row, s, used, lane_of[s.pelaksana[-1]], diamond.rect.cy)

@@ -408,7 +408,7 @@ class _Router:
         if entry in ("left", "right"):  # same row: straight across, or over the top if something is in the way
             ex = tr.x if entry == "left" else tr.right
             sx = sr.right if side == "right" else sr.x
-            paths = [[(sx, sr.cy), (ex, tr.cy)]]
+            paths = [[(sx, sr.cy), (ex, tr.cy)]] if abs(sr.cy - tr.cy) < 0.5 else []
             paths += [[(sr.cx, sr.y), (sr.cx, y), (tr.cx, y), (tr.cx, tr.y)] for y in tracks[s.row]]
             yield from (p for p in paths if self._fits(p, free))
             return
@@ -745,6 +745,10 @@ def _inside_row(page: Page, source: int, target: int, forward: bool, label: str 
     if forward:
         if abs(a.cx - b.cx) < 1:
             return _Job(1, page, source, ["bottom"], target, "top", label, no, no, bundle)
+        if abs(a.cy - b.cy) >= 1:  # one of them stacked in its lane: over the top, or under the bottom
+            up = b.cy < a.cy
+            return _Job(1, page, source, ["top" if up else "bottom"], target, "top" if up else "bottom", label,
+                        no, no, bundle)  # fmt: skip
         right = b.cx > a.cx
         return _Job(1, page, source, ["right" if right else "left"], target, "left" if right else "right", label,
                     no, no, bundle)  # fmt: skip
