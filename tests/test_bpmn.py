@@ -336,3 +336,20 @@ def test_a_case_overlay_colours_the_steps_done_the_current_one_and_the_flows_tak
         "flow.start", "flow.terima-laporan", "flow.perintah-penertiban", "flow.draft-surat-perintah",
         "flow.verifikasi-surat-perintah", "flow.verifikasi-surat-perintah.koreksi",
     }  # fmt: skip
+
+
+def test_a_row_of_activities_is_a_task_per_activity_valid_against_the_xsd(schema):
+    """BPMN models the states a case runs through: each activity of a row of several is a task of its
+    pelaksana's lane, a decision's gateway loops back inside the row."""
+    from lxml import etree
+
+    from conftest import ROOT
+
+    sop = load_sop(ROOT / "tests" / "data" / "kegiatan" / "penugasan.yaml")
+    doc = etree.fromstring(bpmn(sop).encode())
+    assert schema.validate(doc), schema.error_log
+    process = doc.find(f"{BPMN}process")
+    tasks = process.findall(f"{BPMN}userTask")
+    assert [t.get("id") for t in tasks] == [task_id(s.id) for s in sop.steps]
+    flows = {(f.get("sourceRef"), f.get("targetRef")) for f in process.findall(f"{BPMN}sequenceFlow")}
+    assert any(target == task_id("spt") and source != task_id("disposisi") for source, target in flows)

@@ -32,6 +32,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import __version__
 from ..definition import END, SOP, Step, normal
@@ -545,7 +546,33 @@ def _n(v: float) -> str:
     return str(round(v) + 0)  # + 0: no "-0"
 
 
+def _one_state_a_row(sop: SOP) -> SOP:
+    """The SOP with each activity of a row of several as a step of its own: the process BPMN models is the
+    states a case runs through, each a task with its pelaksana (the printed row is the flowchart's). Each
+    task keeps the row's waktu as its timer; the row's kelengkapan goes into its first task, its output
+    out of its last."""
+    if not any(r.multi for r in sop.rows):
+        return sop
+    steps: list[dict[str, Any]] = []
+    for row in sop.rows:
+        for k, s in enumerate(row.steps):
+            step: dict[str, Any] = {"id": s.id, "uraian": s.uraian, "pelaksana": list(s.pelaksana), "waktu": s.waktu}
+            if k == 0 and row.kelengkapan:
+                step["kelengkapan"] = list(row.kelengkapan)
+            if k == len(row.steps) - 1 and row.output:
+                step["output"] = list(row.output)
+            if s.decision:
+                step["decision"] = {"outcomes": dict(s.decision.outcomes)}
+                if s.decision.question:
+                    step["decision"]["question"] = s.decision.question
+            else:
+                step["next"] = s.next or END
+            steps.append(step)
+    return SOP({**sop.raw, "steps": steps})
+
+
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
+    sop = _one_state_a_row(sop)
     model = build_model(sop)
     diagram = _Drawing(sop, model).draw()
     root = ET.Element(
