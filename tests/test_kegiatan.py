@@ -238,3 +238,45 @@ def test_postgresql_decides_the_activities_of_a_row_itself(office, db_url):
         ).fetchone()
     assert step == "spt"
     assert cases.verify(row.id) == []
+
+
+def test_the_report_judges_a_row_of_activities_as_one_row_and_times_each_activity(office, db_url):
+    """A row's waktu is for the whole row: its completion is the case leaving it, its duration from
+    entering it (loops inside it included); each activity has its own durations besides."""
+    from runner import Period, build_report
+
+    cases, sop = office
+    t0 = datetime(2026, 7, 6, 1, 0, tzinfo=datetime.now().astimezone().tzinfo).astimezone()  # a Monday
+    row = cases.start(sop, attach=[Attachment("Surat Masuk")], at=t0)
+    t = t0
+    plan = [
+        ("kasat", None, 60),  # row 1 done: row 2 entered at t0 + 60 min
+        ("tim", None, 60),
+        ("kasi", "koreksi", 60),  # back to 2a: the row's clock keeps running
+        ("tim", None, 60),
+        ("kasi", "paraf", 60),
+        ("kabid", None, 60),
+        ("sekretaris", "teruskan", 60),
+        ("kasat", "setuju", 60),  # row 2 left after 7 hours
+    ]
+    for role, outcome, minutes in plan:
+        t += timedelta(minutes=minutes)
+        cases.advance(row.id, role, outcome, at=t)
+    report = build_report(cases.store, Period.parse("2026-Q3"), [sop], at=t + timedelta(minutes=1))
+    [figures] = report.sections
+    by_id = {s.id: s for s in figures.steps}
+    assert [s.id for s in figures.steps] == ["disposisi", "menyusun", "melaksanakan", "pengawasan", "terima-laporan"]
+    menyusun = by_id["menyusun"]
+    assert (menyusun.no, menyusun.completions, menyusun.waktu) == (2, 1, "1 hari")
+    assert menyusun.durations == {7 * 3600: 1}  # entering the row to leaving it, loops inside it included
+    assert menyusun.within == 1  # 7 hours within 1 hari
+    assert menyusun.uraian.startswith("Menyusun kegiatan pengawasan:\na. membuat Surat Perintah Tugas")
+    assert (by_id["melaksanakan"].open, by_id["melaksanakan"].completions) == (1, 0)
+    acts = {a.id: a for a in figures.activities}
+    assert acts["spt"].completions == 2 and acts["spt"].durations == {3600: 2}
+    assert acts["periksa-kasi"].kegiatan == "b" and acts["periksa-kasi"].completions == 2
+    shown = figures.to_json()
+    assert [a["id"] for a in shown["activities"]][:5] == [
+        "spt", "periksa-kasi", "paraf-kabid", "periksa-sekretaris", "setuju-kasat",
+    ]  # fmt: skip
+    assert "activities" not in build_report(cases.store, Period.parse("2026-Q4"), [sop]).to_json()

@@ -156,7 +156,7 @@ def monitoring_form(
             "bad-threshold",
             threshold=threshold,
         )
-    rows = [MonitoringRow(s.no, figures.sop.step(s.id).uraian, *_judge(s, threshold)) for s in figures.steps]
+    rows = [MonitoringRow(s.no, s.uraian, *_judge(s, threshold)) for s in figures.steps]  # a row of activities: lettered
     return MonitoringForm(
         figures.sop,
         figures,
