@@ -341,9 +341,8 @@ def test_a_case_overlay_colours_the_steps_done_the_current_one_and_the_flows_tak
 def test_a_row_of_activities_is_a_task_per_activity_valid_against_the_xsd(schema):
     """BPMN models the states a case runs through: each activity of a row of several is a task of its
     pelaksana's lane, a decision's gateway loops back inside the row."""
-    from lxml import etree
-
     from conftest import ROOT
+    from lxml import etree
 
     sop = load_sop(ROOT / "tests" / "data" / "kegiatan" / "penugasan.yaml")
     doc = etree.fromstring(bpmn(sop).encode())

@@ -371,12 +371,11 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
         if pid not in pelaksana_ids:
             out.add(("cancel_by", j), _unknown_pelaksana(pid, pelaksana_ids))
     # the states: a step, or each activity of a row with several (``kegiatan``)
-    states = [
-        (("steps", i, "kegiatan", j), k)
+    states: list[tuple[tuple, dict]] = [
+        ((("steps", i, "kegiatan", j) if j >= 0 else ("steps", i)), k)
         for i, step in enumerate(steps)
         for j, k in (enumerate(step["kegiatan"]) if "kegiatan" in step else [(-1, step)])
     ]
-    states = [(here if here[-1] != -1 else here[:2], item) for here, item in states]
     step_ids = _unique_state_ids(out, steps, states)
     if END in step_ids:
         out.add(
@@ -413,15 +412,14 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
                     ),
                 )
     for i, step in enumerate(steps):
-        here = ("steps", i)
         try:
             waktu = parse(step["waktu"])
         except WaktuError as e:
-            out.add(here + ("waktu",), str(e))
+            out.add(("steps", i, "waktu"), str(e))
         else:
             if waktu.textual:
                 out.add(
-                    here + ("waktu",),
+                    ("steps", i, "waktu"),
                     _(
                         "the waktu '{text}' is words, not a duration: it is printed as written and sets no deadline (write e.g. '2 jam' for one)"
                     ).format(text=step["waktu"]),

@@ -132,7 +132,8 @@ def _activity_json(d: Draft) -> dict[str, Any]:
         "reason": d.reason,
         "confidence": d.confidence,
         "decision": d.decision is not None,
-        "guesses": {k: g.text for k, g in d.guesses.items()} | {f"outcome {k}": v for k, v in d.outcome_guesses.items()},
+        "guesses": {k: g.text for k, g in d.guesses.items()}
+        | {f"outcome {k}": v for k, v in d.outcome_guesses.items()},
     }
 
 
@@ -352,33 +353,33 @@ def _split_row(d: Draft, roles: list[Role], ids: list[str], used: set[str]) -> N
     d.lead = lead or None
     d.guesses.pop("decision", None)
     d.decision = None
-    for n, (p, a) in enumerate(order):
+    for n, (which, a) in enumerate(order):
         role, kind = acts[a]
         letter = chr(ord("a") + n)
-        text = parts[p] if p is not None else TODO
-        rest = short(text)
+        text = parts[which] if which is not None else TODO
+        said = short(text)
         key = short(roles[role].name)
-        if key and rest.startswith(key + " "):  # as a step's id: the words after its subject
-            rest = rest[len(key) + 1 :]
-        words = [w for w in rest.split() if w not in _STOP][:3] if p is not None else []
+        if key and said.startswith(key + " "):  # as a step's id: the words after its subject
+            said = said[len(key) + 1 :]
+        words = [w for w in said.split() if w not in _STOP][:3] if which is not None else []
         sid = slug(" ".join(words), f"{d.id}-{letter}") if words else f"{d.id}-{letter}"
         base, k = sid, 2
         while sid in used:
             sid, k = f"{base}-{k}", k + 1
         used.add(sid)
         sub = Draft(d.no, sid, d.row, text, [ids[role]], "", 0.0, [], d.waktu, [], "")
-        if p is not None and pinned.get(p) == a:
+        if which is not None and pinned.get(which) == a:
             sub.reason = _("a drawn symbol ({kind}) in the column of {role}, whom part {letter}. names").format(
-                kind=kind, role=roles[role].name, letter=chr(ord("a") + p)
+                kind=kind, role=roles[role].name, letter=chr(ord("a") + which)
             )
             sub.confidence = 0.9
         else:
-            sub.reason = _("symbol {n} of the row ({kind}, in the column of {role}), taken as activity {letter}.").format(
-                n=a + 1, kind=kind, role=roles[role].name, letter=letter
-            )
+            sub.reason = _(
+                "symbol {n} of the row ({kind}, in the column of {role}), taken as activity {letter}."
+            ).format(n=a + 1, kind=kind, role=roles[role].name, letter=letter)
             sub.confidence = 0.6
             sub.guesses["pelaksana"] = Guess("pelaksana", sub.reason)
-        if p is None:
+        if which is None:
             sub.guesses["uraian"] = Guess(
                 "uraian", _("the row has more symbols than lettered parts: write this activity")
             )

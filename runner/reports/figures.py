@@ -469,7 +469,7 @@ class _Tally:
         if any(e[3] == "void" for e in events):
             gone = {int(json.loads(e[7])["voids"]) - 1 for e in events if e[3] == "void"}
             events = [e for i, e in enumerate(events) if e[3] != "void" and i not in gone]
-        plans, completed, work, loops, outcomes = self.plan, self.completed, self.work, self.loops, self.outcomes
+        plans, completed, loops, outcomes = self.plan, self.completed, self.loops, self.outcomes
         first = events[0]
         started = entered = row_entered = datetime.fromisoformat(first[2])
         step: str = first[4]
@@ -590,8 +590,14 @@ class _Tally:
         for (act, took), n in self.activity.items():
             taken_at.setdefault(act, Counter())[took] += n
         activities = [
-            ActivityFigures(x.no, x.letter, x.id, x.pelaksana, sum(taken_at.get(x.id, Counter()).values()),
-                            taken_at.get(x.id, Counter()))  # fmt: skip
+            ActivityFigures(
+                x.no,
+                x.letter,
+                x.id,
+                x.pelaksana,
+                sum(taken_at.get(x.id, Counter()).values()),
+                taken_at.get(x.id, Counter()),
+            )  # fmt: skip
             for r, s in units
             if s is None
             for x in r.steps

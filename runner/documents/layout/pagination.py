@@ -114,10 +114,10 @@ def row_height(step: Step, cells: dict[str, list[str]], lanes: int, row: SopRow 
     if row is not None and row.multi:
         stacked = max(_stacks(row).values())
         tallest = max(SYMBOL_SIZE[k][1] for k in ("decision", "process", "terminator"))
-        symbols = stacked * tallest + (stacked - 1) * 2 * SYMBOL_ROOM
+        room = stacked * tallest + (stacked - 1) * 2 * SYMBOL_ROOM
         if any(s.decision and END in s.decision.outcomes.values() for s in row.steps):
-            symbols += SYMBOL_SIZE["terminator"][1] + 2 * SYMBOL_ROOM
-        return max(text, symbols + 2 * SYMBOL_ROOM)
+            room += SYMBOL_SIZE["terminator"][1] + 2 * SYMBOL_ROOM
+        return max(text, room + 2 * SYMBOL_ROOM)
     if step.decision:
         symbols: float = SYMBOL_SIZE["decision"][1]
         if END in step.decision.outcomes.values() and len(set(step.pelaksana)) >= lanes:

@@ -607,7 +607,7 @@ def _connect_pages(
                     jobs.append(_Job(1, page, syms[-1], [side], end, entry, outcomes_to(step, END), no, END))
 
     # A bundle's branches to one page share one pair of connectors; their labels stand on that page.
-    shared: dict[tuple[int, int], tuple[int, int]] = {}
+    shared: dict[tuple[str, int], tuple[int, int]] = {}
     for s, t, label in arrows:
         if t == END:
             continue
