@@ -626,3 +626,80 @@ def test_more_symbols_than_lettered_parts_become_activities_to_describe(tmp_path
     assert ["decision" in k for k in step["kegiatan"]] == [False, True, False, True, True]
     texts = [text for _line, text in report.guesses]
     assert any("more symbols than lettered parts" in t for t in texts), texts
+
+
+# --- grouped shapes and canvases (issue 24, item 3) ---------------------------------------------------
+
+WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+WPC = "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas"
+
+
+def _wsp(prst: str, x_emu: int, w_emu: int = 300 * 635) -> str:
+    return (
+        f'<wps:wsp><wps:spPr><a:xfrm><a:off x="{x_emu}" y="0"/><a:ext cx="{w_emu}" cy="200000"/></a:xfrm>'
+        f'<a:prstGeom prst="{prst}"/></wps:spPr></wps:wsp>'
+    )
+
+
+def grouped(shapes: list[tuple[str, int]], offset_emu: int | None, canvas: bool = False, scale: int = 1) -> str:
+    """A group (wpg:wgp) or a canvas (wpc:wpc) of shapes at their x offsets (twips) within it; a group's
+    children in a coordinate space ``scale`` times its own (chExt), as Word writes a resized group."""
+    width = 3000 * 635
+    if canvas:
+        inner = "".join(_wsp(p, x * 635) for p, x in shapes)
+        body = f'<wpc:wpc xmlns:wpc="{WPC}"><wpc:bg/><wpc:whole/>{inner}</wpc:wpc>'
+        uri = WPC
+    else:
+        inner = "".join(_wsp(p, x * 635 * scale, 300 * 635 * scale) for p, x in shapes)
+        frame = (
+            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="400000"/>'
+            f'<a:chOff x="0" y="0"/><a:chExt cx="{width * scale}" cy="{400000 * scale}"/></a:xfrm>'
+        )
+        # one shape nested in a group of its own inside the group, as Word keeps a regrouped drawing
+        nested = (
+            f'<wpg:grpSp><wpg:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width * scale}" cy="1"/>'
+            f'<a:chOff x="0" y="0"/><a:chExt cx="{width * scale}" cy="1"/></a:xfrm></wpg:grpSpPr>{inner}</wpg:grpSp>'
+        )
+        body = f'<wpg:wgp xmlns:wpg="{WPG}"><wpg:cNvGrpSpPr/><wpg:grpSpPr>{frame}</wpg:grpSpPr>{nested}</wpg:wgp>'
+        uri = WPG
+    graphic = f'<a:graphic><a:graphicData uri="{uri}">{body}</a:graphicData></a:graphic>'
+    extent = f'<wp:extent cx="{width}" cy="400000"/>'
+    if offset_emu is None:
+        return f"<w:drawing><wp:inline>{extent}{graphic}</wp:inline></w:drawing>"
+    return (
+        '<w:drawing><wp:anchor><wp:positionH relativeFrom="column">'
+        f"<wp:posOffset>{offset_emu}</wp:posOffset></wp:positionH>{extent}{graphic}</wp:anchor></w:drawing>"
+    )
+
+
+@pytest.mark.parametrize(
+    "drawn",
+    [
+        pytest.param(lambda shapes: grouped(shapes, 0), id="group"),
+        pytest.param(lambda shapes: grouped(shapes, 0, scale=4), id="resized-group"),
+        pytest.param(lambda shapes: grouped(shapes, None, canvas=True), id="inline-canvas"),
+    ],
+)
+def test_shapes_grouped_or_on_a_canvas_are_each_placed_by_their_own_offset(tmp_path, drawn):
+    """One drawing in the Kasi cell holds a row's three symbols, 1000 twips apart: each lands in its own
+    role column (as a row of activities, its uraian lettered), none is counted in the Kasi cell."""
+    shapes = [("flowChartProcess", 350), ("flowChartDecision", 1350), ("flowChartProcess", 2350)]
+    rows = [
+        *HEADER,
+        tr(
+            tc("1."),
+            tc("Menertibkan: a. menerima laporan; b. Danru memeriksa laporan; c. Anggota menindaklanjuti"),
+            shape_cell(drawn(shapes)),
+            tc(),
+            tc(),
+            tc("Laporan"),
+            tc("1 jam"),
+            tc("Berita Acara"),
+            tc(),
+        ),
+    ]
+    out = tmp_path / "grup.yaml"
+    runner.import_sop(write_docx(tmp_path / "grup.docx", _p("SOP Grup") + table(rows)), out)
+    [step] = _draft(out)["steps"]
+    assert [k["pelaksana"] for k in step["kegiatan"]] == ["kasi-trantib", "danru", "anggota"]
+    assert ["decision" in k for k in step["kegiatan"]] == [False, True, False]
