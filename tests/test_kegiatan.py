@@ -280,3 +280,44 @@ def test_the_report_judges_a_row_of_activities_as_one_row_and_times_each_activit
         "spt", "periksa-kasi", "paraf-kabid", "periksa-sekretaris", "setuju-kasat",
     ]  # fmt: skip
     assert "activities" not in build_report(cases.store, Period.parse("2026-Q4"), [sop]).to_json()
+
+
+def test_mermaid_and_dot_draw_a_node_per_activity_and_the_loops_inside_the_row():
+    from runner import render
+
+    sop = load_sop(PENUGASAN)
+    mermaid = render(sop, "mermaid")
+    assert 's2b{"2b. Kasi memeriksa' in mermaid
+    assert '  s2b -->|"koreksi"| s2a' in mermaid and "  s2a --> s2b" in mermaid
+    assert '  s2e -->|"setuju"| s3a' in mermaid and "  s1 --> s2a" in mermaid
+    dot = render(sop, "dot")
+    assert 's2b -> s2a [label="koreksi", constraint=false];' in dot  # a loop back does not push its step down
+    assert "s2a -> s2b;" in dot  # on inside the row: down the graph
+
+
+def test_sop_diff_pairs_activities_and_says_a_rows_mutu_baku_once(tmp_path):
+    from runner import diff_sops
+
+    old = load_sop(PENUGASAN)
+    changed = TEXT.replace("    waktu: 1 hari\n", "    waktu: 2 hari\n").replace(
+        "        uraian: Kasi memeriksa Surat Perintah Tugas\n        pelaksana: kasi",
+        "        uraian: Kasi memeriksa Surat Perintah Tugas\n        pelaksana: kabid",
+    )
+    path = tmp_path / "penugasan.yaml"
+    path.write_text(changed, encoding="utf-8")
+    found = [(c.kind, c.step) for c in diff_sops(old, load_sop(path)).changes]
+    assert found == [("waktu", "spt"), ("pelaksana", "periksa-kasi")], found
+
+
+def test_sop_show_prints_the_row_once_its_activities_lettered_under_the_sops_own_headings(sop):
+    result = sop("show", str(PENUGASAN))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert "AKTIVITAS" in lines[3] and "Perlengkapan" in lines[3]
+    starts = [line.split("│")[1].strip() for line in lines if line.startswith("│") and line.split("│")[1].strip()]
+    assert starts == ["No", "1.", "2.", "3.", "4.", "5."]  # five rows, as the signed table has
+    row2 = next(line for line in lines if line.startswith("│ 2."))
+    assert "✓a" in row2 and "◇b" in row2 and "◇e" in row2  # each activity's mark in its lane, lettered
+    assert "koreksi → 2a" in result.out  # the loop inside the row, to activity 2a
+    shown = json.loads(sop("show", str(PENUGASAN), "--json").out)
+    assert [s["id"] for s in shown["steps"]][:3] == ["disposisi", "spt", "periksa-kasi"]
