@@ -72,7 +72,7 @@ def test_every_shipped_sop_validates_against_the_bpmn_xsd(schema, path):
     tasks = process.findall(f"{BPMN}userTask")
     assert [t.get("id") for t in tasks] == [task_id(s.id) for s in sop.steps]
     for s, t in zip(sop.steps, tasks, strict=True):
-        assert t.get("name").startswith(f"{s.no}. ")
+        assert t.get("name").startswith(f"{s.label}. ")  # "2b. " for an activity of row 2
         assert s.uraian in t.find(f"{BPMN}documentation").text
         owners = [o.find(f"{BPMN}resourceRef").text for o in t.findall(f"{BPMN}potentialOwner")]
         assert owners == [f"pelaksana.{p}" for p in s.pelaksana]

@@ -40,7 +40,7 @@ def test_the_signed_shape_validates_and_flattens_into_states_with_row_numbers():
     assert [s.id for s in row2.steps] == ["spt", "periksa-kasi", "paraf-kabid", "periksa-sekretaris", "setuju-kasat"]
     assert {s.waktu for s in row2.steps} == {"1 hari"}
     assert sop.step("disposisi").next == "spt"  # the default next enters the row at its first activity
-    assert sop.step("setuju-kasat").decision.outcomes == {"koreksi": "paraf-kabid", "setuju": "spt-kasat"}
+    assert sop.step("setuju-kasat").decision.outcomes == {"setuju": "spt-kasat", "koreksi": "paraf-kabid"}
     assert sop.step("spt-tim").next == "pengawasan"
     assert sop.same_row("spt", "setuju-kasat") and not sop.same_row("setuju-kasat", "spt-kasat")
     assert not sop.same_row("pengawasan", "pengawasan")  # a one-step row is no row of activities
@@ -69,7 +69,7 @@ def test_every_single_activity_sop_keeps_its_shape():
             "38: unknown pelaksana 'Tim' (did you mean 'tim'?)",
         ),
         ("    waktu: 1 hari\n", "", "33: step 2 lacks the required key 'waktu'"),
-        ("koreksi: spt, paraf", "koreksi: sptx, paraf", "43: the outcome 'koreksi' leads to no step: 'sptx'"),
+        ("koreksi: spt}", "koreksi: sptx}", "43: the outcome 'koreksi' leads to no step: 'sptx'"),
         (
             "pelaksana: tim}\n    kelengkapan: [Surat",
             "pelaksana: tim, waktu: 1 jam}\n    kelengkapan: [Surat",
@@ -81,8 +81,8 @@ def test_every_single_activity_sop_keeps_its_shape():
             "35: unknown key 'pelaksana'; allowed here: id, uraian, kegiatan",
         ),
         (
-            "setuju: melaksanakan}",
-            "setuju: paraf-kabid}",
+            "setuju: melaksanakan,",
+            "setuju: paraf-kabid,",
             "can never finish: no path leads from them to 'end'; the last of them, step 2e 'setuju-kasat'",
         ),
         ("  uraian: AKTIVITAS", "  aktivitas: AKTIVITAS", "14: unknown key 'aktivitas'"),
@@ -141,7 +141,7 @@ def test_a_case_through_rows_of_activities_with_loops_inside_the_row(office, db_
     with pytest.raises(Refused) as refused:
         act("kasi")
     assert refused.value.kind == "outcome-missing"
-    assert refused.value.details["outcomes"] == ["koreksi", "paraf"]
+    assert refused.value.details["outcomes"] == ["koreksi", "paraf"]  # as the stored definition lists them
     row = act("kasi", "koreksi")  # a loop inside the row
     assert (row.step, row.deadline) == ("spt", due)
     assert row.entered_at == iso(t)  # each activity is a state: entered now, for its own duration
