@@ -40,7 +40,7 @@ from ..i18n import _, ngettext
 from ..l10n import format_number, format_span, format_stamp
 from ..store.clock import iso
 from ..store.clock import now as clock_now
-from ..store.rows import damaged
+from ..store.rows import Status, damaged
 from .period import Period
 
 if TYPE_CHECKING:
@@ -457,7 +457,7 @@ class _Tally:
         self.per_case: dict[tuple[str, str], Counter[int]] = {k: Counter() for k in self.loops}
         self.open_at: Counter[str] = Counter()
         self.overdue_at: Counter[str] = Counter()
-        self.status: Counter[str] = Counter()
+        self.status: Counter[Status] = Counter()
         self.lead: Counter[int] = Counter()
         self.lead_waktu: Counter[int] = Counter()
         self.events = 0
@@ -477,14 +477,14 @@ class _Tally:
         taken: Counter[tuple[str, str]] = Counter()
         reached: set[str] = set()
         allowed = 0.0
-        status = "open"
+        status = Status.OPEN
         unit_of = self.unit
         for _case, _digest, at, action, ev_step, outcome, role, data in events:
             if '"name"' in data:  # documents came with this event
                 at_hand.update(_documents(data))
             if action != "advance":
                 if action == "cancel":
-                    status = "cancelled"
+                    status = Status.CANCELLED
                     break
                 continue
             left = datetime.fromisoformat(at)
@@ -517,14 +517,14 @@ class _Tally:
             for o in p.output:
                 at_hand.setdefault(o, OUTPUT)
             if target == END:
-                status = "done"
+                status = Status.DONE
                 self.lead[round((left - started).total_seconds())] += 1
                 self.lead_waktu[round(allowed)] += 1
                 break
             step, entered = target, left
             row_entered = left
         self.status[status] += 1
-        if status == "open":
+        if status == Status.OPEN:
             self.open_at[step] += 1
             due = deadline(self.sop.calendar, row_entered, self.waktu[step])  # a row's deadline: from entering it
             if due is not None and due < self.now:
@@ -571,19 +571,21 @@ class _Tally:
             states = [x.id for x in r.steps]
             steps.append(
                 StepFigures(
-                    r.no,
-                    uid,
-                    s.uraian if s else _lettered(r),
-                    s.pelaksana if s else tuple(dict.fromkeys(p for x in r.steps for p in x.pelaksana)),
-                    r.waktu,
-                    self.plan[uid].limit,
-                    self.plan[uid].working,
-                    sum(durations[uid].values()),
-                    within[uid],
-                    durations[uid],
-                    sum(self.open_at[x] for x in states),
-                    sum(self.overdue_at[x] for x in states),
-                    self.work.day_minutes * 60 if self.work is not None and self.plan[uid].working else None,
+                    no=r.no,
+                    id=uid,
+                    uraian=s.uraian if s else _lettered(r),
+                    pelaksana=s.pelaksana if s else tuple(dict.fromkeys(p for x in r.steps for p in x.pelaksana)),
+                    waktu=r.waktu,
+                    waktu_seconds=self.plan[uid].limit,
+                    working=self.plan[uid].working,
+                    completions=sum(durations[uid].values()),
+                    within=within[uid],
+                    durations=durations[uid],
+                    open=sum(self.open_at[x] for x in states),
+                    overdue=sum(self.overdue_at[x] for x in states),
+                    day_seconds=self.work.day_minutes * 60
+                    if self.work is not None and self.plan[uid].working
+                    else None,
                 )
             )
         taken_at: dict[str, Counter[int]] = {}
@@ -591,13 +593,13 @@ class _Tally:
             taken_at.setdefault(act, Counter())[took] += n
         activities = [
             ActivityFigures(
-                x.no,
-                x.letter,
-                x.id,
-                x.pelaksana,
-                sum(taken_at.get(x.id, Counter()).values()),
-                taken_at.get(x.id, Counter()),
-            )  # fmt: skip
+                no=x.no,
+                kegiatan=x.letter,
+                id=x.id,
+                pelaksana=x.pelaksana,
+                completions=sum(taken_at.get(x.id, Counter()).values()),
+                durations=taken_at.get(x.id, Counter()),
+            )
             for r, s in units
             if s is None
             for x in r.steps
@@ -626,19 +628,21 @@ class _Tally:
             for k in r.kelengkapan
         ]
         st = self.status
-        counts = CaseCounts(sum(st.values()), st["done"], st["cancelled"], st["open"], sum(self.overdue_at.values()))
+        counts = CaseCounts(
+            sum(st.values()), st[Status.DONE], st[Status.CANCELLED], st[Status.OPEN], sum(self.overdue_at.values())
+        )
         return SopFigures(
-            sop,
-            self.digest,
-            versions,
-            counts,
-            LeadTime(self.lead, self.lead_waktu),
-            steps,
-            decisions,
-            pelaksana,
-            kelengkapan,
-            self.events,
-            activities,
+            sop=sop,
+            digest=self.digest,
+            versions=versions,
+            counts=counts,
+            lead=LeadTime(self.lead, self.lead_waktu),
+            steps=steps,
+            decisions=decisions,
+            pelaksana=pelaksana,
+            kelengkapan=kelengkapan,
+            events=self.events,
+            activities=activities,
         )
 
 

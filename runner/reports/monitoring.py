@@ -159,19 +159,19 @@ def monitoring_form(
     # a row of several activities reads as its table cell: its lead, then a., b., ...
     rows = [MonitoringRow(s.no, s.uraian, *_judge(s, threshold)) for s in figures.steps]
     return MonitoringForm(
-        figures.sop,
-        figures,
-        report.period,
-        rows,
-        threshold,
-        penilai,
-        nip,
-        report.generated,
-        report.store,
-        checkpoint,
-        jabatan,
-        tempat,
-        signed,
+        sop=figures.sop,
+        figures=figures,
+        period=report.period,
+        rows=rows,
+        threshold=threshold,
+        penilai=penilai,
+        nip=nip,
+        generated=report.generated,
+        store=report.store,
+        checkpoint=checkpoint,
+        jabatan=jabatan,
+        tempat=tempat,
+        signed=signed,
     )
 
 

@@ -577,9 +577,25 @@ class SQLStore(PeopleStore, SessionStore):
         if not w.backdated and at < recorded - NOW:
             raise refusal("clock", at=w.at, now=iso(recorded))
         event = EventRow(
-            case_id, seq, w.at, w.action, step, w.outcome, w.role, self.login, w.note, w.data, prev, "",
-            holder, acting, iso(recorded), int(w.backdated), w.request, FORMAT,
-        )  # fmt: skip
+            case_id=case_id,
+            seq=seq,
+            at=w.at,
+            action=w.action,
+            step=step,
+            outcome=w.outcome,
+            role=w.role,
+            operator=self.login,
+            note=w.note,
+            data=w.data,
+            prev_hash=prev,
+            hash="",
+            holder=holder,
+            acting=acting,
+            recorded_at=iso(recorded),
+            backdated=int(w.backdated),
+            request=w.request,
+            format=FORMAT,
+        )
         return event._replace(hash=event_hash(event))
 
     def recover(self, request: str) -> CaseRow | None:
