@@ -321,3 +321,16 @@ def test_sop_show_prints_the_row_once_its_activities_lettered_under_the_sops_own
     assert "koreksi → 2a" in result.out  # the loop inside the row, to activity 2a
     shown = json.loads(sop("show", str(PENUGASAN), "--json").out)
     assert [s["id"] for s in shown["steps"]][:3] == ["disposisi", "spt", "periksa-kasi"]
+
+
+def test_a_voided_move_inside_the_row_brings_the_case_back_with_the_rows_deadline(office, db_url):
+    cases, sop = office
+    t0 = datetime.now().astimezone().replace(microsecond=0) - timedelta(hours=5)
+    row = cases.start(sop, attach=[Attachment("Surat Masuk")], at=t0)
+    cases.advance(row.id, "kasat", at=t0 + timedelta(hours=1))
+    entered = cases.store.case(row.id)
+    moved = cases.advance(row.id, "tim", at=t0 + timedelta(hours=2))
+    assert (moved.step, moved.deadline) == ("periksa-kasi", entered.deadline)
+    back = cases.void(row.id, "salah catat")
+    assert (back.step, back.deadline, back.entered_at) == ("spt", entered.deadline, entered.entered_at)
+    assert cases.verify(row.id) == []
