@@ -57,6 +57,12 @@ def text(value: str | None, what: str) -> str | None:
                 "bad-text",
                 what=what,
             ) from None
+        if "\x00" in value:  # no store keeps a NUL in text (PostgreSQL refuses it): said here, for every door
+            raise UserError(
+                _("{what} holds a NUL character, which no text may; type it again without it").format(what=what),
+                "bad-text",
+                what=what,
+            )
     return value
 
 

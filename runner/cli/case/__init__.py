@@ -22,8 +22,9 @@ from ..lazy import Group
         "void": "runner.cli.case.void.case_void",
         "history": "runner.cli.case.history.case_history",
         "verify": "runner.cli.case.verify.case_verify",
+        "sheet": "runner.cli.case.sheet.case_sheet",
     },
-    help=N_("Run cases through an SOP: start, advance, attach, cancel, void, show, list, history, verify."),
+    help=N_("Run cases through an SOP: start, advance, attach, cancel, void, show, list, history, verify, sheet."),
 )
 def case() -> None:
     pass
