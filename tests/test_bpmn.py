@@ -72,7 +72,7 @@ def test_every_shipped_sop_validates_against_the_bpmn_xsd(schema, path):
     tasks = process.findall(f"{BPMN}userTask")
     assert [t.get("id") for t in tasks] == [task_id(s.id) for s in sop.steps]
     for s, t in zip(sop.steps, tasks, strict=True):
-        assert t.get("name").startswith(f"{s.no}. ")
+        assert t.get("name").startswith(f"{s.label}. ")  # "2b. " for an activity of row 2
         assert s.uraian in t.find(f"{BPMN}documentation").text
         owners = [o.find(f"{BPMN}resourceRef").text for o in t.findall(f"{BPMN}potentialOwner")]
         assert owners == [f"pelaksana.{p}" for p in s.pelaksana]
@@ -338,3 +338,19 @@ def test_a_case_overlay_colours_the_steps_done_the_current_one_and_the_flows_tak
         "flow.start", "flow.terima-laporan", "flow.perintah-penertiban", "flow.draft-surat-perintah",
         "flow.verifikasi-surat-perintah", "flow.verifikasi-surat-perintah.koreksi",
     }  # fmt: skip
+
+
+def test_a_row_of_activities_is_a_task_per_activity_valid_against_the_xsd(schema):
+    """BPMN models the states a case runs through: each activity of a row of several is a task of its
+    pelaksana's lane, a decision's gateway loops back inside the row."""
+    from conftest import ROOT
+    from lxml import etree
+
+    sop = load_sop(ROOT / "tests" / "data" / "kegiatan" / "penugasan.yaml")
+    doc = etree.fromstring(bpmn(sop).encode())
+    assert schema.validate(doc), schema.error_log
+    process = doc.find(f"{BPMN}process")
+    tasks = process.findall(f"{BPMN}userTask")
+    assert [t.get("id") for t in tasks] == [task_id(s.id) for s in sop.steps]
+    flows = {(f.get("sourceRef"), f.get("targetRef")) for f in process.findall(f"{BPMN}sequenceFlow")}
+    assert any(target == task_id("spt") and source != task_id("disposisi") for source, target in flows)

@@ -95,8 +95,9 @@ def _check_geometry(layout) -> None:
                 assert min(_gap(rect, r) for r in near) <= 3, ("label away from its arrow", arrow)
         _check_texts(layout, page)
     _check_no_text_overlaps(layout, Progress("Kasus uji"))
-    for step in sop.steps:
-        assert seen_steps[step.no] == len(step.pelaksana), f"step {step.no} lacks symbols"
+    for table_row in sop.rows:  # a step's symbols, or those of every activity of a row of several
+        wanted = sum(len(step.pelaksana) for step in table_row.steps)
+        assert seen_steps[table_row.no] == wanted, f"step {table_row.no} lacks symbols"
     assert all(count == 2 for count in letters.values()), letters
     # every transition is drawn, and every outcome's label (its name unless the SOP gives its own) on its arrow
     drawn: dict[tuple, set[str]] = {}
@@ -140,7 +141,13 @@ def _check_texts(layout, page) -> None:
     texts = [" ".join(t.lines) for t in placed]
     for row in page.rows:
         if row.step:
-            assert " ".join(" ".join(row.cells["uraian"]).split()) == " ".join(row.step.uraian.split())
+            table_row = layout.sop.row_of(row.step)  # a row of several activities: its lead, then a., b., ...
+            uraian = (
+                " ".join([table_row.uraian or ""] + [f"{s.letter}. {s.uraian}" for s in table_row.steps])
+                if table_row.multi
+                else row.step.uraian
+            )
+            assert " ".join(" ".join(row.cells["uraian"]).split()) == " ".join(uraian.split())
             assert " ".join(row.cells["uraian"]) in texts
 
 
@@ -893,3 +900,59 @@ def test_a_loop_back_to_an_earlier_page_keeps_its_connectors_near_its_symbols(tm
                     assert connector.rect.bottom < symbol.rect.y
                 halves += 1
     assert halves >= 20
+
+
+# --- rows of several activities (kegiatan) ------------------------------------------------------------
+
+PENUGASAN = ROOT / "tests" / "data" / "kegiatan" / "penugasan.yaml"
+
+
+def _stacked(tmp_path: Path) -> Path:
+    """Penugasan with two activities of row 3 in one lane (Kabid twice), and a decision that may end."""
+    text = PENUGASAN.read_text(encoding="utf-8").replace(
+        "{id: spt-tim, uraian: Tim menerima Surat Perintah Tugas, pelaksana: tim}",
+        "{id: spt-tim, uraian: Kabid meneruskan kepada Tim, pelaksana: kabid,"
+        " decision: {outcomes: {lanjut: pengawasan, batal: end}}}",
+    )
+    path = tmp_path / "penugasan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("per_page", [None, 1, 2, 3])
+@pytest.mark.parametrize("stacked", [False, True])
+def test_a_row_of_activities_draws_each_symbol_in_its_lane_inside_its_one_row(tmp_path, per_page, stacked):
+    sop = load(_stacked(tmp_path) if stacked else PENUGASAN)
+    layout = compute(sop, per_page)
+    _check_geometry(layout)  # every symbol inside its row and lane, none overlapping, every transition drawn
+    rows = [r for page in layout.pages for r in page.rows if r.step]
+    assert [r.step.no for r in rows] == [1, 2, 3, 4, 5]  # the table's five rows, not one per activity
+    assert [r.cells["no"] for r in rows] == [["1."], ["2."], ["3."], ["4."], ["5."]]
+    page = next(p for p in layout.pages if 2 in p.steps)
+    mine = [s for s in page.symbols if s.step == 2]
+    assert [s.state for s in mine] == ["spt", "periksa-kasi", "paraf-kabid", "periksa-sekretaris", "setuju-kasat"]
+    assert [s.kind for s in mine] == ["process", "decision", "process", "decision", "decision"]
+    assert [layout.lanes[s.lane].pelaksana for s in mine] == ["tim", "kasi", "kabid", "sekretaris", "kasat"]
+    xs = [s.rect.cx for s in mine]
+    assert xs == sorted(xs)  # side by side across the row, in their lanes
+    arrows = {(page.symbols[a.source].state, page.symbols[a.target].state): a for a in page.arrows}
+    row = page.rows[mine[0].row]
+    # the loops inside the row are drawn, and stay inside the row's lanes
+    for loop in [("periksa-kasi", "spt"), ("periksa-sekretaris", "paraf-kabid"), ("setuju-kasat", "paraf-kabid")]:
+        assert loop in arrows, loop
+    under = arrows[("periksa-kasi", "spt")]
+    assert all(row.y <= y <= row.bottom + 12 for _x, y in under.points), under.points  # under the row, not round it
+    assert ("spt", "periksa-kasi") in arrows and ("paraf-kabid", "periksa-sekretaris") in arrows
+    if stacked:
+        three = next(p for p in layout.pages if 3 in p.steps)
+        kabid = [s for s in three.symbols if s.step == 3 and layout.lanes[s.lane].pelaksana == "kabid"]
+        assert len(kabid) == 2 and kabid[0].rect.bottom < kabid[1].rect.y  # one above the other
+        ends = [s for s in three.symbols if s.step is None and s.kind == "terminator"]
+        assert [s.state for s in ends] == ["spt-tim"]
+
+
+def test_the_chart_heads_its_columns_in_the_sops_own_words():
+    layout = compute(load(PENUGASAN))
+    words = [" ".join(t.lines) for t in labels(layout, layout.pages[0], None)]
+    assert {"AKTIVITAS", "PEJABAT YANG BERTANGGUNG JAWAB", "Perlengkapan"} <= set(words)
+    assert "Waktu" in words  # a heading the SOP does not give keeps the default

@@ -469,31 +469,45 @@ def test_bad_input_in_indonesian(tmp_path, sop):
 
 
 def _as_docx(sop: dict, path: Path) -> Path:
-    """The SOP as a Word table: symbols in its pelaksana's columns (a diamond for a decision)."""
+    """The SOP as a Word table: symbols in its pelaksana's columns (a diamond for a decision); a row of
+    activities lettered in its uraian cell, a symbol for each in its column; the SOP's own headings."""
     roles = sop["pelaksana"]
+    kolom = {
+        "no": "No", "uraian": "Uraian Kegiatan", "pelaksana": "Pelaksana", "mutu_baku": "Mutu Baku",
+        "kelengkapan": "Kelengkapan", "waktu": "Waktu", "output": "Output", "keterangan": "Ket.",
+    } | sop.get("kolom", {})  # fmt: skip
     header = [
         tr(
-            tc("No", vmerge="restart"),
-            tc("Uraian Kegiatan", vmerge="restart"),
-            tc("Pelaksana", span=len(roles)),
-            tc("Mutu Baku", span=3),
-            tc("Ket.", vmerge="restart"),
+            tc(kolom["no"], vmerge="restart"),
+            tc(kolom["uraian"], vmerge="restart"),
+            tc(kolom["pelaksana"], span=len(roles)),
+            tc(kolom["mutu_baku"], span=3),
+            tc(kolom["keterangan"], vmerge="restart"),
         ),
         tr(
             tc(vmerge="continue"),
             tc(vmerge="continue"),
             *(tc(r.get("singkatan") or r["nama"]) for r in roles),
-            tc("Kelengkapan"),
-            tc("Waktu"),
-            tc("Output"),
+            tc(kolom["kelengkapan"]),
+            tc(kolom["waktu"]),
+            tc(kolom["output"]),
             tc(vmerge="continue"),
         ),
     ]
     rows = []
     for no, step in enumerate(sop["steps"], start=1):
-        who = step["pelaksana"] if isinstance(step["pelaksana"], list) else [step["pelaksana"]]
-        shape = "flowChartDecision" if "decision" in step else "flowChartProcess"
-        cells = [shape_cell(drawing(shape)) if r["id"] in who else tc() for r in roles]
+        acts = step.get("kegiatan", [step])
+        shapes: dict[str, str] = {}
+        for act in acts:
+            who = act["pelaksana"] if isinstance(act["pelaksana"], list) else [act["pelaksana"]]
+            shape = "flowChartDecision" if "decision" in act else "flowChartProcess"
+            for w in who:
+                shapes[w] = shapes.get(w, "") + drawing(shape)
+        cells = [shape_cell(shapes[r["id"]]) if r["id"] in shapes else tc() for r in roles]
+        if "kegiatan" in step:
+            lines = [step.get("uraian", "")] + [f"{chr(ord('a') + k)}. {a['uraian']};" for k, a in enumerate(acts)]
+        else:
+            lines = step["uraian"].split("\n")
 
         def items(key: str, step: dict = step) -> list[str]:
             value = step.get(key) or []
@@ -502,7 +516,7 @@ def _as_docx(sop: dict, path: Path) -> Path:
         rows.append(
             tr(
                 tc(f"{no}."),
-                tc(*step["uraian"].split("\n")),
+                tc(*lines),
                 *cells,
                 tc(*items("kelengkapan")),
                 tc(step["waktu"]),
@@ -542,3 +556,150 @@ def test_every_sop_exported_to_word_imports_back_to_its_steps_and_pelaksana(tmp_
         assert as_list(theirs.get("kelengkapan")) == as_list(mine.get("kelengkapan"))
         assert as_list(theirs.get("output")) == as_list(mine.get("output"))
         assert ("decision" in theirs) == ("decision" in mine)
+
+
+# --- rows of several activities (issue 24, item 8) ------------------------------------------------------
+
+
+def test_a_row_of_lettered_activities_with_a_symbol_each_imports_as_a_row_of_kegiatan(tmp_path):
+    from conftest import ROOT
+
+    source = yaml.safe_load((ROOT / "tests" / "data" / "kegiatan" / "penugasan.yaml").read_text(encoding="utf-8"))
+    out = tmp_path / "penugasan.yaml"
+    report = runner.import_sop(_as_docx(source, tmp_path / "penugasan.docx"), out)
+    back = _draft(out)
+    assert back["kolom"] == source["kolom"]  # the file's own headings; the standard ones need no kolom
+    assert len(back["steps"]) == len(source["steps"]) == 5
+    for mine, theirs in zip(source["steps"], back["steps"], strict=True):
+        assert ("kegiatan" in theirs) == ("kegiatan" in mine)
+        if "kegiatan" not in mine:
+            continue
+        assert theirs["uraian"] == mine["uraian"]
+        assert theirs["waktu"] == mine["waktu"] and theirs["output"] == mine["output"]
+        assert [k["uraian"] for k in theirs["kegiatan"]] == [k["uraian"] for k in mine["kegiatan"]]
+        assert [k["pelaksana"] for k in theirs["kegiatan"]] == [k["pelaksana"] for k in mine["kegiatan"]]
+        assert ["decision" in k for k in theirs["kegiatan"]] == ["decision" in k for k in mine["kegiatan"]]
+    # the decisions' targets are for a person to choose, with the activity before it proposed
+    [row] = [d for d in report.to_json()["steps"] if d["no"] == 2]
+    kasi = row["kegiatan"][1]
+    assert kasi["pelaksana"] == ["kasi"] and kasi["decision"]
+    assert kasi["id"] == "memeriksa-surat-perintah"  # as a step's id: the words after its subject
+    assert "'membuat-surat-perintah'" in kasi["guesses"]["outcome tidak"]  # back to 2a, inside the row
+    problems = [p.message for p in report.problems if p.severity == "error"]
+    assert problems and all("'...'" in m or "..." in m for m in problems), problems
+    text = out.read_text(encoding="utf-8")
+    assert "    kegiatan:\n      - id: membuat-surat-perintah\n" in text
+
+
+def test_more_symbols_than_lettered_parts_become_activities_to_describe(tmp_path):
+    """As the signed SOP of the issue: three lettered parts, five symbols in the row."""
+    roles = ["Tim", "Kasi", "Kabid", "Sekretaris", "Kasat"]
+    header = [
+        tr(tc("NO"), tc("AKTIVITAS"), tc("PEJABAT YANG BERTANGGUNG JAWAB", span=5), tc("MUTU BAKU", span=3), tc("KET")),
+        tr(tc(""), tc(""), *(tc(r) for r in roles), tc("Perlengkapan"), tc("Waktu"), tc("Output"), tc("")),
+    ]
+    shapes = ["flowChartProcess", "flowChartDecision", "flowChartProcess", "flowChartDecision", "flowChartDecision"]
+    row = tr(
+        tc("2."),
+        tc(
+            "Menyusun kegiatan pengawasan: a. membuat Surat Perintah Tugas dan disampaikan kepada Kasi untuk"
+            " diperiksa; b. setelah diparaf oleh Kasi selanjutnya disampaikan kepada Kabid; c. Nota Dinas"
+            " disampaikan oleh Kabid kepada Kasat melalui Sekretaris, apabila Kasat menyetujui"
+        ),
+        *(shape_cell(drawing(k)) for k in shapes),
+        tc("Disposisi"),
+        tc("1 Hari"),
+        tc("Surat Perintah Tugas"),
+        tc(),
+    )
+    first = tr(tc("1."), tc("Kasat memberikan disposisi"), tc(), tc(), tc(), tc(), shape_cell(drawing("flowChartTerminator")),
+               tc("Surat Masuk"), tc("1 jam"), tc("Disposisi"), tc())  # fmt: skip
+    widths = [500, 3000, *[900] * 5, 1500, 1000, 1500, 800]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    body = _p("SOP Penugasan") + f"<w:tbl><w:tblGrid>{grid}</w:tblGrid>{''.join([*header, first, row])}</w:tbl>"
+    out = tmp_path / "penugasan.yaml"
+    report = runner.import_sop(write_docx(tmp_path / "p.docx", body), out)
+    step = _draft(out)["steps"][1]
+    assert step["uraian"] == "Menyusun kegiatan pengawasan:" and step["waktu"] == "1 hari"
+    assert [k["pelaksana"] for k in step["kegiatan"]] == ["tim", "kasi", "kabid", "sekretaris", "kasat"]
+    assert [k["uraian"] for k in step["kegiatan"]][3:] == ["...", "..."]
+    assert ["decision" in k for k in step["kegiatan"]] == [False, True, False, True, True]
+    texts = [text for _line, text in report.guesses]
+    assert any("more symbols than lettered parts" in t for t in texts), texts
+
+
+# --- grouped shapes and canvases (issue 24, item 3) ---------------------------------------------------
+
+WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+WPC = "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas"
+
+
+def _wsp(prst: str, x_emu: int, w_emu: int = 300 * 635) -> str:
+    return (
+        f'<wps:wsp><wps:spPr><a:xfrm><a:off x="{x_emu}" y="0"/><a:ext cx="{w_emu}" cy="200000"/></a:xfrm>'
+        f'<a:prstGeom prst="{prst}"/></wps:spPr></wps:wsp>'
+    )
+
+
+def grouped(shapes: list[tuple[str, int]], offset_emu: int | None, canvas: bool = False, scale: int = 1) -> str:
+    """A group (wpg:wgp) or a canvas (wpc:wpc) of shapes at their x offsets (twips) within it; a group's
+    children in a coordinate space ``scale`` times its own (chExt), as Word writes a resized group."""
+    width = 3000 * 635
+    if canvas:
+        inner = "".join(_wsp(p, x * 635) for p, x in shapes)
+        body = f'<wpc:wpc xmlns:wpc="{WPC}"><wpc:bg/><wpc:whole/>{inner}</wpc:wpc>'
+        uri = WPC
+    else:
+        inner = "".join(_wsp(p, x * 635 * scale, 300 * 635 * scale) for p, x in shapes)
+        frame = (
+            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="400000"/>'
+            f'<a:chOff x="0" y="0"/><a:chExt cx="{width * scale}" cy="{400000 * scale}"/></a:xfrm>'
+        )
+        # one shape nested in a group of its own inside the group, as Word keeps a regrouped drawing
+        nested = (
+            f'<wpg:grpSp><wpg:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width * scale}" cy="1"/>'
+            f'<a:chOff x="0" y="0"/><a:chExt cx="{width * scale}" cy="1"/></a:xfrm></wpg:grpSpPr>{inner}</wpg:grpSp>'
+        )
+        body = f'<wpg:wgp xmlns:wpg="{WPG}"><wpg:cNvGrpSpPr/><wpg:grpSpPr>{frame}</wpg:grpSpPr>{nested}</wpg:wgp>'
+        uri = WPG
+    graphic = f'<a:graphic><a:graphicData uri="{uri}">{body}</a:graphicData></a:graphic>'
+    extent = f'<wp:extent cx="{width}" cy="400000"/>'
+    if offset_emu is None:
+        return f"<w:drawing><wp:inline>{extent}{graphic}</wp:inline></w:drawing>"
+    return (
+        '<w:drawing><wp:anchor><wp:positionH relativeFrom="column">'
+        f"<wp:posOffset>{offset_emu}</wp:posOffset></wp:positionH>{extent}{graphic}</wp:anchor></w:drawing>"
+    )
+
+
+@pytest.mark.parametrize(
+    "drawn",
+    [
+        pytest.param(lambda shapes: grouped(shapes, 0), id="group"),
+        pytest.param(lambda shapes: grouped(shapes, 0, scale=4), id="resized-group"),
+        pytest.param(lambda shapes: grouped(shapes, None, canvas=True), id="inline-canvas"),
+    ],
+)
+def test_shapes_grouped_or_on_a_canvas_are_each_placed_by_their_own_offset(tmp_path, drawn):
+    """One drawing in the Kasi cell holds a row's three symbols, 1000 twips apart: each lands in its own
+    role column (as a row of activities, its uraian lettered), none is counted in the Kasi cell."""
+    shapes = [("flowChartProcess", 350), ("flowChartDecision", 1350), ("flowChartProcess", 2350)]
+    rows = [
+        *HEADER,
+        tr(
+            tc("1."),
+            tc("Menertibkan: a. menerima laporan; b. Danru memeriksa laporan; c. Anggota menindaklanjuti"),
+            shape_cell(drawn(shapes)),
+            tc(),
+            tc(),
+            tc("Laporan"),
+            tc("1 jam"),
+            tc("Berita Acara"),
+            tc(),
+        ),
+    ]
+    out = tmp_path / "grup.yaml"
+    runner.import_sop(write_docx(tmp_path / "grup.docx", _p("SOP Grup") + table(rows)), out)
+    [step] = _draft(out)["steps"]
+    assert [k["pelaksana"] for k in step["kegiatan"]] == ["kasi-trantib", "danru", "anggota"]
+    assert ["decision" in k for k in step["kegiatan"]] == [False, True, False]

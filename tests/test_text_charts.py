@@ -78,14 +78,14 @@ def _expected_edges(sop: SOP, end: str) -> set[tuple[str, str, str]]:
         targets = s.targets if s.decision else [s.next or END]
         for t in targets:
             names = [n for n, x in s.decision.outcomes.items() if x == t] if s.decision else []
-            edges.add((f"s{s.no}", end if t == END else f"s{sop.numbers[t]}", ", ".join(names)))
+            edges.add((f"s{s.label}", end if t == END else f"s{sop.step(t).label}", ", ".join(names)))
     return edges
 
 
 def _lane(sop: SOP, label: str) -> list[str]:
     """The step nodes in the lane of the pelaksana shown as ``label``: those whose first pelaksana it is."""
     [p] = [p for p in sop.pelaksana if p.label == label]
-    return [f"s{s.no}" for s in sop.steps if s.pelaksana[0] == p.id]
+    return [f"s{s.label}" for s in sop.steps if s.pelaksana[0] == p.id]  # s2, or s2b for an activity of row 2
 
 
 # --- Mermaid --------------------------------------------------------------------------------
@@ -196,9 +196,9 @@ def test_dot_parses_with_swimlanes_for_every_sop(tmp_path):
         by_name = {o["name"]: o for o in nodes.values()}
         names = {p.id: p.label for p in sop.pelaksana}
         for s in sop.steps:
-            node = by_name[f"s{s.no}"]
-            parts = [f"{s.no}. {short(s.uraian)}", f"({', '.join(names[p] for p in s.pelaksana)}; {s.waktu})"]
-            parts += [short(s.decision.question)] if s.decision else []
+            node = by_name[f"s{s.label}"]
+            parts = [f"{s.label}. {short(s.uraian)}", f"({', '.join(names[p] for p in s.pelaksana)}; {s.waktu})"]
+            parts += [short(s.decision.question)] if s.decision and s.decision.question else []
             # wrapped onto lines at spaces: the words come back as written
             assert " ".join(_dot_unescaped(node["label"]).split("\n")) == " ".join(parts)
             assert node["shape"] == ("diamond" if s.decision else "box")

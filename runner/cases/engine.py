@@ -72,11 +72,11 @@ def _role_ok(ev: EventData) -> bool:
     facts = {"role": role, "step": step.no, "step_id": step.id, "pelaksana": list(step.pelaksana)}
     if role not in {p.id for p in case.sop.pelaksana}:
         message = _("'{role}' is not a pelaksana of this SOP; step {no} is done by: {names}")
-        case.refusal = Refused(message.format(role=role, no=step.no, names=names), kind="not-a-pelaksana", **facts)
+        case.refusal = Refused(message.format(role=role, no=step.label, names=names), kind="not-a-pelaksana", **facts)
     else:
         message = _("step {no} '{id}' is done by {names}, not {role}")
         case.refusal = Refused(
-            message.format(no=step.no, id=step.id, names=names, role=role), kind="wrong-pelaksana", **facts
+            message.format(no=step.label, id=step.id, names=names, role=role), kind="wrong-pelaksana", **facts
         )
     return False
 
@@ -88,7 +88,7 @@ def _kelengkapan_ok(ev: EventData) -> bool:
     if not missing:
         return True
     case.refusal = Refused(
-        _("step {no} needs {missing} first").format(no=step.no, missing=", ".join(f"'{m}'" for m in missing)),
+        _("step {no} needs {missing} first").format(no=step.label, missing=", ".join(f"'{m}'" for m in missing)),
         kind="kelengkapan-missing",
         case=case.case_id,
         step=step.no,
@@ -106,10 +106,12 @@ def _outcome_is(name: str) -> Any:
 
 
 def _produce(ev: EventData) -> None:
-    """Completing a step makes its outputs available to the steps after it."""
+    """Completing a step makes its outputs available to the steps after it; a row of several
+    activities makes the row's outputs when a case leaves the row."""
     case = _model(ev)
     assert ev.transition is not None
-    case.available.update(normal(o) for o in case.sop.step(ev.transition.source).output)
+    if not case.sop.same_row(ev.transition.source, ev.transition.dest):
+        case.available.update(normal(o) for o in case.sop.step(ev.transition.source).output)
 
 
 def build_machine(sop: SOP) -> Machine:
@@ -173,7 +175,9 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
     step = sop.step(state.step)  # type: ignore[arg-type]
     if event.outcome is not None and (event.action == "cancel" or not step.decision):
         raise Refused(
-            _("step {no} is not a decision; it has no outcome").format(no=step.no), kind="not-a-decision", step=step.no
+            _("step {no} is not a decision; it has no outcome").format(no=step.label),
+            kind="not-a-decision",
+            step=step.no,
         )
     model = _Case(sop, replace(state, available=frozenset(available)), case_id)
     # The model is driven through the event directly rather than added to the machine:
@@ -195,7 +199,7 @@ def _outcome_problem(step: Step, outcome: str | None) -> Refused:
     if outcome is None:
         return Refused(
             _("step {no} is a decision ({question}); give its outcome: {names}").format(
-                no=step.no, question=step.decision.question or step.uraian, names=", ".join(names)
+                no=step.label, question=step.decision.question or step.uraian, names=", ".join(names)
             ),
             kind="outcome-missing",
             step=step.no,
@@ -203,7 +207,7 @@ def _outcome_problem(step: Step, outcome: str | None) -> Refused:
         )
     return Refused(
         _("'{outcome}' is not an outcome of step {no}; use one of: {names}").format(
-            outcome=outcome, no=step.no, names=", ".join(names)
+            outcome=outcome, no=step.label, names=", ".join(names)
         ),
         kind="outcome-unknown",
         outcome=outcome,

@@ -13,11 +13,11 @@ from ..definition.shared import did_you_mean
 from ..definition.workcal import deadline as due_after
 from ..errors import UserError
 from ..i18n import _
-from ..store import CaseRow, EventRow, SQLStore
+from ..store import CaseRow, EventRow, SQLStore, Status
 from ..store.clock import iso
 from ..store.rows import action_kind, standing, voided
 
-__all__ = ["deadline", "moves", "replay", "row_after", "standing", "unknown_case", "voided"]
+__all__ = ["deadline", "deadline_entering", "moves", "replay", "row_after", "standing", "unknown_case", "voided"]
 
 if TYPE_CHECKING:
     from . import engine
@@ -45,6 +45,14 @@ def deadline(sop: SOP, step: str | None, entered: str) -> str | None:
     return iso(due) if due else None
 
 
+def deadline_entering(sop: SOP, row: CaseRow | None, step: str | None, entered: str) -> str | None:
+    """The deadline an event that moves the case from ``row`` to ``step`` records: the waktu of the
+    step entered, except between activities of one row, whose waktu is the whole row's: kept."""
+    if row is not None and row.status == Status.OPEN and sop.same_row(row.step, step):
+        return row.deadline
+    return deadline(sop, step, entered)
+
+
 def moves(row: CaseRow | None, state: engine.CaseState) -> bool:
     """Whether an event that leads to ``state`` moves the case to another step (or closes it)."""
     return row is None or state.step != row.step or state.status != row.status
@@ -65,7 +73,7 @@ def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.Case
     elif "deadline" in data:
         due = data["deadline"]
     else:
-        due = deadline(sop, state.step, event.at)
+        due = deadline_entering(sop, row, state.step, event.at)
     if row is None:
         return CaseRow(
             id=event.case_id,

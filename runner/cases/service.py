@@ -28,7 +28,7 @@ from ..store.rows import ActionKind, PengesahanRow, damaged
 from ..store.rules import parse_day, refusal
 from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
-from .rows import deadline, moves, replay, row_after, standing, unknown_case, voided
+from .rows import deadline, deadline_entering, moves, replay, row_after, standing, unknown_case, voided
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -364,7 +364,7 @@ class Cases:
         docs, meta = self._documents(row.step, files)
         data: dict[str, Any] = {"documents": meta}
         if moves(row, new):
-            data["deadline"] = deadline(sop, new.step, iso(when))
+            data["deadline"] = deadline_entering(sop, row, new.step, iso(when))
         w = self._write_of(
             sop, action.kind, when, action.at is not None, new, data, docs, action.for_person, action.role,
             action.outcome, action.note,

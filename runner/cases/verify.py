@@ -35,7 +35,7 @@ from ..store.sql import case_values
 from . import engine
 from .checkpoint import compare, read
 from .findings import Finding
-from .rows import deadline, moves, row_after, unknown_case
+from .rows import deadline_entering, moves, row_after, unknown_case
 
 # What reading a damaged store raises: the store's own word for it, or a value that is not
 # what sop-runner wrote (a column that does not parse, a key that is missing).
@@ -347,7 +347,7 @@ def _deadline(
     if not moves(row, state) or "deadline" not in data:
         return []
     try:
-        due = deadline(sop, state.step, e.at)
+        due = deadline_entering(sop, row, state.step, e.at)
     except UserError:  # the calendar gives none now (the writer's did): nothing to compare with
         return []
     if data["deadline"] == due:

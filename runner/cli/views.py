@@ -17,32 +17,49 @@ ACTIONS = {
 
 
 def _target(sop: SOP, target: str) -> str:
-    return _("end") if target == END else str(sop.step(target).no)
+    return _("end") if target == END else sop.step(target).label
 
 
 def sop_table(sop: SOP) -> str:
     """The SOP as its printed table: No | Activity | one column per pelaksana | Mutu Baku | Notes."""
     headers = [
-        _("No"),
-        _("Activity"),
+        sop.heading("no", _("No")),
+        sop.heading("uraian", _("Activity")),
         *(p.label for p in sop.pelaksana),
-        _("Kelengkapan"),
-        _("Waktu"),
-        _("Output"),
-        _("Notes"),
+        sop.heading("kelengkapan", _("Kelengkapan")),
+        sop.heading("waktu", _("Waktu")),
+        sop.heading("output", _("Output")),
+        sop.heading("keterangan", _("Notes")),
     ]
+    order = [s.id for s in sop.steps] + [END]
     rows = []
-    for s in sop.steps:
-        uraian = s.uraian
-        if s.decision:
-            branches = ", ".join(f"{name} → {_target(sop, t)}" for name, t in s.decision.outcomes.items())
-            uraian += f"\n◇ {s.decision.question or ''} {branches}".replace("◇  ", "◇ ")
-        following = sop.steps[s.no].id if s.no < len(sop.steps) else END
-        if s.next and s.next != following:
-            uraian += "\n→ " + _target(sop, s.next)
-        marks = [("◇" if s.decision else "✓") if p.id in s.pelaksana else "" for p in sop.pelaksana]
+    for row in sop.rows:
+        texts, marks = [], [""] * len(sop.pelaksana)
+        if row.multi and row.uraian:
+            texts.append(row.uraian)
+        for s in row.steps:
+            uraian = f"{s.letter}. {s.uraian}" if s.sub else s.uraian
+            if s.decision:
+                branches = ", ".join(f"{name} → {_target(sop, t)}" for name, t in s.decision.outcomes.items())
+                uraian += f"\n◇ {s.decision.question or ''} {branches}".replace("◇  ", "◇ ")
+            following = order[order.index(s.id) + 1]
+            if s.next and s.next != following:
+                uraian += "\n→ " + _target(sop, s.next)
+            texts.append(uraian)
+            for i, p in enumerate(sop.pelaksana):
+                if p.id in s.pelaksana:  # several activities in one column: their letters side by side
+                    mark = ("◇" if s.decision else "✓") + s.letter
+                    marks[i] = f"{marks[i]} {mark}".strip()
         rows.append(
-            [f"{s.no}.", uraian, *marks, "\n".join(s.kelengkapan), s.waktu, "\n".join(s.output), s.keterangan or ""]
+            [
+                f"{row.no}.",
+                "\n".join(texts),
+                *marks,
+                "\n".join(row.kelengkapan),
+                row.waktu,
+                "\n".join(row.output),
+                row.keterangan or "",
+            ]
         )
     version = _("version {version}").format(version=sop.version)
     title = term.bold(term.visible(f"SOP {sop.nama.upper()}")) + term.visible(f"  ({sop.id}, {version})")
@@ -104,7 +121,7 @@ def case_card(view: CaseView) -> str:
         lines.append(term.dim(field("note", view.newer)))
     if row.status == Status.OPEN and row.step:
         s = sop.step(row.step)
-        lines.append(field("step", f"{s.no}/{len(sop.steps)}  {s.id}"))
+        lines.append(field("step", f"{s.label}/{len(sop.rows)}  {s.id}"))
         lines.append(indent + v(s.uraian))
         who = ", ".join(sop.pelaksana_by_id(p).label for p in s.pelaksana)
         lines.append(field("who", f"{who}  (--as {' | '.join(s.pelaksana)})"))
@@ -170,7 +187,7 @@ def _describe(sop: SOP, target: str) -> str:
     if target == END:
         return _("the case ends")
     s = sop.step(target)
-    return _("step {no} {id}").format(no=s.no, id=s.id)
+    return _("step {no} {id}").format(no=s.label, id=s.id)
 
 
 def _moments(cells: list[str]) -> int:

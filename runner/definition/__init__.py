@@ -5,10 +5,11 @@ loaded only when a file must be checked.
 """
 
 from .catalogue import discover_sops, find_sop, load_sop, pelaksana_names, search_path
-from .model import END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Signature, Step, normal
+from .model import COLUMNS, END, SCHEMA_ID, SOP, Calendar, Decision, Pelaksana, Row, Signature, Step, normal
 from .shared import did_you_mean, yaml_files
 
 __all__ = [
+    "COLUMNS",
     "END",
     "SCHEMA_ID",
     "SOP",
@@ -16,6 +17,7 @@ __all__ = [
     "Calendar",
     "Decision",
     "Pelaksana",
+    "Row",
     "Step",
     "did_you_mean",
     "discover_sops",

@@ -311,8 +311,14 @@ def _nearest(error: Any) -> Any:
     return error
 
 
+def _in_row(path: tuple) -> tuple:
+    """An activity's path as its step's would be: ("steps", 1, "kegiatan", 0, "next") -> ("steps", 1, "next")."""
+    return path[:2] + path[4:] if path[2:3] == ("kegiatan",) else path
+
+
 def _is_target(path: tuple) -> bool:
     """Whether ``path`` is where a step is named: a step's 'next' or an outcome's target."""
+    path = _in_row(path)
     return len(path) >= 3 and path[0] == "steps" and (path[2:] == ("next",) or path[2:4] == ("decision", "outcomes"))
 
 
@@ -331,6 +337,7 @@ def _step_number_target(doc: Document, number: int) -> str:
 
 def _is_pelaksana_reference(path: tuple) -> bool:
     """Whether ``path`` is a step's pelaksana: ("steps", 2, "pelaksana") or (..., "pelaksana", 0)."""
+    path = _in_row(path)
     return len(path) >= 3 and path[0] == "steps" and "pelaksana" in path[2:4] and path[2] == "pelaksana"
 
 
@@ -374,16 +381,21 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
         for j, pid in enumerate(data.get(key, ())):
             if pid not in pelaksana_ids:
                 out.add((key, j), _unknown_pelaksana(pid, pelaksana_ids))
-    step_ids = _unique_ids(out, steps, "steps")
+    # the states: a step, or each activity of a row with several (``kegiatan``)
+    states: list[tuple[tuple, dict]] = [
+        ((("steps", i, "kegiatan", j) if j >= 0 else ("steps", i)), k)
+        for i, step in enumerate(steps)
+        for j, k in (enumerate(step["kegiatan"]) if "kegiatan" in step else [(-1, step)])
+    ]
+    step_ids = _unique_state_ids(out, steps, states)
     if END in step_ids:
         out.add(
-            ("steps", step_ids.index(END), "id"),
+            step_ids[END] + ("id",),
             _("'end' is reserved for the end of the SOP; give the step another id"),
         )
-    targets = step_ids + [END]
+    targets = list(step_ids) + [END]
 
-    for i, step in enumerate(steps):
-        here = ("steps", i)
+    for here, step in states:
         names = step["pelaksana"] if isinstance(step["pelaksana"], list) else [step["pelaksana"]]
         for j, pid in enumerate(names):
             where = here + ("pelaksana", j) if isinstance(step["pelaksana"], list) else here + ("pelaksana",)
@@ -421,14 +433,15 @@ def _rules_layer(doc: Document, out: _Collector) -> None:
                         outcome=outcome, id=target, hint=did_you_mean(target, targets)
                     ),
                 )
+    for i, step in enumerate(steps):
         try:
             waktu = parse(step["waktu"])
         except WaktuError as e:
-            out.add(here + ("waktu",), str(e))
+            out.add(("steps", i, "waktu"), str(e))
         else:
             if waktu.textual:
                 out.add(
-                    here + ("waktu",),
+                    ("steps", i, "waktu"),
                     _(
                         "the waktu '{text}' is words, not a duration: it is printed as written and sets no deadline (write e.g. '2 jam' for one)"
                     ).format(text=step["waktu"]),
@@ -528,6 +541,35 @@ def _unique_ids(out: _Collector, items: list[dict], where: str) -> list[str]:
     return list(seen)
 
 
+def _unique_state_ids(out: _Collector, steps: list[dict], states: list[tuple[tuple, dict]]) -> dict[str, tuple]:
+    """Step, row and activity ids share one name space: each names one thing a target may name.
+    Returns each id with where it stands (the file's order: a row before its activities)."""
+    seen: dict[str, tuple] = {}
+    items = [(("steps", i), s) for i, s in enumerate(steps)]
+    items += [(here, k) for here, k in states if len(here) > 2]
+    items.sort(key=lambda t: t[0][1:2] + ((-1,) if len(t[0]) == 2 else t[0][3:]))
+    for here, item in items:
+        first = seen.get(item["id"])
+        if first is None:
+            seen[item["id"]] = here
+        elif len(first) == 2:
+            out.add(
+                here + ("id",),
+                _("the id '{id}' is already used by item {n} of '{where}'; ids must be unique").format(
+                    id=item["id"], n=first[1] + 1, where="steps"
+                ),
+            )
+        else:
+            label = f"{first[1] + 1}{chr(ord('a') + first[3])}"
+            out.add(
+                here + ("id",),
+                _("the id '{id}' is already used by activity {label}; ids must be unique").format(
+                    id=item["id"], label=label
+                ),
+            )
+    return seen
+
+
 def _reachable(start: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
     todo, seen = list(start), set(start)
     while todo:
@@ -550,10 +592,10 @@ def _graph_rules(sop: SOP, out: _Collector) -> None:
     for s in sop.steps:
         if s.id not in from_first:
             out.add(
-                ("steps", s.no - 1, "id"),
+                s.path + ("id",),
                 _(
                     "step {no} '{id}' cannot be reached from the first step; point a 'next' or an outcome at it, or remove it"
-                ).format(no=s.no, id=s.id),
+                ).format(no=s.label, id=s.id),
             )
         elif s.id not in to_end:
             stranded.append(s)
@@ -561,21 +603,17 @@ def _graph_rules(sop: SOP, out: _Collector) -> None:
         # One cause, said once: the steps a case cannot leave form a closed region, and usually
         # its last step is the one whose 'next' or outcome should have led out of it.
         last = stranded[-1]
-        where = (
-            ("decision", "outcomes")
-            if last.decision
-            else ("next",)
-            if "next" in sop.raw["steps"][last.no - 1]
-            else ("id",)
-        )
-        steps = ", ".join(f"{s.no} '{s.id}'" for s in stranded)
+        raw = sop.raw["steps"][last.no - 1]
+        raw = raw["kegiatan"][last.sub - 1] if last.sub else raw
+        where = ("decision", "outcomes") if last.decision else ("next",) if "next" in raw else ("id",)
+        steps = ", ".join(f"{s.label} '{s.id}'" for s in stranded)
         out.add(
-            ("steps", last.no - 1, *where),
+            last.path + where,
             ngettext(
                 "a case at step {steps} can never finish: no path leads from it to 'end'; let its 'next' or an outcome lead to 'end' or to a step that finishes",
                 "a case at steps {steps} can never finish: no path leads from them to 'end'; the last of them, step {no} '{id}', leads only to {targets} — let its 'next' or an outcome lead to 'end' or to a step that finishes",
                 len(stranded),
-            ).format(steps=steps, no=last.no, id=last.id, targets=", ".join(f"'{t}'" for t in last.targets)),
+            ).format(steps=steps, no=last.label, id=last.id, targets=", ".join(f"'{t}'" for t in last.targets)),
         )
 
 
@@ -605,13 +643,15 @@ def _warnings(sop: SOP, out: _Collector) -> None:
             backward.setdefault(d, []).append(s.id)
     warned: set[str] = set()
     for s in sop.steps:
+        if s.sub > 1:
+            continue  # a row's kelengkapan is the row's: judged once, at its first activity
         before = _reachable(backward.get(s.id, []), backward)
-        earlier = {o for b in before if b != s.id for o in sop.step(b).output}
+        # only an output a case has really made by then; neither a step's own nor its row's
+        earlier = {o for b in before if b != s.id and not sop.same_row(b, s.id) for o in sop.step(b).output}
         produced = {normal(o) for b in before for o in sop.step(b).output}
         for k, item in enumerate(s.kelengkapan):
             if normal(item) in produced or normal(item) in warned:
                 continue
-            # only an output a case has really made by then; a step's own output is not "earlier"
             near = sorted(o for o in earlier if _near(item, o))
             if near:
                 warned.add(normal(item))  # one warning for one name, however many steps need it
@@ -630,7 +670,7 @@ def _calendar_hours(sop: SOP, out: _Collector) -> None:
     cal = sop.calendar
     if cal.hours in ("00:00-24:00",) and len(cal.days) == 7:
         return  # a calendar that never closes: calendar time is working time
-    steps = [s for s in sop.steps if _counts_the_night(s.waktu)]
+    steps = [s for s in sop.rows if _counts_the_night(s.waktu)]
     if steps:
         first = steps[0]
         out.warn(

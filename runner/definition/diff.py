@@ -113,20 +113,21 @@ def _pairs(old: SOP, new: SOP) -> tuple[dict[str, str], list[Step], list[Step]]:
     return pairs, removed, added
 
 
-def _kept_in_order(sequence: list[int]) -> set[int]:
-    """The longest increasing run of ``sequence`` (the new numbers of the paired steps, in old order)."""
-    best: list[list[int]] = []
+def _kept_in_order(sequence: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The longest increasing run of ``sequence`` (the new places (number, activity) of the paired
+    steps, in old order)."""
+    best: list[list[tuple[int, int]]] = []
     for n in sequence:
         runs = [r for r in best if r[-1] < n]
-        longest: list[int] = max(runs, key=len) if runs else []
+        longest: list[tuple[int, int]] = max(runs, key=len) if runs else []
         best.append([*longest, n])
-    kept: list[int] = max(best, key=len) if best else []
+    kept: list[tuple[int, int]] = max(best, key=len) if best else []
     return set(kept)
 
 
 def _explicit_next(sop: SOP, step: Step) -> bool:
-    raw = next(s for s in sop.raw["steps"] if s["id"] == step.id)
-    return "next" in raw
+    raw = sop.raw["steps"][step.no - 1]
+    return "next" in (raw["kegiatan"][step.sub - 1] if step.sub else raw)
 
 
 def diff_sops(old: SOP, new: SOP) -> SopDiff:
@@ -149,7 +150,7 @@ def diff_sops(old: SOP, new: SOP) -> SopDiff:
     changes += [Change("step-removed", s.id, s.no, None, s.uraian, None) for s in removed]
     changes += [Change("step-added", s.id, None, s.no, None, s.uraian) for s in added]
     paired = [(s, new.step(pairs[s.id])) for s in old.steps if s.id in pairs]  # in the old order
-    kept = _kept_in_order([b.no for _a, b in paired])
+    kept = _kept_in_order([(b.no, b.sub) for _a, b in paired])
 
     def target(t: str) -> str:  # an old target, named as the new version names it
         return pairs.get(t, t)
@@ -158,18 +159,19 @@ def diff_sops(old: SOP, new: SOP) -> SopDiff:
         at = (b.id, a.no, b.no)
         if a.id != b.id:
             changes.append(Change("step-renamed", *at, a.id, b.id))
-        if b.no not in kept:
+        if (b.no, b.sub) not in kept:
             changes.append(Change("step-moved", *at, a.no, b.no))
         if normal(a.uraian) != normal(b.uraian):
             changes.append(Change("uraian", *at, a.uraian, b.uraian))
+        row = b.sub <= 1  # a row's mutu baku is said once, at its first activity
         for kind, x, y in (
             ("pelaksana", list(a.pelaksana), list(b.pelaksana)),
             ("kelengkapan", list(a.kelengkapan), list(b.kelengkapan)),
             ("output", list(a.output), list(b.output)),
         ):
-            if [normal(v) for v in x] != [normal(v) for v in y]:
+            if (row or kind == "pelaksana") and [normal(v) for v in x] != [normal(v) for v in y]:
                 changes.append(Change(kind, *at, x, y))
-        if normal(a.waktu) != normal(b.waktu):
+        if row and normal(a.waktu) != normal(b.waktu):
             changes.append(Change("waktu", *at, a.waktu, b.waktu))
         old_d = {k: target(v) for k, v in a.decision.outcomes.items()} if a.decision else None
         new_d = dict(b.decision.outcomes) if b.decision else None

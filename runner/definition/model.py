@@ -62,6 +62,25 @@ class Step(Record):
     keterangan: str | None = None
     next: str | None = None  # resolved: a step id or "end"; None on a decision step
     decision: Decision | None = None
+    # An activity of a row holding several (``kegiatan``): its 1-based place in the row and the
+    # row's id; 0 and None for a row that is one step. ``no`` is the row's number either way.
+    sub: int = 0
+    row: str | None = None
+
+    @property
+    def letter(self) -> str:
+        """The activity's letter in its row ("a", "b", ...); "" for a row that is one step."""
+        return _letter(self.sub) if self.sub else ""
+
+    @property
+    def label(self) -> str:
+        """How the table numbers it: "2" for a step, "2b" for the second activity of row 2."""
+        return f"{self.no}{self.letter}"
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        """Where it stands in the file's data: ("steps", 1) or ("steps", 1, "kegiatan", 0)."""
+        return ("steps", self.no - 1, "kegiatan", self.sub - 1) if self.sub else ("steps", self.no - 1)
 
     @property
     def duration(self) -> Waktu:
@@ -80,6 +99,28 @@ class Step(Record):
         if self.decision:
             return list(dict.fromkeys(self.decision.outcomes.values()))
         return [self.next or END]
+
+
+class Row(Record):
+    """One numbered row of the table: one step, or several activities under one mutu baku."""
+
+    no: int
+    id: str
+    uraian: str | None  # the row's lead text; a one-step row: the step's uraian
+    waktu: str
+    kelengkapan: tuple[str, ...]
+    output: tuple[str, ...]
+    keterangan: str | None
+    steps: tuple[Step, ...]  # the row's states: its one step, or its activities in order
+
+    @property
+    def multi(self) -> bool:
+        """Whether the row holds several activities (``kegiatan``)."""
+        return bool(self.steps[0].sub)
+
+
+# The printed table's column headings a file may give in its own words (``kolom``).
+COLUMNS = ("no", "uraian", "pelaksana", "mutu_baku", "kelengkapan", "waktu", "output", "keterangan")
 
 
 class Calendar(Record):
@@ -120,32 +161,64 @@ class SOP:
             holidays=cal.get("holidays", Calendar._field_defaults["holidays"]),
             extra_holidays=tuple(cal.get("extra_holidays", ())),
         )
+        self.kolom: dict[str, str] = dict(raw.get("kolom", {}))
+        # A row with ``kegiatan`` is no state itself: its activities are, and its id, as a
+        # target, names its first activity. The states in order are the steps the engine runs.
         items = raw["steps"]
+        flat = [(i, 0, s) for i, s in enumerate(items) if "kegiatan" not in s]
+        flat += [(i, j + 1, k) for i, s in enumerate(items) if "kegiatan" in s for j, k in enumerate(s["kegiatan"])]
+        flat.sort(key=lambda t: (t[0], t[1]))
+        entry = {s["id"]: s["kegiatan"][0]["id"] for s in items if "kegiatan" in s}
+
+        def state(target: str) -> str:
+            return entry.get(target, target)
+
         steps = []
-        for i, s in enumerate(items):
+        for n, (i, sub, s) in enumerate(flat):
+            row = items[i]
             decision = None
             if "decision" in s:
                 d = s["decision"]
                 labels = d.get("labels")
                 decision = Decision(
-                    d.get("question"), dict(d["outcomes"]), None if labels is None else dict(labels or {})
+                    d.get("question"),
+                    {o: state(t) for o, t in d["outcomes"].items()},
+                    None if labels is None else dict(labels or {}),
                 )
-            following = items[i + 1]["id"] if i + 1 < len(items) else END
+            following = flat[n + 1][2]["id"] if n + 1 < len(flat) else END
             steps.append(
                 Step(
                     no=i + 1,
                     id=s["id"],
                     uraian=s["uraian"],
                     pelaksana=tuple(_as_list(s["pelaksana"])),
-                    waktu=s["waktu"],
-                    kelengkapan=tuple(_as_list(s.get("kelengkapan", ()))),
-                    output=tuple(_as_list(s.get("output", ()))),
-                    keterangan=s.get("keterangan"),
-                    next=None if decision else s.get("next", following),
+                    waktu=row["waktu"],
+                    kelengkapan=tuple(_as_list(row.get("kelengkapan", ()))),
+                    output=tuple(_as_list(row.get("output", ()))),
+                    keterangan=row.get("keterangan") if not sub else None,
+                    next=None if decision else state(s.get("next", following)),
                     decision=decision,
+                    sub=sub,
+                    row=row["id"] if sub else None,
                 )
             )
         self.steps = tuple(steps)
+        rows = []
+        for i, r in enumerate(items):
+            mine = tuple(s for s in steps if s.no == i + 1)
+            rows.append(
+                Row(
+                    no=i + 1,
+                    id=r["id"],
+                    uraian=r.get("uraian"),
+                    waktu=r["waktu"],
+                    kelengkapan=tuple(_as_list(r.get("kelengkapan", ()))),
+                    output=tuple(_as_list(r.get("output", ()))),
+                    keterangan=r.get("keterangan"),
+                    steps=mine,
+                )
+            )
+        self.rows = tuple(rows)
 
     def __repr__(self) -> str:
         return f"SOP({self.id!r}, version={self.version!r})"
@@ -156,6 +229,21 @@ class SOP:
 
     def step(self, step_id: str) -> Step:
         return self._by_id[step_id]
+
+    def row_of(self, step: Step) -> Row:
+        return self.rows[step.no - 1]
+
+    def same_row(self, a: str | None, b: str | None) -> bool:
+        """Whether states ``a`` and ``b`` are activities of one row with several: moving between
+        them keeps the row's deadline (the row's waktu is for the whole row)."""
+        if a is None or b is None or a not in self._by_id or b not in self._by_id:
+            return False
+        sa, sb = self._by_id[a], self._by_id[b]
+        return bool(sa.sub) and sa.no == sb.no
+
+    def heading(self, column: str, default: str) -> str:
+        """The printed heading of ``column`` (one of COLUMNS): the file's own words, else ``default``."""
+        return self.kolom.get(column) or default
 
     @property
     def first(self) -> Step:
@@ -222,6 +310,7 @@ class SOP:
                         if s.decision
                         else None
                     ),
+                    **({"row": s.row, "kegiatan": s.letter} if s.sub else {}),
                 }
                 for s in self.steps
             ],
@@ -231,6 +320,15 @@ class SOP:
 def normal(name: str) -> str:
     """Document names match regardless of case and spacing: 'surat  perintah' = 'Surat Perintah'."""
     return " ".join(name.split()).casefold()
+
+
+def _letter(n: int) -> str:
+    """1 -> "a", 26 -> "z", 27 -> "aa": the letters signed tables give a row's activities."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

@@ -33,6 +33,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import __version__
 from ..definition import END, SOP, Step, normal
@@ -125,7 +126,7 @@ def _document_id(name: str) -> str:
     return "dokumen." + (re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "tanpa-nama")
 
 
-def build_model(sop: SOP) -> Model:
+def build_model(sop: SOP, labels: dict[str, str] | None = None) -> Model:
     m = Model()
 
     def target(step: Step, to: str) -> str:
@@ -156,7 +157,8 @@ def build_model(sop: SOP) -> Model:
     m.nodes.append(Node("start", "startEvent", _(START_LABEL)))
     m.flows.append(Flow("flow.start", "start", task_id(sop.first.id)))
     for s in sop.steps:
-        m.nodes.append(Node(task_id(s.id), "userTask", f"{s.no}. {short(s.uraian, 44)}", s))
+        number = labels.get(s.id, str(s.no)) if labels else str(s.no)
+        m.nodes.append(Node(task_id(s.id), "userTask", f"{number}. {short(s.uraian, 44)}", s))
         if s.decision:
             gateway = _gateway_id(s)
             m.nodes.append(Node(gateway, "exclusiveGateway", s.decision.question or "", s))
@@ -553,8 +555,34 @@ def _n(v: float) -> str:
     return str(round(v) + 0)  # + 0: no "-0"
 
 
+def _one_state_a_row(sop: SOP) -> SOP:
+    """The SOP with each activity of a row of several as a step of its own: the process BPMN models is the
+    states a case runs through, each a task with its pelaksana (the printed row is the flowchart's). Each
+    task keeps the row's waktu as its timer and the row's kelengkapan and output, as the engine's states do."""
+    if not any(r.multi for r in sop.rows):
+        return sop
+    steps: list[dict[str, Any]] = []
+    for row in sop.rows:
+        for s in row.steps:
+            step: dict[str, Any] = {"id": s.id, "uraian": s.uraian, "pelaksana": list(s.pelaksana), "waktu": s.waktu}
+            if row.kelengkapan:
+                step["kelengkapan"] = list(row.kelengkapan)
+            if row.output:
+                step["output"] = list(row.output)
+            if s.decision:
+                step["decision"] = {"outcomes": dict(s.decision.outcomes)}
+                if s.decision.question:
+                    step["decision"]["question"] = s.decision.question
+            else:
+                step["next"] = s.next or END
+            steps.append(step)
+    return SOP({**sop.raw, "steps": steps})
+
+
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
-    model = build_model(sop)
+    labels = {s.id: s.label for s in sop.steps}  # "2b": an activity named by its row's number and letter
+    sop = _one_state_a_row(sop)
+    model = build_model(sop, labels)
     diagram = _Drawing(sop, model).draw()
     root = ET.Element(
         f"{{{NS['bpmn']}}}definitions",

@@ -144,14 +144,15 @@ def _header(layout: Layout) -> list[Label]:
 
     mutu = [c for c in layout.columns if c.key in MUTU]
     x0, x1 = layout.lanes_x
+    sop = layout.sop  # its own words for the headings, where it has them (kolom)
     out: list[Label] = []
     for c in layout.columns:
         if c.key == mutu[0].key:
-            out.append(head(c.x, mutu[-1].x + mutu[-1].w, y, HEADER_TOP, (_(MUTU_BAKU),)))
+            out.append(head(c.x, mutu[-1].x + mutu[-1].w, y, HEADER_TOP, (sop.heading("mutu_baku", _(MUTU_BAKU)),)))
         top, height = (low, low_h) if c in mutu else (y, h)
         out.append(head(c.x, c.x + c.w, top, height, (c.title,)))
         if c.key == "uraian":  # the lanes follow it
-            out.append(head(x0, x1, y, HEADER_TOP, (_(PELAKSANA),)))
+            out.append(head(x0, x1, y, HEADER_TOP, (sop.heading("pelaksana", _(PELAKSANA)),)))
             for i, lane in enumerate(layout.lanes):  # the outer lanes' cells take in the corridors
                 left = x0 if i == 0 else lane.x
                 right = x1 if i == len(layout.lanes) - 1 else lane.x + lane.w

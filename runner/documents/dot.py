@@ -25,21 +25,23 @@ def _wrap(text: str) -> list[str]:
 def _node(sop: SOP, s: Step, overlay: Progress | None) -> str:
     names = {p.id: p.label for p in sop.pelaksana}
     who = ", ".join(names[p] for p in s.pelaksana)  # a step stands in its first pelaksana's lane: name them all
-    lines = [*_wrap(f"{s.no}. {short(s.uraian)}"), f"({who}; {s.waktu})"]
+    lines = [*_wrap(f"{s.label}. {short(s.uraian)}"), f"({who}; {s.waktu})"]
     lines += _wrap(short(s.decision.question)) if s.decision and s.decision.question else []
     text = "\n".join(lines)
     shape = "diamond" if s.decision else "box"
-    style = "rounded" if not s.decision and (s.no == 1 or s.next == END) else ""  # the terminators
+    terminator = (s.no == 1 and s.sub <= 1) or s.next == END
+    style = "rounded" if not s.decision and terminator else ""  # the terminators
     fill = overlay.step_fill(s.no) if overlay else None
     if fill:
         style = ",".join(x for x in (style, "filled") if x)
     attrs = [f'label="{dot_text(text)}"', f"shape={shape}"] + ([f'style="{style}"'] if style else [])
     attrs += [f'fillcolor="{fill}"'] if fill else []
-    return f"s{s.no} [{', '.join(attrs)}];"
+    return f"s{s.label} [{', '.join(attrs)}];"  # a node is a state: s2, or s2b for activity b of row 2
 
 
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
     number = sop.numbers
+    order = {s.id: i for i, s in enumerate(sop.steps)}
     lines = [
         f'digraph "{dot_text(sop.id)}" {{',
         "  rankdir=TB; newrank=true;",  # ranks across the lanes, in the order of the steps
@@ -57,12 +59,12 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
         lines.append("  }")
     lines.append(f'  {END_NODE} [label="{dot_text(_("End"))}", shape=box, style=rounded];')
     for s, t, label in transitions(sop):
-        dst = END_NODE if t == END else f"s{number[t]}"
+        dst = END_NODE if t == END else f"s{sop.step(t).label}"
         attrs = [f'label="{dot_text(label)}"'] if label else []
-        if t != END and number[t] <= s.no:
+        if t != END and order[t] <= order[s.id]:
             attrs.append("constraint=false")  # a loop back does not push its step down
         if overlay and (s.no, END if t == END else number[t]) in overlay.transitions:
             attrs += [f'color="{TAKEN}"', f"penwidth={TAKEN_WIDTH}"]
-        lines.append(f"  s{s.no} -> {dst}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+        lines.append(f"  s{s.label} -> {dst}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -37,13 +37,13 @@ def _who(sop: SOP, step: Step) -> str:
 
 def _node(sop: SOP, s: Step) -> str:
     """A step in its lane: its number and activity, who does it and how long, and a decision's question."""
-    label = mermaid_text(f"{s.no}. {short(s.uraian)}") + "<br/>" + mermaid_text(f"({_who(sop, s)}; {s.waktu})")
+    label = mermaid_text(f"{s.label}. {short(s.uraian)}") + "<br/>" + mermaid_text(f"({_who(sop, s)}; {s.waktu})")
     if s.decision:
         question = f"<br/>{mermaid_text(short(s.decision.question))}" if s.decision.question else ""
-        return f's{s.no}{{"{label}{question}"}}'
-    if s.no == 1 or s.next == END:  # the terminators of the SOP AP chart
-        return f's{s.no}(["{label}"])'
-    return f's{s.no}["{label}"]'
+        return f's{s.label}{{"{label}{question}"}}'
+    if (s.no == 1 and s.sub <= 1) or s.next == END:  # the terminators of the SOP AP chart
+        return f's{s.label}(["{label}"])'
+    return f's{s.label}["{label}"]'
 
 
 def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
@@ -57,8 +57,10 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
     number = sop.numbers
     taken = []
     for k, (s, t, label) in enumerate(transitions(sop)):
-        dst = END_NODE if t == END else f"s{number[t]}"
-        lines.append(f'  s{s.no} -->|"{mermaid_text(label)}"| {dst}' if label else f"  s{s.no} --> {dst}")
+        # a node is a state: s2 for a step, s2b for activity b of row 2
+        dst = END_NODE if t == END else f"s{sop.step(t).label}"
+        src = f"s{s.label}"
+        lines.append(f'  {src} -->|"{mermaid_text(label)}"| {dst}' if label else f"  {src} --> {dst}")
         if overlay and (s.no, END if t == END else number[t]) in overlay.transitions:
             taken.append(str(k))
     if overlay:
@@ -69,9 +71,10 @@ def render(sop: SOP, overlay: Progress | None, options: Options) -> str:
         ]
         done = sorted(overlay.done - {overlay.current})  # the step it is on again shows as current
         if done:
-            lines.append("  class " + ",".join(f"s{n}" for n in done) + " done")
+            lines.append("  class " + ",".join(f"s{x.label}" for n in done for x in sop.rows[n - 1].steps) + " done")
         if overlay.current:
-            lines.append(f"  class s{overlay.current} {'overdue' if overlay.overdue else 'current'}")
+            current = ",".join(f"s{x.label}" for x in sop.rows[overlay.current - 1].steps)
+            lines.append(f"  class {current} {'overdue' if overlay.overdue else 'current'}")
         if taken:
             lines.append(f"  linkStyle {','.join(taken)} stroke:{TAKEN},stroke-width:{TAKEN_WIDTH}px")
     return "\n".join(lines) + "\n"

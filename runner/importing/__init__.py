@@ -25,9 +25,14 @@ from .draft import compose
 from .grid import Where
 from .infer import Actor, Draft, actors, steps
 from .readers import read_grid
-from .table import find_table
+from .table import find_table, norm
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+# the headings of the SOP AP table as the guideline words them: a file that uses them needs no kolom
+_STANDARD_HEADINGS = {
+    "no", "nomor", "uraian kegiatan", "kegiatan", "pelaksana", "mutu baku", "kelengkapan", "waktu", "output",
+    "keterangan", "ket",
+}  # fmt: skip
 
 
 @dataclass
@@ -135,7 +140,8 @@ def import_sop(source: Path, output: Path, force: bool = False) -> ImportReport:
     drafts = steps(found, [a.id for a in people])
     folder = output.parent if str(output.parent) else Path(".")
     schema = Path(os.path.relpath(schema_path(), folder.resolve())).as_posix()
-    text, guesses, data = compose(sop_id, schema, source.name, _head(grid.title), people, drafts)
+    kolom = {k: v for k, v in found.headings.items() if norm(v) not in _STANDARD_HEADINGS}
+    text, guesses, data = compose(sop_id, schema, source.name, _head(grid.title), people, drafts, kolom)
     _read_back(text, data)
     raw = text.encode("utf-8")
     report = ImportReport(str(source), str(output), grid.kind, people, drafts, found.skipped, guesses)

@@ -8,7 +8,10 @@ above (marked merged). The flowchart symbols are drawn shapes: DrawingML
 classified by its preset geometry or VML shape type and placed on the grid
 column its horizontal centre falls on (``w:tblGrid`` widths, the anchor's
 ``posOffset`` and extent); one anchored without an offset stays in the cell
-that holds it. Text inside shapes is not cell text.
+that holds it. Shapes in a group (``wpg:wgp``, nested ``wpg:grpSp``) or on a canvas
+(``wpc:wpc``) are each placed by their own ``a:xfrm`` offset within it, carried
+through the groups' child frames (``chOff``/``chExt``), from the drawing's anchor
+(or the cell's left, inline). Text inside shapes is not cell text.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _V = "urn:schemas-microsoft-com:vml"
+_WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+_WPC = "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas"
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 _EMU_PER_TWIP = 635
 
 
@@ -196,13 +202,68 @@ def _shapes(tc: Any, margin: int) -> list[tuple[str, float | None]]:
         kinds = [PRESETS[p] for g in el.iter(f"{{{_A}}}prstGeom") if (p := g.get("prst") or "") in PRESETS]
         if not kinds:
             continue
-        if offset is None or len(kinds) > 1:  # a group or canvas: each symbol where the cell holds it
+        root = next(el.iter(f"{{{_WPG}}}wgp", f"{{{_WPC}}}wpc"), None)
+        if root is not None:  # a group or a canvas: each shape by its own offset within it
+            base = 0.0 if offset is None else offset  # inline: from the cell's left, where it stands
+            for kind, x, w_ in _grouped(root):
+                centre = (base + x + w_ / 2) / _EMU_PER_TWIP
+                found.append((kind, centre - margin if relative == "page" else centre))
+            continue
+        if offset is None or len(kinds) > 1:  # shapes without places of their own: where the cell holds them
             found.extend((k, None) for k in kinds)
             continue
         centre = (offset + width / 2) / _EMU_PER_TWIP
         if relative in ("page",):
             centre -= margin
         found.append((kinds[0], centre))
+    return found
+
+
+def _xfrm(el: Any) -> tuple[float, float, float, float] | None:
+    """An ``a:xfrm``'s offset and extent along x, and its children's (off, ext, chOff, chExt); None without."""
+    xfrm = el.find(f"{{{_A}}}xfrm") if el is not None else None
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(f"{{{_A}}}off"), xfrm.find(f"{{{_A}}}ext")
+    ch_off, ch_ext = xfrm.find(f"{{{_A}}}chOff"), xfrm.find(f"{{{_A}}}chExt")
+
+    def x(node: Any, key: str) -> float:
+        return float(_int(node.get(key))) if node is not None else 0.0
+
+    return x(off, "x"), x(ext, "cx"), x(ch_off, "x"), x(ch_ext, "cx")
+
+
+def _grouped(root: Any) -> list[tuple[str, float, float]]:
+    """The symbols of a group (``wpg:wgp``) or a canvas (``wpc:wpc``): (kind, left, width) in EMU from the
+    group's left, each shape's ``a:xfrm`` offset carried through the groups it is nested in."""
+    found: list[tuple[str, float, float]] = []
+
+    def walk(node: Any, scale: float, shift: float) -> None:  # child x -> root x: shift + x * scale
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == f"{{{_WPS}}}wsp":
+                props = child.find(f"{{{_WPS}}}spPr")
+                geom = props.find(f"{{{_A}}}prstGeom") if props is not None else None
+                kind = PRESETS.get(geom.get("prst") or "") if geom is not None else None
+                box = _xfrm(props)
+                if kind and box is not None:
+                    found.append((kind, shift + box[0] * scale, box[1] * scale))
+            elif tag in (f"{{{_WPG}}}grpSp", f"{{{_WPG}}}wgp"):
+                box = _xfrm(child.find(f"{{{_WPG}}}grpSpPr"))
+                if box is None:
+                    walk(child, scale, shift)
+                    continue
+                off, ext, ch_off, ch_ext = box
+                inner = ext / ch_ext if ch_ext else 1.0
+                walk(child, scale * inner, shift + scale * (off - ch_off * inner))
+
+    if root.tag == f"{{{_WPG}}}wgp":  # the group's own frame maps its children onto the drawing
+        box = _xfrm(root.find(f"{{{_WPG}}}grpSpPr"))
+        if box is not None and box[3]:
+            off, ext, ch_off, ch_ext = box
+            walk(root, ext / ch_ext, off - ch_off * ext / ch_ext)
+            return found
+    walk(root, 1.0, 0.0)  # a canvas: its shapes' offsets are from its own left
     return found
 
 

@@ -79,6 +79,65 @@ def _folded(key: str, text: str, indent: str, out: Lines, comment: str | None, g
     out.add(f"{indent}  {line}")
 
 
+def _pelaksana(d: Draft, indent: str, out: Lines) -> str | list[str]:
+    g = d.guesses.get("pelaksana")
+    if not d.pelaksana:
+        out.add(f"{indent}pelaksana: ...", g.text if g else None, g is not None)
+        return "..."
+    shown = d.pelaksana[0] if len(d.pelaksana) == 1 else "[" + ", ".join(d.pelaksana) + "]"
+    why = _("{why} (confidence {n})").format(why=g.text, n=f"{d.confidence:.1f}") if g else None
+    out.add(f"{indent}pelaksana: {shown}", why, g is not None)
+    return d.pelaksana[0] if len(d.pelaksana) == 1 else list(d.pelaksana)
+
+
+def _decision(d: Draft, indent: str, out: Lines) -> dict[str, Any]:
+    assert d.decision is not None
+    g = d.guesses["decision"]
+    out.add(f"{indent}decision:", g.text, guess=True)
+    out.add(f"{indent}  question: {scalar(d.decision['question'])}", _("from the uraian"), guess=True)
+    out.add(f"{indent}  outcomes:")
+    for name, target in d.decision["outcomes"].items():
+        out.add(f"{indent}    {name}: {target}", d.outcome_guesses.get(name), guess=True)
+    return {"question": d.decision["question"], "outcomes": dict(d.decision["outcomes"])}
+
+
+def _row(d: Draft, out: Lines) -> dict[str, Any]:
+    """A row of several activities: its id and lead, its activities (each with its pelaksana and
+    decision), then the row's one mutu baku."""
+    row: dict[str, Any] = {"id": d.id}
+    out.add(f"  # {d.no}: {d.row.where}")
+    out.add(f"  - id: {d.id}", _("a row of {n} activities under one mutu baku").format(n=len(d.kegiatan)))
+    if d.lead:
+        row["uraian"] = d.lead
+        _folded("uraian", d.lead, "    ", out, None, False)
+    out.add("    kegiatan:")
+    row["kegiatan"] = []
+    for k in d.kegiatan:
+        act: dict[str, Any] = {"id": k.id, "uraian": k.uraian}
+        out.add(f"      - id: {k.id}")
+        g = k.guesses.get("uraian")
+        _folded("uraian", k.uraian, "        ", out, g.text if g else None, g is not None)
+        act["pelaksana"] = _pelaksana(k, "        ", out)
+        if k.decision is not None:
+            act["decision"] = _decision(k, "        ", out)
+        row["kegiatan"].append(act)
+    for key in ("kelengkapan", "waktu", "output"):
+        value = getattr(d, key)
+        g = d.guesses.get(key)
+        if key == "waktu":
+            row[key] = value
+            out.add(f"    waktu: {scalar(value)}", g.text if g else None, g is not None)
+        elif value:
+            row[key] = list(value)
+            out.add(
+                f"    {key}: [{', '.join(scalar(v, flow=True) for v in value)}]", g.text if g else None, g is not None
+            )
+    if d.keterangan:
+        row["keterangan"] = d.keterangan
+        _folded("keterangan", d.keterangan, "    ", out, None, False)
+    return row
+
+
 def compose(
     sop_id: str,
     schema: str,
@@ -86,6 +145,7 @@ def compose(
     head: dict[str, tuple[str, str | None]],
     actors: list[Actor],
     drafts: list[Draft],
+    kolom: dict[str, str] | None = None,
 ) -> tuple[str, list[tuple[int, str]], dict[str, Any]]:
     """The draft's text, its guesses (line, comment), and the data it must read back as."""
     out = Lines()
@@ -108,6 +168,12 @@ def compose(
             value, why = head[key]
             data[key] = value
             out.add(f"{key}: {scalar(value)}", why, guess=why is not None)
+    if kolom:
+        out.add("")
+        out.add("kolom:", _("the table's column headings, in the file's own words"))
+        data["kolom"] = dict(kolom)
+        for key, text in kolom.items():
+            out.add(f"  {key}: {scalar(text)}")
     out.add("")
     out.add("pelaksana:", _("the swimlane columns, in order"))
     data["pelaksana"] = []
@@ -123,6 +189,10 @@ def compose(
     out.add("steps:")
     data["steps"] = []
     for d in drafts:
+        if d.kegiatan:
+            data["steps"].append(_row(d, out))
+            out.add("")
+            continue
         step: dict[str, Any] = {"id": d.id, "uraian": d.uraian}
         out.add(f"  # {d.no}: {d.row.where}")
         out.add(f"  - id: {d.id}")

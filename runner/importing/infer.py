@@ -95,6 +95,10 @@ class Draft:
     guesses: dict[str, Guess] = field(default_factory=dict)  # YAML key -> its guess
     outcome_guesses: dict[str, str] = field(default_factory=dict)  # outcome -> comment
     notes: list[str] = field(default_factory=list)
+    # a row of several activities (lettered a, b, c ... with a symbol each): its activities, and
+    # its lead text (the uraian before "a."); the row keeps the mutu baku
+    kegiatan: list[Draft] = field(default_factory=list)
+    lead: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         cells = {name: c.where.to_json() for name in self.row.fields if (c := self.row.cell(name)) is not None}
@@ -116,7 +120,21 @@ class Draft:
             "guesses": {k: g.text for k, g in self.guesses.items()}
             | {f"outcome {k}": v for k, v in self.outcome_guesses.items()},
             "notes": self.notes,
+            **({"kegiatan": [_activity_json(k) for k in self.kegiatan]} if self.kegiatan else {}),
         }
+
+
+def _activity_json(d: Draft) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "uraian": d.uraian,
+        "pelaksana": d.pelaksana,
+        "reason": d.reason,
+        "confidence": d.confidence,
+        "decision": d.decision is not None,
+        "guesses": {k: g.text for k, g in d.guesses.items()}
+        | {f"outcome {k}": v for k, v in d.outcome_guesses.items()},
+    }
 
 
 @dataclass
@@ -281,14 +299,104 @@ def steps(found: Found, ids: list[str]) -> list[Draft]:
                 else _("the uraian reads as a branch ('{word}')").format(word=_DECISION_WORDS.search(uraian).group(0))  # type: ignore[union-attr]
             )
             d.guesses["decision"] = Guess("decision", _("{why}: choose where each outcome leads").format(why=why))
+        _split_row(d, found.roles, ids, used)
         drafts.append(d)
     _propose_targets(drafts, found.roles, ids)
     return drafts
 
 
+_LETTER = re.compile(r"(?:^|(?<=[\s:;,]))([a-z])[.)]\s+")
+
+
+def lettered(uraian: str) -> tuple[str, list[str]] | None:
+    """The lead and the lettered parts of an uraian ("Menyusun ...: a. ... ; b. ... c. ..."), the
+    letters in their order from a; None unless there are at least two."""
+    found, expect = [], "a"
+    for m in _LETTER.finditer(uraian):
+        if m.group(1) == expect:
+            found.append(m)
+            expect = chr(ord(expect) + 1)
+    if len(found) < 2:
+        return None
+    ends = [m.start() for m in found[1:]] + [len(uraian)]
+    parts = [" ".join(uraian[m.end() : end].split()).rstrip(" ;,") for m, end in zip(found, ends, strict=True)]
+    return " ".join(uraian[: found[0].start()].split()), parts
+
+
+def _split_row(d: Draft, roles: list[Role], ids: list[str], used: set[str]) -> None:
+    """A row whose uraian is lettered (a., b., c.) and that holds several symbols becomes a row of
+    activities: each symbol one activity, in the order of the letters where a part names its
+    symbol's pelaksana as its subject, else in the symbols' order; the mutu baku stays the row's."""
+    split = lettered(d.uraian)
+    acts = list(d.row.symbols)
+    if split is None or len(acts) < 2:
+        return
+    lead, parts = split
+    # pin the parts whose subject is the pelaksana of one of the row's symbols
+    act_roles = [roles[i] for i, _k in acts]
+    act_ids = [ids[i] for i, _k in acts]
+    pinned: dict[int, int] = {}  # part -> symbol
+    for p, part in enumerate(parts):
+        who, _why, confidence = _subject(part, act_roles, act_ids)
+        if confidence >= 0.7:
+            free = [a for a, (i, _k) in enumerate(acts) if ids[i] == who[0] and a not in pinned.values()]
+            if free:
+                pinned[p] = free[0]
+    rest = [a for a in range(len(acts)) if a not in pinned.values()]
+    order: list[tuple[int | None, int]] = []  # (part or None, symbol)
+    for p in range(len(parts)):
+        if p in pinned:
+            order.append((p, pinned[p]))
+        elif rest:
+            order.append((p, rest.pop(0)))
+    order += [(None, a) for a in rest]  # more symbols than lettered parts: activities to describe
+    d.lead = lead or None
+    d.guesses.pop("decision", None)
+    d.decision = None
+    for n, (which, a) in enumerate(order):
+        role, kind = acts[a]
+        letter = chr(ord("a") + n)
+        text = parts[which] if which is not None else TODO
+        said = short(text)
+        key = short(roles[role].name)
+        if key and said.startswith(key + " "):  # as a step's id: the words after its subject
+            said = said[len(key) + 1 :]
+        words = [w for w in said.split() if w not in _STOP][:3] if which is not None else []
+        sid = slug(" ".join(words), f"{d.id}-{letter}") if words else f"{d.id}-{letter}"
+        base, k = sid, 2
+        while sid in used:
+            sid, k = f"{base}-{k}", k + 1
+        used.add(sid)
+        sub = Draft(d.no, sid, d.row, text, [ids[role]], "", 0.0, [], d.waktu, [], "")
+        if which is not None and pinned.get(which) == a:
+            sub.reason = _("a drawn symbol ({kind}) in the column of {role}, whom part {letter}. names").format(
+                kind=kind, role=roles[role].name, letter=chr(ord("a") + which)
+            )
+            sub.confidence = 0.9
+        else:
+            sub.reason = _(
+                "symbol {n} of the row ({kind}, in the column of {role}), taken as activity {letter}."
+            ).format(n=a + 1, kind=kind, role=roles[role].name, letter=letter)
+            sub.confidence = 0.6
+            sub.guesses["pelaksana"] = Guess("pelaksana", sub.reason)
+        if which is None:
+            sub.guesses["uraian"] = Guess(
+                "uraian", _("the row has more symbols than lettered parts: write this activity")
+            )
+        if kind == "decision":
+            question, correction = _question(text)
+            names = ("disetujui", "koreksi") if correction else ("ya", "tidak")
+            sub.decision = {"question": question, "outcomes": {o: TODO for o in names}}
+            sub.guesses["decision"] = Guess(
+                "decision", _("a decision symbol in the row: choose where each outcome leads")
+            )
+        d.kegiatan.append(sub)
+
+
 def _propose_targets(drafts: list[Draft], roles: list[Role], ids: list[str]) -> None:
     """For each draft decision, the steps its outcomes likely lead to: comments only, never the file's targets."""
     for n, d in enumerate(drafts):
+        _propose_inside(d, drafts[n + 1] if n + 1 < len(drafts) else None)
         if d.decision is None:
             continue
         yes, no = list(d.decision["outcomes"])
@@ -312,6 +420,32 @@ def _propose_targets(drafts: list[Draft], roles: list[Role], ids: list[str]) -> 
                 break
         d.outcome_guesses[no] = (
             _("perhaps '{id}' (step {no}, whose pelaksana the uraian names)").format(id=back.id, no=back.no)
+            if back
+            else _("the uraian names no step to go back to: choose")
+        )
+
+
+def _propose_inside(row: Draft, after: Draft | None) -> None:
+    """A decision among a row's activities: on, to the next activity (or the next row); back, to
+    the activity before it in the row, as the loops of signed SOPs return inside the row."""
+    for k, d in enumerate(row.kegiatan):
+        if d.decision is None:
+            continue
+        yes, no = list(d.decision["outcomes"])
+        if k + 1 < len(row.kegiatan):
+            following = row.kegiatan[k + 1]
+            d.outcome_guesses[yes] = _("perhaps '{id}' (activity {label}, the next one)").format(
+                id=following.id, label=f"{row.no}{chr(ord('a') + k + 1)}"
+            )
+        elif after is not None:
+            d.outcome_guesses[yes] = _("perhaps '{id}' (step {no}, the next one)").format(id=after.id, no=after.no)
+        else:
+            d.outcome_guesses[yes] = _("perhaps 'end' (the last step)")
+        back = next((p for p in reversed(row.kegiatan[:k]) if p.pelaksana != d.pelaksana), None)
+        d.outcome_guesses[no] = (
+            _("perhaps '{id}' (activity {label}, before it in the row)").format(
+                id=back.id, label=f"{row.no}{chr(ord('a') + row.kegiatan.index(back))}"
+            )
             if back
             else _("the uraian names no step to go back to: choose")
         )

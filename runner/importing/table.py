@@ -88,6 +88,9 @@ class Found:
     columns: dict[str, int]
     header: list[Where]
     skipped: list[tuple[Where, str]]  # (where, why: "repeated-header" | "column-numbers")
+    # the header's own words per heading (no, uraian, pelaksana, mutu_baku, kelengkapan, waktu,
+    # output, keterangan), as the SOP's kolom keeps them
+    headings: dict[str, str] = field(default_factory=dict)
 
 
 def _is_number_row(cells: list[Cell]) -> bool:
@@ -109,16 +112,22 @@ def find_table(grid: Grid) -> Found | None:
     return None
 
 
-def _columns(block: list[list[Cell]]) -> tuple[dict[str, int], list[Role]]:
+_KOLOM = {NO: "no", URAIAN: "uraian", KELENGKAPAN: "kelengkapan", WAKTU: "waktu", OUTPUT: "output", KET: "keterangan"}
+_KOLOM_GROUPS = {_PELAKSANA_GROUP: "pelaksana", _MUTU_GROUP: "mutu_baku"}
+
+
+def _columns(block: list[list[Cell]], headings: dict[str, str] | None = None) -> tuple[dict[str, int], list[Role]]:
     width = max(len(cells) for cells in block)
     columns: dict[str, int] = {}
     roles: list[Role] = []
+    words = {} if headings is None else headings
     groups: list[str | None] = [None] * width  # the group heading over each column
     for cells in block:
         carried: str | None = None  # a group heading goes on over the empty cells right of it
         for c in range(min(width, len(cells))):
             kind = heading(cells[c].text) if cells[c].text else None
             if kind in (_PELAKSANA_GROUP, _MUTU_GROUP):
+                words.setdefault(_KOLOM_GROUPS[kind], " ".join(cells[c].text.split()))
                 carried = kind
             elif cells[c].text:
                 carried = None
@@ -131,6 +140,8 @@ def _columns(block: list[list[Cell]]) -> tuple[dict[str, int], list[Role]]:
         lowest = texts[-1]
         kind = heading(lowest.text)
         if kind in (NO, URAIAN, KELENGKAPAN, WAKTU, OUTPUT, KET):
+            if kind not in columns:
+                words[_KOLOM[kind]] = " ".join(lowest.text.split())
             columns.setdefault(kind, c)
         elif kind is None and groups[c] == _PELAKSANA_GROUP:
             roles.append(Role(c, lowest.text.replace("\n", " "), lowest.where))
@@ -155,11 +166,12 @@ def _read_from(grid: Grid, t: int, r: int) -> Found:
             break
         block.append(cells)
         k += 1
-    columns, roles = _columns(block)
+    headings: dict[str, str] = {}
+    columns, roles = _columns(block, headings)
     header_texts = {norm(c.text) for cells in block for c in cells if c.text}
     width = max(len(cells) for cells in block)
     tail = min([columns[n] for n in (KELENGKAPAN, WAKTU, OUTPUT, KET) if n in columns] or [width])
-    found = Found(roles, [], columns, [block[0][0].where], [])
+    found = Found(roles, [], columns, [block[0][0].where], [], headings)
     role_of = {role.column: i for i, role in enumerate(roles)}
     places: dict[tuple[int, int], Row] = {}
     current: Row | None = None

@@ -33,7 +33,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..definition import END, SOP, Calendar, normal
+from ..definition import END, SOP, Calendar, Row, normal
 from ..definition.waktu import MONTH_MINUTES
 from ..definition.workcal import deadline, work_calendar, zone
 from ..i18n import _, ngettext
@@ -265,6 +265,28 @@ class LeadTime(NamedTuple):
         }
 
 
+class ActivityFigures(NamedTuple):
+    """One activity of a row of several: how long a case stood at it (the row's waktu judges the row)."""
+
+    no: int
+    kegiatan: str  # its letter
+    id: str
+    pelaksana: tuple[str, ...]
+    completions: int
+    durations: Counter[int]
+
+    def to_json(self) -> dict[str, Any]:
+        stats = Stats.of(self.durations)
+        return {
+            "no": self.no,
+            "kegiatan": self.kegiatan,
+            "id": self.id,
+            "pelaksana": list(self.pelaksana),
+            "completions": self.completions,
+            "duration_seconds": stats.to_json() if stats else None,
+        }
+
+
 class SopFigures(NamedTuple):
     """Everything a report says about the cases of one SOP version."""
 
@@ -278,6 +300,8 @@ class SopFigures(NamedTuple):
     pelaksana: list[PelaksanaFigures]
     kelengkapan: list[KelengkapanFigures]
     events: int
+    # the activities of rows of several (kegiatan), each its own durations; the rows above are the table's
+    activities: list[ActivityFigures] = []
 
     @property
     def label(self) -> str:
@@ -297,6 +321,7 @@ class SopFigures(NamedTuple):
             "cases": self.counts.to_json(),
             "lead_time": self.lead.to_json(),
             "steps": [s.to_json() for s in self.steps],
+            **({"activities": [a.to_json() for a in self.activities]} if self.activities else {}),
             "decisions": [d.to_json() for d in self.decisions],
             "pelaksana": [p.to_json() for p in self.pelaksana],
             "kelengkapan": [k.to_json() for k in self.kelengkapan],
@@ -412,6 +437,13 @@ class _Tally:
                 dict(s.decision.outcomes) if s.decision else None,
                 s.next or END,
             )
+        # a row of several activities is judged as a whole: its unit is the row's id (a step's is its own)
+        self.unit = {s.id: (s.row or s.id) for s in sop.steps}
+        for row in sop.rows:
+            if row.multi:
+                first = self.plan[row.steps[0].id]
+                self.plan[row.id] = first._replace(id=row.id, outcomes=None)
+        self.activity: Counter[tuple[str, int]] = Counter()  # (activity, seconds)
         self.loops = {
             (s.id, o): t
             for s in sop.steps
@@ -437,15 +469,16 @@ class _Tally:
         if any(e[3] == "void" for e in events):
             gone = {int(json.loads(e[7])["voids"]) - 1 for e in events if e[3] == "void"}
             events = [e for i, e in enumerate(events) if e[3] != "void" and i not in gone]
-        plans, completed, work, loops, outcomes = self.plan, self.completed, self.work, self.loops, self.outcomes
+        plans, completed, loops, outcomes = self.plan, self.completed, self.loops, self.outcomes
         first = events[0]
-        started = entered = datetime.fromisoformat(first[2])
+        started = entered = row_entered = datetime.fromisoformat(first[2])
         step: str = first[4]
         at_hand: dict[str, str] = {}
         taken: Counter[tuple[str, str]] = Counter()
         reached: set[str] = set()
         allowed = 0.0
         status = Status.OPEN
+        unit_of = self.unit
         for _case, _digest, at, action, ev_step, outcome, role, data in events:
             if '"name"' in data:  # documents came with this event
                 at_hand.update(_documents(data))
@@ -456,21 +489,6 @@ class _Tally:
                 continue
             left = datetime.fromisoformat(at)
             p = plans[ev_step]
-            if p.working and work is not None:
-                took = round(work.working_minutes_between(entered, left) * 60)
-            else:
-                took = round((left - entered).total_seconds())
-            completed[(ev_step, role, took)] += 1
-            if p.allowance is not None:
-                allowed += p.allowance
-            elif p.limit is not None:  # kerja: how long the waktu lasts depends on when the step was entered
-                due = deadline(self.sop.calendar, entered, self.waktu[ev_step])
-                assert due is not None
-                allowed += (due - entered).total_seconds()
-            if p.kelengkapan:
-                self.sources[(ev_step, tuple(at_hand.get(k, OUTPUT) for k in p.kelengkapan))] += 1
-            for o in p.output:
-                at_hand.setdefault(o, OUTPUT)
             if p.outcomes is not None:
                 outcomes[(ev_step, outcome)] += 1
                 reached.add(ev_step)
@@ -479,25 +497,52 @@ class _Tally:
                     taken[(ev_step, outcome)] += 1
             else:
                 target = p.next
+            unit = unit_of[ev_step]
+            if unit != ev_step:  # an activity of a row of several: its own time, then the row's
+                self.activity[(ev_step, self._took(p, entered, left))] += 1
+                if target != END and unit_of[target] == unit:  # on inside the row: not left yet
+                    step, entered = target, left
+                    continue
+                p = plans[unit]
+            took = self._took(p, row_entered, left)
+            completed[(unit, role, took)] += 1
+            if p.allowance is not None:
+                allowed += p.allowance
+            elif p.limit is not None:  # kerja: how long the waktu lasts depends on when the step was entered
+                due = deadline(self.sop.calendar, row_entered, self.waktu[ev_step])
+                assert due is not None
+                allowed += (due - row_entered).total_seconds()
+            if p.kelengkapan:
+                self.sources[(unit, tuple(at_hand.get(k, OUTPUT) for k in p.kelengkapan))] += 1
+            for o in p.output:
+                at_hand.setdefault(o, OUTPUT)
             if target == END:
                 status = Status.DONE
                 self.lead[round((left - started).total_seconds())] += 1
                 self.lead_waktu[round(allowed)] += 1
                 break
             step, entered = target, left
+            row_entered = left
         self.status[status] += 1
         if status == Status.OPEN:
             self.open_at[step] += 1
-            due = deadline(self.sop.calendar, entered, self.waktu[step])
+            due = deadline(self.sop.calendar, row_entered, self.waktu[step])  # a row's deadline: from entering it
             if due is not None and due < self.now:
                 self.overdue_at[step] += 1
         for (decision, outcome), counts in self.per_case.items():
             if decision in reached:
                 counts[taken[(decision, outcome)]] += 1
 
+    def _took(self, p: _Plan, since: datetime, until: datetime) -> int:
+        """Seconds from ``since`` to ``until``: working seconds on the calendar when the waktu says kerja."""
+        if p.working and self.work is not None:
+            return round(self.work.working_minutes_between(since, until) * 60)
+        return round((until - since).total_seconds())
+
     def figures(self, versions: int) -> SopFigures:
         sop = self.sop
-        durations: dict[str, Counter[int]] = {s.id: Counter() for s in sop.steps}
+        units = [(r, r.steps[0] if not r.multi else None) for r in sop.rows]  # a row: its one step, or None
+        durations: dict[str, Counter[int]] = {(s.id if s else r.id): Counter() for r, s in units}
         within: Counter[str] = Counter()
         role_done: Counter[str] = Counter()
         role_judged: Counter[str] = Counter()
@@ -516,26 +561,48 @@ class _Tally:
             for p in sop.step(step_id).pelaksana:
                 waiting[p] += n
         sources: Counter[tuple[str, str, str]] = Counter()
+        needs = {(s.id if s else r.id): r.kelengkapan for r, s in units}
         for (step_id, where), n in self.sources.items():
-            for k, source in zip(sop.step(step_id).kelengkapan, where, strict=True):
+            for k, source in zip(needs[step_id], where, strict=True):
                 sources[(step_id, k, source)] += n
-        steps = [
-            StepFigures(
-                no=s.no,
-                id=s.id,
-                uraian=s.uraian,
-                pelaksana=s.pelaksana,
-                waktu=s.waktu,
-                waktu_seconds=self.plan[s.id].limit,
-                working=self.plan[s.id].working,
-                completions=sum(durations[s.id].values()),
-                within=within[s.id],
-                durations=durations[s.id],
-                open=self.open_at[s.id],
-                overdue=self.overdue_at[s.id],
-                day_seconds=self.work.day_minutes * 60 if self.work is not None and self.plan[s.id].working else None,
+        steps = []
+        for r, s in units:
+            uid = s.id if s else r.id
+            states = [x.id for x in r.steps]
+            steps.append(
+                StepFigures(
+                    no=r.no,
+                    id=uid,
+                    uraian=s.uraian if s else _lettered(r),
+                    pelaksana=s.pelaksana if s else tuple(dict.fromkeys(p for x in r.steps for p in x.pelaksana)),
+                    waktu=r.waktu,
+                    waktu_seconds=self.plan[uid].limit,
+                    working=self.plan[uid].working,
+                    completions=sum(durations[uid].values()),
+                    within=within[uid],
+                    durations=durations[uid],
+                    open=sum(self.open_at[x] for x in states),
+                    overdue=sum(self.overdue_at[x] for x in states),
+                    day_seconds=self.work.day_minutes * 60
+                    if self.work is not None and self.plan[uid].working
+                    else None,
+                )
             )
-            for s in sop.steps
+        taken_at: dict[str, Counter[int]] = {}
+        for (act, took), n in self.activity.items():
+            taken_at.setdefault(act, Counter())[took] += n
+        activities = [
+            ActivityFigures(
+                no=x.no,
+                kegiatan=x.letter,
+                id=x.id,
+                pelaksana=x.pelaksana,
+                completions=sum(taken_at.get(x.id, Counter()).values()),
+                durations=taken_at.get(x.id, Counter()),
+            )
+            for r, s in units
+            if s is None
+            for x in r.steps
         ]
         decisions = [
             DecisionFigures(
@@ -554,10 +621,11 @@ class _Tally:
         ]
         kelengkapan = [
             KelengkapanFigures(
-                s.no, s.id, k, sources[(s.id, k, FILE)], sources[(s.id, k, PAPER)], sources[(s.id, k, OUTPUT)]
+                r.no, uid, k, sources[(uid, k, FILE)], sources[(uid, k, PAPER)], sources[(uid, k, OUTPUT)]
             )
-            for s in sop.steps
-            for k in s.kelengkapan
+            for r, s in units
+            for uid in [s.id if s else r.id]
+            for k in r.kelengkapan
         ]
         st = self.status
         counts = CaseCounts(
@@ -574,7 +642,13 @@ class _Tally:
             pelaksana=pelaksana,
             kelengkapan=kelengkapan,
             events=self.events,
+            activities=activities,
         )
+
+
+def _lettered(row: Row) -> str:
+    """A row of several activities as its table cell reads: its lead, then a., b., c. ..."""
+    return "\n".join(([row.uraian] if row.uraian else []) + [f"{s.letter}. {s.uraian}" for s in row.steps])
 
 
 @lru_cache(maxsize=4096)

@@ -156,7 +156,8 @@ def monitoring_form(
             "bad-threshold",
             threshold=threshold,
         )
-    rows = [MonitoringRow(s.no, figures.sop.step(s.id).uraian, *_judge(s, threshold)) for s in figures.steps]
+    # a row of several activities reads as its table cell: its lead, then a., b., ...
+    rows = [MonitoringRow(s.no, s.uraian, *_judge(s, threshold)) for s in figures.steps]
     return MonitoringForm(
         sop=figures.sop,
         figures=figures,

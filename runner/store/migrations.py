@@ -190,6 +190,13 @@ def m013_reminders(d: Dialect) -> list[str]:
     ]
 
 
+def m014_rows_of_activities(d: Dialect) -> list[str]:
+    """Rows of several activities (kegiatan): on PostgreSQL sop_act reads a definition's states flattened as
+    the model does (sop_states), a row's id naming its first activity, and keeps a row's deadline inside it.
+    """
+    return [*d.functions_sql()]
+
+
 MIGRATIONS: list[Migration] = [
     m001_tables,
     m002_open_cases_and_append_only_events,
@@ -204,4 +211,5 @@ MIGRATIONS: list[Migration] = [
     m011_pengesahan,
     m012_people_audit,
     m013_reminders,
+    m014_rows_of_activities,
 ]

@@ -246,11 +246,32 @@ LANGUAGE sql IMMUTABLE AS $$
   SELECT string_agg(x, ', ' ORDER BY i) FROM jsonb_array_elements_text(p_items) WITH ORDINALITY AS y(x, i)
 $$;
 
--- The pelaksana of a step of a stored definition, as a list.
+-- The states of a stored definition in order, as runner/definition/model.py flattens them: each
+-- step, or each activity of a row with several (kegiatan), with its row's number, its place in
+-- the row (0: the row is one step) and the state after it in order (the default next).
+CREATE OR REPLACE FUNCTION sop_states(p_def jsonb)
+RETURNS TABLE (state text, row_no bigint, sub bigint, body jsonb, following text)
+LANGUAGE sql IMMUTABLE AS $$
+  WITH flat AS (
+    SELECT coalesce(k ->> 'id', s ->> 'id') AS state, i AS row_no, coalesce(j, 0) AS sub, coalesce(k, s) AS body
+      FROM jsonb_array_elements(p_def -> 'steps') WITH ORDINALITY AS x(s, i)
+      LEFT JOIN LATERAL jsonb_array_elements(s -> 'kegiatan') WITH ORDINALITY AS y(k, j) ON true
+  )
+  SELECT state, row_no, sub, body, coalesce(lead(state) OVER (ORDER BY row_no, sub), 'end') FROM flat
+$$;
+
+-- The state a target names: a row with several activities, as a target, names its first activity.
+CREATE OR REPLACE FUNCTION sop_state_of(p_def jsonb, p_target text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce((SELECT s -> 'kegiatan' -> 0 ->> 'id' FROM jsonb_array_elements(p_def -> 'steps') AS x(s)
+                    WHERE s ->> 'id' = p_target AND s -> 'kegiatan' IS NOT NULL), p_target)
+$$;
+
+-- The pelaksana of a step (or an activity) of a stored definition, as a list.
 CREATE OR REPLACE FUNCTION sop_step_pelaksana(p_def jsonb, p_step text) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE jsonb_typeof(s -> 'pelaksana') WHEN 'string' THEN jsonb_build_array(s -> 'pelaksana') ELSE s -> 'pelaksana' END
-    FROM jsonb_array_elements(p_def -> 'steps') AS x(s) WHERE s ->> 'id' = p_step
+  SELECT CASE jsonb_typeof(body -> 'pelaksana') WHEN 'string' THEN jsonb_build_array(body -> 'pelaksana') ELSE body -> 'pelaksana' END
+    FROM sop_states(p_def) WHERE state = p_step
 $$;
 
 -- Who may cancel a case, once posts are enforced: an administrator or the holder of a post of p_pelaksana
@@ -295,9 +316,13 @@ END $$;
 
 -- The deadline a moving event records (and only a moving one): none once the case is closed,
 -- else none (a step without waktu) or a stored time, not before the step is entered. That it
--- is the SOP's waktu on its working calendar only case verify can tell.
-CREATE OR REPLACE FUNCTION sop_check_deadline(p_data jsonb, p_moved boolean, p_status text, p_at timestamptz)
-RETURNS void LANGUAGE plpgsql AS $$
+-- is the SOP's waktu on its working calendar only case verify can tell. Moving between activities
+-- of one row (p_inside) keeps the row's deadline (p_kept), passed or not: the row's waktu is the
+-- whole row's (runner/cases/rows.py deadline_entering).
+DROP FUNCTION IF EXISTS sop_check_deadline(jsonb, boolean, text, timestamptz);
+CREATE OR REPLACE FUNCTION sop_check_deadline(
+  p_data jsonb, p_moved boolean, p_status text, p_at timestamptz, p_inside boolean, p_kept text
+) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_due jsonb := p_data -> 'deadline';
 BEGIN
@@ -305,6 +330,12 @@ BEGIN
      OR (v_due IS NOT NULL AND jsonb_typeof(v_due) NOT IN ('null', 'string'))
      OR (p_status <> 'open' AND jsonb_typeof(v_due) = 'string') THEN
     PERFORM sop_refuse('bad-deadline', 'an event that moves the case records the deadline of the step it enters, and only such an event', '{}'::jsonb);
+  END IF;
+  IF p_inside THEN
+    IF v_due #>> '{}' IS DISTINCT FROM p_kept THEN
+      PERFORM sop_refuse('bad-deadline', 'moving between activities of one row keeps the row''s deadline', '{}'::jsonb);
+    END IF;
+    RETURN;
   END IF;
   IF jsonb_typeof(v_due) = 'string' THEN
     IF v_due #>> '{}' !~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$' THEN
@@ -316,13 +347,17 @@ BEGIN
   END IF;
 END $$;
 
--- The outcomes of a decision step (its number), in the order of the stored definition's text (the
--- order the program lists them in: json keeps it, jsonb does not). Only a refusal needs them.
-CREATE OR REPLACE FUNCTION sop_outcomes(p_digest text, p_step bigint) RETURNS jsonb
+-- The outcomes of a decision step (its row's number, its place in the row: 0 for a row that is one
+-- step), in the order of the stored definition's text (the order the program lists them in: json
+-- keeps it, jsonb does not). Only a refusal needs them.
+DROP FUNCTION IF EXISTS sop_outcomes(text, bigint);
+CREATE OR REPLACE FUNCTION sop_outcomes(p_digest text, p_step bigint, p_sub bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
   SELECT coalesce(jsonb_agg(k ORDER BY n), '[]'::jsonb)
-    FROM definitions d, json_object_keys(d.body::json -> 'steps' -> (p_step::int - 1) -> 'decision' -> 'outcomes')
-         WITH ORDINALITY AS x(k, n)
+    FROM definitions d, json_object_keys(
+           CASE WHEN p_sub = 0 THEN d.body::json -> 'steps' -> (p_step::int - 1)
+                ELSE d.body::json -> 'steps' -> (p_step::int - 1) -> 'kegiatan' -> (p_sub::int - 1) END
+           -> 'decision' -> 'outcomes') WITH ORDINALITY AS x(k, n)
    WHERE d.digest = p_digest
 $$;
 
@@ -408,6 +443,8 @@ DECLARE
   v_tz text;
   v_step jsonb;
   v_index bigint;
+  v_sub bigint;
+  v_following text;
   v_pelaksana jsonb;
   v_target text;
   v_status text;
@@ -445,8 +482,8 @@ BEGIN
     CASE WHEN p_backdated THEN v_at ELSE v_now END);
 
   -- the transition, from the stored definition (as runner/cases/engine.py builds it)
-  SELECT s, i INTO v_step, v_index FROM jsonb_array_elements(v_def -> 'steps') WITH ORDINALITY AS x(s, i)
-   WHERE s ->> 'id' = v_case.step;
+  SELECT body, row_no, sub, following INTO v_step, v_index, v_sub, v_following FROM sop_states(v_def)
+   WHERE state = v_case.step;
   v_status := 'open';
   v_new_step := v_case.step;
   IF p_action = 'advance' THEN
@@ -457,22 +494,22 @@ BEGIN
         jsonb_build_object('role', p_role, 'step', v_index, 'step_id', v_case.step, 'pelaksana', v_pelaksana));
     END IF;
     IF v_step -> 'decision' IS NOT NULL THEN
-      v_target := v_step -> 'decision' -> 'outcomes' ->> p_outcome;
+      v_target := sop_state_of(v_def, v_step -> 'decision' -> 'outcomes' ->> p_outcome);
       IF p_outcome IS NULL THEN
         PERFORM sop_refuse('outcome-missing', format('step %s is a decision; give its outcome', v_case.step),
-          jsonb_build_object('step', v_index, 'outcomes', sop_outcomes(v_case.definition, v_index),
+          jsonb_build_object('step', v_index, 'outcomes', sop_outcomes(v_case.definition, v_index, v_sub),
             'question', coalesce(v_step -> 'decision' ->> 'question', v_step ->> 'uraian')));
       END IF;
       IF v_target IS NULL THEN
         PERFORM sop_refuse('outcome-unknown', format('%L is not an outcome of step %s', p_outcome, v_case.step),
-          jsonb_build_object('outcome', p_outcome, 'step', v_index, 'outcomes', sop_outcomes(v_case.definition, v_index)));
+          jsonb_build_object('outcome', p_outcome, 'step', v_index, 'outcomes', sop_outcomes(v_case.definition, v_index, v_sub)));
       END IF;
     ELSE
       IF p_outcome IS NOT NULL THEN
         PERFORM sop_refuse('not-a-decision', format('step %s is not a decision', v_case.step),
           jsonb_build_object('step', v_index));
       END IF;
-      v_target := coalesce(v_step ->> 'next', v_def -> 'steps' -> (v_index::int) ->> 'id', 'end');
+      v_target := sop_state_of(v_def, coalesce(v_step ->> 'next', v_following));
     END IF;
     IF v_target = 'end' THEN
       v_status := 'done';
@@ -501,7 +538,10 @@ BEGIN
        'documents', sop_documents_meta(p_doc_names, p_doc_filenames, p_doc_contents)) THEN
     PERFORM sop_refuse('bad-data', 'the event''s data does not match its documents', '{}'::jsonb);
   END IF;
-  PERFORM sop_check_deadline(v_data, v_moved, v_status, v_at);
+  PERFORM sop_check_deadline(v_data, v_moved, v_status, v_at,
+    v_moved AND v_status = 'open' AND v_sub > 0
+      AND EXISTS (SELECT 1 FROM sop_states(v_def) x WHERE x.state = v_new_step AND x.row_no = v_index),
+    v_case.deadline);
   IF jsonb_typeof(p_available::jsonb) <> 'array' OR NOT p_available::jsonb @> v_case.available::jsonb THEN
     PERFORM sop_refuse('bad-available', 'documents at hand never go away', '{}'::jsonb);
   END IF;
@@ -825,7 +865,7 @@ BEGIN
        'documents', sop_documents_meta(p_doc_names, p_doc_filenames, p_doc_contents)) THEN
     PERFORM sop_refuse('bad-data', 'the event''s data does not match its documents', '{}'::jsonb);
   END IF;
-  PERFORM sop_check_deadline(v_data, true, 'open', v_at);
+  PERFORM sop_check_deadline(v_data, true, 'open', v_at, false, NULL);
   IF jsonb_typeof(p_available::jsonb) <> 'array' THEN
     PERFORM sop_refuse('bad-available', 'documents at hand are a list', '{}'::jsonb);
   END IF;
@@ -836,7 +876,7 @@ BEGIN
   v_case.title := p_title;
   v_case.definition := p_digest;
   v_case.status := 'open';
-  v_case.step := v_def -> 'steps' -> 0 ->> 'id';
+  v_case.step := (SELECT state FROM sop_states(v_def) ORDER BY row_no, sub LIMIT 1);
   v_case.entered_at := sop_iso(v_at);
   v_case.deadline := v_data ->> 'deadline';
   v_case.available := p_available;

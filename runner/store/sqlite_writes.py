@@ -201,7 +201,8 @@ class SQLiteWrites(SQLStore):
     def _step_pelaksana(self, case_id: str, digest: str, step: str) -> list[str]:
         """The pelaksana of a step, from the stored definition (as the PostgreSQL functions read it)."""
         body = self.definition(digest)
-        found = [s for s in json.loads(body)["steps"] if s["id"] == step] if body else []
+        steps = json.loads(body)["steps"] if body else []
+        found = [s for row in steps for s in row.get("kegiatan", [row]) if s["id"] == step]  # a step, or an activity
         if not found:
             raise damaged(_("case {id} stands at a step its SOP does not have").format(id=case_id))
         who = found[0]["pelaksana"]

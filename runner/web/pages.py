@@ -219,7 +219,7 @@ def _summary(visit: Visit, c: runner.CaseSummary, why: dict[str, str] | None = N
     if c.definition and c.step:
         sop = visit.cases.definition(c.definition)
         step = sop.step(c.step)
-        data["step_no"], data["uraian"], data["nama"] = step.no, step.uraian, sop.nama
+        data["step_no"], data["uraian"], data["nama"] = step.label, step.uraian, sop.nama
         data["pelaksana"] = [sop.pelaksana_by_id(p).nama for p in step.pelaksana]
         if why:
             data["why"] = next((why[p] for p in step.pelaksana if p in why), None)
@@ -352,7 +352,7 @@ def _target(sop: runner.SOP, target: str) -> str:
     if target == runner.END:
         return _("end")
     s = sop.step(target)
-    return f"{s.no}. {s.uraian}"
+    return f"{s.label}. {s.uraian}"  # an activity of a row of several: "2b."
 
 
 def _action_word(action: str) -> str:

@@ -18,6 +18,9 @@ class Symbol:
     row: int
     step: int | None = None  # the step number; None for an end terminator or a connector
     label: str = ""  # the connector's letter, or "Selesai" on an end terminator
+    # the state it draws (a step's id, or an activity's in a row of several); on an end
+    # terminator, the decision's that ends there
+    state: str | None = None
 
 
 @dataclass
@@ -137,3 +140,8 @@ def symbol_rect(kind: str, cx: float, cy: float) -> Rect:
 
 def step_symbols(page: Page, no: int) -> list[int]:
     return [i for i, s in enumerate(page.symbols) if s.step == no]
+
+
+def state_symbols(page: Page, state: str) -> list[int]:
+    """The symbols of one state: a step's chain of boxes, or one activity's in a row of several."""
+    return [i for i, s in enumerate(page.symbols) if s.step is not None and s.state == state]

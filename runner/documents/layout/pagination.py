@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ...definition import END, SOP, Step
+from ...definition import Row as SopRow
 from ...errors import UserError
 from ...i18n import _, ngettext
 from ..base import transitions
@@ -77,20 +78,52 @@ def _items(items: Sequence[str], width_px: float) -> list[str]:
     return lines
 
 
-def _cells(step: Step, columns: list[Column]) -> dict[str, list[str]]:
+def _lettered(row: SopRow, width_px: float) -> list[str]:
+    """A row of several activities: its lead, then each activity lettered, its further lines under its text."""
+    lines = _wrap(row.uraian, width_px) if row.uraian else []
+    for s in row.steps:
+        mark = f"{s.letter}. "
+        indent = max(text_width(mark, FONT), text_width("\u00a0" * len(mark), FONT))  # the letter, or its hang
+        first, *rest = _wrap(s.uraian, width_px - indent)
+        lines += [mark + first, *("\u00a0" * len(mark) + line for line in rest)]
+    return lines
+
+
+def _cells(sop: SOP, step: Step, columns: list[Column]) -> dict[str, list[str]]:
+    row = sop.row_of(step)  # the row's number and mutu baku: a step's own, or its row's for an activity
     texts = {
-        "no": f"{step.no}.",
+        "no": f"{row.no}.",
         "uraian": step.uraian,
-        "waktu": step.waktu,
-        "keterangan": step.keterangan or "",
+        "waktu": row.waktu,
+        "keterangan": row.keterangan or "",
     }
-    lists = {"kelengkapan": step.kelengkapan, "output": step.output}
-    return {c.key: _items(lists[c.key], c.w) if c.key in lists else _wrap(texts[c.key], c.w) for c in columns}
+    lists = {"kelengkapan": row.kelengkapan, "output": row.output}
+    cells = {c.key: _items(lists[c.key], c.w) if c.key in lists else _wrap(texts[c.key], c.w) for c in columns}
+    if row.multi:
+        cells["uraian"] = _lettered(row, next(c.w for c in columns if c.key == "uraian"))
+    return cells
 
 
-def row_height(step: Step, cells: dict[str, list[str]], lanes: int) -> float:
-    """The least height of a step's row: its texts, or its symbols with a track's room above and below them."""
+def _stacks(row: SopRow) -> dict[str, int]:
+    """How many symbols of a row of activities stand in each pelaksana's lane (stacked when several)."""
+    count: dict[str, int] = {}
+    for s in row.steps:
+        for pid in dict.fromkeys(s.pelaksana):
+            count[pid] = count.get(pid, 0) + 1
+    return count
+
+
+def row_height(step: Step, cells: dict[str, list[str]], lanes: int, row: SopRow | None = None) -> float:
+    """The least height of a step's row: its texts, or its symbols with a track's room above and below them.
+    A row of several activities: as tall as the most symbols it stacks in one lane."""
     text = max(len(v) for v in cells.values()) * LINE_H + 2 * CELL_PAD_Y
+    if row is not None and row.multi:
+        stacked = max(_stacks(row).values())
+        tallest = max(SYMBOL_SIZE[k][1] for k in ("decision", "process", "terminator"))
+        room = stacked * tallest + (stacked - 1) * 2 * SYMBOL_ROOM
+        if any(s.decision and END in s.decision.outcomes.values() for s in row.steps):
+            room += SYMBOL_SIZE["terminator"][1] + 2 * SYMBOL_ROOM
+        return max(text, room + 2 * SYMBOL_ROOM)
     if step.decision:
         symbols: float = SYMBOL_SIZE["decision"][1]
         if END in step.decision.outcomes.values() and len(set(step.pelaksana)) >= lanes:
@@ -189,7 +222,7 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
     lanes_x = (0.0, 0.0)
     for key, title, fixed in TEXT_COLUMNS:
         w = fixed + extra if key == "uraian" else fixed
-        columns.append(Column(key, _(title), x, w))
+        columns.append(Column(key, sop.heading(key, _(title)), x, w))  # the SOP's own words, if it has them
         x += w
         if key == "uraian":  # the lanes come right after the activity
             lanes_x = (x, x + lanes_w)
@@ -202,19 +235,21 @@ def compute(sop: SOP, steps_per_page: int | None = None, paper: str = "a4", head
     masthead, number_box, header_y = _masthead(sop, width, heading)
     header_h = HEADER_TOP + max(len(lane.title) for lane in lanes) * LINE_H + 2 * PAD
 
-    heights = {s.no: row_height(s, _cells(s, columns), count) for s in sop.steps}
+    # a page's rows are the table's: a row of several activities is one row, its first activity standing for it
+    rows = [r.steps[0] for r in sop.rows]
+    heights = {s.no: row_height(s, _cells(sop, s, columns), count, sop.row_of(s)) for s in rows}
     frame = Layout(sop, paper, width, height, columns, lanes, lanes_x, header_y, header_h, 0, [], masthead, number_box)
     if steps_per_page is not None:
         n = steps_per_page
         try:
-            chunks = [list(sop.steps[i : i + n]) for i in range(0, len(sop.steps), n)]
+            chunks = [list(rows[i : i + n]) for i in range(0, len(rows), n)]
             return _draw(frame, chunks, arrows, heights, {}, False)
         except _NoRoom as failure:
             refusal = failure
     else:  # as many as fit on each page; a page that cannot be drawn holds fewer, and the pages after it move up
         caps: dict[int, int] = {}  # a page's first step -> the most steps its page may hold
         routed: _Routed = {}  # the pages already routed: the pages before one that moves are not routed again
-        for _attempt in range(MAX_REPAGINATIONS * len(sop.steps)):
+        for _attempt in range(MAX_REPAGINATIONS * len(rows)):
             chunks = _paginate(frame, heights, arrows, caps)
             try:
                 return _draw(frame, chunks, arrows, heights, routed, True)
@@ -253,7 +288,7 @@ def _paginate(
     """The steps page by page, each page filled: a page ends only where the next row (with the bands of
     connectors the page then needs) does not fit, or where ``caps`` says it may hold no more."""
     sop = frame.sop
-    steps, index, room = sop.steps, sop.numbers, _room(frame)
+    steps, index, room = [r.steps[0] for r in sop.rows], sop.numbers, _room(frame)
     near: list[list[int]] = [[] for _s in steps]  # by step number - 1: the steps it has arrows with
     for s, t, _o in arrows:
         if t != END and index[t] != s.no:
@@ -328,7 +363,7 @@ def _page(layout: Layout, p: int, chunk: list[Step], heights: dict, top_band: bo
         y += BAND_ROW_H
     filled = _fill([heights[s.no] for s in chunk], _room(layout) - BAND_ROW_H * (top_band + bottom_band))
     for s, h in zip(chunk, filled, strict=True):
-        rows.append(Row(y, h, s, _cells(s, layout.columns)))
+        rows.append(Row(y, h, s, _cells(layout.sop, s, layout.columns)))
         y += h
     if bottom_band:
         rows.append(Row(y, BAND_ROW_H))
@@ -343,6 +378,9 @@ def _place_symbols(layout: Layout, page: Page) -> None:
         s = row.step
         if s is None:
             continue
+        if s.sub:
+            _place_activities(layout, page, r, row, lane_of)
+            continue
         leads_to_end = s.next == END
         for k, pid in enumerate(s.pelaksana):
             last = k == len(s.pelaksana) - 1
@@ -354,35 +392,53 @@ def _place_symbols(layout: Layout, page: Page) -> None:
                 kind = "process"
             lane = lane_of[pid]
             page.symbols.append(
-                Symbol(kind, symbol_rect(kind, layout.lanes[lane].cx, row.y + row.h / 2), lane, r, s.no)
+                Symbol(kind, symbol_rect(kind, layout.lanes[lane].cx, row.y + row.h / 2), lane, r, s.no, state=s.id)
             )
         if s.decision and END in s.decision.outcomes.values():
-            # a decision that can end the case points at an end terminator of its own, in a free lane nearby
-            used = {lane_of[pid] for pid in s.pelaksana}
-            exit_lane = lane_of[s.pelaksana[-1]]
-            free = sorted(
-                (i for i in range(len(layout.lanes)) if i not in used), key=lambda i: (abs(i - exit_lane), -i)
-            )
-            if free:
-                page.symbols.append(
-                    Symbol(
-                        "terminator",
-                        symbol_rect("terminator", layout.lanes[free[0]].cx, row.y + row.h / 2),
-                        free[0],
-                        r,
-                        None,
-                        _(END_LABEL),
-                    )
-                )
-            else:  # every lane is taken: below the decision, in its own lane
-                cy = row.y + row.h - SYMBOL_SIZE["terminator"][1] / 2 - 4
-                page.symbols.append(
-                    Symbol(
-                        "terminator",
-                        symbol_rect("terminator", layout.lanes[exit_lane].cx, cy),
-                        exit_lane,
-                        r,
-                        None,
-                        _(END_LABEL),
-                    )
-                )
+            _place_end(layout, page, r, row, s, {lane_of[pid] for pid in s.pelaksana}, lane_of[s.pelaksana[-1]])
+
+
+def _place_end(
+    layout: Layout, page: Page, r: int, row: Row, s: Step, used: set[int], exit_lane: int, cy: float | None = None
+) -> None:
+    """A decision that can end the case points at an end terminator of its own, in a free lane nearby, level
+    with the decision (``cy``: where it stands, when not in the middle of the row)."""
+    free = sorted((i for i in range(len(layout.lanes)) if i not in used), key=lambda i: (abs(i - exit_lane), -i))
+    if free:
+        rect = symbol_rect("terminator", layout.lanes[free[0]].cx, row.y + row.h / 2 if cy is None else cy)
+        page.symbols.append(Symbol("terminator", rect, free[0], r, None, _(END_LABEL), s.id))
+    else:  # every lane is taken: below the decision, in its own lane
+        cy = row.y + row.h - SYMBOL_SIZE["terminator"][1] / 2 - 4
+        rect = symbol_rect("terminator", layout.lanes[exit_lane].cx, cy)
+        page.symbols.append(Symbol("terminator", rect, exit_lane, r, None, _(END_LABEL), s.id))
+
+
+def _place_activities(layout: Layout, page: Page, r: int, row: Row, lane_of: dict[str, int]) -> None:
+    """A row of several activities: each activity's symbols in its pelaksana's lanes, side by side across
+    the row; several in one lane stand one above the other, in the order of the activities."""
+    assert row.step is not None
+    sop_row = layout.sop.row_of(row.step)
+    stacks = _stacks(sop_row)
+    used = {lane_of[pid] for s in sop_row.steps for pid in s.pelaksana}
+    ends = any(s.decision and END in s.decision.outcomes.values() for s in sop_row.steps)
+    ends = ends and len(used) >= len(layout.lanes)  # no free lane for its end terminator
+    room = row.h - (SYMBOL_SIZE["terminator"][1] + 2 * SYMBOL_ROOM if ends else 0)  # an end below them, if need be
+    placed: dict[str, int] = {}
+    for s in sop_row.steps:
+        for k, pid in enumerate(dict.fromkeys(s.pelaksana)):
+            last = k == len(s.pelaksana) - 1
+            if last and s.decision:
+                kind = "decision"
+            elif (s.no == 1 and s.sub == 1 and k == 0) or (last and s.next == END):
+                kind = "terminator"
+            else:
+                kind = "process"
+            j, n = placed.get(pid, 0), stacks[pid]
+            placed[pid] = j + 1
+            cy = row.y + room * (2 * j + 1) / (2 * n)
+            lane = lane_of[pid]
+            page.symbols.append(Symbol(kind, symbol_rect(kind, layout.lanes[lane].cx, cy), lane, r, s.no, state=s.id))
+    for s in sop_row.steps:
+        if s.decision and END in s.decision.outcomes.values():
+            diamond = next(x for x in reversed(page.symbols) if x.state == s.id and x.kind == "decision")
+            _place_end(layout, page, r, row, s, used, lane_of[s.pelaksana[-1]], diamond.rect.cy)

@@ -34,7 +34,7 @@ from .metrics import (
     SYMBOL_SIZE,
     TRACK_OFFSETS,
 )
-from .model import Arrow, Layout, Page, Symbol, step_symbols
+from .model import Arrow, Layout, Page, Symbol, state_symbols
 
 
 class _Exhausted(Exception):
@@ -411,10 +411,14 @@ class _Router:
         if entry in ("left", "right"):  # same row: straight across, or over the top if something is in the way
             ex = tr.x if entry == "left" else tr.right
             sx = sr.right if side == "right" else sr.x
-            paths = [[(sx, sr.cy), (ex, tr.cy)]]
+            paths = [[(sx, sr.cy), (ex, tr.cy)]] if abs(sr.cy - tr.cy) < 0.5 else []
             paths += [[(sr.cx, sr.y), (sr.cx, y), (tr.cx, y), (tr.cx, tr.y)] for y in tracks[s.row]]
             yield from (p for p in paths if self._fits(p, free))
             return
+        if s.row == t.row and side == "bottom" and entry == "top" and sr.bottom < tr.y and abs(sr.cx - tr.cx) < 1:
+            path = [(sr.cx, sr.bottom), (tr.cx, tr.y)]  # activities stacked in one lane of a row: straight down
+            if self._fits(path, free):
+                yield path
         # where the arrow leaves the source, and the band it first reaches
         target_band = t.row if entry == "top" else t.row + 1
         if side == "bottom":
@@ -491,6 +495,13 @@ class _Router:
         }
         under = tracks[t.row + 1] if t.row < s.row else []  # the band below the target
         beside = t.kind != "connector"  # a connector is entered from below, never from its side
+        if t.row == s.row and side == "bottom":  # back to an activity of the same row: under the row, up into it
+            routes += [
+                [(sr.cx, sr.bottom), (sr.cx, y), (ex, y), (ex, tr.bottom)]
+                for y in tracks[s.row + 1]
+                if y > max(sr.bottom, tr.bottom) + 2
+                for ex in entries
+            ]
         for start in starts:
             (px, py) = start[-1]
             if side == "left":
@@ -585,47 +596,51 @@ def _connect_pages(
 ) -> None:
     sop = layout.sop
     index = sop.numbers
-    bundles = {s.no for s in sop.steps if len(s.targets) > BUNDLE}
+    order = {s.id: i for i, s in enumerate(sop.steps)}
+    bundles = {s.id for s in sop.steps if len(s.targets) > BUNDLE}
     jobs: list[_Job] = []
     letters = _letters()
 
     for page in layout.pages:
         for no in page.steps:
-            syms = step_symbols(page, no)
-            for a, b in itertools.pairwise(syms):  # several pelaksana: joined in the listed order
-                right = page.symbols[b].rect.cx > page.symbols[a].rect.cx
-                jobs.append(
-                    _Job(0, page, a, ["right" if right else "left"], b, "left" if right else "right", None, no, no)
+            for step in sop.rows[no - 1].steps:  # a step, or each activity of a row of several
+                syms = state_symbols(page, step.id)
+                for a, b in itertools.pairwise(syms):  # several pelaksana: joined in the listed order
+                    right = page.symbols[b].rect.cx > page.symbols[a].rect.cx
+                    jobs.append(
+                        _Job(0, page, a, ["right" if right else "left"], b, "left" if right else "right", None, no, no)
+                    )
+                end = next(
+                    (
+                        i
+                        for i, s in enumerate(page.symbols)
+                        if s.step is None and s.kind == "terminator" and s.state == step.id
+                    ),
+                    None,
                 )
-            end = next(
-                (
-                    i
-                    for i, s in enumerate(page.symbols)
-                    if s.step is None and s.kind == "terminator" and s.row == page.symbols[syms[-1]].row
-                ),
-                None,
-            )
-            step = sop.steps[no - 1]
-            if step.decision and end is not None:
-                right = page.symbols[end].rect.cx > page.symbols[syms[-1]].rect.cx
-                side, entry = ("right", "left") if right else ("left", "right")
-                # its own vertex, its label beside it, even for a decision of many branches: the end is near
-                jobs.append(_Job(1, page, syms[-1], [side], end, entry, outcomes_to(step, END), no, END))
+                if step.decision and end is not None:
+                    right = page.symbols[end].rect.cx > page.symbols[syms[-1]].rect.cx
+                    side, entry = ("right", "left") if right else ("left", "right")
+                    # its own vertex, its label beside it, even for a decision of many branches: the end is near
+                    jobs.append(_Job(1, page, syms[-1], [side], end, entry, outcomes_to(step, END), no, END))
 
     # A bundle's branches to one page share one pair of connectors; their labels stand on that page.
-    shared: dict[tuple[int, int], tuple[int, int]] = {}
+    shared: dict[tuple[str, int], tuple[int, int]] = {}
     for s, t, label in arrows:
         if t == END:
             continue
         src_page = layout.pages[page_of[s.no]]
         dst_no = index[t]
         dst_page = layout.pages[page_of[dst_no]]
-        exit_sym = step_symbols(src_page, s.no)[-1]
-        entry_sym = step_symbols(dst_page, dst_no)[0]
+        exit_sym = state_symbols(src_page, s.id)[-1]
+        entry_sym = state_symbols(dst_page, t)[0]
         sides = _sides(s, dst_no)
         forward = dst_no > s.no
         priority = 2 if dst_no == s.no + 1 else 3 if forward else 4
-        bundle = s.no in bundles
+        bundle = s.id in bundles
+        if dst_no == s.no and s.sub:  # between activities of one row
+            jobs.append(_inside_row(src_page, exit_sym, entry_sym, order[t] > order[s.id], label, s.no, bundle))
+            continue
         if src_page is dst_page:
             loop = dst_no < s.no and not bundle
             if loop:  # out of the side that faces the target's lane
@@ -635,7 +650,7 @@ def _connect_pages(
             jobs.append(job)
             continue
         later = dst_page.number > src_page.number
-        pair = shared.get((s.no, dst_page.number))
+        pair = shared.get((s.id, dst_page.number))
         if pair is None:
             letter = next(letters)
             pair = (
@@ -645,7 +660,7 @@ def _connect_pages(
                 ),
             )
             if bundle:
-                shared[(s.no, dst_page.number)] = pair
+                shared[(s.id, dst_page.number)] = pair
         out_conn, in_conn = pair
         out_label, in_label = (None, label) if bundle else (label, None)
         back = not later and not bundle  # a loop back: each half kept to the lanes between its ends, if it can
@@ -754,6 +769,23 @@ def _stretch(page: Page, extra: float) -> None:
         y = row.bottom
     for symbol in page.symbols:
         symbol.rect = replace(symbol.rect, y=symbol.rect.y + moved[symbol.row])
+
+
+def _inside_row(page: Page, source: int, target: int, forward: bool, label: str | None, no: int, bundle: bool) -> _Job:
+    """An arrow between activities of one row: on to the next across the row (side to side, or down when
+    they stand in one lane), or back to an earlier one, a loop under the row kept to the lanes between them."""
+    a, b = page.symbols[source].rect, page.symbols[target].rect
+    if forward:
+        if abs(a.cx - b.cx) < 1:
+            return _Job(1, page, source, ["bottom"], target, "top", label, no, no, bundle)
+        if abs(a.cy - b.cy) >= 1:  # one of them stacked in its lane: over the top, or under the bottom
+            up = b.cy < a.cy
+            return _Job(1, page, source, ["top" if up else "bottom"], target, "top" if up else "bottom", label,
+                        no, no, bundle)  # fmt: skip
+        right = b.cx > a.cx
+        return _Job(1, page, source, ["right" if right else "left"], target, "left" if right else "right", label,
+                    no, no, bundle)  # fmt: skip
+    return _Job(4, page, source, ["bottom", "right", "left"], target, "top", label, no, no, bundle, True)
 
 
 def _sides(step: Step, target_no: int) -> list[str]:
