@@ -53,6 +53,7 @@ _API: dict[str, tuple[str, str]] = {
     "CaseView": ("runner.cases.records", "CaseView"),
     "CaseSummary": ("runner.cases.records", "CaseSummary"),
     "HistoryEntry": ("runner.cases.records", "HistoryEntry"),
+    "MigrationPlan": ("runner.cases.records", "MigrationPlan"),
     "Finding": ("runner.cases.findings", "Finding"),
     "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
     "Holder": ("runner.cases.records", "Holder"),
@@ -114,6 +115,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .cases.records import CaseView as CaseView
     from .cases.records import HistoryEntry as HistoryEntry
     from .cases.records import Holder as Holder
+    from .cases.records import MigrationPlan as MigrationPlan
     from .cases.records import max_attachment_bytes as max_attachment_bytes
     from .cases.service import Cases as Cases
     from .definition import END as END

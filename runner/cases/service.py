@@ -548,9 +548,18 @@ class Cases:
             due = deadline(target, new_step, row.entered_at)
             plans.append(
                 MigrationPlan(
-                    row.id, row.title, source.version, row.step, source.numbers[row.step], target.version, new_step,
-                    target.numbers[new_step], target.step(new_step).missing(row.available), local(due, tz),
-                    due is not None and due < iso(clock), tz,
+                    row.id,
+                    row.title,
+                    source.version,
+                    row.step,
+                    source.numbers[row.step],
+                    target.version,
+                    new_step,
+                    target.numbers[new_step],
+                    target.step(new_step).missing(row.available),
+                    local(due, tz),
+                    due is not None and due < iso(clock),
+                    tz,
                 )  # fmt: skip
             )
             writes.append((row, self._migration(row, source, target, new_step, step_map, due, clock, reason)))
@@ -560,9 +569,7 @@ class Cases:
         self.store.migrate_cases(definition, writes)
         return plans
 
-    def _to_move(
-        self, sop_id: str, target: SOP, from_version: str | None, case_ids: Sequence[str]
-    ) -> list[CaseRow]:
+    def _to_move(self, sop_id: str, target: SOP, from_version: str | None, case_ids: Sequence[str]) -> list[CaseRow]:
         """The open cases a migration moves: those named (each of the SOP, open, on another version), or
         every open case of the SOP on ``from_version`` (default: on any other version than the target)."""
         if case_ids:
@@ -571,7 +578,9 @@ class Cases:
                 row, sop = self._case(case_id)
                 if row.sop != sop_id:
                     raise UserError(
-                        _("case {id} is a case of SOP {other}, not of {sop}").format(id=row.id, other=row.sop, sop=sop_id),
+                        _("case {id} is a case of SOP {other}, not of {sop}").format(
+                            id=row.id, other=row.sop, sop=sop_id
+                        ),
                         "case-of-another-sop",
                         case=row.id,
                         sop=row.sop,
@@ -615,7 +624,9 @@ class Cases:
     ) -> Write:
         from . import engine  # the state machine's record of a case: only acting on a case needs it
 
-        state = engine.CaseState(Status.OPEN, row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available))
+        state = engine.CaseState(
+            Status.OPEN, row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available)
+        )
         data = {
             "documents": [],
             "from": source.digest,

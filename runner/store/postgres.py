@@ -409,7 +409,9 @@ class PostgresStore(SQLStore):
         )
         return self._written(row)
 
-    def migrate_cases(self, definition: tuple[str, str, str, str | None], writes: list[tuple[CaseRow, Write]]) -> list[CaseRow]:
+    def migrate_cases(
+        self, definition: tuple[str, str, str, str | None], writes: list[tuple[CaseRow, Write]]
+    ) -> list[CaseRow]:
         # one sop_migrate call a case, in one transaction: a refusal of any rolls back them all
         digest, version, body, source = definition
         self._last = None

@@ -79,7 +79,7 @@ MESSAGES: dict[str, str] = {
         "{login} is not an admin of this store; only an admin moves running cases to another version of their SOP"
     ),
     "migrate-no-counterpart": N_(
-        "case {case} stands at step '{step}', which version {version} of SOP {sop} does not have; name its counterpart in the step map"
+        "case {case} stands at step '{step}', which version {version} of SOP {sop} does not have; it needs a counterpart in the step map"
     ),
     "migrate-unknown-step": N_("the step map names '{step}', which is no step of version {version} of SOP {sop}"),
     "migrate-same-version": N_("case {case} follows version {version} of its SOP already"),

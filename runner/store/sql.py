@@ -536,7 +536,9 @@ class SQLStore(PeopleStore, SessionStore):
             raise self._concurrent(case.id) from None
         return updated
 
-    def migrate_cases(self, definition: tuple[str, str, str, str | None], writes: list[tuple[CaseRow, Write]]) -> list[CaseRow]:
+    def migrate_cases(
+        self, definition: tuple[str, str, str, str | None], writes: list[tuple[CaseRow, Write]]
+    ) -> list[CaseRow]:
         """Move cases to another version of their SOP (``definition``: digest, version, canonical JSON,
         YAML source; registered when new): each ``migrate`` write on its case as it was read, all in one
         transaction or none. Only an administrator, once posts are enforced; the version in force today,
