@@ -366,6 +366,13 @@ def test_a_case_moved_to_a_new_version_voided_once_and_advanced_again(office, me
     words = ok(run("case", "history", cid)).out
     assert "moved to version 1.1" in words and "from version 1.0; now at step 3 perintah-camat" in words
 
+    # the chart: version 1.1, the step done there marked, the path on 1.0 said above it
+    svg = ok(run("flowchart", "pelacuran", "--case", cid, "--format", "svg")).out
+    assert "Version 1.1" in svg or "1.1" in svg
+    assert "On version 1.0: step 1 done; moved" in svg and "at step 2 to step 3 of version 1.1" in svg
+    assert svg.count('fill="#d9f2d9"') >= 1 and 'fill="#fff3b0"' in svg  # step 3 done on 1.1, step 4 now
+    assert "Sekcam menelaah laporan" in svg  # the inserted step: the chart is the new version's
+
     report = json.loads(ok(run("report", "pelacuran", "--json")).out)
     assert report["cases_read"] == 1 and report["events_read"] == 7
     by_version = {s["version"]: s for s in report["sops"]}

@@ -731,9 +731,9 @@ class Cases:
             return None  # gone or invalid now: the case keeps its own copy either way
         if current.digest == digest:
             return None
-        return _("the SOP file now has version {new}; this case follows version {old}, which it started with").format(
-            new=current.version, old=sop.version
-        )
+        return _(
+            "the SOP file now has version {new}; this case follows version {old}, as the case store keeps it"
+        ).format(new=current.version, old=sop.version)
 
     def search(
         self,
