@@ -230,7 +230,9 @@ def _by_database(office: Office, sop: Any, case_id: str | None, action: dict, wh
     return case_row(row)
 
 
-def _moved_by_database(office: Office, store: Any, case: Any, action: dict, at: str, when: str | None, who: str | None) -> Any:
+def _moved_by_database(
+    office: Office, store: Any, case: Any, action: dict, at: str, when: str | None, who: str | None
+) -> Any:
     """A move or a void as a clerk with psql would send it: sop_migrate, or sop_void with the case as the
     events say it stood before the action voided."""
     from runner.cases.rows import replay, standing

@@ -486,6 +486,40 @@ class Cases:
         w = w._replace(row_after=after, restores=restored)
         return self._commit(lambda: self.store.append(row, w), w.request)
 
+    def may_correct(self, case_id: str) -> tuple[bool, int | None]:
+        """What the login asking may do to undo or end case ``case_id`` now: (cancel it, the seq of the action
+        a void would void, or None). The same checks the store makes when it is done (a front door offers
+        only these); on PostgreSQL the database decides again when it is asked."""
+        row, sop = self._case(case_id)
+        if row.status != Status.OPEN:
+            return False, None
+        at, login = iso(self.store.clock()), self.store.login
+        tz = sop.calendar.timezone
+        holder = login if self.store.enforced() else None
+
+        def allowed(check: Callable[[], None]) -> bool:
+            try:
+                check()
+            except Refused:
+                return False
+            return True
+
+        step = row.step
+        assert step is not None  # an open case stands at a step
+        pelaksana = list(sop.cancel_by or sop.step(step).pelaksana)
+        cancel = allowed(
+            lambda: self.store.check_cancel(login, holder, row.id, step, pelaksana, sop.id, tz, at, bool(sop.cancel_by))
+        )
+        events = self.store.events(case_id)
+        live = standing(events)
+        target = events[live[-1] - 1] if len(live) >= 2 else None
+        if target is None or target.action == "migrate" or target.step is None:
+            return cancel, None
+        on = self._versions(events, row.definition)[target.seq - 1]
+        done_by = list(on.step(target.step).pelaksana)
+        void = allowed(lambda: self.store.check_void(login, holder, target, done_by, sop.id, tz, at, at))
+        return cancel, target.seq if void else None
+
     # --- moving running cases to another version ------------------------------------
 
     def target_version(self, sop_id: str, version: str) -> SOP:
