@@ -25,8 +25,8 @@ import yaml
 from conftest import PG_URL
 
 from runner import Attachment, Cases, People, UserError, find_sop, load_sop
-from runner.store import open_store
 from runner.cases.rows import deadline
+from runner.store import open_store
 from runner.store.clock import iso, today
 
 HERE = Path(__file__).parent / "data" / "rules"

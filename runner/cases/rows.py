@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -110,7 +109,8 @@ def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.Case
 def migrated(state: engine.CaseState, data: dict) -> engine.CaseState:
     """The engine's state after a ``migrate`` event: the same case, at the step the map gave on the new
     version (its documents at hand kept; whether they suffice there is the next advance's question)."""
-    return replace(state, step=data["to_step"])
+    # (the state's own class: dataclasses.replace would cost every `case show` the import)
+    return type(state)(state.status, data["to_step"], state.entered_at, state.available)
 
 
 def replay(

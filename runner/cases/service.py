@@ -661,7 +661,7 @@ class Cases:
         state = engine.CaseState(
             Status.OPEN, row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available)
         )
-        data = {
+        data: dict[str, Any] = {
             "documents": [],
             "from": source.digest,
             "from_version": source.version,

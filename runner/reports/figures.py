@@ -553,6 +553,7 @@ class _Tally:
         for (decision, outcome), counts in self.per_case.items():
             if decision in reached:
                 counts[taken[(decision, outcome)]] += 1
+        return None
 
     def figures(self, versions: int) -> SopFigures:
         sop = self.sop
