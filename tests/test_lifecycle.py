@@ -384,3 +384,32 @@ def test_a_case_moved_to_a_new_version_voided_once_and_advanced_again(office, me
     assert done["1.1"]["perintah-camat"] == 1 and sum(done["1.1"].values()) == 1  # once: the voided one not
     assert {s["id"]: s["open"] for s in new["steps"]}["draft-surat-perintah"] == 1
     assert any("moved from pelacuran 1.0" in n for n in report["notes"])
+
+
+def test_a_migration_moves_every_case_or_none(db_url, tmp_path):
+    """Two cases moved in one transaction; the second changed by a clerk since it was read: neither moves,
+    on either store (on PostgreSQL the first sop_migrate call is rolled back with the second)."""
+    from runner import Attachment, Cases, ConcurrentChange, find_sop, load_sop, open_store
+
+    raw = yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
+    raw["version"] = "1.1"
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "pelacuran.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    with open_store(db_url) as store:
+        cases = Cases(store, [str(tmp_path / "v2")])
+        sop = load_sop(find_sop("pelacuran", [str(SOPS)]))
+        first, second = (cases.start(sop, attach=[Attachment("Informasi Pelanggaran")]) for _ in range(2))
+        target = cases.target_version("pelacuran", "1.1")
+        writes = [
+            (row, cases._migration(row, sop, target, row.step, {}, None, store.clock(), None)) for row in (first, second)
+        ]
+        cases.advance(second.id, "kasi-trantib")  # a clerk, meanwhile
+        before = [store.events(c.id) for c in (first, second)], store.case(first.id)
+        definition = (target.digest, target.version, target.canonical, target.source)
+        with pytest.raises(ConcurrentChange):
+            store.migrate_cases(definition, writes)
+        assert ([store.events(c.id) for c in (first, second)], store.case(first.id)) == before
+        moved = cases.migrate("pelacuran", "1.1")  # read afresh: both move
+        assert sorted(p.case for p in moved) == sorted([first.id, second.id])
+        assert {store.case(c.id).definition for c in (first, second)} == {target.digest}
+        assert cases.verify() == []
