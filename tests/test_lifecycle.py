@@ -305,6 +305,8 @@ def test_a_case_moved_to_a_new_version_voided_once_and_advanced_again(office, me
         run("--sop-dir", d1, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran", "--at", back)
     ).out.strip()
     ok(run("case", "advance", cid, "--as", "kasi-trantib"))  # at step 2, perintah-penertiban (the Camat's)
+    refused(run("--sop-dir", d2, "case", "migrate", "--sop", "pelacuran", "--to", "1.1", "--map",
+                "perintah-penertiban=perintah-camat"), "version 1.1 of SOP pelacuran is not in force")  # fmt: skip
     ok(run("sop", "sahkan", str(v2), "--for", "budi", "--on", _ago(3)))  # 1.1 in force from 2 days ago
 
     before = snapshot(db_url)

@@ -186,11 +186,7 @@ MIGRATIONS: list[list[str]] = [
         " UNIQUE (sop, tanggal_efektif))",
         "{functions}",
     ],
-    [  # 12: moving running cases to another version (issue 23): on PostgreSQL sop_migrate, and sop_void
-        # never voids a move
-        "{functions}",
-    ],
-    [  # 13: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
+    [  # 12: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
         # the rows there now its first events
         "{people_audit}",
         "{functions}",
