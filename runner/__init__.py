@@ -24,88 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
 
-# public name -> (module, name in that module)
-_API: dict[str, tuple[str, str]] = {
-    # SOP definitions
-    "SOP": ("runner.definition", "SOP"),
-    "Step": ("runner.definition", "Step"),
-    "END": ("runner.definition", "END"),
-    "find_sop": ("runner.definition", "find_sop"),
-    "load_sop": ("runner.definition", "load_sop"),
-    "discover_sops": ("runner.definition", "discover_sops"),
-    "check_paths": ("runner.definition.checks", "check_paths"),
-    "Validation": ("runner.definition.checks", "Validation"),
-    "Problem": ("runner.definition.checks", "Problem"),
-    "write_skeleton": ("runner.definition.skeleton", "write_skeleton"),
-    # SOP tables offices already have (Word, Excel, text) into a draft
-    "import_sop": ("runner.importing", "import_sop"),
-    "ImportReport": ("runner.importing", "ImportReport"),
-    "diff_sops": ("runner.definition.diff", "diff_sops"),
-    "SopDiff": ("runner.definition.diff", "SopDiff"),
-    "Change": ("runner.definition.diff", "Change"),
-    # cases and their store
-    "open_store": ("runner.store", "open_store"),
-    "Status": ("runner.store", "Status"),
-    "CaseRow": ("runner.store", "CaseRow"),
-    "Cases": ("runner.cases.service", "Cases"),
-    "Attachment": ("runner.cases.records", "Attachment"),
-    "max_attachment_bytes": ("runner.cases.records", "max_attachment_bytes"),
-    "CaseView": ("runner.cases.records", "CaseView"),
-    "CaseSummary": ("runner.cases.records", "CaseSummary"),
-    "HistoryEntry": ("runner.cases.records", "HistoryEntry"),
-    "MigrationPlan": ("runner.cases.records", "MigrationPlan"),
-    "Finding": ("runner.cases.findings", "Finding"),
-    "Checkpoint": ("runner.cases.checkpoint", "Checkpoint"),
-    "Holder": ("runner.cases.records", "Holder"),
-    "SopStatus": ("runner.cases.lifecycle", "SopStatus"),
-    "VersionStatus": ("runner.cases.lifecycle", "VersionStatus"),
-    "PengesahanRow": ("runner.store", "PengesahanRow"),
-    "SQLStore": ("runner.store", "SQLStore"),
-    # people and their posts
-    "People": ("runner.people.service", "People"),
-    "Post": ("runner.people.service", "Post"),
-    "PersonRow": ("runner.store", "PersonRow"),
-    "PostRow": ("runner.store", "PostRow"),
-    "post_title": ("runner.store", "post_title"),
-    "ACTING": ("runner.store", "ACTING"),
-    "Sessions": ("runner.people.sessions", "Sessions"),
-    "Session": ("runner.people.sessions", "Session"),
-    # documents
-    "render": ("runner.documents", "render"),
-    "FORMATS": ("runner.documents", "FORMATS"),
-    "BINARY_FORMATS": ("runner.documents", "BINARY_FORMATS"),
-    "PAPER_SIZES": ("runner.documents", "PAPER_SIZES"),
-    "format_for": ("runner.documents", "format_for"),
-    "progress_of": ("runner.documents", "progress_of"),
-    # reports from real cases
-    "Period": ("runner.reports", "Period"),
-    "Report": ("runner.reports", "Report"),
-    "SopFigures": ("runner.reports", "SopFigures"),
-    "build_report": ("runner.reports", "build_report"),
-    "empty_figures": ("runner.reports", "empty_figures"),
-    "report_tables": ("runner.reports", "report_tables"),
-    "REPORT_FORMATS": ("runner.reports", "REPORT_FORMATS"),
-    "render_report": ("runner.reports", "render_report"),
-    "MonitoringForm": ("runner.reports", "MonitoringForm"),
-    "monitoring_form": ("runner.reports", "monitoring_form"),
-    "render_monitoring": ("runner.reports", "render_monitoring"),
-    # files a user names
-    "write_file": ("runner.files", "write_file"),
-    "check_output": ("runner.files", "check_output"),
-    "output_format": ("runner.files", "output_format"),
-    # the web front door (sop serve)
-    "create_app": ("runner.web", "create_app"),
-    "serve": ("runner.web", "serve"),
-    # errors
-    "UserError": ("runner.errors", "UserError"),
-    "Refused": ("runner.errors", "Refused"),
-    "InvalidSOP": ("runner.errors", "InvalidSOP"),
-    "ConcurrentChange": ("runner.errors", "ConcurrentChange"),
-}
-
-__all__ = ["__version__", *_API]
-
-if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports on first use
+# The API is listed once, as the imports mypy and editors read; at run time they are not executed
+# (importing everything would cost every command its start-up): _read_api reads the same lines and
+# __getattr__ imports a name's module on first use.
+if TYPE_CHECKING:
     from .cases.checkpoint import Checkpoint as Checkpoint
     from .cases.findings import Finding as Finding
     from .cases.lifecycle import SopStatus as SopStatus
@@ -150,6 +72,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .people.service import Post as Post
     from .people.sessions import Session as Session
     from .people.sessions import Sessions as Sessions
+    from .reports import MONITORING_FORMATS as MONITORING_FORMATS
     from .reports import REPORT_FORMATS as REPORT_FORMATS
     from .reports import MonitoringForm as MonitoringForm
     from .reports import Period as Period
@@ -172,6 +95,27 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time __getattr__ imports 
     from .store import post_title as post_title
     from .web import create_app as create_app
     from .web import serve as serve
+
+
+def _read_api() -> dict[str, tuple[str, str]]:
+    """public name -> (module, name in it), from the ``if TYPE_CHECKING:`` block above."""
+    api: dict[str, tuple[str, str]] = {}
+    with open(__file__, encoding="utf-8") as source:
+        lines = iter(source)
+        for line in lines:
+            if line.startswith("if TYPE_CHECKING:"):
+                break
+        for line in lines:
+            if not line.startswith("    "):
+                break
+            words = line.split()  # "from", ".module", "import", its name, "as", the public name
+            if words[:1] == ["from"]:
+                api[words[5]] = (f"runner{words[1]}", words[3])
+    return api
+
+
+_API = _read_api()
+__all__ = ["__version__", *_API]
 
 
 def __getattr__(name: str) -> Any:

@@ -35,15 +35,15 @@ class UserError(Exception):
 class Refused(UserError):
     """An action the SOP or the store does not allow now (wrong pelaksana, missing kelengkapan, ...)."""
 
-    def __init__(self, kind: str, message: str, **details: Any) -> None:
-        super().__init__(message, kind, **details)
+    def __init__(self, message: str, *, kind: str, **details: Any) -> None:
+        super().__init__(message, kind, **details)  # as a UserError: the message, then its kind (named here)
 
 
 class ConcurrentChange(Refused):
     """Another clerk changed the same case between our read and our write."""
 
     def __init__(self, message: str, case: str) -> None:
-        super().__init__("concurrent-change", message, case=case)
+        super().__init__(message, kind="concurrent-change", case=case)
 
 
 class InvalidSOP(UserError):

@@ -183,26 +183,39 @@ def unwritable(path: str | os.PathLike[str], error: OSError) -> UserError:
     )
 
 
+OTHER_SUFFIXES = {"htm": "html", "txt": "table", "mmd": "mermaid", "gv": "dot"}  # other names of a format
+BINARY_FORMATS = frozenset({"pdf", "xlsx"})  # written as bytes, never to a terminal
+
+
 def output_format(
     path: Path | None,
     formats: Iterable[str],
     chosen: str | None = None,
     default: str | None = None,
     aliases: Mapping[str, str] | None = None,
+    stem: str = "FILE",
 ) -> str:
     """The format a document is written in: the one ``chosen``, or the one the suffix of ``path`` names
-    (``aliases`` maps other suffixes to a format: htm -> html), else ``default``.
+    (``aliases`` maps other suffixes to a format, by default ``OTHER_SUFFIXES``: htm -> html), else
+    ``default``.
 
     The one place every command with an output file decides it: a suffix that names no format the command
     writes (``m.xlsx`` of a command without a workbook) is refused, never written in another format under
-    that name; so is a suffix that contradicts the format chosen."""
+    that name; so is a suffix that contradicts the format chosen, and a binary format (pdf, xlsx) with no
+    file to go to (``stem`` names the file the hint suggests)."""
     known = list(formats)  # the formats a file is named after
-    names = {f: f for f in known} | dict(aliases or {})
+    other = OTHER_SUFFIXES if aliases is None else aliases
+    names = {f: f for f in known} | {k: v for k, v in other.items() if v in known or v == default}
     suffix = path.suffix.lstrip(".").lower() if path is not None else ""
     if path is None or not suffix:
         fmt = chosen or default
         if fmt is None:
             raise UserError(_("give the file a suffix: {suffixes}").format(suffixes=_suffixes(known)), "output-suffix")
+        if path is None and fmt in BINARY_FORMATS:
+            raise UserError(
+                _("a {fmt} file cannot go to the terminal: add -o {stem}.{fmt}").format(fmt=fmt, stem=stem),
+                "output-needs-file",
+            )
         return fmt
     named = names.get(suffix)
     if named is None:

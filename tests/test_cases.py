@@ -17,7 +17,7 @@ from runner.definition.waktu import parse
 from runner.definition.workcal import deadline
 from runner.store import open_store
 from runner.store.clock import iso, now
-from runner.store.sql import MIGRATIONS
+from runner.store.migrations import MIGRATIONS
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -369,3 +369,10 @@ def test_a_write_based_on_a_stale_read_is_refused(cases, db_url):
         cases.store.append(stale, write)
     assert [e.seq for e in cases.store.events(row.id)] == [1, 2]
     assert cases.verify(row.id) == []
+
+
+def test_the_migrations_are_named_steps_in_order_the_people_audit_last():
+    names = [m.__name__ for m in MIGRATIONS]
+    assert [int(n[1:4]) for n in names] == list(range(1, len(names) + 1))  # m001_..., m002_..., as numbered
+    assert all(n[0] == "m" and n[4] == "_" for n in names)
+    assert names[-1].endswith("people_audit")  # its triggers must see every table before it

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import SOPS
-from test_people import DAY, TODAY, _start, me, office, ok, refused, run, snapshot  # noqa: F401 - fixtures
+from test_people import DAY, TODAY, _start, me, ok, refused, run, snapshot, staffed  # noqa: F401 - fixtures
 
 # --- who may cancel ------------------------------------------------------------------------
 
 
-def test_only_an_administrator_or_the_holder_of_the_steps_post_cancels(office, me, db_url):  # noqa: F811
-    run = office  # noqa: F811
+def test_only_an_administrator_or_the_holder_of_the_steps_post_cancels(staffed, me, db_url):  # noqa: F811
+    run = staffed  # noqa: F811
     ok(run("people", "add", "joko", "--nama", "Joko Anggota"))
     ok(run("people", "add", "boss", "--nama", "Kepala Kantor", "--admin"))
     ok(run("post", "grant", "joko", "anggota", "--from", "2020-01-01"))
@@ -45,8 +45,8 @@ def test_only_an_administrator_or_the_holder_of_the_steps_post_cancels(office, m
     ok(run("case", "verify"))
 
 
-def test_an_sop_names_who_may_cancel_its_cases(office, me, db_url, tmp_path):  # noqa: F811
-    run = office  # noqa: F811
+def test_an_sop_names_who_may_cancel_its_cases(staffed, me, db_url, tmp_path):  # noqa: F811
+    run = staffed  # noqa: F811
     raw = yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
     raw["cancel_by"] = ["sekcam", "camat"]
     folder = tmp_path / "sop"
@@ -101,8 +101,8 @@ def _versions(tmp_path: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-def test_pengesahan_and_the_version_in_force(office, me, db_url, tmp_path):  # noqa: F811
-    run = office  # noqa: F811
+def test_pengesahan_and_the_version_in_force(staffed, me, db_url, tmp_path):  # noqa: F811
+    run = staffed  # noqa: F811
     v1, v2 = _versions(tmp_path)
     d1, d2 = str(v1.parent), str(v2.parent)
     ok(run("people", "add", "joko", "--nama", "Joko Anggota"))
@@ -171,8 +171,8 @@ MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 MONTHS += ["November", "Desember"]
 
 
-def test_a_tanggal_efektif_of_a_month_in_words_takes_force_on_its_first_day(office, db_url, tmp_path):  # noqa: F811
-    run = office  # noqa: F811
+def test_a_tanggal_efektif_of_a_month_in_words_takes_force_on_its_first_day(staffed, db_url, tmp_path):  # noqa: F811
+    run = staffed  # noqa: F811
     v1, _v2 = _versions(tmp_path)
     first = (TODAY.replace(day=1) + 32 * DAY).replace(day=1)  # the first of next month
     raw = yaml.safe_load(v1.read_text(encoding="utf-8"))
@@ -197,8 +197,8 @@ def _ago(days: int) -> str:
 # --- voiding a wrong entry ---------------------------------------------------------------------
 
 
-def test_a_wrong_entry_voided_stands_in_the_history_and_the_case_goes_back(office, me, db_url):  # noqa: F811
-    run = office  # noqa: F811
+def test_a_wrong_entry_voided_stands_in_the_history_and_the_case_goes_back(staffed, me, db_url):  # noqa: F811
+    run = staffed  # noqa: F811
     cid = _start(run)
     refused(run("case", "void", cid, "--reason", "salah"), "no action left to void but its start")
     ok(run("case", "advance", cid, "--as", "kasi-trantib"))  # step 1 -> 2 (camat)
@@ -232,8 +232,8 @@ def test_a_wrong_entry_voided_stands_in_the_history_and_the_case_goes_back(offic
     assert steps["terima-laporan"]["completions"] == 1 and steps["perintah-penertiban"]["open"] == 1
 
 
-def test_who_may_void(office, me, db_url):  # noqa: F811
-    run = office  # noqa: F811
+def test_who_may_void(staffed, me, db_url):  # noqa: F811
+    run = staffed  # noqa: F811
     ok(run("people", "add", "boss", "--nama", "Kepala Kantor", "--admin"))
     cid = _start(run)
     ok(run("case", "advance", cid, "--as", "kasi-trantib", "--for", "andi"))  # at step 1, kasi-trantib's
@@ -403,7 +403,8 @@ def test_a_migration_moves_every_case_or_none(db_url, tmp_path):
         first, second = (cases.start(sop, attach=[Attachment("Informasi Pelanggaran")]) for _ in range(2))
         target = cases.target_version("pelacuran", "1.1")
         writes = [
-            (row, cases._migration(row, sop, target, row.step, {}, None, store.clock(), None)) for row in (first, second)
+            (row, cases._migration(row, sop, target, row.step, {}, None, store.clock(), None))
+            for row in (first, second)
         ]
         cases.advance(second.id, "kasi-trantib")  # a clerk, meanwhile
         before = [store.events(c.id) for c in (first, second)], store.case(first.id)

@@ -60,7 +60,7 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def office(run, me):
+def staffed(run, me):
     """Me (admin, may record for others), budi the Camat, sari the Sekcam, andi the Kasi Trantib (and me too)."""
     ok(run("people", "add", me, "--nama", "Operator", "--record-for-others"))
     for login, nama in [("budi", "Budi Santoso"), ("sari", "Sari Dewi"), ("andi", "Andi Wijaya")]:
@@ -101,8 +101,8 @@ def test_the_first_person_is_the_one_registering_and_becomes_admin(run, me, db_u
 # --- acting with a post -----------------------------------------------------------------------
 
 
-def test_an_action_needs_the_post_at_that_moment(office, me, db_url):
-    run = office
+def test_an_action_needs_the_post_at_that_moment(staffed, me, db_url):
+    run = staffed
     cid = _start(run)
     ok(run("case", "advance", cid, "--as", "kasi-trantib"))  # I hold kasi-trantib myself
     before = snapshot(db_url)
@@ -130,8 +130,8 @@ def test_an_action_needs_the_post_at_that_moment(office, me, db_url):
     assert ok(run("case", "verify", cid))
 
 
-def test_by_only_confirms_who_you_are(office, me, db_url):
-    run = office
+def test_by_only_confirms_who_you_are(staffed, me, db_url):
+    run = staffed
     cid = _start(run)
     before = snapshot(db_url)
     refused(run("case", "advance", cid, "--as", "kasi-trantib", "--by", "andi"), "use --for andi")
@@ -139,8 +139,8 @@ def test_by_only_confirms_who_you_are(office, me, db_url):
     ok(run("case", "advance", cid, "--as", "kasi-trantib", "--by", me))
 
 
-def test_recording_for_others_needs_the_right(office, me, db_url):
-    run = office
+def test_recording_for_others_needs_the_right(staffed, me, db_url):
+    run = staffed
     cid = _start(run)
     ok(run("people", "set", me, "--no-record-for-others"))
     before = snapshot(db_url)
@@ -153,8 +153,8 @@ def test_recording_for_others_needs_the_right(office, me, db_url):
     assert snapshot(db_url) == before
 
 
-def test_unknown_login_ended_and_future_posts(office, db_url):
-    run = office
+def test_unknown_login_ended_and_future_posts(staffed, db_url):
+    run = staffed
     ago = lambda minutes: (datetime.now() - timedelta(minutes=minutes)).replace(microsecond=0).isoformat()  # noqa: E731
     cid = ok(run("case", "start", "pelacuran", "--attach", "Informasi Pelanggaran", "--at", ago(20))).out.strip()
     ok(run("case", "advance", cid, "--as", "kasi-trantib", "--at", ago(15)))
@@ -181,8 +181,8 @@ def test_unknown_login_ended_and_future_posts(office, db_url):
     assert last["backdated"] is True and last["recorded_at"] > last["at"]
 
 
-def test_an_acting_official_is_shown_as_such(office, me, db_url):
-    run = office
+def test_an_acting_official_is_shown_as_such(staffed, me, db_url):
+    run = staffed
     ok(
         run(
             "post",
@@ -225,8 +225,8 @@ def test_an_acting_official_is_shown_as_such(office, me, db_url):
 # --- what an admin may get wrong ----------------------------------------------------------------
 
 
-def test_overlapping_acting_appointments_for_one_post_are_refused(office, db_url):
-    run = office
+def test_overlapping_acting_appointments_for_one_post_are_refused(staffed, db_url):
+    run = staffed
     start, end = (TODAY + 10 * DAY).isoformat(), (TODAY + 20 * DAY).isoformat()
     plt = ok(run("post", "grant", "sari", "camat", "--acting", "plt", "--from", start, "--until", end)).out.strip()
     before = snapshot(db_url)
@@ -244,8 +244,8 @@ def test_overlapping_acting_appointments_for_one_post_are_refused(office, db_url
     ok(run("post", "grant", "budi", "kasi-trantib", "--acting", "plh", "--sop", "pelacuran", "--from", start))
 
 
-def test_admin_rights_and_the_last_admin(office, me, db_url):
-    run = office
+def test_admin_rights_and_the_last_admin(staffed, me, db_url):
+    run = staffed
     before = snapshot(db_url)
     refused(run("people", "set", me, "--no-admin"), "the last admin", "sop people set LOGIN --admin")
     refused(run("people", "add", me, "--nama", "Lagi"), "already registered")
@@ -270,8 +270,8 @@ def test_admin_rights_and_the_last_admin(office, me, db_url):
     assert people["budi"]["admin"] and not people[me]["admin"]
 
 
-def test_a_new_sop_version_is_registered_by_an_admin(office, me, db_url, tmp_path):
-    run = office
+def test_a_new_sop_version_is_registered_by_an_admin(staffed, me, db_url, tmp_path):
+    run = staffed
     _start(run)  # an admin registers pelacuran's version with its first case
     ok(run("people", "set", "budi", "--admin"))
     ok(run("people", "set", me, "--no-admin"))
@@ -293,9 +293,9 @@ def test_a_new_sop_version_is_registered_by_an_admin(office, me, db_url, tmp_pat
     ["bud\u0456", "b\u200budi", "budi\u202e", "Budi", "bud\uff49", "1budi"],
     ids=["cyrillic i", "zero-width space", "right-to-left override", "capital", "fullwidth i", "digit first"],
 )
-def test_a_login_that_is_not_plain_is_refused(office, db_url, login):
+def test_a_login_that_is_not_plain_is_refused(staffed, db_url, login):
     before = snapshot(db_url)
-    result = refused(office("people", "add", login, "--nama", "Budi Palsu"), "cannot be a login", "lowercase letters")
+    result = refused(staffed("people", "add", login, "--nama", "Budi Palsu"), "cannot be a login", "lowercase letters")
     assert login not in result.err or login.isascii()  # what cannot be seen is shown escaped
     if db_url.startswith("postgresql"):  # and the database refuses it itself, as to a clerk with psql
         import psycopg
@@ -305,7 +305,7 @@ def test_a_login_that_is_not_plain_is_refused(office, db_url, login):
     assert snapshot(db_url) == before
 
 
-def test_people_list_marks_a_planted_look_alike(office, db_url):
+def test_people_list_marks_a_planted_look_alike(staffed, db_url):
     """A look-alike row written behind sop's back (or by an older version) is marked, on both stores."""
     with open_store(db_url) as store, store.transaction():
         store.execute(
@@ -313,7 +313,7 @@ def test_people_list_marks_a_planted_look_alike(office, db_url):
             " VALUES (?, 'Budi Palsu', NULL, 1, 0, '2026-01-01', 'x')",
             ("bud\u0456",),
         )
-    lines = ok(office("people", "list")).out.splitlines()
+    lines = ok(staffed("people", "list")).out.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("├"))
     assert "Looks" in " ".join(lines[1:head])
     rows = {
@@ -331,10 +331,10 @@ def _post_id(db_url, login, pelaksana):
         return max(p.id for p in store.posts(login=login) if p.pelaksana == pelaksana)
 
 
-def test_ending_a_post_later_may_not_overlap_another_acting_appointment(office, db_url):
+def test_ending_a_post_later_may_not_overlap_another_acting_appointment(staffed, db_url):
     """The overlap rule holds for every change of dates: `post end --on` may shorten an appointment,
     not stretch it over the next one."""
-    run = office
+    run = staffed
     first, last, next_ = (TODAY + 10 * DAY), (TODAY + 20 * DAY), (TODAY + 21 * DAY)
     ok(
         run(
@@ -389,8 +389,8 @@ def test_an_admins_work_in_a_store_with_nobody_registered_says_how_to_begin(run,
 # --- what waits on whom: the inbox on the command line ---------------------------------------------
 
 
-def test_case_list_waiting_for_a_pelaksana_and_mine(office, me, db_url):
-    run = office
+def test_case_list_waiting_for_a_pelaksana_and_mine(staffed, me, db_url):
+    run = staffed
     at_kasi = _start(run)  # step 1: kasi-trantib
     at_camat = _start(run)
     ok(run("case", "advance", at_camat, "--as", "kasi-trantib"))  # step 2: camat

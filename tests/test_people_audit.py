@@ -83,7 +83,7 @@ def test_the_chain_cannot_be_edited_and_an_edit_is_found(db_url):
 
 
 def test_an_older_store_gets_its_people_as_the_chains_first_events(tmp_path):
-    from runner.store.sql import MIGRATIONS
+    from runner.store.migrations import MIGRATIONS
 
     path = tmp_path / "cases.sqlite3"
     with runner.open_store(f"sqlite:///{path}") as store:

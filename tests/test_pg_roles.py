@@ -34,7 +34,7 @@ def _url(role: str, schema: str) -> str:
 
 
 @pytest.fixture
-def office():
+def pg_roles():
     """An owner, a clerks group and two clerks (a: Plh. Camat; b: no post), set up by the README's SQL."""
     import psycopg
 
@@ -70,20 +70,20 @@ def office():
             assert left == (0,)
 
 
-def test_the_database_refuses_a_clerk_without_the_post(office):
+def test_the_database_refuses_a_clerk_without_the_post(pg_roles):
     import psycopg
 
-    owner, a, b = (_url(office[k], office["schema"]) for k in ("owner", "a", "b"))
+    owner, a, b = (_url(pg_roles[k], pg_roles["schema"]) for k in ("owner", "a", "b"))
 
     def sop(url, *args):
         return run_sop("--db", url, *args)
 
     # the owner registers first (and is the admin), then the clerks; a is Plh. Camat, b holds no post
-    assert sop(owner, "people", "add", office["owner"], "--nama", "Pemilik", "--record-for-others").code == 0
-    assert sop(owner, "people", "add", office["a"], "--nama", "Sari Dewi").code == 0
-    assert sop(owner, "people", "add", office["b"], "--nama", "Joko").code == 0
-    assert sop(owner, "post", "grant", office["owner"], "kasi-trantib", "--from", "2020-01-01").code == 0
-    assert sop(owner, "post", "grant", office["a"], "camat", "--acting", "plh", "--from", "2020-01-01").code == 0
+    assert sop(owner, "people", "add", pg_roles["owner"], "--nama", "Pemilik", "--record-for-others").code == 0
+    assert sop(owner, "people", "add", pg_roles["a"], "--nama", "Sari Dewi").code == 0
+    assert sop(owner, "people", "add", pg_roles["b"], "--nama", "Joko").code == 0
+    assert sop(owner, "post", "grant", pg_roles["owner"], "kasi-trantib", "--from", "2020-01-01").code == 0
+    assert sop(owner, "post", "grant", pg_roles["a"], "camat", "--acting", "plh", "--from", "2020-01-01").code == 0
     cid = sop(owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran").out.strip()
     assert sop(owner, "case", "advance", cid, "--as", "kasi-trantib").code == 0
     hours_ago = (datetime.now(timezone.utc) - timedelta(hours=3)).isoformat()
@@ -123,7 +123,7 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
     # b through sop: refused, one line, exit 1
     refused = sop(b, "case", "advance", cid, "--as", "camat")
     assert refused.code == 1 and refused.err.count("\n") == 1
-    assert f"{office['b']} does not hold the post 'camat'" in refused.err
+    assert f"{pg_roles['b']} does not hold the post 'camat'" in refused.err
     assert state(owner) == before
 
     # a, who holds the post, forging with psql: a jump the step does not allow, another step's pelaksana
@@ -152,7 +152,7 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
             conn.execute(
                 f"SELECT sop_act(%s, %s, %s, 'attach', NULL, NULL, NULL, '{{\"documents\":[]}}',"
                 f" now()::text, false, %s, {args})",
-                (uuid.uuid4().hex, cid, seq, office["owner"]),
+                (uuid.uuid4().hex, cid, seq, pg_roles["owner"]),
             )
     assert state(owner) == before
 
@@ -162,9 +162,9 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
     last = history[-1]
     assert (last["role"], last["holder"], last["acting"], last["recorder"]) == (
         "camat",
-        office["a"],
+        pg_roles["a"],
         "plh",
-        office["a"],
+        pg_roles["a"],
     )
     assert last["authenticated"] is True and last["holder_label"] == "Plh. Camat: Sari Dewi"
     table = run_sop("--db", a, "case", "history", cid, env={"COLUMNS": "250"}).out
@@ -172,23 +172,23 @@ def test_the_database_refuses_a_clerk_without_the_post(office):
     assert sop(b, "case", "verify").code == 0  # a clerk can read and verify everything
 
 
-def _staffed(office):
+def _staffed(pg_roles):
     """The owner (admin, kasi-trantib), a (Plh. Camat: post id returned) and b (no post), and a case at camat's step."""
     import psycopg
 
-    owner = _url(office["owner"], office["schema"])
-    assert run_sop("--db", owner, "people", "add", office["owner"], "--nama", "Pemilik").code == 0
-    assert run_sop("--db", owner, "people", "add", office["a"], "--nama", "Sari Dewi").code == 0
-    assert run_sop("--db", owner, "people", "add", office["b"], "--nama", "Joko").code == 0
-    assert run_sop("--db", owner, "post", "grant", office["owner"], "kasi-trantib", "--from", "2020-01-01").code == 0
+    owner = _url(pg_roles["owner"], pg_roles["schema"])
+    assert run_sop("--db", owner, "people", "add", pg_roles["owner"], "--nama", "Pemilik").code == 0
+    assert run_sop("--db", owner, "people", "add", pg_roles["a"], "--nama", "Sari Dewi").code == 0
+    assert run_sop("--db", owner, "people", "add", pg_roles["b"], "--nama", "Joko").code == 0
+    assert run_sop("--db", owner, "post", "grant", pg_roles["owner"], "kasi-trantib", "--from", "2020-01-01").code == 0
     assert (
-        run_sop("--db", owner, "post", "grant", office["a"], "camat", "--acting", "plh", "--from", "2020-01-01").code
+        run_sop("--db", owner, "post", "grant", pg_roles["a"], "camat", "--acting", "plh", "--from", "2020-01-01").code
         == 0
     )
     cid = run_sop("--db", owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran").out.strip()
     assert run_sop("--db", owner, "case", "advance", cid, "--as", "kasi-trantib").code == 0
     with psycopg.connect(owner, autocommit=True) as conn:
-        (post,) = conn.execute("SELECT id FROM posts WHERE login = %s", (office["a"],)).fetchone()
+        (post,) = conn.execute("SELECT id FROM posts WHERE login = %s", (pg_roles["a"],)).fetchone()
     return owner, cid, post
 
 
@@ -205,13 +205,13 @@ def _events(url, cid):
         return conn.execute("SELECT seq, action FROM events WHERE case_id = %s ORDER BY seq", (cid,)).fetchall()
 
 
-def test_a_clerk_cannot_freeze_the_clock_across_the_end_of_their_post(office):
+def test_a_clerk_cannot_freeze_the_clock_across_the_end_of_their_post(pg_roles):
     """now() inside the functions would be the start of the clerk's transaction: the post is checked at the server's
     clock of the moment of writing, and a snapshot older than the call is refused."""
     import psycopg
 
-    owner, cid, post = _staffed(office)
-    a = _url(office["a"], office["schema"])
+    owner, cid, post = _staffed(pg_roles)
+    a = _url(pg_roles["a"], pg_roles["schema"])
     before = _events(owner, cid)
     with psycopg.connect(a) as clerk:  # a transaction opened while a still held the post
         (frozen,) = clerk.execute("SELECT now()::text").fetchone()
@@ -229,15 +229,15 @@ def test_a_clerk_cannot_freeze_the_clock_across_the_end_of_their_post(office):
     assert run_sop("--db", owner, "case", "verify").code == 0
 
 
-def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(office):
+def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(pg_roles):
     """sop-runner's own locks are rows only the owner can lock; a case held in an open transaction is refused after
     the functions' own lock timeout (whatever the waiting session set), naming who holds it."""
     import time
 
     import psycopg
 
-    owner, cid, post = _staffed(office)
-    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    owner, cid, post = _staffed(pg_roles)
+    a, b = (_url(pg_roles[k], pg_roles["schema"]) for k in ("a", "b"))
     with psycopg.connect(b, autocommit=True) as squatter:
         # the advisory keys the functions used to take, held at session level: nobody waits for them now
         squatter.execute("SELECT pg_advisory_lock(hashtext('sop-runner:people'))")
@@ -249,8 +249,8 @@ def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(office):
                 squatter.execute("SELECT sop_grant_post(current_user, 'camat', NULL, NULL, '2020-01-01', NULL)")
         started = time.monotonic()
         slow = {"SOP_PG_LOCK_TIMEOUT": "2s"}
-        assert run_sop("--db", owner, "people", "add", f"{office['b']}x", "--nama", "X", env=slow).code == 0
-        assert run_sop("--db", owner, "post", "grant", office["b"], "camat", "--from", "2031-01-01", env=slow).code == 0
+        assert run_sop("--db", owner, "people", "add", f"{pg_roles['b']}x", "--nama", "X", env=slow).code == 0
+        assert run_sop("--db", owner, "post", "grant", pg_roles["b"], "camat", "--from", "2031-01-01", env=slow).code == 0
         assert run_sop("--db", owner, "case", "start", "pelacuran", env=slow).code == 0
         assert time.monotonic() - started < 30
 
@@ -271,7 +271,7 @@ def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(office):
             refused = run_sop("--db", waiting, "case", "cancel", cid, "--reason", "x")
             waited = time.monotonic() - started
             assert refused.code == 1 and refused.err.count("\n") == 1, refused
-            assert f"another clerk ({office['a']}) is changing case {cid}" in refused.err
+            assert f"another clerk ({pg_roles['a']}) is changing case {cid}" in refused.err
             assert 4 < waited < 20
             other = run_sop(
                 "--db", owner, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran"
@@ -367,14 +367,14 @@ def test_the_readme_set_up_works_as_written_command_by_command(tmp_path):
                     su.execute(f"DROP ROLE {names[role]}")
 
 
-def test_attachments_are_read_only_by_those_the_rule_lets_and_every_read_is_kept(office):
+def test_attachments_are_read_only_by_those_the_rule_lets_and_every_read_is_kept(pg_roles):
     """UU PDP: a clerk with no post in the SOP cannot read a case's attachments with psql."""
     import psycopg
 
-    owner, cid, _post = _staffed(office)
+    owner, cid, _post = _staffed(pg_roles)
     scan = ROOT / "README.md"  # any file: its content stands for a citizen's ID scan
     assert run_sop("--db", owner, "case", "attach", cid, "KTP Pelapor", str(scan)).code == 0
-    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    a, b = (_url(pg_roles[k], pg_roles["schema"]) for k in ("a", "b"))
     with psycopg.connect(b, autocommit=True) as conn:
         seq = conn.execute("SELECT seq FROM documents WHERE case_id = %s AND name = 'KTP Pelapor'", (cid,)).fetchone()[
             0
@@ -389,23 +389,23 @@ def test_attachments_are_read_only_by_those_the_rule_lets_and_every_read_is_kept
     assert bytes(content) == scan.read_bytes()
     with psycopg.connect(owner, autocommit=True) as conn:
         reads = conn.execute("SELECT login FROM document_reads WHERE case_id = %s", (cid,)).fetchall()
-    assert reads == [(office["a"],)]
+    assert reads == [(pg_roles["a"],)]
 
 
-def test_the_database_refuses_a_cancel_by_an_anggota(office):
+def test_the_database_refuses_a_cancel_by_an_anggota(pg_roles):
     """b holds only Anggota: the database refuses its cancel, through sop and straight through sop_act;
     a, Plh. Camat, cancels a case at the Camat's step, but not one at the Kasi Trantib's."""
     import psycopg
 
-    owner, cid, _post = _staffed(office)  # cid stands at camat's step
-    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
-    assert run_sop("--db", owner, "post", "grant", office["b"], "anggota", "--from", "2020-01-01").code == 0
+    owner, cid, _post = _staffed(pg_roles)  # cid stands at camat's step
+    a, b = (_url(pg_roles[k], pg_roles["schema"]) for k in ("a", "b"))
+    assert run_sop("--db", owner, "post", "grant", pg_roles["b"], "anggota", "--from", "2020-01-01").code == 0
     at_kasi = run_sop("--db", owner, "case", "start", "pelacuran").out.strip()
     before = _events(owner, cid)
 
     refused = run_sop("--db", b, "case", "cancel", cid, "--reason", "saya batalkan")
     assert refused.code == 1 and refused.err.count("\n") == 1, refused
-    assert f"{office['b']} may not cancel case {cid}" in refused.err and "camat" in refused.err
+    assert f"{pg_roles['b']} may not cancel case {cid}" in refused.err and "camat" in refused.err
     with psycopg.connect(b, autocommit=True) as conn:
         seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
         with pytest.raises(psycopg.errors.RaiseException, match="may not cancel case"):
@@ -419,19 +419,19 @@ def test_the_database_refuses_a_cancel_by_an_anggota(office):
 
     assert run_sop("--db", a, "case", "cancel", cid, "--reason", "laporan ganda").code == 0
     last = json.loads(run_sop("--db", a, "case", "history", cid, "--json").out)[-1]
-    assert (last["action"], last["holder"], last["note"]) == ("cancel", office["a"], "laporan ganda")
+    assert (last["action"], last["holder"], last["note"]) == ("cancel", pg_roles["a"], "laporan ganda")
     assert run_sop("--db", owner, "case", "cancel", at_kasi, "--reason", "x").code == 0  # the administrator
     assert run_sop("--db", b, "case", "verify").code == 0
 
 
-def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
+def test_the_database_lets_only_the_signers_post_sahkan(pg_roles, tmp_path):
     """The pengesahan goes through sop_sahkan: b, holding no Camat post, is refused by the database (also
     straight through the function); a, Plh. Camat, signs, and the store then starts only that version."""
     import psycopg
     import yaml
 
-    owner, _cid, _post = _staffed(office)
-    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
+    owner, _cid, _post = _staffed(pg_roles)
+    a, b = (_url(pg_roles[k], pg_roles["schema"]) for k in ("a", "b"))
     raw = yaml.safe_load((ROOT / "tests" / "data" / "sop" / "pelacuran.yaml").read_text(encoding="utf-8"))
     today = datetime.now(timezone.utc).astimezone(timezone(timedelta(hours=7))).date()
     raw["identity"].update(tanggal_efektif=today.isoformat(), nomor="800/9/2026", disahkan_oleh={"jabatan": "Camat"})
@@ -442,7 +442,7 @@ def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     refused = run_sop("--db", b, "sop", "sahkan", str(path))
-    assert refused.code == 1 and f"{office['b']} does not hold the post 'camat'" in refused.err, refused
+    assert refused.code == 1 and f"{pg_roles['b']} does not hold the post 'camat'" in refused.err, refused
     from runner import load_sop
 
     sop = load_sop(path)
@@ -467,7 +467,7 @@ def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
     signed = run_sop("--db", a, "sop", "sahkan", str(path), "--json")
     assert signed.code == 0, signed
     row = json.loads(signed.out)
-    assert (row["signer"], row["acting"], row["version"]) == (office["a"], "plh", "2.0")
+    assert (row["signer"], row["acting"], row["version"]) == (pg_roles["a"], "plh", "2.0")
     old = run_sop("--db", owner, "case", "start", "pelacuran")  # the shipped 1.0: no longer in force
     assert old.code == 1 and "version 1.0 of SOP pelacuran is not in force" in old.err, old
     assert run_sop("--db", owner, "--sop-dir", str(folder), "case", "start", "pelacuran").code == 0
@@ -478,18 +478,18 @@ def test_the_database_lets_only_the_signers_post_sahkan(office, tmp_path):
     assert run_sop("--db", b, "case", "verify").code == 0
 
 
-def test_the_database_refuses_a_void_by_one_who_may_not(office):
+def test_the_database_refuses_a_void_by_one_who_may_not(pg_roles):
     """b (Anggota) may not void a's advance at the Camat's step: refused by sop_void, also called by hand
     with a forged target; a, who recorded it and holds the post, voids it, and verify replays the void."""
     import psycopg
 
-    owner, cid, _post = _staffed(office)
-    a, b = (_url(office[k], office["schema"]) for k in ("a", "b"))
-    assert run_sop("--db", owner, "post", "grant", office["b"], "anggota", "--from", "2020-01-01").code == 0
+    owner, cid, _post = _staffed(pg_roles)
+    a, b = (_url(pg_roles[k], pg_roles["schema"]) for k in ("a", "b"))
+    assert run_sop("--db", owner, "post", "grant", pg_roles["b"], "anggota", "--from", "2020-01-01").code == 0
     assert run_sop("--db", a, "case", "advance", cid, "--as", "camat").code == 0  # event 3, at the camat's step
     before = _events(owner, cid)
     refused = run_sop("--db", b, "case", "void", cid, "--reason", "bukan")
-    assert refused.code == 1 and f"{office['b']} may not void event #3 of case {cid}" in refused.err, refused
+    assert refused.code == 1 and f"{pg_roles['b']} may not void event #3 of case {cid}" in refused.err, refused
     with psycopg.connect(b, autocommit=True) as conn:
         seq = conn.execute("SELECT seq FROM cases WHERE id = %s", (cid,)).fetchone()[0]
         with pytest.raises(psycopg.errors.RaiseException, match="is not its last action that stands"):

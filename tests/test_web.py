@@ -24,7 +24,7 @@ UNTIL = (date.today() + timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
-def office(tmp_path):
+def office_db(tmp_path):
     url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
     with runner.open_store(url) as store:
         people = runner.People(store)
@@ -79,8 +79,8 @@ def text(html: str) -> str:
         ("en", "Inbox", "waiting for me", "you are Plh. Camat until"),
     ],
 )
-def test_the_plh_camat_sees_the_case_in_the_inbox_and_approves_it(office, lang, inbox, waiting, why):
-    c = signed_in(office, "sari", lang)
+def test_the_plh_camat_sees_the_case_in_the_inbox_and_approves_it(office_db, lang, inbox, waiting, why):
+    c = signed_in(office_db, "sari", lang)
     page = c.get("/")
     assert page.status_code == 200
     shown = text(page.text)
@@ -104,14 +104,14 @@ def test_the_plh_camat_sees_the_case_in_the_inbox_and_approves_it(office, lang, 
     assert top["holder"] == "sari" and top["acting"] == "plh" and top["recorder"] == "sari"
     assert c.get("/?format=json").json()["counts"]["waiting"] == 0
     # what the page lists is what the command line lists
-    listed = run_sop("--db", office, "case", "list", "--waiting-for", "kasi-trantib", "--json")
+    listed = run_sop("--db", office_db, "case", "list", "--waiting-for", "kasi-trantib", "--json")
     assert listed.code == 0 and "pelacuran-1" in listed.out
 
 
-def test_the_kasi_returns_a_draft_with_a_note_and_the_operator_sees_it(office):
-    sari = signed_in(office, "sari")
+def test_the_kasi_returns_a_draft_with_a_note_and_the_operator_sees_it(office_db):
+    sari = signed_in(office_db, "sari")
     sari.post("/cases/pelacuran-1/act", data={"csrf": csrf(sari.get("/cases/pelacuran-1").text), "role": "camat"})
-    budi = signed_in(office, "budi")
+    budi = signed_in(office_db, "budi")
     page = budi.get("/cases/pelacuran-1").text
     budi.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "kasi-trantib"})
     # the draft goes to the verification (sekcam or camat); Sari as Plh. Camat asks for a correction
@@ -122,26 +122,26 @@ def test_the_kasi_returns_a_draft_with_a_note_and_the_operator_sees_it(office):
         data={"csrf": csrf(page), "role": "camat", "outcome": "koreksi", "note": "Perbaiki dasar hukum"},
     )
     assert r.status_code == 303, text(r.text)
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         view = runner.Cases(store).show("pelacuran-1")
     assert view.note is not None and view.note.note == "Perbaiki dasar hukum"
-    shown = run_sop("--db", office, "case", "show", "pelacuran-1")
+    shown = run_sop("--db", office_db, "case", "show", "pelacuran-1")
     assert "Perbaiki dasar hukum" in shown.out
 
 
 @pytest.mark.parametrize(
     "lang, says", [("id", "login atau kata sandi salah"), ("en", "the login or the password is wrong")]
 )
-def test_a_wrong_password_and_an_unknown_login_are_refused_alike(office, lang, says):
-    c = client(office, lang)
+def test_a_wrong_password_and_an_unknown_login_are_refused_alike(office_db, lang, says):
+    c = client(office_db, lang)
     for login in ("sari", "tidak-ada"):
         r = c.post("/signin", data={"login": login, "password": "salah-sekali", "next": "/"})
         assert r.status_code == 401 and says in r.text.lower()
         assert "sop_session" not in r.headers.get("set-cookie", "")
 
 
-def test_failed_sign_ins_are_bounded_per_login(office):
-    c = client(office)
+def test_failed_sign_ins_are_bounded_per_login(office_db):
+    c = client(office_db)
     for _ in range(5):
         assert c.post("/signin", data={"login": "budi", "password": "salah"}).status_code == 401
     r = c.post("/signin", data={"login": "budi", "password": PASSWORD})  # even the right one, for a while
@@ -149,8 +149,8 @@ def test_failed_sign_ins_are_bounded_per_login(office):
     assert c.post("/signin", data={"login": "sari", "password": PASSWORD}).status_code == 303  # others are not held
 
 
-def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(office):
-    c = signed_in(office, "sari")
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(office_db):
+    c = signed_in(office_db, "sari")
     r = c.post("/cases/pelacuran-1/act", data={"role": "camat"})
     assert r.status_code == 403
     r = c.post("/cases/pelacuran-1/act", data={"role": "camat", "csrf": "0" * 64})
@@ -160,29 +160,29 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(office):
     assert c.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "perintah-penertiban"
 
 
-def test_signing_out_ends_the_session_in_the_store(office):
-    c = signed_in(office, "sari")
+def test_signing_out_ends_the_session_in_the_store(office_db):
+    c = signed_in(office_db, "sari")
     token = c.cookies.get("sop_session")
     r = c.post("/signout", data={"csrf": csrf(c.get("/").text)})
     assert r.status_code == 303
-    again = client(office)
+    again = client(office_db)
     again.cookies.set("sop_session", token)
     assert again.get("/").status_code == 303  # the old cookie opens nothing
 
 
-def test_a_session_lives_in_the_store_so_a_second_server_knows_it(office):
-    c = signed_in(office, "sari")
-    second = client(office)  # another application object: another process, as far as state goes
+def test_a_session_lives_in_the_store_so_a_second_server_knows_it(office_db):
+    c = signed_in(office_db, "sari")
+    second = client(office_db)  # another application object: another process, as far as state goes
     second.cookies.set("sop_session", c.cookies.get("sop_session"))
     assert second.get("/").status_code == 200
 
 
-def test_the_session_cookie_is_http_only_and_same_site(office):
-    c = client(office)
+def test_the_session_cookie_is_http_only_and_same_site(office_db):
+    c = client(office_db)
     r = c.post("/signin", data={"login": "sari", "password": PASSWORD})
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie  # plain http on loopback
-    tls = TestClient(runner.create_app(office, [str(SOPS)]), base_url="https://testserver", follow_redirects=False)
+    tls = TestClient(runner.create_app(office_db, [str(SOPS)]), base_url="https://testserver", follow_redirects=False)
     cookie = tls.post("/signin", data={"login": "budi", "password": PASSWORD}).headers["set-cookie"].lower()
     assert "secure" in cookie
 
@@ -190,14 +190,14 @@ def test_the_session_cookie_is_http_only_and_same_site(office):
 @pytest.mark.parametrize(
     "target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]
 )
-def test_no_open_redirect_after_signing_in(office, target):
-    c = client(office)
+def test_no_open_redirect_after_signing_in(office_db, target):
+    c = client(office_db)
     r = c.post("/signin", data={"login": "sari", "password": PASSWORD, "next": target})
     assert r.headers["location"] in ("/", "/password")
 
 
-def test_an_unassigned_person_is_refused_what_the_post_may_do(office):
-    c = signed_in(office, "ani")
+def test_an_unassigned_person_is_refused_what_the_post_may_do(office_db):
+    c = signed_in(office_db, "ani")
     page = c.get("/cases/pelacuran-1").text
     assert 'action="/cases/pelacuran-1/act"' not in page  # no buttons for a post she does not hold
     r = c.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "camat"})  # sent by hand
@@ -205,8 +205,8 @@ def test_an_unassigned_person_is_refused_what_the_post_may_do(office):
     assert c.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "perintah-penertiban"
 
 
-def test_the_second_official_acting_on_a_moved_case_is_told_and_shown_it_now(office):
-    first, second = signed_in(office, "sari"), client(office)  # Sari at her desk and on her phone
+def test_the_second_official_acting_on_a_moved_case_is_told_and_shown_it_now(office_db):
+    first, second = signed_in(office_db, "sari"), client(office_db)  # Sari at her desk and on her phone
     assert second.post("/signin", data={"login": "sari", "password": "punya-sendiri-1"}).status_code == 303
     page = second.get("/cases/pelacuran-1").text  # opened before the first one acts
     assert (
@@ -220,9 +220,9 @@ def test_the_second_official_acting_on_a_moved_case_is_told_and_shown_it_now(off
     assert len(second.get("/cases/pelacuran-1?format=json").json()["history"]) == 3
 
 
-def test_a_file_over_the_limit_is_refused_with_413_and_nothing_written(office, monkeypatch):
+def test_a_file_over_the_limit_is_refused_with_413_and_nothing_written(office_db, monkeypatch):
     monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "0.001")  # about a kilobyte
-    c = signed_in(office, "sari")
+    c = signed_in(office_db, "sari")
     r = c.post(
         "/cases/pelacuran-1/attach",
         data={"csrf": csrf(c.get("/").text), "attach-name": "Foto"},
@@ -232,8 +232,8 @@ def test_a_file_over_the_limit_is_refused_with_413_and_nothing_written(office, m
     assert len(c.get("/cases/pelacuran-1?format=json").json()["history"]) == 2
 
 
-def test_documents_download_as_attachments_never_as_a_page(office):
-    c = signed_in(office, "sari")
+def test_documents_download_as_attachments_never_as_a_page(office_db):
+    c = signed_in(office_db, "sari")
     c.post(
         "/cases/pelacuran-1/attach",
         data={"csrf": csrf(c.get("/").text), "attach-name": "Catatan"},
@@ -248,15 +248,15 @@ def test_documents_download_as_attachments_never_as_a_page(office):
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
-def test_text_from_the_record_is_escaped_in_pages(office):
-    c = signed_in(office, "budi")
+def test_text_from_the_record_is_escaped_in_pages(office_db):
+    c = signed_in(office_db, "budi")
     c.post("/cases/new", data={"csrf": csrf(c.get("/").text), "sop": "pelacuran", "title": "<script>x()</script>"})
     page = c.get("/cases").text
     assert "<script>x()</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_start_a_case_from_the_page(office):
-    c = signed_in(office, "budi")
+def test_start_a_case_from_the_page(office_db):
+    c = signed_in(office_db, "budi")
     form = c.get("/cases/new?sop=pelacuran").text
     assert 'name="doc:Informasi Pelanggaran"' in form and 'capture="environment"' in form
     r = c.post(
@@ -268,12 +268,12 @@ def test_start_a_case_from_the_page(office):
     assert data["title"] == "Laporan warga" and data["history"][0]["holder"] == "budi"
 
 
-def test_only_an_operator_who_records_for_others_sees_on_behalf_fields(office):
-    assert 'name="for"' not in signed_in(office, "sari").get("/cases/pelacuran-1").text
-    c = client(office)
-    with runner.open_store(office) as store:
+def test_only_an_operator_who_records_for_others_sees_on_behalf_fields(office_db):
+    assert 'name="for"' not in signed_in(office_db, "sari").get("/cases/pelacuran-1").text
+    c = client(office_db)
+    with runner.open_store(office_db) as store:
         runner.Sessions(store).set_password(os_login(), PASSWORD, os_login(), first=True)
-    c = signed_in(office, os_login())
+    c = signed_in(office_db, os_login())
     page = c.get("/cases/pelacuran-1").text
     assert 'name="for"' in page and 'name="at"' in page
     r = c.post("/cases/pelacuran-1/act", data={"csrf": csrf(page), "role": "camat", "for": "sari"})
@@ -296,16 +296,16 @@ def test_only_an_operator_who_records_for_others_sees_on_behalf_fields(office):
         "/password",
     ],
 )
-def test_every_page_answers_in_both_languages(office, path, lang):
-    c = signed_in(office, "sari", lang)
+def test_every_page_answers_in_both_languages(office_db, path, lang):
+    c = signed_in(office_db, "sari", lang)
     r = c.get(path)
     assert r.status_code == 200
     assert f'<html lang="{lang}">' in r.text
     assert c.get(path + ("&" if "?" in path else "?") + "format=json").status_code == 200
 
 
-def test_pages_that_need_a_person_send_to_sign_in(office):
-    c = client(office)
+def test_pages_that_need_a_person_send_to_sign_in(office_db):
+    c = client(office_db)
     for path in ("/", "/cases", "/cases/pelacuran-1", "/sops"):
         r = c.get(path)
         assert r.status_code == 303 and r.headers["location"].startswith("/signin?next=")
@@ -313,20 +313,20 @@ def test_pages_that_need_a_person_send_to_sign_in(office):
 
 
 @pytest.mark.parametrize("lang, says", [("id", "tidak ada kasus"), ("en", "no case")])
-def test_unknown_things_are_404_pages_that_say_what_to_do(office, lang, says):
-    c = signed_in(office, "sari", lang)
+def test_unknown_things_are_404_pages_that_say_what_to_do(office_db, lang, says):
+    c = signed_in(office_db, "sari", lang)
     r = c.get("/cases/pelacuran-99")
     assert r.status_code == 404 and says in r.text.lower() and "Traceback" not in r.text
     assert c.get("/no-such-page").status_code == 404
 
 
-def test_indonesian_is_the_default_whatever_the_browser_says(office):
-    c = TestClient(runner.create_app(office, [str(SOPS)]), headers={"Accept-Language": "en-US,en;q=0.9"})
+def test_indonesian_is_the_default_whatever_the_browser_says(office_db):
+    c = TestClient(runner.create_app(office_db, [str(SOPS)]), headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="id">' in c.get("/signin").text
 
 
-def test_the_language_switch_persists(office):
-    c = signed_in(office, "sari", "id")
+def test_the_language_switch_persists(office_db):
+    c = signed_in(office_db, "sari", "id")
     r = c.post("/language", data={"csrf": csrf(c.get("/").text), "lang": "en", "next": "/cases"})
     assert r.status_code == 303 and r.headers["location"] == "/cases"
     assert '<html lang="en">' in c.get("/").text
@@ -342,15 +342,15 @@ def test_a_store_that_cannot_be_opened_is_a_503_page(tmp_path):
     assert r.status_code in (400, 503) and "Traceback" not in r.text
 
 
-def test_sop_downloads_are_files(office):
-    c = signed_in(office, "sari")
+def test_sop_downloads_are_files(office_db):
+    c = signed_in(office_db, "sari")
     r = c.get("/sops/pelacuran/download/pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF") and r.headers["content-type"] == "application/pdf"
     assert c.get("/sops/pelacuran/download/exe").status_code == 404
 
 
-def test_a_first_password_needs_an_admin_and_a_length(office, sop):
-    with runner.open_store(office) as store:
+def test_a_first_password_needs_an_admin_and_a_length(office_db, sop):
+    with runner.open_store(office_db) as store:
         s = runner.Sessions(store)
         with pytest.raises(runner.UserError) as e:
             s.set_password("sari", "pendek", os_login(), first=True)
@@ -365,11 +365,11 @@ def test_a_first_password_needs_an_admin_and_a_length(office, sop):
     stdin = sys.stdin
     try:
         sys.stdin = io.StringIO("baru-sekali-9\n")
-        r = sop("--db", office, "people", "password", "ani", "--stdin")
+        r = sop("--db", office_db, "people", "password", "ani", "--stdin")
     finally:
         sys.stdin = stdin
     assert r.code == 0 and "ani" in r.err  # term.say speaks on stderr
-    c = client(office)
+    c = client(office_db)
     assert c.post("/signin", data={"login": "ani", "password": "baru-sekali-9"}).headers["location"] == "/password"
 
 
@@ -380,32 +380,32 @@ def test_a_store_that_is_down_is_a_503_page_that_says_so():
     assert "basis data" in r.text.lower()
 
 
-def test_our_own_bug_is_a_500_page_with_a_crash_log_and_no_traceback(office, monkeypatch, isolated_home):
+def test_our_own_bug_is_a_500_page_with_a_crash_log_and_no_traceback(office_db, monkeypatch, isolated_home):
     from runner.web import pages
 
     def broken(visit):
         raise RuntimeError("a bug of ours")
 
     monkeypatch.setattr(pages, "catalogue", broken)  # the route takes the page function when the app is built
-    c = signed_in(office, "sari")
+    c = signed_in(office_db, "sari")
     r = c.get("/sops")
     assert r.status_code == 500 and "Traceback" not in r.text and "a bug of ours" not in r.text
     logs = list((isolated_home / "state").rglob("crash-*.log"))
     assert logs and "a bug of ours" in logs[0].read_text(encoding="utf-8")
 
 
-def test_serve_refuses_a_port_in_use_in_one_line(office):
+def test_serve_refuses_a_port_in_use_in_one_line(office_db):
     import socket
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        r = run_sop("--db", office, "serve", "--port", str(port))
+        r = run_sop("--db", office_db, "serve", "--port", str(port))
     assert r.code == 1 and r.err.startswith("error: ") and r.err.count("\n") == 1 and str(port) in r.err
 
 
-def test_several_worker_processes_share_the_sessions(office):
+def test_several_worker_processes_share_the_sessions(office_db):
     import os
     import subprocess
     import sys
@@ -415,7 +415,7 @@ def test_several_worker_processes_share_the_sessions(office):
 
     from conftest import ROOT
 
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         runner.Sessions(store).set_password("budi", "milik-budi-99", os_login(), first=False)
     import socket
 
@@ -423,7 +423,7 @@ def test_several_worker_processes_share_the_sessions(office):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "runner", "--db", office, "--sop-dir", str(SOPS), "serve", "--port", str(port), "--workers", "3"],
+        [sys.executable, "-m", "runner", "--db", office_db, "--sop-dir", str(SOPS), "serve", "--port", str(port), "--workers", "3"],
         cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -446,10 +446,10 @@ def test_several_worker_processes_share_the_sessions(office):
         proc.wait(10)
 
 
-def test_a_correction_needs_a_note_on_the_page(office):
-    sari = signed_in(office, "sari")
+def test_a_correction_needs_a_note_on_the_page(office_db):
+    sari = signed_in(office_db, "sari")
     sari.post("/cases/pelacuran-1/act", data={"csrf": csrf(sari.get("/").text), "role": "camat"})
-    budi = signed_in(office, "budi")
+    budi = signed_in(office_db, "budi")
     budi.post("/cases/pelacuran-1/act", data={"csrf": csrf(budi.get("/").text), "role": "kasi-trantib"})
     r = sari.post(
         "/cases/pelacuran-1/act", data={"csrf": csrf(sari.get("/").text), "role": "camat", "outcome": "koreksi"}
@@ -458,8 +458,8 @@ def test_a_correction_needs_a_note_on_the_page(office):
     assert sari.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "verifikasi-surat-perintah"
 
 
-def test_attachments_are_read_only_by_those_the_rule_lets(office):
-    sari = signed_in(office, "sari")
+def test_attachments_are_read_only_by_those_the_rule_lets(office_db):
+    sari = signed_in(office_db, "sari")
     sari.post(
         "/cases/pelacuran-1/attach",
         data={"csrf": csrf(sari.get("/").text), "attach-name": "KTP Pelapor"},
@@ -467,18 +467,18 @@ def test_attachments_are_read_only_by_those_the_rule_lets(office):
     )
     doc = next(d for d in sari.get("/cases/pelacuran-1?format=json").json()["documents"] if d["name"] == "KTP Pelapor")
     url = f"/cases/pelacuran-1/documents/{doc['seq']}/KTP Pelapor"
-    ani = signed_in(office, "ani")  # registered, but no post in the SOP and never acted on the case
+    ani = signed_in(office_db, "ani")  # registered, but no post in the SOP and never acted on the case
     assert ani.get(url).status_code == 403
-    budi = signed_in(office, "budi")  # Kasi Trantib: a post of the SOP today
+    budi = signed_in(office_db, "budi")  # Kasi Trantib: a post of the SOP today
     assert budi.get(url).content == b"\xff\xd8 ktp"
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         reads = store.execute("SELECT login FROM document_reads ORDER BY at").fetchall()
     assert [r[0] for r in reads] == ["budi"]
 
 
-def test_a_body_larger_than_the_store_keeps_is_refused_before_it_is_read(office, monkeypatch):
+def test_a_body_larger_than_the_store_keeps_is_refused_before_it_is_read(office_db, monkeypatch):
     monkeypatch.setenv("SOP_MAX_ATTACHMENT_MB", "0.001")
-    c = signed_in(office, "sari")
+    c = signed_in(office_db, "sari")
     r = c.post(
         "/cases/pelacuran-1/attach",
         content=b"x" * (2 * 1024 * 1024),
@@ -487,16 +487,16 @@ def test_a_body_larger_than_the_store_keeps_is_refused_before_it_is_read(office,
     assert r.status_code == 413
 
 
-def test_the_inbox_shows_a_deadline_in_its_sops_own_zone(office, tmp_path):
+def test_the_inbox_shows_a_deadline_in_its_sops_own_zone(office_db, tmp_path):
     folder = tmp_path / "sop"
     folder.mkdir()
     text_ = (SOPS / "pelacuran.yaml").read_text(encoding="utf-8").replace("id: pelacuran", "id: pelacuran-makassar", 1)
     (folder / "pelacuran-makassar.yaml").write_text(text_ + "calendar:\n  timezone: Asia/Makassar\n", encoding="utf-8")
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         sop = runner.load_sop(folder / "pelacuran-makassar.yaml")
         assert sop.calendar.timezone == "Asia/Makassar"
         runner.Cases(store).start(sop, attach=[runner.Attachment("Informasi Pelanggaran")])
-    c = signed_in(office, "budi")
+    c = signed_in(office_db, "budi")
     row = text(c.get("/").text).split("pelacuran-makassar-1", 1)[1].split("pelacuran-1", 1)[0]
     assert "WITA" in row  # before, every deadline was shown in WIB
 

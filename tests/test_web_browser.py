@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import PG_URL, ROOT, SOPS, need, run_sop
-from test_pg_roles import office  # noqa: F401 - the fixture the gateway stands on
+from test_pg_roles import pg_roles  # noqa: F401 - the fixture the gateway stands on
 from test_web_pg import gateway  # noqa: F401 - the PostgreSQL office with its web gateway
 
 import runner
@@ -154,6 +154,52 @@ def test_the_plh_camat_signs_in_sees_the_case_and_approves_it_sqlite(tmp_path, b
     with runner.open_store(url) as store:
         last = runner.Cases(store).history(case.id)[-1]
     assert (last.holder, last.acting, last.operator) == ("sari", "plh", "sari")
+
+
+def test_an_admin_appoints_a_plh_camat_for_next_week_who_sees_the_case_for_that_day(tmp_path, browser, shots):
+    """The admin chooses the post and next week's dates, sees who holds it then, appoints Sari Plh. Camat;
+    Sari's inbox says she will be Plh. Camat and, for a day of that week, shows the case at the Camat's step."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    admin = os_login()
+    with runner.open_store(url) as store:
+        people = runner.People(store)
+        people.add(admin, "Operator Trantib", records_for_others=True)
+        people.add("sari", "Sari Dewi")
+        people.grant(admin, "kasi-trantib")
+        for login in (admin, "sari"):
+            runner.Sessions(store).set_password(login, PASSWORD, admin, first=False)
+        cases = runner.Cases(store)
+        sop = runner.load_sop(runner.find_sop("pelacuran"))
+        case = cases.start(sop, title="Laporan RW 03", attach=[runner.Attachment("Informasi Pelanggaran")])
+        cases.advance(case.id, "kasi-trantib", attach=[runner.Attachment("Surat Perintah")])
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    with served(url) as base:
+        _sign_in(browser, base, admin, PASSWORD)
+        _wait_for(browser, "Kotak Kerja")
+        browser.get(base + "/posts/acting")
+        Select(browser.find_element(By.ID, "pelaksana")).select_by_value("camat")
+        for field, day in (("from", monday), ("until", monday + timedelta(days=4))):  # a date picker's value
+            browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, field), str(day))
+        browser.find_element(By.XPATH, "//form[@action='/posts/acting']//button").click()
+        _wait_for(browser, "Tidak ada yang memegang jabatan ini")
+        shots("appoint")
+        Select(browser.find_element(By.ID, "grant-login")).select_by_value("sari")
+        Select(browser.find_element(By.ID, "acting")).select_by_value("plh")
+        browser.find_element(By.XPATH, "//form[@action='/posts/acting/appoint']//button").click()
+        _wait_for(browser, "Sari Dewi")  # the list of posts, with hers
+        browser.delete_all_cookies()
+        _sign_in(browser, base, "sari", PASSWORD)
+        _wait_for(browser, "Anda Plh. Camat mulai")
+        assert case.id not in browser.find_element(By.TAG_NAME, "main").text  # not hers today
+        browser.find_element(By.LINK_TEXT, "Apa yang akan menunggu Anda saat itu").click()
+        _wait_for(browser, case.id)
+        shots("inbox-next-week")
+        assert f"on={monday}" in browser.current_url
+    listed = run_sop("--db", url, "post", "list", "--on", str(monday), "--json")
+    assert listed.code == 0 and '"sari"' in listed.out and '"plh"' in listed.out
 
 
 @pytest.mark.skipif(not PG_URL, reason="SOP_TEST_PG_URL is not set")

@@ -1,7 +1,7 @@
-"""The office's pages of ``sop serve`` (runner/web/office.py): people and posts, reports and the
+"""The office pages of ``sop serve`` (runner/web/office.py): people and posts, reports and the
 monitoring form, the audit; through Starlette's test client, in both languages, refusals included.
 
-The office of tests/test_web.py: the administrator is the OS login (an operator who records for
+The office_db of tests/test_web.py: the administrator is the OS login (an operator who records for
 others), Sari Dewi the Plh. Camat for a month, Budi the Kasi Trantib, Ani with no post; one case
 of pelacuran waits at the Camat's step. A real SQLite file, no mocks.
 """
@@ -26,7 +26,7 @@ ADMIN = os_login()
 
 
 @pytest.fixture
-def office(tmp_path):
+def office_db(tmp_path):
     url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
     with runner.open_store(url) as store:
         people = runner.People(store)
@@ -54,11 +54,11 @@ def admin(url: str, lang: str = "id"):
 
 
 @pytest.mark.parametrize("lang, people, audit", [("id", "Orang", "Audit"), ("en", "People", "Audit")])
-def test_the_office_links_are_shown_to_administrators_only(office, lang, people, audit):
-    page = admin(office, lang).get("/").text
+def test_the_office_links_are_shown_to_administrators_only(office_db, lang, people, audit):
+    page = admin(office_db, lang).get("/").text
     assert 'href="/people"' in page and 'href="/posts"' in page and 'href="/audit"' in page
     assert f">{people}</a>" in page and f">{audit}</a>" in page
-    other = signed_in(office, "sari", lang).get("/").text
+    other = signed_in(office_db, "sari", lang).get("/").text
     assert 'href="/people"' not in other and 'href="/audit"' not in other
     assert 'href="/reports"' in other  # the figures are for the Sekcam and the assessor too
 
@@ -67,15 +67,15 @@ def test_the_office_links_are_shown_to_administrators_only(office, lang, people,
     "lang, says", [("id", "bukan administrator basis data kasus ini"), ("en", "is not an administrator of this store")]
 )
 @pytest.mark.parametrize("path", ["/people", "/posts", "/posts/acting?pelaksana=camat", "/audit", "/audit/verify"])
-def test_a_person_who_is_not_an_administrator_gets_a_403_page(office, path, lang, says):
-    c = signed_in(office, "sari", lang)
+def test_a_person_who_is_not_an_administrator_gets_a_403_page(office_db, path, lang, says):
+    c = signed_in(office_db, "sari", lang)
     r = c.get(path)
     assert r.status_code == 403 and says in text(r.text) and "sari" in r.text
     assert c.get(path + ("&" if "?" in path else "?") + "format=json").json()["error"]["kind"] == "not-admin"
 
 
-def test_a_non_administrators_forms_sent_by_hand_change_nothing(office):
-    c = signed_in(office, "budi")
+def test_a_non_administrators_forms_sent_by_hand_change_nothing(office_db):
+    c = signed_in(office_db, "budi")
     token = csrf(c.get("/").text)
     sent = [
         ("/people/add", {"login": "eko", "nama": "Eko"}),
@@ -88,15 +88,15 @@ def test_a_non_administrators_forms_sent_by_hand_change_nothing(office):
     ]
     for path, data in sent:
         assert c.post(path, data={"csrf": token, **data}).status_code == 403, path
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         people = runner.People(store)
         assert [p.login for p in people.registered()] == sorted([ADMIN, "ani", "budi", "sari"])
         assert not store.person("budi").admin and len(people.posts()) == 2
         assert runner.Cases(store).latest_checkpoint() is None
 
 
-def test_the_office_forms_need_the_csrf_token(office):
-    c = admin(office)
+def test_the_office_forms_need_the_csrf_token(office_db):
+    c = admin(office_db)
     assert c.post("/people/add", data={"login": "eko", "nama": "Eko"}).status_code == 403
     assert c.post("/audit/checkpoint", data={"csrf": "0" * 64}).status_code == 403
     assert "eko" not in [p["login"] for p in c.get("/people?format=json").json()["people"]]
@@ -106,8 +106,8 @@ def test_the_office_forms_need_the_csrf_token(office):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_an_administrator_adds_a_person_gives_rights_and_a_first_password(office, lang):
-    c = admin(office, lang)
+def test_an_administrator_adds_a_person_gives_rights_and_a_first_password(office_db, lang):
+    c = admin(office_db, lang)
     page = c.get("/people")
     assert page.status_code == 200 and "Sari Dewi" in page.text and "197505052000032002" in page.text
     token = csrf(page.text)
@@ -119,10 +119,10 @@ def test_an_administrator_adds_a_person_gives_rights_and_a_first_password(office
     assert eko["nama"] == "Eko Prasetyo" and eko["nip"] == "1990" and eko["records_for_others"] and not eko["admin"]
     r = c.post("/people/eko/password", data={"csrf": token, "password": "awal-eko-123", "again": "awal-eko-123"})
     assert r.status_code == 303
-    eko_client = client(office, lang)
+    eko_client = client(office_db, lang)
     r = eko_client.post("/signin", data={"login": "eko", "password": "awal-eko-123"})
     assert r.status_code == 303 and r.headers["location"] == "/password"  # his own password first
-    listed = run_sop("--db", office, "people", "list", "--json")
+    listed = run_sop("--db", office_db, "people", "list", "--json")
     assert '"eko"' in listed.out
 
 
@@ -133,8 +133,8 @@ def test_an_administrator_adds_a_person_gives_rights_and_a_first_password(office
         ("en", "is already registered", "at least 8 characters", "another person an administrator"),
     ],
 )
-def test_refusals_about_people_are_shown_on_the_page_of_people(office, lang, taken, weak, last):
-    c = admin(office, lang)
+def test_refusals_about_people_are_shown_on_the_page_of_people(office_db, lang, taken, weak, last):
+    c = admin(office_db, lang)
     token = csrf(c.get("/people").text)
     r = c.post("/people/add", data={"csrf": token, "login": "sari", "nama": "Sari Lain"})
     assert r.status_code == 403 and taken in text(r.text) and 'action="/people/add"' in r.text
@@ -148,15 +148,15 @@ def test_refusals_about_people_are_shown_on_the_page_of_people(office, lang, tak
     # the only administrator cannot take away their own right: the page says what to do instead
     r = c.post(f"/people/{ADMIN}/rights", data={"csrf": token})
     assert r.status_code == 403 and last in text(r.text)
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         assert store.person(ADMIN).admin and store.person("sari").nama == "Sari Dewi"
 
 
 # --- posts --------------------------------------------------------------------------------
 
 
-def test_an_administrator_grants_and_ends_posts_and_asks_who_holds_what_on_a_day(office):
-    c = admin(office)
+def test_an_administrator_grants_and_ends_posts_and_asks_who_holds_what_on_a_day(office_db):
+    c = admin(office_db)
     page = c.get("/posts")
     assert page.status_code == 200 and "Plh. Camat" in page.text
     token = csrf(page.text)
@@ -193,8 +193,8 @@ def test_an_administrator_grants_and_ends_posts_and_asks_who_holds_what_on_a_day
         ("en", "overlaps post #1", "end post #1 first", "Nobody holds this post then"),
     ],
 )
-def test_appointing_a_plh_shows_who_holds_the_post_then_and_refuses_an_overlap(office, lang, overlaps, hint, nobody):
-    c = admin(office, lang)
+def test_appointing_a_plh_shows_who_holds_the_post_then_and_refuses_an_overlap(office_db, lang, overlaps, hint, nobody):
+    c = admin(office_db, lang)
     start = (date.today() + timedelta(days=7)).isoformat()
     end = (date.today() + timedelta(days=13)).isoformat()
     page = c.get(f"/posts/acting?pelaksana=camat&from={start}&until={end}")
@@ -233,12 +233,12 @@ def test_appointing_a_plh_shows_who_holds_the_post_then_and_refuses_an_overlap(o
         },
     )
     assert r.status_code == 303, text(r.text)
-    listed = run_sop("--db", office, "post", "list", "--on", after, "--json")
+    listed = run_sop("--db", office_db, "post", "list", "--on", after, "--json")
     assert listed.code == 0 and '"ani"' in listed.out and '"plt"' in listed.out
 
 
-def test_an_appointment_needs_its_kind_its_first_day_and_dates_in_order(office):
-    c = admin(office)
+def test_an_appointment_needs_its_kind_its_first_day_and_dates_in_order(office_db):
+    c = admin(office_db)
     token = csrf(c.get("/posts").text)
     r = c.post("/posts/acting/appoint", data={"csrf": token, "login": "ani", "pelaksana": "camat", "from": UNTIL})
     assert r.status_code == 400
@@ -246,7 +246,7 @@ def test_an_appointment_needs_its_kind_its_first_day_and_dates_in_order(office):
     assert r.status_code == 400
     page = c.get(f"/posts/acting?pelaksana=camat&from={UNTIL}&until={date.today().isoformat()}")
     assert page.status_code == 400 and "error" in page.text
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         assert len(runner.People(store).posts()) == 2
 
 
@@ -258,8 +258,8 @@ def _this_year() -> str:
 
 
 @pytest.mark.parametrize("lang, cases, started", [("id", "Kasus", "Dimulai"), ("en", "Cases", "Started")])
-def test_the_figures_of_a_period_are_tables_on_the_page(office, lang, cases, started):
-    c = signed_in(office, "sari", lang)  # not an administrator: reports are for everyone signed in
+def test_the_figures_of_a_period_are_tables_on_the_page(office_db, lang, cases, started):
+    c = signed_in(office_db, "sari", lang)  # not an administrator: reports are for everyone signed in
     r = c.get(f"/reports?sop=pelacuran&year={_this_year()}")
     assert r.status_code == 200
     assert f'<h2 id="table-1">{cases}</h2>' in r.text and f">{started}</th>" in r.text
@@ -271,8 +271,8 @@ def test_the_figures_of_a_period_are_tables_on_the_page(office, lang, cases, sta
     assert data["monitoring"].startswith("/reports/monitoring?")
 
 
-def test_every_kind_of_period_is_read_as_the_command_line_reads_it(office):
-    c = signed_in(office, "sari")
+def test_every_kind_of_period_is_read_as_the_command_line_reads_it(office_db):
+    c = signed_in(office_db, "sari")
     year = _this_year()
     half = "S1" if date.today().month <= 6 else "S2"
     for query, name in [
@@ -292,8 +292,8 @@ def test_every_kind_of_period_is_read_as_the_command_line_reads_it(office):
     assert r.status_code == 400 and r.json()["error"]["kind"] == "unknown-sop"
 
 
-def test_the_report_downloads_as_xlsx_csv_and_pdf_attachments(office):
-    c = signed_in(office, "sari")
+def test_the_report_downloads_as_xlsx_csv_and_pdf_attachments(office_db):
+    c = signed_in(office_db, "sari")
     q = f"sop=pelacuran&year={_this_year()}"
     xlsx = c.get(f"/reports/download/xlsx?{q}")
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
@@ -310,8 +310,8 @@ def test_the_report_downloads_as_xlsx_csv_and_pdf_attachments(office):
 
 
 @pytest.mark.parametrize("lang, signed", [("id", "Karawaci, 2 Desember 2026"), ("en", "Karawaci, December 2, 2026")])
-def test_the_monitoring_form_carries_the_penilai_chosen_with_nip_jabatan_and_the_place_and_date(office, lang, signed):
-    c = signed_in(office, "budi", lang)
+def test_the_monitoring_form_carries_the_penilai_chosen_with_nip_jabatan_and_the_place_and_date(office_db, lang, signed):
+    c = signed_in(office_db, "budi", lang)
     q = f"sop=pelacuran&year={_this_year()}&penilai=sari&tempat=Karawaci&tanggal=2026-12-02"
     page = c.get(f"/reports/monitoring?{q}")
     assert page.status_code == 200
@@ -337,8 +337,8 @@ def test_the_monitoring_form_carries_the_penilai_chosen_with_nip_jabatan_and_the
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
-def test_the_monitoring_form_needs_an_sop_and_a_registered_penilai(office):
-    c = signed_in(office, "budi")
+def test_the_monitoring_form_needs_an_sop_and_a_registered_penilai(office_db):
+    c = signed_in(office_db, "budi")
     assert c.get("/reports/monitoring").status_code == 400
     assert c.get("/reports/monitoring?sop=pelacuran&penilai=tidak-ada").status_code == 400
     assert c.get("/reports/monitoring?sop=pelacuran&threshold=banyak").status_code == 400
@@ -355,8 +355,8 @@ def test_the_monitoring_form_needs_an_sop_and_a_registered_penilai(office):
     "lang, ok, heading",
     [("id", "ok: setiap kejadian", "Periksa basis data kasus"), ("en", "ok: every event matches", "Verify the store")],
 )
-def test_an_administrator_verifies_the_store_and_a_case(office, lang, ok, heading):
-    c = admin(office, lang)
+def test_an_administrator_verifies_the_store_and_a_case(office_db, lang, ok, heading):
+    c = admin(office_db, lang)
     page = c.get("/audit")
     assert page.status_code == 200 and heading in page.text
     r = c.get("/audit/verify")
@@ -366,13 +366,13 @@ def test_an_administrator_verifies_the_store_and_a_case(office, lang, ok, headin
     assert c.get("/audit/verify?case=pelacuran-99").status_code == 404
 
 
-def test_a_checkpoint_taken_on_the_page_shows_its_digest_and_its_file_verifies(office, tmp_path):
-    c = admin(office)
+def test_a_checkpoint_taken_on_the_page_shows_its_digest_and_its_file_verifies(office_db, tmp_path):
+    c = admin(office_db)
     page = c.get("/audit")
     assert "/audit/checkpoint.json" not in page.text  # none yet
     r = c.post("/audit/checkpoint", data={"csrf": csrf(page.text)})
     assert r.status_code == 303 and r.headers["location"] == "/audit?taken=1"
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         taken = runner.Cases(store).latest_checkpoint()
     assert taken is not None and set(taken.heads) == {"pelacuran-1"}
     page = c.get("/audit?taken=1")
@@ -383,7 +383,7 @@ def test_a_checkpoint_taken_on_the_page_shows_its_digest_and_its_file_verifies(o
     saved = tmp_path / "checkpoint.json"
     saved.write_bytes(file.content)
     assert runner.Cases.read_checkpoint(saved).digest == taken.digest
-    assert run_sop("--db", office, "case", "verify", "--against", str(saved)).code == 0
+    assert run_sop("--db", office_db, "case", "verify", "--against", str(saved)).code == 0
     # the uploaded file verifies the store on the page too, and its digest is shown to compare with paper
     r = c.post(
         "/audit/verify",
@@ -398,9 +398,9 @@ def test_a_checkpoint_taken_on_the_page_shows_its_digest_and_its_file_verifies(o
     assert r.status_code == 400 and "Traceback" not in r.text
 
 
-def test_a_tampered_store_is_named_on_the_page_and_gets_no_checkpoint(office):
-    c = admin(office)
-    path = office.removeprefix("sqlite:///")
+def test_a_tampered_store_is_named_on_the_page_and_gets_no_checkpoint(office_db):
+    c = admin(office_db)
+    path = office_db.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:  # someone with the file removes the guard and edits history
         conn.execute("DROP TRIGGER events_no_update")
         conn.execute("UPDATE events SET role = 'camat' WHERE case_id = 'pelacuran-1' AND seq = 2")
@@ -411,7 +411,7 @@ def test_a_tampered_store_is_named_on_the_page_and_gets_no_checkpoint(office):
     assert re.search(r"1 (temuan|finding)", text(page.text)) and 'href="/cases/pelacuran-1"' in page.text
     r = c.post("/audit/checkpoint?format=json", data={"csrf": csrf(page.text)})
     assert r.status_code == 400 and r.json()["error"]["kind"] == "store-does-not-verify"
-    with runner.open_store(office) as store:
+    with runner.open_store(office_db) as store:
         assert runner.Cases(store).latest_checkpoint() is None
 
 
@@ -431,9 +431,46 @@ def test_a_tampered_store_is_named_on_the_page_and_gets_no_checkpoint(office):
         "/audit/verify",
     ],
 )
-def test_every_office_page_answers_in_both_languages(office, path, lang):
-    c = admin(office, lang)
+def test_every_office_page_answers_in_both_languages(office_db, path, lang):
+    c = admin(office_db, lang)
     r = c.get(path)
     assert r.status_code == 200, text(r.text)
     assert f'<html lang="{lang}">' in r.text
     assert c.get(path + ("&" if "?" in path else "?") + "format=json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "lang, coming, preview, nothing",
+    [
+        ("id", "Anda Plh. Camat mulai", "Anda menindaklanjutinya mulai hari itu", "Tidak ada yang menunggu Anda"),
+        ("en", "you will be Plh. Camat from", "You act on them from that day on", "Nothing waits on you now"),
+    ],
+)
+def test_a_plh_appointed_for_later_sees_on_that_day_what_will_wait_on_her(office_db, lang, coming, preview, nothing):
+    """The admin appoints Ani Plh. Camat for a week after Sari's month; Ani's inbox says so today, shows
+    nothing waiting today, and on a day of that week shows the case at the Camat's step."""
+    first = date.fromisoformat(UNTIL) + timedelta(days=1)
+    c = admin(office_db, lang)
+    page = c.get(f"/posts/acting?pelaksana=camat&from={first}&until={first + timedelta(days=6)}")
+    r = c.post(
+        "/posts/acting/appoint",
+        data={"csrf": csrf(page.text), "login": "ani", "pelaksana": "camat", "acting": "plh",
+              "from": first.isoformat(), "until": (first + timedelta(days=6)).isoformat()},
+    )  # fmt: skip
+    assert r.status_code == 303, text(r.text)
+    ani = signed_in(office_db, "ani", lang)
+    today = ani.get("/")
+    assert coming in text(today.text) and f'href="/?on={first}"' in today.text
+    assert nothing in text(today.text) and "pelacuran-1" not in today.text
+    then = ani.get(f"/?on={first + timedelta(days=2)}")
+    assert then.status_code == 200 and preview in text(then.text) and "pelacuran-1" in then.text
+    data = ani.get(f"/?on={first + timedelta(days=2)}&format=json").json()
+    assert [c["id"] for c in data["cases"]] == ["pelacuran-1"] and data["posts"][0]["acting"] == "plh"
+    after = ani.get(f"/?on={first + timedelta(days=7)}")  # the week is over: nothing waits on her again
+    assert "pelacuran-1" not in after.text
+
+
+@pytest.mark.parametrize("lang, says", [("id", "bukan tanggal; tulis sebagai YYYY-MM-DD"), ("en", "is not a day")])
+def test_an_inbox_day_that_is_not_a_day_is_a_400_page(office_db, lang, says):
+    r = signed_in(office_db, "ani", lang).get("/?on=2026-13-45")
+    assert r.status_code == 400 and says in text(r.text)

@@ -1,6 +1,6 @@
 """``sop serve`` on PostgreSQL with real roles: the page acts as the person, and the database decides.
 
-The README's set-up (tests/test_pg_roles.py's ``office``: an owner, a clerks group, a as Plh.
+The README's set-up (tests/test_pg_roles.py's ``pg_roles``: an owner, a clerks group, a as Plh.
 Camat, b with no post), plus the web gateway of the README's "The web gateway on PostgreSQL":
 a NOINHERIT login granted each clerk's role, registered by the owner. Everything is dropped
 at the end.
@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import PG_URL, ROOT, SOPS
 from starlette.testclient import TestClient
-from test_pg_roles import _staffed, _url, office  # noqa: F401 - office is the fixture these tests stand on
+from test_pg_roles import _staffed, _url, pg_roles  # noqa: F401 - pg_roles is the fixture these tests stand on
 
 import runner
 
@@ -28,11 +28,11 @@ def _readme_gateway_sql() -> tuple[str, str]:
 
 
 @pytest.fixture
-def gateway(office):  # noqa: F811 - the fixture imported above
+def gateway(pg_roles):  # noqa: F811 - the fixture imported above
     """The gateway login, set up by the README's SQL for the clerks a and b; the store staffed."""
     import psycopg
 
-    names = {**office, "web": f"{office['schema']}_web"}
+    names = {**pg_roles, "web": f"{pg_roles['schema']}_web"}
     roles_sql, grants_sql = _readme_gateway_sql()
 
     def fill(sql: str, clerk: str = "") -> str:
@@ -40,16 +40,16 @@ def gateway(office):  # noqa: F811 - the fixture imported above
         sql = re.sub(r"\bbudi\b", clerk, sql)
         return re.sub(r"\bsop\.", names["schema"] + ".", re.sub(r"SCHEMA sop\b", f"SCHEMA {names['schema']}", sql))
 
-    owner, cid, _post = _staffed(office)
+    owner, cid, _post = _staffed(pg_roles)
     try:
         with psycopg.connect(PG_URL, autocommit=True) as su:
-            for statement in fill(roles_sql, office["a"]).split(";"):
+            for statement in fill(roles_sql, pg_roles["a"]).split(";"):
                 if statement.strip():
                     su.execute(statement)
-            su.execute(f"GRANT {office['b']} TO {names['web']}")
+            su.execute(f"GRANT {pg_roles['b']} TO {names['web']}")
         with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute(fill(grants_sql))
-        yield {**names, "url": _url(names["web"], office["schema"]), "owner_url": owner, "case": cid}
+        yield {**names, "url": _url(names["web"], pg_roles["schema"]), "owner_url": owner, "case": cid}
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as su:
             su.execute(f"DROP OWNED BY {names['web']}")
@@ -141,6 +141,83 @@ def test_a_nul_in_a_request_is_a_400_page_not_a_crash(gateway):
     for path in ("/cases/a%00b", "/cases?sop=a%00b"):
         r = c.get(path)
         assert r.status_code == 400 and "Traceback" not in r.text
+
+
+# --- the office pages, through the gateway: the database decides who is an administrator ----------
+
+
+def _admin_a(gw: dict) -> TestClient:
+    """a, made an administrator by the owner (a is not the owner: every write goes through a function)."""
+    from conftest import run_sop
+
+    assert run_sop("--db", gw["owner_url"], "people", "set", gw["a"], "--admin").code == 0
+    return _signed_in(gw, gw["a"])
+
+
+def test_an_administrator_who_is_not_the_owner_manages_people_and_posts_on_the_pages(gateway):
+    c = _admin_a(gateway)
+    page = c.get("/people")
+    assert page.status_code == 200 and "Joko" in page.text
+    r = c.post("/people/add", data={"csrf": _csrf(page.text), "login": "dewi", "nama": "Dewi Lestari"})
+    assert r.status_code == 303, r.text
+    people = {p["login"]: p for p in c.get("/people?format=json").json()["people"]}
+    assert people["dewi"]["nama"] == "Dewi Lestari"
+    page = c.get("/posts")
+    r = c.post(
+        "/posts/grant", data={"csrf": _csrf(page.text), "login": "dewi", "pelaksana": "sekcam", "from": "2020-01-01"}
+    )
+    assert r.status_code == 303, r.text
+    posts = c.get("/posts?format=json").json()["posts"]
+    (dewi,) = [p for p in posts if p["login"] == "dewi"]
+    assert dewi["pelaksana"] == "sekcam" and dewi["status"] == "current"
+    # a Plt. over a's own Plh. Camat overlaps: refused by the database's rule, worded for the page
+    page = c.get("/posts/acting?pelaksana=camat&from=2030-01-01&until=2030-01-05")
+    assert "Sari Dewi" in page.text  # a holds it then
+    r = c.post(
+        "/posts/acting/appoint",
+        data={"csrf": _csrf(page.text), "login": "dewi", "pelaksana": "camat", "acting": "plt",
+              "from": "2030-01-01", "until": "2030-01-05"},
+    )  # fmt: skip
+    assert r.status_code == 403 and "overlaps post" in r.text
+    page = c.get("/posts")
+    r = c.post(f"/posts/{dewi['id']}/end", data={"csrf": _csrf(page.text)})
+    assert r.status_code == 303, r.text
+    (ended,) = [p for p in c.get("/posts?format=json").json()["posts"] if p["login"] == "dewi"]
+    assert ended["status"] == "ended"
+
+
+def test_a_person_who_is_no_administrator_is_refused_the_office_pages_on_postgresql(gateway):
+    c = _signed_in(gateway, gateway["b"])
+    assert c.get("/people").status_code == 403
+    assert c.get("/audit").status_code == 403
+
+
+def test_an_administrator_who_is_not_the_owner_verifies_and_takes_a_checkpoint(gateway):
+    import psycopg
+
+    c = _admin_a(gateway)
+    verified = c.get("/audit/verify?format=json").json()
+    assert verified["ok"] is True and verified["findings"] == []
+    page = c.get("/audit")
+    r = c.post("/audit/checkpoint", data={"csrf": _csrf(page.text)})
+    assert r.status_code == 303, r.text  # through sop_checkpoint: a may not write the table itself
+    shown = c.get("/audit?taken=1&format=json").json()
+    digest = shown["latest"]["digest"]
+    with psycopg.connect(gateway["owner_url"], autocommit=True) as conn:
+        assert conn.execute("SELECT digest FROM checkpoints").fetchall() == [(digest,)]
+    assert c.get("/audit/checkpoint.json").status_code == 200
+
+
+def test_the_reports_and_the_monitoring_form_on_postgresql(gateway):
+    from datetime import date
+
+    c = _signed_in(gateway, gateway["b"])  # the figures are for everyone signed in
+    year = date.today().year
+    page = c.get(f"/reports?sop=pelacuran&period={year}&format=json")
+    assert page.status_code == 200, page.text
+    assert "pelacuran" in page.text and '"cases"' in page.text
+    form = c.get(f"/reports/monitoring?sop=pelacuran&period={year}&penilai={gateway['a']}&place=Karawaci")
+    assert form.status_code == 200 and "Sari Dewi" in form.text and "Karawaci" in form.text
 
 
 def test_cancel_and_void_through_the_page_are_the_databases_to_decide(gateway):

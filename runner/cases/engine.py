@@ -23,6 +23,7 @@ from ..definition import END, SOP, Step, normal
 from ..errors import Refused
 from ..i18n import _
 from ..store import Status
+from ..store.rows import ActionKind
 
 CANCELLED = "_cancelled"  # step ids cannot start with "_", so this never clashes
 
@@ -31,7 +32,7 @@ CANCELLED = "_cancelled"  # step ids cannot start with "_", so this never clashe
 class Event:
     """One entry of a case's history, as the engine needs it."""
 
-    action: str  # start | advance | attach | cancel
+    action: ActionKind  # not "void" nor "migrate": they are replayed, not decided
     at: datetime
     role: str | None = None
     outcome: str | None = None
@@ -71,11 +72,11 @@ def _role_ok(ev: EventData) -> bool:
     facts = {"role": role, "step": step.no, "step_id": step.id, "pelaksana": list(step.pelaksana)}
     if role not in {p.id for p in case.sop.pelaksana}:
         message = _("'{role}' is not a pelaksana of this SOP; step {no} is done by: {names}")
-        case.refusal = Refused("not-a-pelaksana", message.format(role=role, no=step.no, names=names), **facts)
+        case.refusal = Refused(message.format(role=role, no=step.no, names=names), kind="not-a-pelaksana", **facts)
     else:
         message = _("step {no} '{id}' is done by {names}, not {role}")
         case.refusal = Refused(
-            "wrong-pelaksana", message.format(no=step.no, id=step.id, names=names, role=role), **facts
+            message.format(no=step.no, id=step.id, names=names, role=role), kind="wrong-pelaksana", **facts
         )
     return False
 
@@ -87,8 +88,8 @@ def _kelengkapan_ok(ev: EventData) -> bool:
     if not missing:
         return True
     case.refusal = Refused(
-        "kelengkapan-missing",
         _("step {no} needs {missing} first").format(no=step.no, missing=", ".join(f"'{m}'" for m in missing)),
+        kind="kelengkapan-missing",
         case=case.case_id,
         step=step.no,
         missing=missing,
@@ -158,8 +159,8 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
         return start(sop, event.at, event.documents)
     if state.status != Status.OPEN:
         raise Refused(
-            "case-closed",
             _("case {id} is {status}; nothing more can be done with it").format(id=case_id, status=state.status.word),
+            kind="case-closed",
             case=case_id,
             status=str(state.status),
         )
@@ -172,7 +173,7 @@ def apply(sop: SOP, state: CaseState, event: Event, case_id: str = "CASE") -> Ca
     step = sop.step(state.step)  # type: ignore[arg-type]
     if event.outcome is not None and (event.action == "cancel" or not step.decision):
         raise Refused(
-            "not-a-decision", _("step {no} is not a decision; it has no outcome").format(no=step.no), step=step.no
+            _("step {no} is not a decision; it has no outcome").format(no=step.no), kind="not-a-decision", step=step.no
         )
     model = _Case(sop, replace(state, available=frozenset(available)), case_id)
     # The model is driven through the event directly rather than added to the machine:
@@ -193,18 +194,18 @@ def _outcome_problem(step: Step, outcome: str | None) -> Refused:
     names = list(step.decision.outcomes)
     if outcome is None:
         return Refused(
-            "outcome-missing",
             _("step {no} is a decision ({question}); give its outcome: {names}").format(
                 no=step.no, question=step.decision.question or step.uraian, names=", ".join(names)
             ),
+            kind="outcome-missing",
             step=step.no,
             outcomes=names,
         )
     return Refused(
-        "outcome-unknown",
         _("'{outcome}' is not an outcome of step {no}; use one of: {names}").format(
             outcome=outcome, no=step.no, names=", ".join(names)
         ),
+        kind="outcome-unknown",
         outcome=outcome,
         step=step.no,
         outcomes=names,

@@ -15,7 +15,7 @@ from ..errors import UserError
 from ..i18n import _
 from ..store import CaseRow, EventRow, SQLStore
 from ..store.clock import iso
-from ..store.rows import standing, voided
+from ..store.rows import action_kind, standing, voided
 
 __all__ = ["deadline", "migrated", "moves", "replay", "row_after", "standing", "unknown_case", "voided"]
 
@@ -79,20 +79,20 @@ def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.Case
         due = deadline(sop, state.step, event.at)
     if row is None:
         return CaseRow(
-            event.case_id,
-            sop.id,
-            case_number(event.case_id, sop.id),  # type: ignore[arg-type]  # verify reports a None
-            data.get("title"),
-            data["definition"],
-            state.status,
-            state.step,
-            event.at,
-            due,
-            sorted(state.available),
-            event.seq,
-            event.hash,
-            event.at,
-            event.at,
+            id=event.case_id,
+            sop=sop.id,
+            number=case_number(event.case_id, sop.id),  # type: ignore[arg-type]  # verify reports a None
+            title=data.get("title"),
+            definition=data["definition"],
+            status=state.status,
+            step=state.step,
+            entered_at=event.at,
+            deadline=due,
+            available=sorted(state.available),
+            seq=event.seq,
+            head=event.hash,
+            created_at=event.at,
+            updated_at=event.at,
         )
     return row._replace(
         status=state.status,
@@ -144,7 +144,7 @@ def replay(
             continue
         before[e.seq] = (state, row)
         names = tuple(m["name"] for m in data.get("documents", []))
-        event = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome, names)
+        event = engine.Event(action_kind(e.action), datetime.fromisoformat(e.at), e.role, e.outcome, names)
         state = engine.apply(sop, state, event, e.case_id)  # type: ignore[arg-type]  # None only for a start
         row = row_after(row, sop, e, state, data)
     return before

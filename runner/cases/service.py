@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..canonical import canonical_json, sha256_hex
 from ..definition import SOP, discover_sops, load_sop, normal
@@ -20,10 +20,11 @@ from ..definition.shared import MAX_SOP_BYTES
 from ..errors import Refused, UserError
 from ..files import read_regular
 from ..i18n import _
+from ..record import Record
 from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, SQLStore, Status, post_title
 from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
-from ..store.rows import PengesahanRow, damaged
+from ..store.rows import ActionKind, PengesahanRow, damaged
 from ..store.rules import parse_day, refusal
 from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, MigrationPlan, is_overdue
@@ -134,6 +135,19 @@ def _data(e: EventRow) -> dict[str, Any]:
 # --- the service -----------------------------------------------------------------
 
 
+class Action(Record):
+    """What a person asks of a case, as one value: the public methods build it, ``_act`` decides and writes it."""
+
+    kind: Literal["advance", "attach", "cancel"]
+    role: str | None = None
+    outcome: str | None = None
+    note: str | None = None
+    attach: Sequence[Attachment] = ()
+    at: str | datetime | None = None
+    by: str | None = None  # the login acting, when it is named
+    for_person: str | None = None  # recorded for this person (the right to record for others)
+
+
 class Cases:
     """Start, advance, attach, cancel, show, search, history and verify cases in one store."""
 
@@ -228,7 +242,7 @@ class Cases:
     @staticmethod
     def _write_of(
         sop: SOP,
-        action: str,
+        action: ActionKind,
         when: datetime,
         backdated: bool,
         state: engine.CaseState,
@@ -313,43 +327,30 @@ class Cases:
         definition = (sop.digest, sop.version, sop.canonical, sop.source)
         return self._commit(lambda: self.store.create_case(definition, w), w.request)
 
-    def _act(
-        self,
-        case_id: str,
-        action: str,
-        *,
-        role: str | None = None,
-        outcome: str | None = None,
-        note: str | None = None,
-        attach: Sequence[Attachment] = (),
-        at: str | datetime | None = None,
-        by: str | None = None,
-        for_person: str | None = None,
-    ) -> CaseRow:
+    def _act(self, case_id: str, action: Action) -> CaseRow:
         """The one path every change of a case takes: decide with the engine, write in one transaction."""
-        self._check_names(attach)
+        self._check_names(action.attach)
         for value, what in (
             (case_id, _("the case id")),
-            (role, _("the pelaksana")),
-            (outcome, _("the outcome")),
-            (note, _("the note")),
-            (by, _("the operator")),
-            (for_person, _("the person")),
+            (action.role, _("the pelaksana")),
+            (action.outcome, _("the outcome")),
+            (action.note, _("the note")),
+            (action.by, _("the operator")),
+            (action.for_person, _("the person")),
         ):
             text(value, what)
-        self._check_by(by)
-        files = self._read(attach)  # before the clock is read: the store checks the time is now
+        self._check_by(action.by)
+        files = self._read(action.attach)  # before the clock is read: the store checks the time is now
         row, clock, remembered = self._case_and_clock(case_id)
-        act = (action, role, outcome, note, attach, at, for_person, files)
         if remembered:
             assert row is not None
             try:
-                return self._decide_and_write(row, clock, *act)
+                return self._decide_and_write(row, clock, action, files)
             except Refused:  # the case moved on since this store wrote it: decide on what is there now
                 row, clock, _remembered = self._case_and_clock(case_id, fresh=True)
         if row is None:
             raise unknown_case(self.store, case_id)
-        return self._decide_and_write(row, clock, *act)
+        return self._decide_and_write(row, clock, action, files)
 
     def _case_and_clock(self, case_id: str, fresh: bool = False) -> tuple[CaseRow | None, datetime, bool]:
         try:
@@ -358,38 +359,31 @@ class Cases:
             raise damaged(_("the row of case {id} is unreadable ({reason})").format(id=case_id, reason=e)) from None
 
     def _decide_and_write(
-        self,
-        row: CaseRow,
-        clock: datetime,
-        action: str,
-        role: str | None,
-        outcome: str | None,
-        note: str | None,
-        attach: Sequence[Attachment],
-        at: str | datetime | None,
-        for_person: str | None,
-        files: list[tuple[Attachment, bytes | None, str | None]],
+        self, row: CaseRow, clock: datetime, action: Action, files: list[tuple[Attachment, bytes | None, str | None]]
     ) -> CaseRow:
         from . import engine  # the state machine (transitions): only acting on a case needs it
 
         sop = self.definition(row.definition)
-        when = self._when(at, sop, row.updated_at, clock)  # updated_at: the last event's time
+        when = self._when(action.at, sop, row.updated_at, clock)  # updated_at: the last event's time
         try:
             entered_at = datetime.fromisoformat(row.entered_at)
         except ValueError:
             raise damaged(_("case {id} entered its step at '{at}'").format(id=row.id, at=row.entered_at)) from None
         state = engine.CaseState(Status(row.status), row.step, entered_at, frozenset(row.available))
-        event = engine.Event(action, when, role, outcome, tuple(a.name for a in attach))
+        event = engine.Event(action.kind, when, action.role, action.outcome, tuple(a.name for a in action.attach))
         new = engine.apply(sop, state, event, row.id)  # raises Refused; nothing written yet
         docs, meta = self._documents(row.step, files)
         data: dict[str, Any] = {"documents": meta}
         if moves(row, new):
             data["deadline"] = deadline(sop, new.step, iso(when))
-        w = self._write_of(sop, action, when, at is not None, new, data, docs, for_person, role, outcome, note)
+        w = self._write_of(
+            sop, action.kind, when, action.at is not None, new, data, docs, action.for_person, action.role,
+            action.outcome, action.note,
+        )  # fmt: skip
         try:
             return self._commit(lambda: self.store.append(row, w), w.request)
         except Refused as refused:
-            raise self._with_holders(refused, sop, role, when, for_person) from None
+            raise self._with_holders(refused, sop, action.role, when, action.for_person) from None
 
     def _with_holders(
         self, refused: Refused, sop: SOP, role: str | None, when: datetime, for_person: str | None
@@ -419,9 +413,11 @@ class Cases:
         for_person: str | None = None,
     ) -> CaseRow:
         return self._act(
-            case_id, "advance", role=role, outcome=outcome, note=note, attach=attach, at=at, by=by,
-            for_person=for_person,
-        )  # fmt: skip
+            case_id,
+            Action(
+                "advance", role=role, outcome=outcome, note=note, attach=attach, at=at, by=by, for_person=for_person
+            ),
+        )
 
     def attach(
         self,
@@ -432,7 +428,7 @@ class Cases:
         note: str | None = None,
         for_person: str | None = None,
     ) -> CaseRow:
-        return self._act(case_id, "attach", attach=attach, at=at, by=by, note=note, for_person=for_person)
+        return self._act(case_id, Action("attach", attach=attach, at=at, by=by, note=note, for_person=for_person))
 
     def cancel(
         self,
@@ -444,7 +440,7 @@ class Cases:
     ) -> CaseRow:
         if not reason.strip():
             raise UserError(_("give the reason for cancelling"), "reason-missing", case=case_id)
-        return self._act(case_id, "cancel", note=reason, at=at, by=by, for_person=for_person)
+        return self._act(case_id, Action("cancel", note=reason, at=at, by=by, for_person=for_person))
 
     def void(
         self,

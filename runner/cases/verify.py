@@ -30,6 +30,7 @@ from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore, S
 from ..store.audit import PERSON_FIELDS, POST_FIELDS
 from ..store.chain import FORMAT, GENESIS, NOW, event_hash, people_hash
 from ..store.people import local_day
+from ..store.rows import action_kind
 from ..store.sql import case_values
 from . import engine
 from .checkpoint import compare, read
@@ -328,7 +329,7 @@ def _replay(
         live.append(e.seq)
         try:
             names = tuple(m["name"] for m in documents)
-            event = engine.Event(e.action, datetime.fromisoformat(e.at), e.role, e.outcome, names)
+            event = engine.Event(action_kind(e.action), datetime.fromisoformat(e.at), e.role, e.outcome, names)
             state = engine.apply(sop, state, event, case_id)  # type: ignore[arg-type]  # None only for a start
             findings.extend(_deadline(case_id, e, sop, row, state, data, where))
             row = row_after(row, sop, e, state, data)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import FORMATS, PAPER_SIZES
-from ..errors import EXIT_OK, UserError
+from ..errors import EXIT_OK
 from ..i18n import N_, _
 from . import term
 from .lazy import Command
@@ -49,7 +49,6 @@ def flowchart(
     paper: str,
 ) -> int:
     from .. import (  # the document formats: only a command that renders, not --help
-        BINARY_FORMATS,
         check_output,
         format_for,
         progress_of,
@@ -57,9 +56,7 @@ def flowchart(
         write_file,
     )
 
-    fmt = format_for(output, chosen=fmt)
-    if fmt in BINARY_FORMATS and output is None:
-        raise UserError(_("a PDF needs a file: add -o {id}.pdf").format(id=sop_ref), "output-needs-file")
+    fmt = format_for(output, chosen=fmt, stem=sop_ref)
     if output is not None:
         check_output(output)  # before the drawing, which takes a while
     overlay = None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import PAPER_SIZES, REPORT_FORMATS, output_format
-from ..errors import EXIT_OK, UserError
+from .. import MONITORING_FORMATS, PAPER_SIZES, REPORT_FORMATS, output_format, write_file
+from ..errors import EXIT_OK
 from ..i18n import N_, _
 from . import term
 from .lazy import Command
@@ -20,10 +18,6 @@ from .settings import Settings, pass_settings
 
 if TYPE_CHECKING:
     from .. import MonitoringForm, Period, Report
-
-BINARY = ("xlsx", "pdf")
-ALIASES = {"htm": "html", "txt": "table"}  # other suffixes of a format
-MONITORING_FORMATS = ("table", "html", "pdf", "xlsx")
 
 
 def period_options(f: Callable) -> Callable:
@@ -66,38 +60,11 @@ def the_period(period: str | None, first: str | None, last: str | None) -> Perio
     return Period.semester_of(date.today())
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it: never a half-written file."""
-    content = data.encode("utf-8") if isinstance(data, str) else data
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
-        os.replace(tmp, path)
-    except OSError as e:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        raise UserError(
-            _("cannot write {path}: {reason}").format(path=path, reason=e.strerror or e), "unwritable", path=str(path)
-        ) from None
-
-
 def deliver(document: str | bytes, output: Path | None, fmt: str) -> int:
-    if output is None:
-        if isinstance(document, bytes):
-            raise UserError(
-                _("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file"
-            )
-        term.out(document.rstrip("\n"))
+    if output is None:  # output_format has refused a binary format without a file
+        term.out(str(document).rstrip("\n"))
         return EXIT_OK
-    write_atomically(output, document)
+    write_file(output, document.encode("utf-8") if isinstance(document, str) else document)
     term.say(_("wrote {path}").format(path=output))
     return EXIT_OK
 
@@ -134,11 +101,7 @@ def report(
     chosen = [f for f, on in (("json", as_json), ("csv", as_csv), ("xlsx", as_xlsx), (fmt, bool(fmt))) if on]
     if len(set(chosen)) > 1:
         raise click.UsageError(_("choose one format: {formats}").format(formats=", ".join(map(str, chosen))))
-    fmt = output_format(output, REPORT_FORMATS, str(chosen[0]) if chosen else None, "table", ALIASES)
-    if fmt in BINARY and output is None:
-        raise UserError(
-            _("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file"
-        )
+    fmt = output_format(output, REPORT_FORMATS, str(chosen[0]) if chosen else None, "table")
     span = the_period(period, first, last)
     sops = [settings.sop(sop_ref)] if sop_ref else None
     found = build_report(settings.cases().store, span, sops)
@@ -171,7 +134,7 @@ def report(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(MONITORING_FORMATS),
+    type=click.Choice(["table", *MONITORING_FORMATS]),
     help=N_("Output format (default: from the -o suffix, else a table)."),
 )
 @output_options
@@ -199,11 +162,7 @@ def monitoring(
         render_monitoring,
     )
 
-    fmt = output_format(output, MONITORING_FORMATS[1:], fmt, "table", ALIASES)
-    if fmt in BINARY and output is None:
-        raise UserError(
-            _("a {fmt} file cannot go to the terminal: add -o FILE.{fmt}").format(fmt=fmt), "output-needs-file"
-        )
+    fmt = output_format(output, MONITORING_FORMATS, fmt, "table")
     sop = settings.sop(sop_ref)
     cases = settings.cases()
     found = build_report(cases.store, the_period(period, first, last), [sop])

@@ -10,8 +10,9 @@ import importlib
 
 from ..definition import SOP
 from ..errors import UserError
+from ..files import BINARY_FORMATS
 from ..i18n import _
-from .base import BINARY_FORMATS, FORMATS, PAPER_SIZES, Options, format_for
+from .base import FORMATS, PAPER_SIZES, Options, format_for
 from .overlay import Progress, progress_of
 
 __all__ = ["BINARY_FORMATS", "FORMATS", "PAPER_SIZES", "Options", "Progress", "format_for", "progress_of", "render"]

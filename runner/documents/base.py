@@ -22,8 +22,6 @@ FORMATS: dict[str, str] = {
     "dot": "dot",
     "bpmn": "bpmn",
 }
-BINARY_FORMATS = frozenset({"pdf"})  # written as bytes, never to a terminal
-SUFFIXES = {"htm": "html", "mmd": "mermaid", "gv": "dot"}  # other names of a format in a file suffix
 PAPER_SIZES = ("a4", "f4")
 
 
@@ -33,10 +31,10 @@ class Options:
     paper: str = "a4"
 
 
-def format_for(path: Path | None, default: str = "html", chosen: str | None = None) -> str:
-    """The format a file name asks for by its suffix (``x.pdf`` -> pdf), else ``default``; a suffix of no format
-    is refused (runner.files.output_format, the one place that decides it)."""
-    return output_format(path, FORMATS, chosen, default, SUFFIXES)
+def format_for(path: Path | None, default: str = "html", chosen: str | None = None, stem: str = "FILE") -> str:
+    """The format a file name asks for by its suffix (``x.pdf`` -> pdf), else ``default``; a suffix of no format,
+    or a PDF without a file, is refused (runner.files.output_format, the one place that decides it)."""
+    return output_format(path, FORMATS, chosen, default, stem=stem)
 
 
 def transitions(sop: SOP) -> list[tuple[Step, str, str | None]]:

@@ -11,7 +11,7 @@ non-interrupting timer on the task (calendar time: BPMN timers know no
 working calendar, so the task's documentation says when the SOP counts
 working time), keterangan in the documentation.
 
-The diagram (BPMNDI) is the SOP AP chart's own layout (``layout.py``, all
+The diagram (BPMNDI) is the SOP AP chart's own layout (the ``layout`` package, all
 steps on one page) scaled up, with room made in each row for what the chart
 draws as text: the data objects right of the pool, the timers, and the task
 of a decision above its gateway. Extra room is added along horizontal lines

@@ -1,6 +1,6 @@
 """Every text of a chart page, placed in a box, for the svg format and the html/pdf formats alike.
 
-The layout (layout.py) gives the geometry; this module says which words go
+The layout (the layout package) gives the geometry; this module says which words go
 where. ``page.svg.j2`` draws the lines and symbols and, in the svg format,
 these labels as SVG text. The html document draws them instead as HTML text
 over the picture: WeasyPrint prints SVG text glyph by glyph, so only HTML
@@ -32,7 +32,7 @@ from .layout import (
 from .overlay import TAKEN_WIDTH, Overlay
 
 # The document words of a chart page, translated when placed (the title, the page number, the column
-# titles and the end terminator's word are in layout.py, which sizes by them).
+# titles and the end terminator's word are in layout/metrics.py, which sizes by them).
 PELAKSANA = N_("Pelaksana")
 MUTU_BAKU = N_("Quality standard")
 

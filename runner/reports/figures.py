@@ -40,7 +40,7 @@ from ..i18n import _, ngettext
 from ..l10n import format_number, format_span, format_stamp
 from ..store.clock import iso
 from ..store.clock import now as clock_now
-from ..store.rows import damaged
+from ..store.rows import Status, damaged
 from .period import Period
 
 if TYPE_CHECKING:
@@ -469,7 +469,7 @@ class _Tally:
         self.per_case: dict[tuple[str, str], Counter[int]] = {k: Counter() for k in self.loops}
         self.open_at: Counter[str] = Counter()
         self.overdue_at: Counter[str] = Counter()
-        self.status: Counter[str] = Counter()
+        self.status: Counter[Status] = Counter()
         self.lead: Counter[int] = Counter()
         self.lead_waktu: Counter[int] = Counter()
         self.events = 0
@@ -500,13 +500,13 @@ class _Tally:
             events = events[1:]
         taken: Counter[tuple[str, str]] = Counter()
         reached: set[str] = set()
-        status = "open"
+        status = Status.OPEN
         for _case, _digest, at, action, ev_step, outcome, role, data in events:
             if '"name"' in data:  # documents came with this event
                 at_hand.update(_documents(data))
             if action != "advance":
                 if action == "cancel":
-                    status = "cancelled"
+                    status = Status.CANCELLED
                     break
                 if action == "migrate":
                     moved = json.loads(data)  # the part ends: the next version goes on at the step mapped
@@ -539,13 +539,13 @@ class _Tally:
             else:
                 target = p.next
             if target == END:
-                status = "done"
+                status = Status.DONE
                 self.lead[round((left - started).total_seconds())] += 1
                 self.lead_waktu[round(allowed)] += 1
                 break
             step, entered = target, left
         self.status[status] += 1
-        if status == "open":
+        if status == Status.OPEN:
             self.open_at[step] += 1
             due = deadline(self.sop.calendar, entered, self.waktu[step])
             if due is not None and due < self.now:
@@ -581,19 +581,19 @@ class _Tally:
                 sources[(step_id, k, source)] += n
         steps = [
             StepFigures(
-                s.no,
-                s.id,
-                s.uraian,
-                s.pelaksana,
-                s.waktu,
-                self.plan[s.id].limit,
-                self.plan[s.id].working,
-                sum(durations[s.id].values()),
-                within[s.id],
-                durations[s.id],
-                self.open_at[s.id],
-                self.overdue_at[s.id],
-                self.work.day_minutes * 60 if self.work is not None and self.plan[s.id].working else None,
+                no=s.no,
+                id=s.id,
+                uraian=s.uraian,
+                pelaksana=s.pelaksana,
+                waktu=s.waktu,
+                waktu_seconds=self.plan[s.id].limit,
+                working=self.plan[s.id].working,
+                completions=sum(durations[s.id].values()),
+                within=within[s.id],
+                durations=durations[s.id],
+                open=self.open_at[s.id],
+                overdue=self.overdue_at[s.id],
+                day_seconds=self.work.day_minutes * 60 if self.work is not None and self.plan[s.id].working else None,
             )
             for s in sop.steps
         ]
@@ -620,20 +620,22 @@ class _Tally:
             for k in s.kelengkapan
         ]
         st = self.status
-        counts = CaseCounts(sum(st.values()), st["done"], st["cancelled"], st["open"], sum(self.overdue_at.values()))
+        counts = CaseCounts(
+            sum(st.values()), st[Status.DONE], st[Status.CANCELLED], st[Status.OPEN], sum(self.overdue_at.values())
+        )
         return SopFigures(
-            sop,
-            self.digest,
-            versions,
-            counts,
-            LeadTime(self.lead, self.lead_waktu),
-            steps,
-            decisions,
-            pelaksana,
-            kelengkapan,
-            self.events,
-            self.moved_out,
-            self.moved_in,
+            sop=sop,
+            digest=self.digest,
+            versions=versions,
+            counts=counts,
+            lead=LeadTime(self.lead, self.lead_waktu),
+            steps=steps,
+            decisions=decisions,
+            pelaksana=pelaksana,
+            kelengkapan=kelengkapan,
+            events=self.events,
+            moved_out=self.moved_out,
+            moved_in=self.moved_in,
         )
 
 

@@ -158,19 +158,19 @@ def monitoring_form(
         )
     rows = [MonitoringRow(s.no, figures.sop.step(s.id).uraian, *_judge(s, threshold)) for s in figures.steps]
     return MonitoringForm(
-        figures.sop,
-        figures,
-        report.period,
-        rows,
-        threshold,
-        penilai,
-        nip,
-        report.generated,
-        report.store,
-        checkpoint,
-        jabatan,
-        tempat,
-        signed,
+        sop=figures.sop,
+        figures=figures,
+        period=report.period,
+        rows=rows,
+        threshold=threshold,
+        penilai=penilai,
+        nip=nip,
+        generated=report.generated,
+        store=report.store,
+        checkpoint=checkpoint,
+        jabatan=jabatan,
+        tempat=tempat,
+        signed=signed,
     )
 
 

@@ -279,7 +279,19 @@ class PeopleStore:
                     stamp,
                 ),
             ).lastrowid
-        return PostRow(post_id, login, pelaksana, sops, acting, valid_from, valid_until, None, by, stamp, None)
+        return PostRow(
+            id=post_id,
+            login=login,
+            pelaksana=pelaksana,
+            sops=sops,
+            acting=acting,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            ended_at=None,
+            granted_by=by,
+            granted_at=stamp,
+            ended_by=None,
+        )
 
     def _check_overlap(
         self,

@@ -247,8 +247,9 @@ class PostgresStore(SQLStore):
             self._raise(e)
 
     def lock_numbering(self, sop: str) -> None:
-        # held until the transaction ends; two clerks starting cases of one SOP take turns
-        self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"sop-runner:{sop}",))
+        # held until the transaction ends; two clerks starting cases of one SOP take turns. The key names
+        # the schema: the stores of two offices in one database never wait on each other
+        self.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))", (f":sop-runner:{sop}",))
 
     def append_only_sql(self) -> list[str]:
         return [

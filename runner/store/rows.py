@@ -10,12 +10,23 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 from ..errors import UserError
 from ..i18n import _
 from ..record import Record
 from .rules import ACTING
+
+# What an event of a case does; the store keeps it as text (`events.action`), verify names any other.
+ActionKind = Literal["start", "advance", "attach", "cancel", "void", "migrate"]
+ACTIONS: tuple[str, ...] = get_args(ActionKind)
+
+
+def action_kind(text: str) -> ActionKind:
+    """A stored event's action as the type says it is; ValueError for one sop never writes."""
+    if text not in ACTIONS:
+        raise ValueError(f"unknown action {text!r}")
+    return cast(ActionKind, text)
 
 
 class Status(str, Enum):

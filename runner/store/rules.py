@@ -252,15 +252,15 @@ def refusal(kind: str, **details: Any) -> UserError:
     template = MESSAGES.get(kind)
     if template is None:  # a check of the database the client does not word itself
         return Refused(
-            "database-refused",
             _("the database refused the action: {why}").format(why=details.get("database_says", kind)),
+            kind="database-refused",
             **details,
         )
     details.pop("database_says", None)  # worded here: PostgreSQL's English text says no more
     message = _(template).format_map(_Facts(template_values(kind, details)))
     if kind == "concurrent-change":  # the case service repeats a decision on a case that moved on
         return ConcurrentChange(message, str(details.get("case")))
-    return Refused(kind, message, **details)
+    return Refused(message, kind=kind, **details)
 
 
 def template_values(kind: str, details: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from . import audit
 from .chain import FORMAT, GENESIS, NOW, event_hash
 from .clock import iso
 from .limits import check_write
+from .migrations import MIGRATIONS
 from .people import PeopleStore, local_day
 from .rows import CaseRow, DocumentRow, EventRow, PengesahanRow, Status, damaged, standing
 from .rules import refusal
@@ -95,104 +96,6 @@ def case_row(values: tuple | list) -> CaseRow:
     except (ValueError, TypeError):  # a row written behind sop's back
         raise damaged(_("case {id} holds a status or documents at hand sop never wrote").format(id=row[0])) from None
     return CaseRow(*row)
-
-
-# Each migration is a list of statements; ``{blob}`` and the trigger syntax
-# differ between the dialects, so each store fills in ``DIALECT``.
-MIGRATIONS: list[list[str]] = [
-    [  # 1: the tables
-        "CREATE TABLE definitions (digest TEXT PRIMARY KEY, sop TEXT NOT NULL,"
-        " version TEXT NOT NULL, body TEXT NOT NULL)",
-        "CREATE TABLE cases (id TEXT PRIMARY KEY, sop TEXT NOT NULL, number INTEGER NOT NULL,"
-        " title TEXT, definition TEXT NOT NULL REFERENCES definitions (digest),"
-        " status TEXT NOT NULL, step TEXT, entered_at TEXT NOT NULL, deadline TEXT,"
-        " available TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL, created_at TEXT NOT NULL,"
-        " updated_at TEXT NOT NULL, UNIQUE (sop, number))",
-        "CREATE TABLE events (case_id TEXT NOT NULL REFERENCES cases (id), seq INTEGER NOT NULL,"
-        " at TEXT NOT NULL, action TEXT NOT NULL, step TEXT, outcome TEXT, role TEXT,"
-        " operator TEXT NOT NULL, note TEXT, data TEXT NOT NULL, prev_hash TEXT NOT NULL,"
-        " hash TEXT NOT NULL, PRIMARY KEY (case_id, seq))",
-        "CREATE TABLE documents (case_id TEXT NOT NULL REFERENCES cases (id),"
-        " seq INTEGER NOT NULL, name TEXT NOT NULL, step TEXT, filename TEXT, size INTEGER,"
-        " sha256 TEXT, content {blob}, PRIMARY KEY (case_id, seq, name))",
-    ],
-    [  # 2: listing open cases by deadline; events that cannot be edited in place
-        "CREATE INDEX cases_status_deadline ON cases (status, deadline)",
-        "CREATE INDEX cases_sop ON cases (sop, status)",
-        "{append_only}",
-    ],
-    [  # 3: the YAML text a definition was read from, so that `case show` sees an unchanged file cheaply
-        "ALTER TABLE definitions ADD COLUMN source TEXT",
-    ],
-    [  # 4: `case list` newest first, open ones by default, without reading every case
-        "CREATE INDEX cases_status_created ON cases (status, created_at)",
-        "CREATE INDEX cases_created ON cases (created_at)",
-    ],
-    [  # 5: reports read the cases of one SOP started in a period, in order, without sorting
-        "CREATE INDEX cases_sop_created ON cases (sop, created_at, id)",
-    ],
-    [  # 6: audit checkpoints (the file is kept elsewhere; the latest digest goes on documents)
-        "CREATE TABLE checkpoints (digest TEXT PRIMARY KEY, taken_at TEXT NOT NULL, body TEXT NOT NULL)",
-    ],
-    [  # 7: people and posts; on events who held the post, the store's clock and a request id;
-        # on PostgreSQL the functions every write goes through (a change to them is a new
-        # migration that repeats "{functions}")
-        "CREATE TABLE people (login TEXT PRIMARY KEY, nama TEXT NOT NULL, nip TEXT,"
-        " admin INTEGER NOT NULL, records_for_others INTEGER NOT NULL, added_at TEXT NOT NULL,"
-        " added_by TEXT NOT NULL)",
-        "CREATE TABLE posts (id {serial}, login TEXT NOT NULL REFERENCES people (login),"
-        " pelaksana TEXT NOT NULL, sops TEXT, acting TEXT, valid_from TEXT NOT NULL, valid_until TEXT,"
-        " ended_at TEXT, granted_by TEXT NOT NULL, granted_at TEXT NOT NULL, ended_by TEXT)",
-        "CREATE INDEX posts_pelaksana ON posts (pelaksana, login)",
-        "ALTER TABLE events ADD COLUMN holder TEXT",
-        "ALTER TABLE events ADD COLUMN acting TEXT",
-        "ALTER TABLE events ADD COLUMN recorded_at TEXT",
-        "ALTER TABLE events ADD COLUMN backdated INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE events ADD COLUMN request TEXT",
-        "ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1",
-        "CREATE UNIQUE INDEX events_request ON events (request)",
-        "{functions}",
-    ],
-    [  # 8: PostgreSQL's functions stamp the server's clock of the moment and check the post then, set the
-        # timeouts they rely on, and lock rows of an owner-only table instead of advisory keys
-        "{functions}",
-    ],
-    [  # 9: the web front door (sop serve). Its sessions and failed sign-ins live in the store, so that
-        # several server processes share them; the token is kept as its SHA-256 only. On SQLite the
-        # passwords' salted hashes (PostgreSQL checks its own logins' passwords); on PostgreSQL sop_me(),
-        # which takes the person a registered gateway acts for
-        "CREATE TABLE web_sessions (token TEXT PRIMARY KEY, login TEXT NOT NULL, created_at TEXT NOT NULL,"
-        " seen_at TEXT NOT NULL, language TEXT)",
-        "CREATE TABLE web_failures (login TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)",
-        "CREATE INDEX web_failures_at ON web_failures (at)",
-        "CREATE TABLE passwords (login TEXT PRIMARY KEY REFERENCES people (login), hash TEXT NOT NULL,"
-        " must_change INTEGER NOT NULL, set_at TEXT NOT NULL, set_by TEXT NOT NULL)",
-        "CREATE INDEX cases_status_updated ON cases (status, updated_at)",  # the inbox: done this month
-        "{functions}",
-    ],
-    [  # 10: who read which attachment (UU PDP); on PostgreSQL the reading function, for the clerks'
-        # roles may not read the contents column, and the digests `case verify` compares
-        "CREATE TABLE IF NOT EXISTS document_reads (case_id TEXT NOT NULL, seq INTEGER NOT NULL,"
-        " name TEXT NOT NULL, login TEXT NOT NULL, at TEXT NOT NULL)",
-        "{functions}",
-    ],
-    [  # 11: an SOP's life and a case's mistakes (issue 23): the pengesahan of SOP versions, each in force
-        # from its tanggal_efektif (a case starts only on the version in force); on PostgreSQL sop_sahkan, and
-        # sop_act checks who may cancel
-        "CREATE TABLE pengesahan (id {serial}, sop TEXT NOT NULL, version TEXT NOT NULL,"
-        " digest TEXT NOT NULL UNIQUE REFERENCES definitions (digest), nomor TEXT, tanggal_efektif TEXT NOT NULL,"
-        " jabatan TEXT NOT NULL, signer TEXT NOT NULL REFERENCES people (login), acting TEXT,"
-        " signed_on TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,"
-        " UNIQUE (sop, tanggal_efektif))",
-        "{functions}",
-    ],
-    [  # 12: people and posts in the audit: every change of a row an event of a chain (runner/store/audit.py),
-        # the rows there now its first events
-        "{people_audit}",
-        "{functions}",
-        "{audit_snapshot}",
-    ],
-]
 
 
 # The tables sop-runner makes; a database that has some of them but no schema version of
@@ -349,24 +252,12 @@ class SQLStore(PeopleStore, SessionStore):
                     schema=current,
                 )
             for version in range(current + 1, target + 1):
-                for statement in MIGRATIONS[version - 1]:
-                    for sql in self._expand(statement):
-                        self.execute(sql)
+                for sql in MIGRATIONS[version - 1](self):
+                    self.execute(sql)
             if target > current:
                 self.execute("DELETE FROM meta WHERE key = 'schema_version'")
                 self.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(target),))
             return max(current, target)
-
-    def _expand(self, statement: str) -> list[str]:
-        if statement == "{append_only}":
-            return self.append_only_sql()
-        if statement == "{functions}":
-            return self.functions_sql()
-        if statement == "{people_audit}":
-            return self.people_audit_sql()
-        if statement == "{audit_snapshot}":
-            return self.audit_snapshot_sql()
-        return [statement.replace("{blob}", self.blob_type).replace("{serial}", self.serial_type)]
 
     def schema_version(self) -> int:
         """The version of our tables; 0 for a store without them."""
@@ -621,9 +512,25 @@ class SQLStore(PeopleStore, SessionStore):
         if not w.backdated and at < recorded - NOW:
             raise refusal("clock", at=w.at, now=iso(recorded))
         event = EventRow(
-            case_id, seq, w.at, w.action, step, w.outcome, w.role, self.login, w.note, w.data, prev, "",
-            holder, acting, iso(recorded), int(w.backdated), w.request, FORMAT,
-        )  # fmt: skip
+            case_id=case_id,
+            seq=seq,
+            at=w.at,
+            action=w.action,
+            step=step,
+            outcome=w.outcome,
+            role=w.role,
+            operator=self.login,
+            note=w.note,
+            data=w.data,
+            prev_hash=prev,
+            hash="",
+            holder=holder,
+            acting=acting,
+            recorded_at=iso(recorded),
+            backdated=int(w.backdated),
+            request=w.request,
+            format=FORMAT,
+        )
         return event._replace(hash=event_hash(event))
 
     def recover(self, request: str) -> CaseRow | None:

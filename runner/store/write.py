@@ -7,7 +7,7 @@ costs the start-up of every ``sop case show``.
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .rows import CaseRow, DocumentRow, EventRow
+from .rows import ActionKind, CaseRow, DocumentRow, EventRow
 
 
 class Write(NamedTuple):
@@ -19,7 +19,7 @@ class Write(NamedTuple):
     """
 
     request: str  # unique; after a lost connection it tells whether the action landed
-    action: str  # start | advance | attach | cancel | void
+    action: ActionKind
     sop: str
     timezone: str  # the SOP's: posts are held by the day there
     at: str  # when it happened (UTC): the store's clock as read before, or the time given

@@ -65,10 +65,10 @@ def _admin(visit: Visit) -> runner.PersonRow:
     me = visit.store.person(visit.login)
     if me is None or not me.admin:
         raise Refused(
-            "not-admin",
             _(
                 "{login} is not an administrator of this store; only an administrator manages people and posts and audits the store"
             ).format(login=visit.login),
+            kind="not-admin",
             login=visit.login,
         )
     return me

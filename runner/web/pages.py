@@ -134,11 +134,13 @@ def _sops(visit: Visit) -> list[runner.SOP]:
 _LOADED: dict[tuple[str, int, int], runner.SOP] = {}
 
 
-def _my_posts(visit: Visit) -> list[dict[str, Any]]:
-    """The posts the person holds today, each with why cases wait on them ("Anda Plh. Camat s.d. 4 Desember")."""
+def _my_posts(visit: Visit, day: date | None = None) -> list[dict[str, Any]]:
+    """The posts the person holds today (or on ``day``), each with why cases wait on them ("Anda Plh. Camat
+    s.d. 4 Desember")."""
     labels = _labels(visit)
     shown = []
-    for post in visit.people.posts(login=visit.login):
+    held = visit.people.posts(on=day.isoformat(), login=visit.login) if day else visit.people.posts(login=visit.login)
+    for post in held:
         if post.status != "current":
             continue
         row = post.row
@@ -160,6 +162,41 @@ def _my_posts(visit: Visit) -> list[dict[str, Any]]:
             }
         )
     return shown
+
+
+def _coming_posts(visit: Visit, after: date | None) -> list[dict[str, Any]]:
+    """The posts the person will hold from a later day (a Plh. appointed for next week) than today or
+    ``after``, soonest first."""
+    labels = _labels(visit)
+    later = after.isoformat() if after else ""
+    coming = sorted(
+        (p.row for p in visit.people.posts(login=visit.login) if p.status == "future" and p.row.valid_from > later),
+        key=lambda r: r.valid_from,
+    )
+    return [
+        {
+            "from": row.valid_from,
+            "words": _("you will be {post} from {day}").format(
+                post=runner.post_title(labels.get(row.pelaksana, row.pelaksana), row.acting),
+                day=format_date(date.fromisoformat(row.valid_from)),
+            ),
+        }
+        for row in coming
+    ]
+
+
+def _preview_day(visit: Visit) -> date | None:
+    """The day of ``?on=`` (the inbox as it will stand that day), or None for today."""
+    text = (visit.request.query_params.get("on") or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            _("'{day}' is not a day; write it as YYYY-MM-DD, e.g. {example}").format(day=text, example="2026-12-07"),
+            "bad-day",
+        ) from None
 
 
 def _page_number(visit: Visit) -> int:
@@ -189,8 +226,11 @@ def _summary(visit: Visit, c: runner.CaseSummary, why: dict[str, str] | None = N
 
 
 def inbox(visit: Visit) -> Result:
-    """Kotak kerja: the cases waiting on a post the person holds today, overdue first."""
-    posts = _my_posts(visit)
+    """Kotak kerja: the cases waiting on a post the person holds today, overdue first. With ``?on=DAY``, the
+    cases that wait on the posts held that day: a Plh. appointed for next week sees what will be hers; she
+    acts on them from that day, when the store's clock says she holds the post."""
+    day = _preview_day(visit)
+    posts = _my_posts(visit, day)
     waiting = [(p["pelaksana"], p["sops"]) for p in posts]
     sop = visit.request.query_params.get("sop") or None
     overdue_only = visit.request.query_params.get("filter") == "overdue"
@@ -228,6 +268,9 @@ def inbox(visit: Visit) -> Result:
         "total": total,
         "filter": {"sop": sop, "overdue": overdue_only},
         "sops": sorted({s.id for s in _sops(visit)}),
+        "on": day.isoformat() if day else None,
+        "on_words": format_date(day) if day else None,
+        "coming": _coming_posts(visit, day),
     }
 
 
