@@ -293,10 +293,10 @@ def _revised(tmp_path: Path) -> tuple[Path, Path]:
     return v1, v2
 
 
-def test_a_case_moved_to_a_new_version_voided_once_and_advanced_again(office, me, db_url, tmp_path):  # noqa: F811
+def test_a_case_moved_to_a_new_version_voided_once_and_advanced_again(staffed, me, db_url, tmp_path):  # noqa: F811
     """The story of issue 23: a case started before 1.1 is in force, moved to 1.1 with a map, an action
     voided, advanced again; verify ok, and the report counts each action once, by the version it was done on."""
-    run = office  # noqa: F811
+    run = staffed  # noqa: F811
     v1, v2 = _revised(tmp_path)
     d1, d2 = str(v1.parent), str(v2.parent)
     ok(run("sop", "sahkan", str(v1), "--for", "budi", "--on", _ago(20)))

@@ -501,11 +501,11 @@ def test_the_inbox_shows_a_deadline_in_its_sops_own_zone(office_db, tmp_path):
     assert "WITA" in row  # before, every deadline was shown in WIB
 
 
-def test_void_and_cancel_are_offered_to_those_allowed_and_refused_to_others(office):
+def test_void_and_cancel_are_offered_to_those_allowed_and_refused_to_others(office_db):
     """The case stands at the Camat's step, after the Kasi's advance (recorded by the operator for Budi):
     Sari (Plh. Camat) may cancel, not void; Budi (Kasi Trantib, the voided step's post) may void, not cancel;
     Ani (no post) neither, and a form sent anyway is refused by the store with a page saying why."""
-    ani, sari, budi = signed_in(office, "ani"), signed_in(office, "sari"), signed_in(office, "budi")
+    ani, sari, budi = signed_in(office_db, "ani"), signed_in(office_db, "sari"), signed_in(office_db, "budi")
     for who, cancel, void in ((ani, False, None), (sari, True, None), (budi, False, 2)):
         data = who.get("/cases/pelacuran-1?format=json").json()
         assert data["may"] == {"cancel": cancel, "void": void}
@@ -550,7 +550,7 @@ def test_void_and_cancel_are_offered_to_those_allowed_and_refused_to_others(offi
     assert data["last_note"]["text"] == "laporan ganda"
 
 
-def test_the_history_page_shows_a_move_to_another_version(office, tmp_path):
+def test_the_history_page_shows_a_move_to_another_version(office_db, tmp_path):
     import yaml
 
     raw = yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
@@ -559,8 +559,8 @@ def test_the_history_page_shows_a_move_to_another_version(office, tmp_path):
     folder.mkdir()
     (folder / "pelacuran.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert (
-        run_sop("--db", office, "--sop-dir", str(folder), "case", "migrate", "--sop", "pelacuran", "--to", "1.1").code
+        run_sop("--db", office_db, "--sop-dir", str(folder), "case", "migrate", "--sop", "pelacuran", "--to", "1.1").code
         == 0
     )
-    page = signed_in(office, "sari").get("/cases/pelacuran-1").text
+    page = signed_in(office_db, "sari").get("/cases/pelacuran-1").text
     assert "dipindahkan dari versi 1.0 ke versi 1.1, langkah 2" in text(page)
