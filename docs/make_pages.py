@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from runner import Cases, find_sop, load_sop, open_store, progress_of, render
+from runner import Attachment, Cases, find_sop, load_sop, open_store, progress_of, render, render_sheet
 from runner.cli.demo import run
 
 DOCS = Path(__file__).resolve().parent
@@ -30,6 +30,19 @@ def pdf_to_png(pdf: bytes, stem: str, scale: float = 1.6) -> list[Path]:
     return written
 
 
+def sheet() -> list[Path]:
+    """The lembar kendali of a case at the Sekcam's (or the Camat's) decision, its QR code a web address."""
+    with tempfile.TemporaryDirectory() as tmp, open_store(f"sqlite:///{Path(tmp) / 'cases.sqlite3'}") as store:
+        cases = Cases(store)
+        sop = load_sop(find_sop("pelacuran"))
+        case = cases.start(sop, title="Laporan RW 03", attach=[Attachment("Informasi Pelanggaran")])
+        cases.advance(case.id, "kasi-trantib", attach=[Attachment("Surat Perintah")])
+        cases.advance(case.id, "camat")
+        cases.advance(case.id, "kasi-trantib", note="Draft surat perintah terlampir")
+        pdf = render_sheet(cases.show(case.id), "pdf", "https://sop.kecamatan.example")
+    return pdf_to_png(pdf, "sheet", 1.2)  # type: ignore[arg-type]
+
+
 def main() -> None:
     sop = load_sop(find_sop("pelacuran"))
     for path in pdf_to_png(render(sop, "pdf"), "pelacuran"):  # type: ignore[arg-type]
@@ -42,6 +55,8 @@ def main() -> None:
             overlay = progress_of(view.sop, view, cases.history("pelacuran-1"))
             for path in pdf_to_png(render(view.sop, "pdf", overlay), "pelacuran-case"):  # type: ignore[arg-type]
                 print(path.relative_to(DOCS.parent))
+    for path in sheet():
+        print(path.relative_to(DOCS.parent))
 
 
 if __name__ == "__main__":

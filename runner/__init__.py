@@ -59,6 +59,12 @@ if TYPE_CHECKING:
     from .documents import format_for as format_for
     from .documents import progress_of as progress_of
     from .documents import render as render
+    from .documents.sheet import SHEET_FORMATS as SHEET_FORMATS
+    from .documents.sheet import render_sheet as render_sheet
+    from .documents.sheet import sheet_link as sheet_link
+    from .documents.site import CatalogueEntry as CatalogueEntry
+    from .documents.site import catalogue as catalogue
+    from .documents.site import write_site as write_site
     from .errors import ConcurrentChange as ConcurrentChange
     from .errors import InvalidSOP as InvalidSOP
     from .errors import Refused as Refused
@@ -83,6 +89,7 @@ if TYPE_CHECKING:
     from .reports import monitoring_form as monitoring_form
     from .reports import render_monitoring as render_monitoring
     from .reports import render_report as render_report
+    from .reports import report_charts as report_charts
     from .reports import report_tables as report_tables
     from .store import ACTING as ACTING
     from .store import CaseRow as CaseRow

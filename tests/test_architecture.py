@@ -359,6 +359,9 @@ CASE_SHOW_MODULES = {
     "runner.store.sql",
     "runner.store.sqlite",
     "runner.store.write",
+    "runner.store.writes",  # the Writes interface: signatures only
+    "runner.store.sqlite_writes",  # SQLite's writes (they were part of sql.py and people.py)
+    "runner.store.migrations",  # the schema's steps: a store judges its version by their count
     "runner.store.audit",  # the people chain's table and triggers: text, without imports of its own
     "runner.store.sessions",  # the web's rows: a mixin of the store, without imports of its own
 }

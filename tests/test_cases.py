@@ -376,3 +376,17 @@ def test_the_migrations_are_named_steps_in_order_the_people_audit_last():
     assert [int(n[1:4]) for n in names] == list(range(1, len(names) + 1))  # m001_..., m002_..., as numbered
     assert all(n[0] == "m" and n[4] == "_" for n in names)
     assert names[-1].endswith("people_audit")  # its triggers must see every table before it
+
+
+def test_a_nul_in_any_text_is_refused_by_the_api_on_both_stores(cases):
+    """A NUL reaches the API from a file or a program, never from a command line; no store keeps one."""
+    from runner import Attachment, UserError, find_sop, load_sop
+
+    sop = load_sop(find_sop("pelacuran"))
+    with pytest.raises(UserError, match="NUL") as e:
+        cases.start(sop, title="Laporan\x00RW 03", attach=[Attachment("Informasi Pelanggaran")])
+    assert e.value.kind == "bad-text"
+    case = cases.start(sop, title="Laporan RW 03", attach=[Attachment("Informasi Pelanggaran")])
+    with pytest.raises(UserError, match="NUL"):
+        cases.advance(case.id, "kasi-trantib", note="catatan\x00")
+    assert cases.show(case.id).row.seq == 1  # nothing was written

@@ -250,7 +250,9 @@ def test_a_clerk_holding_locks_stops_nobody_beyond_the_timeout(pg_roles):
         started = time.monotonic()
         slow = {"SOP_PG_LOCK_TIMEOUT": "2s"}
         assert run_sop("--db", owner, "people", "add", f"{pg_roles['b']}x", "--nama", "X", env=slow).code == 0
-        assert run_sop("--db", owner, "post", "grant", pg_roles["b"], "camat", "--from", "2031-01-01", env=slow).code == 0
+        assert (
+            run_sop("--db", owner, "post", "grant", pg_roles["b"], "camat", "--from", "2031-01-01", env=slow).code == 0
+        )
         assert run_sop("--db", owner, "case", "start", "pelacuran", env=slow).code == 0
         assert time.monotonic() - started < 30
 

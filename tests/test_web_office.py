@@ -310,7 +310,9 @@ def test_the_report_downloads_as_xlsx_csv_and_pdf_attachments(office_db):
 
 
 @pytest.mark.parametrize("lang, signed", [("id", "Karawaci, 2 Desember 2026"), ("en", "Karawaci, December 2, 2026")])
-def test_the_monitoring_form_carries_the_penilai_chosen_with_nip_jabatan_and_the_place_and_date(office_db, lang, signed):
+def test_the_monitoring_form_carries_the_penilai_chosen_with_nip_jabatan_and_the_place_and_date(
+    office_db, lang, signed
+):
     c = signed_in(office_db, "budi", lang)
     q = f"sop=pelacuran&year={_this_year()}&penilai=sari&tempat=Karawaci&tanggal=2026-12-02"
     page = c.get(f"/reports/monitoring?{q}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..canonical import canonical_json, sha256_hex
@@ -25,7 +25,7 @@ from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, S
 from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
 from ..store.rows import ActionKind, PengesahanRow, damaged
-from ..store.rules import parse_day, refusal
+from ..store.rules import VOID_SOON_HOURS, parse_day, refusal
 from ..store.write import Write
 from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, MigrationPlan, is_overdue
 from .rows import deadline, migrated, moves, replay, row_after, standing, unknown_case, voided
@@ -57,6 +57,12 @@ def text(value: str | None, what: str) -> str | None:
                 "bad-text",
                 what=what,
             ) from None
+        if "\x00" in value:  # no store keeps a NUL in text (PostgreSQL refuses it): said here, for every door
+            raise UserError(
+                _("{what} holds a NUL character, which no text may; type it again without it").format(what=what),
+                "bad-text",
+                what=what,
+            )
     return value
 
 
@@ -484,36 +490,36 @@ class Cases:
 
     def may_correct(self, case_id: str) -> tuple[bool, int | None]:
         """What the login asking may do to undo or end case ``case_id`` now: (cancel it, the seq of the action
-        a void would void, or None). The same checks the store makes when it is done (a front door offers
-        only these); on PostgreSQL the database decides again when it is asked."""
+        a void would void, or None): the rules of cancel and void, read from the people and posts, so that a
+        front door offers only these. The store decides again when it is asked (on PostgreSQL the database)."""
         row, sop = self._case(case_id)
-        if row.status != Status.OPEN:
+        if row.status != Status.OPEN or row.step is None:
             return False, None
-        at, login = iso(self.store.clock()), self.store.login
-        tz = sop.calendar.timezone
-        holder = login if self.store.enforced() else None
+        clock, login = self.store.clock(), self.store.login
+        at, day = iso(clock), local_day(iso(clock), sop.calendar.timezone)
+        enforced = self.store.enforced()
+        me = self.store.person(login) if enforced else None
+        posts = [p for p in self.store.posts(login=login) if p.sops is None or sop.id in p.sops] if me else []
 
-        def allowed(check: Callable[[], None]) -> bool:
-            try:
-                check()
-            except Refused:
-                return False
-            return True
+        def holds(pelaksana: Sequence[str]) -> bool:
+            return not enforced or bool(
+                me and (me.admin or any(p.pelaksana in pelaksana and p.holds(day, at) for p in posts))
+            )
 
-        step = row.step
-        assert step is not None  # an open case stands at a step
-        pelaksana = list(sop.cancel_by or sop.step(step).pelaksana)
-        cancel = allowed(
-            lambda: self.store.check_cancel(login, holder, row.id, step, pelaksana, sop.id, tz, at, bool(sop.cancel_by))
-        )
+        cancel = holds(sop.cancel_by or sop.step(row.step).pelaksana)
         events = self.store.events(case_id)
         live = standing(events)
         target = events[live[-1] - 1] if len(live) >= 2 else None
         if target is None or target.action == "migrate" or target.step is None:
             return cancel, None
         on = self._versions(events, row.definition)[target.seq - 1]
-        done_by = list(on.step(target.step).pelaksana)
-        void = allowed(lambda: self.store.check_void(login, holder, target, done_by, sop.id, tz, at, at))
+        soon = (
+            me is not None
+            and target.operator == login
+            and target.recorded_at is not None
+            and clock <= datetime.fromisoformat(target.recorded_at) + timedelta(hours=VOID_SOON_HOURS)
+        )
+        void = holds(on.step(target.step).pelaksana) or soon
         return cancel, target.seq if void else None
 
     # --- moving running cases to another version ------------------------------------

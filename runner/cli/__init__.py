@@ -85,6 +85,7 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         "report": "runner.cli.report.report",
         "monitoring": "runner.cli.report.monitoring",
         "serve": "runner.cli.serve.serve",
+        "site": "runner.cli.site.site",
     },
     context_settings={"help_option_names": ["-h", "--help"]},
     help=N_("Write SOPs as YAML, run cases through them, print the SOP AP flowchart."),

@@ -12,7 +12,7 @@ import functools
 from typing import Any
 
 from ..definition.dates import parse_signed_date
-from ..i18n import _, language
+from ..i18n import _, language, ngettext
 from ..resources import resource_dir
 
 
@@ -27,7 +27,7 @@ def environment() -> Any:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(_=_, language=language)  # looked up at render time: they follow --lang
+    env.globals.update(_=_, ngettext=ngettext, language=language)  # looked up at render time: they follow --lang
     env.filters["day"] = _day
     return env
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from typing import Any
 
 from ..errors import UserError
 from ..i18n import _
@@ -30,6 +31,7 @@ __all__ = [
     "monitoring_form",
     "render_monitoring",
     "render_report",
+    "report_charts",
     "report_tables",
 ]
 
@@ -57,6 +59,13 @@ def render_report(report: Report, fmt: str, paper: str = "a4") -> str | bytes:
     else:
         result = importlib.import_module(f".{module}", __name__).render(report)
     return result
+
+
+def report_charts(report: Report) -> list[dict[str, Any]]:
+    """Each SOP version's chart per step, as HTML panels with their SVG: the printed report's own drawing."""
+    from .html import report_charts as charts  # the templates (Jinja2): only a page that shows the charts
+
+    return charts(report)
 
 
 def render_monitoring(form: list[MonitoringForm], fmt: str, paper: str = "a4") -> str | bytes:

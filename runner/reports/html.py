@@ -84,6 +84,21 @@ def facts(step: StepFigures) -> str:
     return " · ".join(said)
 
 
+def report_charts(report: Report) -> list[dict[str, Any]]:
+    """Each SOP version's chart per step, drawn as the printed report draws it: a panel of HTML with its SVG
+    (step_chart.html.j2), for a page to show beside the tables."""
+    panels = environment().get_template("step_chart.html.j2").module
+    return [
+        {
+            "sop": f.sop.id,
+            "nama": f.sop.nama,
+            "label": f.label,
+            "panels": [str(panels.step_panel(step_chart(s), facts(s))) for s in f.steps],
+        }
+        for f in report.sections
+    ]
+
+
 def render_report(report: Report, paper: str = "a4") -> str:
     from markupsafe import Markup  # a third-party module: only HTML that is rendered
 

@@ -17,21 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..canonical import sha256_hex
 from ..definition.model import Calendar
-from ..definition.workcal import zone
-from ..errors import ConcurrentChange, UserError
+from ..errors import UserError
 from ..i18n import _
 from . import audit
-from .chain import FORMAT, GENESIS, NOW, event_hash
-from .clock import iso
-from .limits import check_write
+from .chain import GENESIS
 from .migrations import MIGRATIONS
-from .people import PeopleStore, local_day
-from .rows import CaseRow, DocumentRow, EventRow, PengesahanRow, Status, damaged, standing
-from .rules import refusal
+from .people import PeopleStore
+from .rows import CaseRow, DocumentRow, EventRow, PengesahanRow, Status, damaged
 from .sessions import SessionStore
+from .writes import Writes
 
 if TYPE_CHECKING:
-    from .write import Write
+    pass
 
 DEFAULT_TIMEZONE = Calendar._field_defaults["timezone"]  # an SOP's calendar without a zone
 
@@ -106,11 +103,11 @@ OUR_TABLES = frozenset(
 )  # (and the later ones: any of these already marks a database as ours)
 
 
-class SQLStore(PeopleStore, SessionStore):
-    """The store interface; SQLiteStore and PostgresStore fill in the dialect.
+class SQLStore(PeopleStore, SessionStore, Writes):
+    """What every store shares: the connection's machinery, the migrations, and the reads.
 
-    The writes here are SQLite's: the program checks who may act. PostgresStore
-    overrides them with calls of the database's own functions.
+    The writes are the ``Writes`` interface, implemented side by side: ``SQLiteWrites``
+    (the program checks who may act) and ``PostgresStore`` (the database's own functions do).
     """
 
     url: str
@@ -268,270 +265,11 @@ class SQLStore(PeopleStore, SessionStore):
 
     # --- writes: one transaction each ---------------------------------------
 
-    def create_case(self, definition: tuple[str, str, str, str | None], w: Write) -> CaseRow:
-        """Number a new case of ``w.sop`` and write it with its start event.
-
-        ``definition`` is (digest, version, canonical JSON, YAML source). A version
-        new to the store is registered with the case: by an admin, once posts are enforced.
-        """
-        digest, version, body, source = definition
-        check_write(w.at, w.note, w.title, w.documents)
-        with self.transaction():
-            self.lock_numbering(w.sop)
-            holder, acting = self.authorize(self.login, w.for_login, None, w.sop, w.timezone, w.at)
-            self.check_in_force(w.sop, digest, version, local_day(w.at, w.timezone))
-            if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
-                me = self.person(self.login)
-                if self.enforced() and (me is None or not me.admin):
-                    raise refusal("definition-unregistered", sop=w.sop, version=version)
-                self.execute(
-                    "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
-                    (digest, w.sop, version, body, source),
-                )
-            (number,) = self.execute(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE sop = ?", (w.sop,)
-            ).fetchone()
-            event = self._chained(w, f"{w.sop}-{number}", 1, GENESIS, w.step, holder, acting)
-            case = w.row_after(None, event)
-            self.execute(f"INSERT INTO cases ({_columns(CaseRow)}) VALUES ({_marks(CaseRow)})", case_values(case))
-            self._insert_event(event, w.documents)
-        return case
-
-    def check_in_force(self, sop: str, digest: str, version: str, day: str) -> None:
-        """A case of ``sop`` starts on ``day`` only on the version in force then (once a version of it
-        is disahkan in this store; before that, on any version): as sop_start in postgres.sql."""
-        signed = self.pengesahan(sop)
-        if not signed:
-            return
-        current = in_force(signed, day)
-        if current is None:
-            first = min(signed, key=lambda p: p.tanggal_efektif)
-            raise refusal("not-yet-in-force", sop=sop, day=day, start=first.tanggal_efektif)
-        if current.digest != digest:
-            raise refusal(
-                "version-not-in-force", sop=sop, version=version, day=day, in_force=current.version,
-                since=current.tanggal_efektif,
-            )  # fmt: skip
-
-    def sahkan(
-        self,
-        definition: tuple[str, str, str, str | None],
-        sop: str,
-        jabatan: str,
-        nomor: str | None,
-        tanggal_efektif: str,
-        on: str | None,
-        for_login: str | None,
-        timezone: str,
-    ) -> PengesahanRow:
-        """Record that the holder of ``jabatan`` signed this version (``definition``: digest, version,
-        canonical JSON, YAML source) on ``on`` (default today): in force from ``tanggal_efektif``.
-        The checks are sop_sahkan's in postgres.sql; the service has read the facts from the SOP."""
-        digest, version, body, source = definition
-        with self.transaction():
-            self.lock_numbering(sop)
-            if not self.enforced():
-                raise refusal("pengesahan-needs-people")
-            recorded = self.clock()
-            today = local_day(iso(recorded), timezone)
-            day = on or today
-            if day > today:
-                raise refusal("day-in-future", day=day)
-            # the post held on that day: now, or (a day given) at its noon
-            at = (
-                iso(recorded)
-                if on is None
-                else iso(datetime.fromisoformat(f"{day}T12:00").replace(tzinfo=zone(timezone)))
-            )
-            holder, acting = self.authorize(self.login, for_login, jabatan, sop, timezone, at)
-            assert holder is not None  # enforced: authorize names who acts
-            if tanggal_efektif < day:
-                raise refusal("efektif-before-signed", efektif=tanggal_efektif, day=day)
-            for other in self.pengesahan(sop):
-                if other.digest == digest:
-                    raise refusal("already-disahkan", sop=sop, version=version, day=other.signed_on)
-                if other.version == version:
-                    raise refusal("version-text-differs", sop=sop, version=version)
-                if other.tanggal_efektif == tanggal_efektif:
-                    raise refusal("efektif-taken", sop=sop, other=other.version, efektif=tanggal_efektif)
-            if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
-                self.execute(
-                    "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
-                    (digest, sop, version, body, source),
-                )
-            row = (
-                sop,
-                version,
-                digest,
-                nomor,
-                tanggal_efektif,
-                jabatan,
-                holder,
-                acting,
-                day,
-                self.login,
-                iso(recorded),
-            )
-            self.execute(
-                f"INSERT INTO pengesahan ({_PENGESAHAN.replace('id, ', '', 1)}) VALUES ({', '.join('?' * len(row))})",
-                row,
-            )
-        return next(p for p in self.pengesahan(sop) if p.digest == digest)
-
     def pengesahan(self, sop: str | None = None) -> list[PengesahanRow]:
         """The versions disahkan (of ``sop``), by SOP and tanggal_efektif."""
         where, params = (" WHERE sop = ?", [sop]) if sop is not None else ("", [])
         rows = self.execute(f"SELECT {_PENGESAHAN} FROM pengesahan{where} ORDER BY sop, tanggal_efektif", params)
         return [PengesahanRow(*r) for r in rows.fetchall()]
-
-    def append(self, case: CaseRow, w: Write) -> CaseRow:
-        """Write the action ``w`` on ``case`` as it was read, if nobody wrote since."""
-        check_write(w.at, w.note, w.title, w.documents)
-        try:
-            with self.transaction():
-                holder, acting = self.authorize(self.login, w.for_login, w.role, w.sop, w.timezone, w.at)
-                if w.action == "cancel" and case.step is not None:
-                    named = self._cancel_by(case.definition)
-                    pelaksana = named or self._step_pelaksana(case.id, case.definition, case.step)
-                    self.check_cancel(
-                        self.login, holder, case.id, case.step, pelaksana, w.sop, w.timezone, w.at, bool(named)
-                    )
-                if w.action == "void":
-                    self._check_void(case, w, holder)
-                event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
-                self._insert_event(event, w.documents)
-                updated = w.row_after(case, event)
-                moved = self.execute(
-                    "UPDATE cases SET status = ?, step = ?, entered_at = ?, deadline = ?, available = ?,"
-                    " seq = ?, head = ?, updated_at = ? WHERE id = ? AND seq = ?",
-                    (
-                        str(updated.status),
-                        updated.step,
-                        updated.entered_at,
-                        updated.deadline,
-                        json.dumps(updated.available, ensure_ascii=False),
-                        updated.seq,
-                        updated.head,
-                        updated.updated_at,
-                        case.id,
-                        case.seq,
-                    ),
-                ).rowcount
-                if moved != 1:
-                    raise self._concurrent(case.id)
-        except self.integrity_errors:
-            raise self._concurrent(case.id) from None
-        return updated
-
-    def migrate_cases(
-        self, definition: tuple[str, str, str, str | None], writes: list[tuple[CaseRow, Write]]
-    ) -> list[CaseRow]:
-        """Move cases to another version of their SOP (``definition``: digest, version, canonical JSON,
-        YAML source; registered when new): each ``migrate`` write on its case as it was read, all in one
-        transaction or none. Only an administrator, once posts are enforced; the version in force today,
-        once the SOP has a pengesahan. The checks are sop_migrate's in postgres.sql."""
-        digest, version, body, source = definition
-        updated = []
-        try:
-            with self.transaction():
-                for case, w in writes:
-                    check_write(w.at, w.note, w.title, w.documents)
-                    holder, acting = self.authorize(self.login, None, None, w.sop, w.timezone, w.at)
-                    if holder is not None:  # enforced: who acts is a registered person
-                        me = self.person(self.login)
-                        if me is None or not me.admin:
-                            raise refusal("not-admin-to-migrate", login=self.login)
-                    self.check_in_force(w.sop, digest, version, local_day(w.at, w.timezone))
-                    if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
-                        self.execute(
-                            "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
-                            (digest, w.sop, version, body, source),
-                        )
-                    now = self.case(case.id)
-                    if now is None or now.seq != case.seq:
-                        raise self._concurrent(case.id)
-                    if now.status != Status.OPEN:
-                        raise refusal("case-closed", case=case.id, status=str(now.status))
-                    if now.definition == digest:
-                        raise refusal("migrate-same-version", case=case.id, version=version)
-                    event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
-                    self._insert_event(event, w.documents)
-                    row = w.row_after(case, event)
-                    moved = self.execute(
-                        "UPDATE cases SET definition = ?, step = ?, deadline = ?, seq = ?, head = ?, updated_at = ?"
-                        " WHERE id = ? AND seq = ?",
-                        (row.definition, row.step, row.deadline, row.seq, row.head, row.updated_at, case.id, case.seq),
-                    ).rowcount
-                    if moved != 1:
-                        raise self._concurrent(case.id)
-                    updated.append(row)
-        except self.integrity_errors:
-            raise self._concurrent(writes[0][0].id if writes else "") from None
-        return updated
-
-    def _check_void(self, case: CaseRow, w: Write, holder: str | None) -> None:
-        """A void names the last action that stands, never the start, and is made by one who may."""
-        events = self.events(case.id)
-        live = standing(events)
-        target = int(json.loads(w.data)["voids"])
-        if len(live) < 2:
-            raise refusal("nothing-to-void", case=case.id)
-        if live[-1] != target:
-            raise refusal("void-not-last", case=case.id, seq=target, last=live[-1])
-        voided = events[target - 1]
-        if voided.action == "migrate":  # as sop_void: the move stands; a void never goes back across it
-            moved_to = json.loads(voided.data).get("to_version")
-            raise refusal("void-across-migration", case=case.id, seq=target, version=moved_to)
-        assert voided.step is not None  # an action after the start happens at a step
-        pelaksana = self._step_pelaksana(case.id, case.definition, voided.step)
-        self.check_void(self.login, holder, voided, pelaksana, w.sop, w.timezone, w.at, iso(self.clock()))
-
-    def _cancel_by(self, digest: str) -> list[str] | None:
-        """The pelaksana a stored definition names as those who may cancel its cases (None: it names none)."""
-        body = self.definition(digest)
-        named = json.loads(body).get("cancel_by") if body else None
-        return list(named) if named else None
-
-    def _step_pelaksana(self, case_id: str, digest: str, step: str) -> list[str]:
-        """The pelaksana of a step, from the stored definition (as the PostgreSQL functions read it)."""
-        body = self.definition(digest)
-        found = [s for s in json.loads(body)["steps"] if s["id"] == step] if body else []
-        if not found:
-            raise damaged(_("case {id} stands at a step its SOP does not have").format(id=case_id))
-        who = found[0]["pelaksana"]
-        return [who] if isinstance(who, str) else list(who)
-
-    def _chained(
-        self, w: Write, case_id: str, seq: int, prev: str, step: str | None, holder: str | None, acting: str | None
-    ) -> EventRow:
-        """The event of ``w``, recorded now by the authenticated login, with its hash."""
-        recorded = self.clock()
-        at = datetime.fromisoformat(w.at)
-        if at > recorded:  # the clock went back since it was read: as postgres.sql's sop_check_time
-            raise refusal("time-in-future", at=w.at)
-        if not w.backdated and at < recorded - NOW:
-            raise refusal("clock", at=w.at, now=iso(recorded))
-        event = EventRow(
-            case_id=case_id,
-            seq=seq,
-            at=w.at,
-            action=w.action,
-            step=step,
-            outcome=w.outcome,
-            role=w.role,
-            operator=self.login,
-            note=w.note,
-            data=w.data,
-            prev_hash=prev,
-            hash="",
-            holder=holder,
-            acting=acting,
-            recorded_at=iso(recorded),
-            backdated=int(w.backdated),
-            request=w.request,
-            format=FORMAT,
-        )
-        return event._replace(hash=event_hash(event))
 
     def recover(self, request: str) -> CaseRow | None:
         """After ``OutcomeUnknown``: the case the action was written to, or None when it was not
@@ -545,68 +283,6 @@ class SQLStore(PeopleStore, SessionStore):
         """The case an action with this request id was written to, as it is now; None if it was not."""
         row = self.execute("SELECT case_id FROM events WHERE request = ?", (request,)).fetchone()
         return self.case(row[0]) if row else None
-
-    @staticmethod
-    def _concurrent(case_id: str) -> ConcurrentChange:
-        return ConcurrentChange(
-            _("case {id} was changed by someone else just now; nothing was saved").format(id=case_id), case_id
-        )
-
-    def _insert_event(self, event: EventRow, documents: list[DocumentRow]) -> None:
-        self.execute(f"INSERT INTO events ({_columns(EventRow)}) VALUES ({_marks(EventRow)})", event)
-        for doc in documents:
-            self.execute(
-                f"INSERT INTO documents ({_columns(DocumentRow)}) VALUES ({_marks(DocumentRow)})",
-                doc._replace(case_id=event.case_id, seq=event.seq),
-            )
-
-    def read_document(self, case_id: str, seq: int, name: str) -> bytes | None:
-        """The content of one attachment, for a reader the rule lets read it, and the read kept
-        (UU PDP: a citizen's report, ID scans, photos). PostgreSQL's sop_read_document is the same rule."""
-        with self.transaction():
-            case = self.case(case_id)
-            if case is None:
-                raise refusal("unknown-case", case=case_id)
-            self._may_read(case)
-            row = self.execute(
-                "SELECT content FROM documents WHERE case_id = ? AND seq = ? AND name = ?", (case_id, seq, name)
-            ).fetchone()
-            self.execute(
-                "INSERT INTO document_reads (case_id, seq, name, login, at) VALUES (?, ?, ?, ?, ?)",
-                (case_id, seq, name, self.login, iso(self.clock())),
-            )
-        content = row[0] if row else None
-        return bytes(content) if content is not None else None
-
-    def _may_read(self, case: CaseRow) -> None:
-        """An admin, whoever acted on or recorded an event of the case, and a holder today of a post
-        of the case's SOP may read its attachments; anyone while nobody is registered."""
-        if not self.enforced():
-            return
-        me = self.person(self.login)
-        if me is not None and me.admin:
-            return
-        acted = self.execute(
-            "SELECT 1 FROM events WHERE case_id = ? AND (holder = ? OR operator = ?) LIMIT 1",
-            (case.id, self.login, self.login),
-        ).fetchone()
-        if acted:
-            return
-        try:
-            definition = json.loads(self.definition(case.definition) or "{}")
-            ids = {p["id"] for p in definition.get("pelaksana", [])}
-            tz = str((definition.get("calendar") or {}).get("timezone") or DEFAULT_TIMEZONE)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            raise damaged(
-                _("the SOP definition {digest} is missing or unreadable").format(digest=case.definition[:12])
-            ) from None
-        at = iso(self.clock())
-        day = local_day(at, tz)
-        if not any(
-            p.pelaksana in ids and (p.sops is None or case.sop in p.sops) and p.holds(day, at)
-            for p in self.posts(login=self.login)
-        ):
-            raise refusal("document-not-yours", login=self.login, case=case.id, sop=case.sop)
 
     def people_events(self) -> list[audit.PeopleEvent]:
         """The chain of changes of people and posts, in order."""
@@ -623,10 +299,6 @@ class SQLStore(PeopleStore, SessionStore):
         """(seq, name) -> the SHA-256 of each kept content (None: a name without a file), for `case verify`."""
         rows = self.stream("SELECT seq, name, content FROM documents WHERE case_id = ?", (case_id,))
         return {(int(seq), name): sha256_hex(bytes(c)) if c is not None else None for seq, name, c in rows}
-
-    def add_checkpoint(self, digest: str, taken_at: str, body: str) -> None:
-        """Keep a checkpoint (within the caller's transaction, which also writes its file)."""
-        self.execute("INSERT INTO checkpoints (digest, taken_at, body) VALUES (?, ?, ?)", (digest, taken_at, body))
 
     # --- reads ---------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from ..files import not_a_file
 from ..i18n import _
 from .chain import people_hash
 from .clock import iso
-from .sql import OutcomeUnknown, SQLStore
+from .sql import OutcomeUnknown
+from .sqlite_writes import SQLiteWrites
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",  # readers never wait for the writer
@@ -77,7 +78,7 @@ def _uri_path(path: str) -> str:
     return "".join(f"%{ord(c):02X}" if c in "%?#" else c for c in path)
 
 
-class SQLiteStore(SQLStore):
+class SQLiteStore(SQLiteWrites):
     """One SQLite file. Who acts is the OS login, and only this program checks posts:
     whoever can write the file can go around it (a shared office store belongs on PostgreSQL)."""
 

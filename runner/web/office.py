@@ -374,6 +374,7 @@ def reports_page(visit: Visit) -> Result:
         "notes": found.notes()[1:],
         "read": found.read,
         "tables": [_table(t) for t in runner.report_tables(found)] if found.sections else [],
+        "charts": runner.report_charts(found),  # the printed report's drawing, as inline SVG
         "downloads": [{"format": f, "href": f"/reports/download/{f}?{_query(visit)}"} for f in REPORT_DOWNLOADS],
         "monitoring": f"/reports/monitoring?{_query(visit)}" if sop else None,
         "figures": found.to_json(),

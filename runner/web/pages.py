@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timezone
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
@@ -526,48 +527,89 @@ def start_case(visit: Visit) -> Result:
 
 # --- the SOP catalogue -------------------------------------------------------------------
 
+DOWNLOADS = ("pdf", "html", "bpmn", "svg")
+
+
+def _entry(facts: dict[str, Any]) -> dict[str, Any]:
+    """An SOP's catalogue facts with this server's links: its page and its downloads."""
+    sop_id = quote(facts["id"], safe="")
+    facts["href"] = f"/sops/{sop_id}"
+    facts["downloads"] = [{"label": f.upper(), "href": f"/sops/{sop_id}/download/{f}"} for f in DOWNLOADS]
+    return facts
+
+
+def _catalogue(visit: Visit) -> list[runner.CatalogueEntry]:
+    return runner.catalogue(visit.cases)
+
 
 def catalogue(visit: Visit) -> Result:
-    return "web/sops.html.j2", {
-        "sops": [{"id": s.id, "nama": s.nama, "version": s.version, "steps": len(s.steps)} for s in _sops(visit)]
-    }
+    """Every SOP on the search path with its status (in force since, dicabut, not yet disahkan)."""
+    entries = [_entry(e.facts()) for e in _catalogue(visit)]
+    return "web/sops.html.j2", {"sops": entries}
 
 
-def _sop(visit: Visit) -> runner.SOP:
-    return runner.load_sop(runner.find_sop(str(visit.request.path_params["sop_id"]), visit.sop_dirs))
+def _shown(visit: Visit) -> runner.CatalogueEntry:
+    """The catalogue's entry of the SOP the path names: the version in force, which its page and its
+    downloads show alike."""
+    sop_id = str(visit.request.path_params["sop_id"])
+    found = next((e for e in _catalogue(visit) if e.sop.id == sop_id), None)
+    if found is None:
+        _sop(visit)  # no such SOP (404), or an invalid one: the API's refusal, with a suggestion
+        raise UserError(_("SOP {id} is not valid; sop validate says why").format(id=sop_id), "no-sop")
+    return found
 
 
 def sop_page(visit: Visit) -> Result:
-    sop = _sop(visit)
-    return "web/sop.html.j2", {
-        "id": sop.id,
-        "nama": sop.nama,
-        "version": sop.version,
-        "pelaksana": [{"id": p.id, "nama": p.nama} for p in sop.pelaksana],
-        "steps": [
-            {
-                "no": s.no,
-                "id": s.id,
-                "uraian": s.uraian,
-                "pelaksana": [sop.pelaksana_by_id(p).nama for p in s.pelaksana],
-                "kelengkapan": list(s.kelengkapan),
-                "waktu": s.waktu,
-                "output": list(s.output),
-            }
-            for s in sop.steps
-        ],  # fmt: skip
-        "downloads": ["pdf", "html", "bpmn", "svg"],
-    }
+    """One SOP as the public catalogue shows it (the version in force), and a case to start."""
+    found = _shown(visit)
+    data = _entry(found.facts())
+    data["chart"] = str(runner.render(found.sop, "svg"))
+    return "web/sop.html.j2", data
+
+
+def _sop(visit: Visit) -> runner.SOP:
+    """The SOP the path names; one the search path does not hold is a page that is not there (404)."""
+    try:
+        path = runner.find_sop(str(visit.request.path_params["sop_id"]), visit.sop_dirs)
+    except UserError as e:
+        raise UserError(str(e), "no-sop", **e.details) from None
+    return runner.load_sop(path)
 
 
 def sop_download(visit: Visit) -> Result:
-    sop = _sop(visit)
+    sop = _shown(visit).sop
     fmt = str(visit.request.path_params["fmt"])
-    if fmt not in ("pdf", "html", "bpmn", "svg"):
+    if fmt not in DOWNLOADS:
         raise UserError(
-            _("unknown document format '{fmt}'; use one of: {formats}").format(fmt=fmt, formats="pdf, html, bpmn, svg"),
+            _("unknown document format '{fmt}'; use one of: {formats}").format(fmt=fmt, formats=", ".join(DOWNLOADS)),
             "not-found",
         )
     content = runner.render(sop, fmt)
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     return download(data, f"{sop.id}.{fmt}", "application/pdf" if fmt == "pdf" else None)
+
+
+def case_sheet(visit: Visit) -> Result:
+    """The lembar kendali of a case: the PDF to print (``?format=pdf``, the default) or the printable page
+    (``?format=html``); its QR code links to the case page on this server's own address."""
+    case_id = _case_id(visit)
+    fmt = visit.request.query_params.get("as") or "pdf"
+    if fmt not in runner.SHEET_FORMATS:
+        raise UserError(
+            _("the sheet is made as {formats}, not '{fmt}'").format(fmt=fmt, formats=", ".join(runner.SHEET_FORMATS)),
+            "not-found",
+        )
+    view = visit.cases.show(case_id)  # whoever may see the case may print its sheet
+    base = str(visit.request.base_url).rstrip("/")
+    content = runner.render_sheet(view, fmt, base)
+    if isinstance(content, bytes):
+        return download(content, f"lembar-kendali-{case_id}.pdf", "application/pdf")
+    return Response(content, media_type="text/html; charset=utf-8", headers=_SHEET_HEADERS)
+
+
+# the printable sheet: a page of ours with its own inline style and inline SVG, no script
+_SHEET_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+}

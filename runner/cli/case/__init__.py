@@ -23,8 +23,11 @@ from ..lazy import Group
         "migrate": "runner.cli.case.migrate.case_migrate",
         "history": "runner.cli.case.history.case_history",
         "verify": "runner.cli.case.verify.case_verify",
+        "sheet": "runner.cli.case.sheet.case_sheet",
     },
-    help=N_("Run cases through an SOP: start, advance, attach, cancel, void, migrate, show, list, history, verify."),
+    help=N_(
+        "Run cases through an SOP: start, advance, attach, cancel, void, migrate, show, list, history, verify, sheet."
+    ),
 )
 def case() -> None:
     pass
