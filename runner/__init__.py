@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .cases.records import CaseView as CaseView
     from .cases.records import HistoryEntry as HistoryEntry
     from .cases.records import Holder as Holder
+    from .cases.records import MigrationPlan as MigrationPlan
     from .cases.records import max_attachment_bytes as max_attachment_bytes
     from .cases.service import Cases as Cases
     from .definition import END as END

@@ -272,3 +272,147 @@ def test_a_void_by_one_who_neither_recorded_nor_holds_the_post_is_refused(tmp_pa
             Cases(store).void(case.id, "bukan saya")
         assert caught.value.kind == "not-allowed-to-void"
         assert [e.action for e in store.events(case.id)] == ["start", "advance"]
+
+
+# --- moving running cases to another version ----------------------------------------------------
+
+
+def _revised(tmp_path: Path) -> tuple[Path, Path]:
+    """1.0 and 1.1 of the seed SOP (as ``_versions``), 1.1 with a step inserted after step 1 and the Camat's
+    step renamed, needing a Nota Dinas besides: a case at it needs a map, and lacks a document there."""
+    v1, v2 = _versions(tmp_path)
+    raw = yaml.safe_load(v2.read_text(encoding="utf-8"))
+    raw["steps"][1]["id"] = "perintah-camat"
+    raw["steps"][1]["kelengkapan"] = ["Surat Perintah", "Nota Dinas"]
+    inserted = {
+        "id": "telaah-laporan", "uraian": "Sekcam menelaah laporan Kasi Trantib", "pelaksana": "sekcam",
+        "kelengkapan": ["Surat Perintah"], "waktu": "1 Jam", "output": ["Surat Perintah"],
+    }  # fmt: skip
+    raw["steps"].insert(1, inserted)
+    v2.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return v1, v2
+
+
+def test_a_case_moved_to_a_new_version_voided_once_and_advanced_again(staffed, me, db_url, tmp_path):  # noqa: F811
+    """The story of issue 23: a case started before 1.1 is in force, moved to 1.1 with a map, an action
+    voided, advanced again; verify ok, and the report counts each action once, by the version it was done on."""
+    run = staffed  # noqa: F811
+    v1, v2 = _revised(tmp_path)
+    d1, d2 = str(v1.parent), str(v2.parent)
+    ok(run("sop", "sahkan", str(v1), "--for", "budi", "--on", _ago(20)))
+    back = (datetime.now(timezone.utc) - 5 * DAY).isoformat()  # 1.0 in force then; 1.1 not yet disahkan
+    cid = ok(
+        run("--sop-dir", d1, "case", "start", "pelacuran", "--attach", "Informasi Pelanggaran", "--at", back)
+    ).out.strip()
+    ok(run("case", "advance", cid, "--as", "kasi-trantib"))  # at step 2, perintah-penertiban (the Camat's)
+    refused(run("--sop-dir", d2, "case", "migrate", "--sop", "pelacuran", "--to", "1.1", "--map",
+                "perintah-penertiban=perintah-camat"), "version 1.1 of SOP pelacuran is not in force")  # fmt: skip
+    ok(run("sop", "sahkan", str(v2), "--for", "budi", "--on", _ago(3)))  # 1.1 in force from 2 days ago
+
+    before = snapshot(db_url)
+    refused(run("--sop-dir", d2, "case", "migrate", "--sop", "pelacuran", "--to", "1.1", "--dry-run"),
+            f"case {cid} stands at step 'perintah-penertiban', which version 1.1", "--map perintah-penertiban=")  # fmt: skip
+    refused(run("--sop-dir", d2, "case", "migrate", "--sop", "pelacuran", "--to", "1.1", "--map", "perintah-penertiban=nope"),
+            "'nope', which is no step of version 1.1")  # fmt: skip
+    refused(run("--sop-dir", d1, "case", "migrate", "--sop", "pelacuran", "--to", "9.9"), "keeps no version 9.9")
+    mapped = ("--sop-dir", d2, "case", "migrate", "--sop", "pelacuran", "--to", "1.1")
+    mapped += ("--map", "perintah-penertiban=perintah-camat")
+    plan = json.loads(ok(run(*mapped, "--dry-run", "--json")).out)
+    assert plan["dry_run"] is True and len(plan["cases"]) == 1
+    where = plan["cases"][0]
+    assert (where["case"], where["from_version"], where["from_step"], where["from_no"]) == (
+        cid,
+        "1.0",
+        "perintah-penertiban",
+        2,
+    )
+    assert (where["to_version"], where["to_step"], where["to_no"]) == ("1.1", "perintah-camat", 3)
+    assert where["missing"] == ["Nota Dinas"]  # the kelengkapan of the new step, against what is at hand
+    table = ok(run(*mapped, "--dry-run")).out
+    assert (
+        cid in table and "1.1: 3. perintah-camat" in table and "Nota Dinas" in table and "nothing was changed" in table
+    )
+    assert snapshot(db_url) == before
+
+    # moved: one event, by the administrator; the case at the renamed step, entered when it entered step 2
+    shown_before = json.loads(ok(run("case", "show", cid, "--json")).out)
+    ok(run(*mapped, "--reason", "SOP 1.1 berlaku"))
+    shown = json.loads(ok(run("case", "show", cid, "--json")).out)
+    assert (shown["version"], shown["step"]["id"], shown["step"]["no"]) == ("1.1", "perintah-camat", 3)
+    assert shown["step"]["entered_at"] == shown_before["step"]["entered_at"]
+    assert shown["step"]["missing"] == ["Nota Dinas"]
+    refused(run("case", "void", cid, "--reason", "salah"), "is its move to version 1.1", "a void never goes back")
+    refused(run(*mapped), "nothing to move")  # moved already
+    refused(run("case", "advance", cid, "--as", "camat", "--for", "budi"), "needs 'Nota Dinas' first")
+
+    ok(run("case", "attach", cid, "Nota Dinas"))
+    ok(run("case", "advance", cid, "--as", "camat", "--for", "budi"))  # the Camat, on 1.1
+    ok(run("case", "void", cid, "--reason", "dicatat sebelum ditandatangani"))  # voids the advance
+    assert json.loads(ok(run("case", "show", cid, "--json")).out)["step"]["id"] == "perintah-camat"
+    ok(run("case", "advance", cid, "--as", "camat", "--for", "budi"))
+    assert json.loads(ok(run("case", "show", cid, "--json")).out)["step"]["id"] == "draft-surat-perintah"
+    ok(run("case", "verify"))
+
+    history = json.loads(ok(run("case", "history", cid, "--json")).out)
+    assert [h["action"] for h in history] == ["start", "advance", "migrate", "attach", "advance", "void", "advance"]
+    moved = history[2]
+    assert (moved["version"], moved["step"], moved["to_version"], moved["to_step"], moved["to_step_no"]) == (
+        "1.0",
+        "perintah-penertiban",
+        "1.1",
+        "perintah-camat",
+        3,
+    )
+    assert (moved["holder"], moved["note"]) == (me, "SOP 1.1 berlaku")
+    assert [h["version"] for h in history] == ["1.0", "1.0", "1.0", "1.1", "1.1", "1.1", "1.1"]
+    words = ok(run("case", "history", cid)).out
+    assert "moved to version 1.1" in words and "from version 1.0; now at step 3 perintah-camat" in words
+
+    # the chart: version 1.1, the step done there marked, the path on 1.0 said above it
+    svg = ok(run("flowchart", "pelacuran", "--case", cid, "--format", "svg")).out
+    assert "Version 1.1" in svg or "1.1" in svg
+    assert "On version 1.0: step 1 done; moved" in svg and "at step 2 to step 3 of version 1.1" in svg
+    assert svg.count('fill="#d9f2d9"') >= 1 and 'fill="#fff3b0"' in svg  # step 3 done on 1.1, step 4 now
+    assert "Sekcam menelaah laporan" in svg  # the inserted step: the chart is the new version's
+
+    report = json.loads(ok(run("report", "pelacuran", "--json")).out)
+    assert report["cases_read"] == 1 and report["events_read"] == 7
+    by_version = {s["version"]: s for s in report["sops"]}
+    old, new = by_version["1.0"], by_version["1.1"]
+    assert (old["cases"]["started"], new["cases"]["started"]) == (0, 1)  # the case counted once, where it is now
+    assert (old["moved_out"], new["moved_in"]) == (1, 1)
+    done = {v: {s["id"]: s["completions"] for s in by_version[v]["steps"]} for v in by_version}
+    assert done["1.0"]["terima-laporan"] == 1 and sum(done["1.0"].values()) == 1  # done on 1.0
+    assert done["1.1"]["perintah-camat"] == 1 and sum(done["1.1"].values()) == 1  # once: the voided one not
+    assert {s["id"]: s["open"] for s in new["steps"]}["draft-surat-perintah"] == 1
+    assert any("moved from pelacuran 1.0" in n for n in report["notes"])
+
+
+def test_a_migration_moves_every_case_or_none(db_url, tmp_path):
+    """Two cases moved in one transaction; the second changed by a clerk since it was read: neither moves,
+    on either store (on PostgreSQL the first sop_migrate call is rolled back with the second)."""
+    from runner import Attachment, Cases, ConcurrentChange, find_sop, load_sop, open_store
+
+    raw = yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
+    raw["version"] = "1.1"
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "pelacuran.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    with open_store(db_url) as store:
+        cases = Cases(store, [str(tmp_path / "v2")])
+        sop = load_sop(find_sop("pelacuran", [str(SOPS)]))
+        first, second = (cases.start(sop, attach=[Attachment("Informasi Pelanggaran")]) for _ in range(2))
+        target = cases.target_version("pelacuran", "1.1")
+        writes = [
+            (row, cases._migration(row, sop, target, row.step, {}, None, store.clock(), None))
+            for row in (first, second)
+        ]
+        cases.advance(second.id, "kasi-trantib")  # a clerk, meanwhile
+        before = [store.events(c.id) for c in (first, second)], store.case(first.id)
+        definition = (target.digest, target.version, target.canonical, target.source)
+        with pytest.raises(ConcurrentChange):
+            store.migrate_cases(definition, writes)
+        assert ([store.events(c.id) for c in (first, second)], store.case(first.id)) == before
+        moved = cases.migrate("pelacuran", "1.1")  # read afresh: both move
+        assert sorted(p.case for p in moved) == sorted([first.id, second.id])
+        assert {store.case(c.id).definition for c in (first, second)} == {target.digest}
+        assert cases.verify() == []

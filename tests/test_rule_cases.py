@@ -25,6 +25,7 @@ import yaml
 from conftest import PG_URL
 
 from runner import Attachment, Cases, People, UserError, find_sop, load_sop
+from runner.cases.rows import deadline
 from runner.store import open_store
 from runner.store.clock import iso, today
 
@@ -100,6 +101,7 @@ class Office:
         self.url, self.stack = db_url, stack
         self.pg = db_url.startswith("postgresql")
         self.owner = stack.enter_context(open_store(db_url))
+        self.revision: Path | None = None  # the folder of the SOP's version 1.1, for the cases that move
         self.stores: dict[str, Any] = {OWNER: self.owner}
         if self.pg:
             request.getfixturevalue("roles")
@@ -151,11 +153,38 @@ def _note(action: dict) -> str | None:
     return "n" * action["note_chars"] if "note_chars" in action else action.get("note")
 
 
-def _by_api(office: Office, sop: Any, case_id: str | None, action: dict, when: str | None) -> Any:
+REVISION = "1.1"  # the version ``do: migrate`` moves a case to: the SOP with the case's ``revise`` applied
+
+
+def revised(sop: Any, rename: dict[str, str], folder: Path) -> Path:
+    """A folder with version 1.1 of ``sop``: its steps renamed as ``rename`` says (old id -> new id)."""
+    raw = yaml.safe_load(sop.source)
+    raw["version"] = REVISION
+    for step in raw["steps"]:
+        step["id"] = rename.get(step["id"], step["id"])
+        if step.get("next"):
+            step["next"] = rename.get(step["next"], step["next"])
+        for outcome, target in ((step.get("decision") or {}).get("outcomes") or {}).items():
+            step["decision"]["outcomes"][outcome] = rename.get(target, target)
+    folder.mkdir(exist_ok=True)
+    (folder / f"{sop.id}.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def _by_api(
+    office: Office, sop: Any, case_id: str | None, action: dict, when: str | None, revision: Path | None = None
+) -> Any:
     """One action of a case through the public API, by the person it names."""
-    cases = Cases(office.store(action.get("by", OWNER)))
+    cases = Cases(office.store(action.get("by", OWNER)), [str(revision)] if revision else ())
     who = office.login(action["for"]) if "for" in action else None
     attach = _attachments(action)
+    if action["do"] == "migrate":
+        assert case_id is not None
+        cases.migrate(sop.id, REVISION, step_map=action.get("map") or {}, case_ids=[case_id])
+        return office.owner.case(case_id)
+    if action["do"] == "void":
+        assert case_id is not None
+        return cases.void(case_id, _note(action) or "", when, None, who)
     if action["do"] == "start":
         title = "t" * action["title_chars"] if "title_chars" in action else action.get("title")
         return cases.start(sop, title=title, attach=attach, at=when, for_person=who)
@@ -189,12 +218,52 @@ def _by_database(office: Office, sop: Any, case_id: str | None, action: dict, wh
         )  # fmt: skip
         return case_row(row)
     case = store.case(case_id)
+    if action["do"] in ("migrate", "void"):
+        return _moved_by_database(office, store, case, action, at, when, who)
     data = {"documents": meta, **({"deadline": None} if moves else {})}
     available = sorted(set(case.available) | {normal(n) for n in names})
     row = store._call(
         f"SELECT * FROM sop_act({args})",
         [uuid.uuid4().hex, case.id, case.seq, action["do"], action.get("as"), action.get("outcome"), _note(action),
          json.dumps(data), at, when is not None, who, json.dumps(available), *docs],
+    )  # fmt: skip
+    return case_row(row)
+
+
+def _moved_by_database(
+    office: Office, store: Any, case: Any, action: dict, at: str, when: str | None, who: str | None
+) -> Any:
+    """A move or a void as a clerk with psql would send it: sop_migrate, or sop_void with the case as the
+    events say it stood before the action voided."""
+    from runner.cases.rows import replay, standing
+    from runner.store.sql import case_row
+
+    cases = Cases(office.owner, [str(office.revision)] if office.revision else ())
+    if action["do"] == "migrate":
+        target = cases.target_version(case.sop, REVISION)
+        step_map = action.get("map") or {}
+        step = step_map.get(case.step, case.step)
+        due = deadline(target, step, case.entered_at) if step in target.numbers else None
+        data = {
+            "documents": [], "from": case.definition, "from_version": cases.definition(case.definition).version,
+            "to": target.digest, "to_version": target.version, "map": step_map, "to_step": step,
+            "entered_at": case.entered_at, "deadline": due,
+        }  # fmt: skip
+        row = store._call(
+            f"SELECT * FROM sop_migrate({', '.join(['%s'] * 10)})",
+            [uuid.uuid4().hex, case.id, case.seq, _note(action), json.dumps(data), at, target.digest, target.version,
+             target.canonical, target.source],
+        )  # fmt: skip
+        return case_row(row)
+    events = store.events(case.id)
+    live = standing(events)
+    target_seq = live[-1]
+    _state, back = replay(cases.definition, events).get(target_seq, (None, None))
+    back = back or case
+    row = store._call(
+        f"SELECT * FROM sop_void({', '.join(['%s'] * 13)})",
+        [uuid.uuid4().hex, case.id, case.seq, _note(action), json.dumps({"documents": [], "voids": target_seq}), at,
+         when is not None, who, str(back.status), back.step, back.entered_at, back.deadline, json.dumps(back.available)],
     )  # fmt: skip
     return case_row(row)
 
@@ -226,11 +295,13 @@ def _check(got: tuple[str, Any], expect: dict, office: Office, how: str) -> None
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_rule(case, db_url, request):
+def test_rule(case, db_url, request, tmp_path):
     sop = load_sop(find_sop(case.get("sop", "pelacuran")))
     action, expect = case["action"], case["expect"]
     with ExitStack() as stack:
         office = Office(db_url, stack, request)
+        if "revise" in case:
+            office.revision = revised(sop, case["revise"], tmp_path / "revised")
         _set_up(office, case)
         if not case.get("new_sop"):  # the SOP's version registered, by its first case
             Cases(office.owner).start(sop)
@@ -243,11 +314,12 @@ def test_rule(case, db_url, request):
                 return None
             row = _by_api(office, sop, None, start, times[id(start)])
             for given in case.get("given", []):
-                row = _by_api(office, sop, row.id, given, times[id(given)])
+                row = _by_api(office, sop, row.id, given, times[id(given)], office.revision)
             return row.id
 
         case_id = prepare()
-        _check(_outcome(lambda: _by_api(office, sop, case_id, action, times[id(action)])), expect, office, "the API")
+        got = _outcome(lambda: _by_api(office, sop, case_id, action, times[id(action)], office.revision))
+        _check(got, expect, office, "the API")
         if not office.pg:
             return
         database = case.get("database")

@@ -515,3 +515,70 @@ def test_a_form_or_a_url_names_an_sop_by_id_never_a_file_the_server_reads(office
     assert c.get("/sops/rahasia.yaml").status_code == 404
     listed = run_sop("--db", office_db, "case", "list", "--all", "--json")
     assert "rahasia" not in listed.out
+
+
+def test_void_and_cancel_are_offered_to_those_allowed_and_refused_to_others(office_db):
+    """The case stands at the Camat's step, after the Kasi's advance (recorded by the operator for Budi):
+    Sari (Plh. Camat) may cancel, not void; Budi (Kasi Trantib, the voided step's post) may void, not cancel;
+    Ani (no post) neither, and a form sent anyway is refused by the store with a page saying why."""
+    ani, sari, budi = signed_in(office_db, "ani"), signed_in(office_db, "sari"), signed_in(office_db, "budi")
+    for who, cancel, void in ((ani, False, None), (sari, True, None), (budi, False, 2)):
+        data = who.get("/cases/pelacuran-1?format=json").json()
+        assert data["may"] == {"cancel": cancel, "void": void}
+        page = who.get("/cases/pelacuran-1").text
+        assert ('action="/cases/pelacuran-1/cancel"' in page) is cancel
+        assert ('action="/cases/pelacuran-1/void"' in page) is (void is not None)
+    page = ani.get("/cases/pelacuran-1").text
+    r = ani.post("/cases/pelacuran-1/cancel", data={"csrf": csrf(page), "reason": "ganda"})
+    assert r.status_code == 403 and "ani tidak boleh membatalkan kasus pelacuran-1" in text(r.text)
+    r = ani.post("/cases/pelacuran-1/void", data={"csrf": csrf(page), "reason": "salah"})
+    assert r.status_code == 403 and "ani tidak boleh menganulir kejadian #2" in text(r.text)
+    r = budi.post("/cases/pelacuran-1/void", data={"reason": "salah"})  # no CSRF token
+    assert r.status_code == 403
+    page = budi.get("/cases/pelacuran-1").text
+    r = budi.post("/cases/pelacuran-1/void", data={"csrf": csrf(page), "reason": " "})
+    assert r.status_code == 400 and "berikan alasan" in text(r.text).lower()
+    r = budi.post("/cases/pelacuran-1/void", data={"csrf": csrf(page), "seq": "1", "reason": "x"})
+    assert r.status_code == 409  # decided on an older page
+    assert budi.get("/cases/pelacuran-1?format=json").json()["step"]["id"] == "perintah-penertiban"
+
+    r = budi.post(
+        "/cases/pelacuran-1/void", data={"csrf": csrf(page), "seq": "2", "reason": "Kasi lain yang memeriksa"}
+    )
+    assert r.status_code == 303
+    data = budi.get("/cases/pelacuran-1?format=json").json()
+    assert data["step"]["id"] == "terima-laporan"
+    void, voided = data["history"][0], data["history"][1]
+    assert (void["action"], void["voids"], void["note"], void["recorder"]) == (
+        "void",
+        2,
+        "Kasi lain yang memeriksa",
+        "budi",
+    )
+    assert voided["voided_by"] == 3
+    page = budi.get("/cases/pelacuran-1").text
+    assert "<del>" in page and "dianulir oleh #3" in text(page)
+    assert data["may"]["cancel"] is True  # the case is at Budi's step now
+    r = budi.post("/cases/pelacuran-1/cancel", data={"csrf": csrf(page), "seq": "3", "reason": "laporan ganda"})
+    assert r.status_code == 303
+    data = budi.get("/cases/pelacuran-1?format=json").json()
+    assert data["status"] == "cancelled" and data["may"] == {"cancel": False, "void": None}
+    assert data["last_note"]["text"] == "laporan ganda"
+
+
+def test_the_history_page_shows_a_move_to_another_version(office_db, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load((SOPS / "pelacuran.yaml").read_text(encoding="utf-8"))
+    raw["version"] = "1.1"
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    (folder / "pelacuran.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert (
+        run_sop(
+            "--db", office_db, "--sop-dir", str(folder), "case", "migrate", "--sop", "pelacuran", "--to", "1.1"
+        ).code
+        == 0
+    )
+    page = signed_in(office_db, "sari").get("/cases/pelacuran-1").text
+    assert "dipindahkan dari versi 1.0 ke versi 1.1, langkah 2" in text(page)

@@ -219,3 +219,49 @@ def test_the_plh_camat_approves_and_returns_a_draft_on_postgresql(gateway, brows
         _wait_for(browser, "Perbaiki dasar hukumnya")
     shown = run_sop("--db", gateway["owner_url"], "case", "show", case_id)
     assert "Perbaiki dasar hukumnya" in shown.out  # the operator sees the note
+
+
+def test_the_kasi_voids_his_wrong_entry_with_its_reason_sqlite(tmp_path, browser, shots):
+    """Budi (Kasi Trantib) recorded step 1 wrongly: the page offers him the void, he gives the reason, and
+    the entry stays in the history struck through, the case back at step 1."""
+    from selenium.webdriver.common.by import By
+
+    url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    with runner.open_store(url) as store:
+        people = runner.People(store)
+        people.add(os_login(), "Operator Trantib", records_for_others=True)
+        people.add("budi", "Budi Santoso")
+        people.grant("budi", "kasi-trantib")
+        runner.Sessions(store).set_password("budi", PASSWORD, os_login(), first=True)
+        cases = runner.Cases(store)
+        sop = runner.load_sop(runner.find_sop("pelacuran"))
+        case = cases.start(sop, title="Laporan RW 03", attach=[runner.Attachment("Informasi Pelanggaran")])
+        cases.advance(case.id, "kasi-trantib", for_person="budi")
+    with served(url) as base:
+        _sign_in(browser, base, "budi", PASSWORD)
+        _wait_for(browser, "Kata sandi Anda")
+        for field, value in (("old", PASSWORD), ("new", "milik-budi-1"), ("again", "milik-budi-1")):
+            browser.find_element(By.ID, field).send_keys(value)
+        browser.find_element(By.CSS_SELECTOR, "main button").click()
+        for _ in range(100):  # the header names the inbox on the password page too: wait to be sent there
+            if not browser.current_url.endswith("/password"):
+                break
+            time.sleep(0.1)
+        browser.get(f"{base}/cases/{case.id}")
+        _wait_for(browser, "Koreksi atau akhiri kasus ini")
+        assert not browser.find_elements(By.XPATH, "//form[contains(@action, '/cancel')]")  # the Camat's step now
+        browser.find_element(By.ID, "void-reason").send_keys("langkah 1 dicatat untuk laporan lain")
+        shots("void")
+        browser.find_element(By.XPATH, "//form[contains(@action, '/void')]//button").click()
+        _wait_for(browser, "dianulir oleh #3")
+        _wait_for(browser, "Langkah 1")
+        assert browser.find_elements(By.CSS_SELECTOR, "del")
+        shots("voided")
+    with runner.open_store(url) as store:
+        last = runner.Cases(store).history(case.id)[-1]
+    assert (last.action, last.voids, last.operator, last.note) == (
+        "void",
+        2,
+        "budi",
+        "langkah 1 dicatat untuk laporan lain",
+    )

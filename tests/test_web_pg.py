@@ -218,3 +218,26 @@ def test_the_reports_and_the_monitoring_form_on_postgresql(gateway):
     assert "pelacuran" in page.text and '"cases"' in page.text
     form = c.get(f"/reports/monitoring?sop=pelacuran&period={year}&penilai={gateway['a']}&place=Karawaci")
     assert form.status_code == 200 and "Sari Dewi" in form.text and "Karawaci" in form.text
+
+
+def test_cancel_and_void_through_the_page_are_the_databases_to_decide(gateway):
+    """b holds no post: the page offers b neither, and a cancel sent anyway is refused by sop_act;
+    a (Plh. Camat, the case at the Camat's step) is offered the cancel, and it is written as a."""
+    b = _signed_in(gateway, gateway["b"])
+    case = f"/cases/{gateway['case']}"
+    assert b.get(f"{case}?format=json").json()["may"] == {"cancel": False, "void": None}
+    page = b.get(case).text
+    assert f'action="{case}/cancel"' not in page and f'action="{case}/void"' not in page
+    r = b.post(f"{case}/cancel", data={"csrf": _csrf(page), "reason": "saya batalkan"})
+    assert r.status_code == 403 and f"{gateway['b']} may not cancel case {gateway['case']}" in r.text
+    r = b.post(f"{case}/void", data={"csrf": _csrf(page), "reason": "salah"})
+    assert r.status_code == 403 and f"{gateway['b']} may not void event #2" in r.text
+    assert b.get(f"{case}?format=json").json()["status"] == "open"
+
+    a = _signed_in(gateway, gateway["a"])
+    assert a.get(f"{case}?format=json").json()["may"] == {"cancel": True, "void": None}
+    page = a.get(case).text
+    r = a.post(f"{case}/cancel", data={"csrf": _csrf(page), "reason": "laporan ganda"})
+    assert r.status_code == 303, r.text
+    last = a.get(f"{case}?format=json").json()["history"][0]
+    assert (last["action"], last["holder"], last["note"]) == ("cancel", gateway["a"], "laporan ganda")

@@ -32,7 +32,7 @@ CANCELLED = "_cancelled"  # step ids cannot start with "_", so this never clashe
 class Event:
     """One entry of a case's history, as the engine needs it."""
 
-    action: ActionKind  # not "void": a void is replayed, not decided
+    action: ActionKind  # not "void" nor "migrate": they are replayed, not decided
     at: datetime
     role: str | None = None
     outcome: str | None = None

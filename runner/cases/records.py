@@ -57,6 +57,12 @@ class HistoryEntry(Record):
     timezone: str = "UTC"  # the SOP's, for showing the time
     voids: int | None = None  # a void: the seq of the event it voids
     voided_by: int | None = None  # the seq of the void event that voided this one
+    definition: str | None = None  # the digest of the SOP version the event was done on
+    version: str | None = None  # that version
+    step_no: int | None = None  # the number of ``step`` in that version
+    to_version: str | None = None  # a migrate: the version the case was moved to
+    to_step: str | None = None  # a migrate: the step it stands at there
+    to_step_no: int | None = None
 
     @property
     def recorder(self) -> str:
@@ -76,6 +82,28 @@ class HistoryEntry(Record):
     def to_json(self) -> dict[str, Any]:
         data = {**self._asdict(), "recorder": self.recorder}
         del data["timezone"]  # ``at`` carries its offset
+        return data
+
+
+class MigrationPlan(Record):
+    """One case of ``sop case migrate``: where it stands, and where it stands after the move."""
+
+    case: str
+    title: str | None
+    from_version: str
+    from_step: str
+    from_no: int
+    to_version: str
+    to_step: str
+    to_no: int
+    missing: list[str]  # the kelengkapan of the new step not at hand (the next advance needs them)
+    deadline: str | None  # the new step's deadline (its waktu from when the case entered the step), in the SOP's zone
+    overdue: bool
+    timezone: str = "UTC"
+
+    def to_json(self) -> dict[str, Any]:
+        data = self._asdict()
+        del data["timezone"]  # ``deadline`` carries its offset
         return data
 
 

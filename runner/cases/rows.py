@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,17 @@ from ..store import CaseRow, EventRow, SQLStore, Status
 from ..store.clock import iso
 from ..store.rows import action_kind, standing, voided
 
-__all__ = ["deadline", "deadline_entering", "moves", "replay", "row_after", "standing", "unknown_case", "voided"]
+__all__ = [
+    "deadline",
+    "deadline_entering",
+    "migrated",
+    "moves",
+    "replay",
+    "row_after",
+    "standing",
+    "unknown_case",
+    "voided",
+]
 
 if TYPE_CHECKING:
     from . import engine
@@ -66,6 +76,17 @@ def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.Case
     deadline is the one the moving event recorded (holiday data may change
     later); an event written before deadlines were recorded has it recomputed.
     """
+    if event.action == "migrate":  # to another version: at the step the map gives, entered when it was
+        assert row is not None
+        return row._replace(
+            definition=data["to"],
+            step=state.step,
+            deadline=data["deadline"],
+            available=sorted(state.available),
+            seq=event.seq,
+            head=event.hash,
+            updated_at=event.at,
+        )
     moved = moves(row, state)
     if not moved:
         assert row is not None
@@ -103,16 +124,37 @@ def row_after(row: CaseRow | None, sop: SOP, event: EventRow, state: engine.Case
     )
 
 
-def replay(sop: SOP, events: Sequence[EventRow]) -> dict[int, tuple[engine.CaseState | None, CaseRow | None]]:
+def migrated(state: engine.CaseState, data: dict) -> engine.CaseState:
+    """The engine's state after a ``migrate`` event: the same case, at the step the map gave on the new
+    version (its documents at hand kept; whether they suffice there is the next advance's question)."""
+    # (the state's own class: dataclasses.replace would cost every `case show` the import)
+    return type(state)(state.status, data["to_step"], state.entered_at, state.available)
+
+
+def replay(
+    definition: Callable[[str], SOP], events: Sequence[EventRow]
+) -> dict[int, tuple[engine.CaseState | None, CaseRow | None]]:
     """The engine's state and the case row before each event that stands, by its seq (a void brings
-    the case back to where it stood before the event it voids): what ``void`` restores."""
+    the case back to where it stood before the event it voids): what ``void`` restores. ``definition``
+    gives the SOP version of a digest: the start's, then each migration's."""
     from . import engine  # the state machine (transitions): only a void replays the case
 
     before: dict[int, tuple[engine.CaseState | None, CaseRow | None]] = {}
     state: engine.CaseState | None = None
     row: CaseRow | None = None
+    sop: SOP | None = None
     for e in events:
         data = json.loads(e.data)
+        if e.action == "start":
+            sop = definition(data["definition"])
+        assert sop is not None  # a case begins with its start
+        if e.action == "migrate":
+            before[e.seq] = (state, row)
+            sop = definition(data["to"])
+            assert state is not None
+            state = migrated(state, data)
+            row = row_after(row, sop, e, state, data)
+            continue
         if e.action == "void":
             state, row = before[int(data["voids"])]
             assert row is not None  # the start is never voided

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..canonical import canonical_json, sha256_hex
@@ -25,10 +25,10 @@ from ..store import CaseRow, DocumentRow, EventRow, OutcomeUnknown, PersonRow, S
 from ..store.clock import in_range, iso, local, now, parse_time, today
 from ..store.people import local_day
 from ..store.rows import ActionKind, PengesahanRow, damaged
-from ..store.rules import parse_day, refusal
+from ..store.rules import VOID_SOON_HOURS, parse_day, refusal
 from ..store.write import Write
-from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, is_overdue
-from .rows import deadline, deadline_entering, moves, replay, row_after, standing, unknown_case, voided
+from .records import Attachment, CaseSummary, CaseView, HistoryEntry, Holder, MigrationPlan, is_overdue
+from .rows import deadline, deadline_entering, migrated, moves, replay, row_after, standing, unknown_case, voided
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -118,7 +118,24 @@ def _entry(sop: SOP, e: EventRow, people: dict[str, PersonRow]) -> HistoryEntry:
         local(e.recorded_at, tz),
         bool(e.backdated),
         tz,
+        definition=sop.digest,
+        version=sop.version,
+        step_no=sop.numbers.get(e.step) if e.step else None,
     )
+
+
+def _data(e: EventRow) -> dict[str, Any]:
+    try:
+        data = json.loads(e.data)
+        if not isinstance(data, dict):
+            raise TypeError(data)
+        return data
+    except (ValueError, TypeError):
+        raise damaged(
+            _("event #{seq} of case {id} holds data sop never wrote; 'sop case verify' finds it").format(
+                seq=e.seq, id=e.case_id
+            )
+        ) from None
 
 
 # --- the service -----------------------------------------------------------------
@@ -455,7 +472,10 @@ class Cases:
         if len(live) < 2:
             raise refusal("nothing-to-void", case=case_id)
         target = live[-1]
-        state, before = replay(sop, events)[target]
+        if events[target - 1].action == "migrate":  # its definition and map are the store's, not a clerk's entry
+            moved_to = self.definition(str(_data(events[target - 1]).get("to")))
+            raise refusal("void-across-migration", case=case_id, seq=target, version=moved_to.version)
+        state, before = replay(self.definition, events)[target]
         assert state is not None and before is not None  # the start is never voided
         when = self._when(at, sop, row.updated_at, self.store.clock())
         data = {"documents": [], "voids": target}
@@ -467,6 +487,196 @@ class Cases:
         w = self._write_of(sop, "void", when, at is not None, state, data, [], for_person, note=reason)
         w = w._replace(row_after=after, restores=restored)
         return self._commit(lambda: self.store.append(row, w), w.request)
+
+    def may_correct(self, case_id: str) -> tuple[bool, int | None]:
+        """What the login asking may do to undo or end case ``case_id`` now: (cancel it, the seq of the action
+        a void would void, or None): the rules of cancel and void, read from the people and posts, so that a
+        front door offers only these. The store decides again when it is asked (on PostgreSQL the database)."""
+        row, sop = self._case(case_id)
+        if row.status != Status.OPEN or row.step is None:
+            return False, None
+        clock, login = self.store.clock(), self.store.login
+        at, day = iso(clock), local_day(iso(clock), sop.calendar.timezone)
+        enforced = self.store.enforced()
+        me = self.store.person(login) if enforced else None
+        posts = [p for p in self.store.posts(login=login) if p.sops is None or sop.id in p.sops] if me else []
+
+        def holds(pelaksana: Sequence[str]) -> bool:
+            return not enforced or bool(
+                me and (me.admin or any(p.pelaksana in pelaksana and p.holds(day, at) for p in posts))
+            )
+
+        cancel = holds(sop.cancel_by or sop.step(row.step).pelaksana)
+        events = self.store.events(case_id)
+        live = standing(events)
+        target = events[live[-1] - 1] if len(live) >= 2 else None
+        if target is None or target.action == "migrate" or target.step is None:
+            return cancel, None
+        on = self._versions(events, row.definition)[target.seq - 1]
+        soon = (
+            me is not None
+            and target.operator == login
+            and target.recorded_at is not None
+            and clock <= datetime.fromisoformat(target.recorded_at) + timedelta(hours=VOID_SOON_HOURS)
+        )
+        void = holds(on.step(target.step).pelaksana) or soon
+        return cancel, target.seq if void else None
+
+    # --- moving running cases to another version ------------------------------------
+
+    def target_version(self, sop_id: str, version: str) -> SOP:
+        """Version ``version`` of SOP ``sop_id``: as the store keeps it, else the SOP file on the search
+        path when it has that version (a migration registers it)."""
+        text(sop_id, _("the SOP id"))
+        text(version, _("the version"))
+        if any(r[1] == sop_id and r[2] == version for r in self.store.definition_rows()):
+            return self.stored_version(sop_id, version)
+        path = locate(sop_id, self.sop_dirs)
+        if path is not None:
+            from pathlib import Path  # only a version new to the store is read from its file
+
+            found = load_sop(Path(path))
+            if found.version == version:
+                return found
+        return self.stored_version(sop_id, version)  # refused, naming the versions kept
+
+    def migrate(
+        self,
+        sop_id: str,
+        to_version: str,
+        from_version: str | None = None,
+        step_map: dict[str, str] | None = None,
+        case_ids: Sequence[str] = (),
+        dry_run: bool = False,
+        reason: str | None = None,
+    ) -> list[MigrationPlan]:
+        """Move the open cases of ``sop_id`` (those on ``from_version``, or ``case_ids``; default every open
+        case on another version) to version ``to_version``: each case stands at the step ``step_map`` gives
+        for its step (old id -> new id), else at the step of the same id; a case at a step with neither is
+        refused. Each case gets one ``migrate`` event (by an administrator, once posts are enforced) that
+        records both versions, the map and both steps; its deadline is the new step's waktu from when it
+        entered the step; the documents at hand stay. All the cases or none, in one transaction. With
+        ``dry_run``, nothing is written: the plans say where each case would stand."""
+        step_map = dict(step_map or {})
+        for value, what in ((from_version, _("the version")), (reason, _("the note"))):
+            text(value, what)
+        for old, new in step_map.items():
+            text(old, _("the step"))
+            text(new, _("the step"))
+        target = self.target_version(sop_id, to_version)
+        rows = self._to_move(sop_id, target, from_version, case_ids)
+        sources = {r.definition: self.definition(r.definition) for r in rows}
+        for old, new in step_map.items():
+            if new not in target.numbers:
+                raise refusal("migrate-unknown-step", step=new, version=target.version, sop=sop_id)
+            if not any(old in s.numbers for s in sources.values()):
+                shown = from_version or ", ".join(sorted({s.version for s in sources.values()}))
+                raise refusal("migrate-unknown-step", step=old, version=shown, sop=sop_id)
+        clock = self.store.clock()
+        plans, writes = [], []
+        tz = target.calendar.timezone
+        for row in rows:
+            source = sources[row.definition]
+            assert row.step is not None  # open cases stand at a step
+            new_step = step_map.get(row.step, row.step if row.step in target.numbers else None)
+            if new_step is None:
+                raise refusal("migrate-no-counterpart", case=row.id, step=row.step, version=target.version, sop=sop_id)
+            due = deadline(target, new_step, row.entered_at)
+            plans.append(
+                MigrationPlan(
+                    row.id,
+                    row.title,
+                    source.version,
+                    row.step,
+                    source.numbers[row.step],
+                    target.version,
+                    new_step,
+                    target.numbers[new_step],
+                    target.step(new_step).missing(row.available),
+                    local(due, tz),
+                    due is not None and due < iso(clock),
+                    tz,
+                )  # fmt: skip
+            )
+            writes.append((row, self._migration(row, source, target, new_step, step_map, due, clock, reason)))
+        if dry_run:
+            return plans
+        definition = (target.digest, target.version, target.canonical, target.source)
+        self.store.migrate_cases(definition, writes)
+        return plans
+
+    def _to_move(self, sop_id: str, target: SOP, from_version: str | None, case_ids: Sequence[str]) -> list[CaseRow]:
+        """The open cases a migration moves: those named (each of the SOP, open, on another version), or
+        every open case of the SOP on ``from_version`` (default: on any other version than the target)."""
+        if case_ids:
+            rows = []
+            for case_id in dict.fromkeys(case_ids):
+                row, sop = self._case(case_id)
+                if row.sop != sop_id:
+                    raise UserError(
+                        _("case {id} is a case of SOP {other}, not of {sop}").format(
+                            id=row.id, other=row.sop, sop=sop_id
+                        ),
+                        "case-of-another-sop",
+                        case=row.id,
+                        sop=row.sop,
+                    )
+                if row.status != Status.OPEN:
+                    raise refusal("case-closed", case=row.id, status=str(row.status))
+                if row.definition == target.digest:
+                    raise refusal("migrate-same-version", case=row.id, version=target.version)
+                if from_version is not None and sop.version != from_version:
+                    raise UserError(
+                        _("case {id} follows version {version}, not {wanted}").format(
+                            id=row.id, version=sop.version, wanted=from_version
+                        ),
+                        "case-of-another-version",
+                        case=row.id,
+                        version=sop.version,
+                    )
+                rows.append(row)
+            return rows
+        self._load_definitions()
+        found = [
+            r
+            for r in self.store.cases(sop=sop_id, status=Status.OPEN)
+            if r.definition != target.digest
+            and (from_version is None or self.definition(r.definition).version == from_version)
+        ]
+        if not found:
+            raise refusal("nothing-to-migrate", sop=sop_id, version=target.version)
+        return found
+
+    def _migration(
+        self,
+        row: CaseRow,
+        source: SOP,
+        target: SOP,
+        new_step: str,
+        step_map: dict[str, str],
+        due: str | None,
+        clock: datetime,
+        reason: str | None,
+    ) -> Write:
+        from . import engine  # the state machine's record of a case: only acting on a case needs it
+
+        state = engine.CaseState(
+            Status.OPEN, row.step, datetime.fromisoformat(row.entered_at), frozenset(row.available)
+        )
+        data: dict[str, Any] = {
+            "documents": [],
+            "from": source.digest,
+            "from_version": source.version,
+            "to": target.digest,
+            "to_version": target.version,
+            "map": step_map,
+            "to_step": new_step,
+            "entered_at": row.entered_at,
+            "deadline": due,
+        }
+        new = migrated(state, data)
+        w = self._write_of(target, "migrate", clock, False, new, data, [], None, note=reason)
+        return w
 
     # --- an SOP's life: pengesahan and the version in force -------------------------
 
@@ -579,9 +789,9 @@ class Cases:
             return None  # gone or invalid now: the case keeps its own copy either way
         if current.digest == digest:
             return None
-        return _("the SOP file now has version {new}; this case follows version {old}, which it started with").format(
-            new=current.version, old=sop.version
-        )
+        return _(
+            "the SOP file now has version {new}; this case follows version {old}, as the case store keeps it"
+        ).format(new=current.version, old=sop.version)
 
     def search(
         self,
@@ -718,7 +928,27 @@ class Cases:
         people = {p.login: p for p in self.store.people()} if any(e.holder for e in events) else {}
         gone = {v: k for k, v in voided(events).items()}  # void seq -> voided seq
         by = {k: v for v, k in gone.items()}
-        return [_entry(sop, e, people)._replace(voids=gone.get(e.seq), voided_by=by.get(e.seq)) for e in events]
+        entries = []
+        for e, on in zip(events, self._versions(events, row.definition), strict=True):
+            entry = _entry(on, e, people)._replace(voids=gone.get(e.seq), voided_by=by.get(e.seq))
+            if e.action == "migrate":
+                data = _data(e)
+                to = self.definition(str(data.get("to")))
+                step = str(data.get("to_step"))
+                entry = entry._replace(to_version=to.version, to_step=step, to_step_no=to.numbers.get(step))
+            entries.append(entry)
+        return entries
+
+    def _versions(self, events: Sequence[EventRow], current: str) -> list[SOP]:
+        """The SOP version each event was done on: the start's, then from each migration the one it moved to."""
+        found, digest = [], current
+        for e in events:
+            if e.action == "start":
+                digest = str(_data(e).get("definition") or current)
+            found.append(self.definition(digest))
+            if e.action == "migrate":
+                digest = str(_data(e).get("to"))
+        return found
 
     def checkpoint(self, path: Path) -> Checkpoint:
         """Anchor the audit trail: every case's chain head and one digest over them, written to

@@ -26,7 +26,7 @@ from ..definition import SOP
 from ..errors import Refused, UserError
 from ..i18n import _
 from ..l10n import format_moment_text
-from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore, post_title
+from ..store import ACTING, CaseRow, DocumentRow, EventRow, PostRow, SQLStore, Status, post_title
 from ..store.audit import PERSON_FIELDS, POST_FIELDS
 from ..store.chain import FORMAT, GENESIS, NOW, event_hash, people_hash
 from ..store.people import local_day
@@ -35,7 +35,7 @@ from ..store.sql import case_values
 from . import engine
 from .checkpoint import compare, read
 from .findings import Finding
-from .rows import deadline_entering, moves, row_after, unknown_case
+from .rows import deadline, deadline_entering, migrated, moves, row_after, unknown_case
 
 # What reading a damaged store raises: the store's own word for it, or a value that is not
 # what sop-runner wrote (a column that does not parse, a key that is missing).
@@ -288,9 +288,40 @@ def _replay(
             target = data.get("voids")
             if len(live) < 2 or target != live[-1] or documents:
                 return stop("replay-failed", e, _("it voids an event that is not the case's last action that stands"))
+            if events[target - 1].action == "migrate":
+                return stop("replay-failed", e, _("it voids a move to another version, which a void never does"))
             state, row = before[live.pop()]
             assert row is not None  # the start is never voided
             row = row._replace(seq=e.seq, head=e.hash, updated_at=e.at)
+            if e.format == FORMAT:
+                findings.extend(_who(case_id, e, sop, people, where))
+            continue
+        if e.action == "migrate":  # the case goes on on another version: the rest replays on that one
+            if state is None or row is None or state.status != Status.OPEN or documents:
+                return stop("replay-failed", e, _("only an open case is moved to another version"))
+            moved_to, problem = definitions.for_case(case_id, data.get("to"))
+            if problem:
+                findings.append(problem)
+                return stop("", None, "")
+            assert moved_to is not None
+            step = data.get("to_step")
+            mapped = (data.get("map") or {}).get(e.step, e.step)
+            if (
+                data.get("from") != sop.digest
+                or (data.get("from_version"), data.get("to_version")) != (sop.version, moved_to.version)
+                or moved_to.id != sop.id
+                or step != mapped
+                or step not in moved_to.numbers
+                or data.get("entered_at") != row.entered_at
+                or "deadline" not in data
+            ):
+                why = _("it moves the case to a version or step its own record, its map and the versions do not give")
+                return stop("replay-failed", e, why)
+            before[e.seq] = (state, row)
+            live.append(e.seq)
+            sop, state = moved_to, migrated(state, data)
+            findings.extend(_moved_deadline(case_id, e, sop, row, data, where))
+            row = row_after(row, sop, e, state, data)
             if e.format == FORMAT:
                 findings.extend(_who(case_id, e, sop, people, where))
             continue
@@ -366,6 +397,20 @@ def _nama(sop: SOP, pelaksana: str) -> str:
 def _moment(stamp: str | None, sop: SOP) -> str:
     """A recorded time in words, in the SOP's zone; none as a dash (a step without a deadline)."""
     return format_moment_text(stamp, sop.calendar.timezone) if stamp else "—"
+
+
+def _moved_deadline(case_id: str, e: EventRow, sop: SOP, row: CaseRow, data: dict, where: str) -> list[Finding]:
+    """A move's deadline: the new step's waktu from when the case entered its step, on the new version's calendar."""
+    try:
+        due = deadline(sop, data["to_step"], row.entered_at)
+    except UserError:
+        return []
+    if data["deadline"] == due:
+        return []
+    why = _(
+        "it recorded the deadline {recorded}, while the SOP's waktu on its calendar gives {expected} (unless the holidays known have changed since, the deadline was set by hand)"
+    ).format(recorded=data["deadline"], expected=due)
+    return [Finding(case_id, "deadline-differs", f"{where}: {why}", e.seq)]
 
 
 def _who(case_id: str, e: EventRow, sop: SOP, people: _People, where: str) -> list[Finding]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import END, SOP, CaseSummary, CaseView, HistoryEntry, Status
-from ..i18n import N_, _
+from .. import END, SOP, CaseSummary, CaseView, HistoryEntry, MigrationPlan, Status
+from ..i18n import N_, _, ngettext
 from ..l10n import format_size, format_stamp
 from . import term
 
 # the words of the history's actions; the JSON says the action itself
 ACTIONS = {
     "start": N_("started"), "advance": N_("step completed"), "attach": N_("attached"), "cancel": N_("cancelled"),
-    "void": N_("voided"),
+    "void": N_("voided"), "migrate": N_("moved to another version"),
 }  # fmt: skip
 
 
@@ -175,7 +175,16 @@ def _action(e: HistoryEntry) -> str:
     said = (_(ACTIONS[e.action]) if e.action in ACTIONS else e.action) + (f" ({e.outcome})" if e.outcome else "")
     if e.voids is not None:
         said += " " + _("#{seq}").format(seq=e.voids)
+    if e.action == "migrate" and e.to_version:
+        said = _("moved to version {version}").format(version=e.to_version)
     return said
+
+
+def _moved(e: HistoryEntry) -> str:
+    """Where a move to another version left the case, for the history's last column."""
+    if e.action != "migrate" or not e.to_version:
+        return ""
+    return _("from version {old}; now at step {no} {step}").format(old=e.version, no=e.to_step_no, step=e.to_step)
 
 
 def _last(e: HistoryEntry) -> str:
@@ -208,11 +217,32 @@ def case_list_table(rows: list[CaseSummary]) -> str:
     return term.table(headers, body, flex=1, fixed={4: _moments([b[4] for b in body])}, compact=True)
 
 
+def migration_table(plans: list[MigrationPlan], dry_run: bool) -> str:
+    """Every case a migration moves: where it stands, where it stands after, what its new step lacks."""
+    body = []
+    for p in plans:
+        due = format_stamp(p.deadline, p.timezone) if p.deadline else ""
+        if p.overdue:
+            due += " " + _("OVERDUE")
+        body.append(
+            [p.case, p.title or "", f"{p.from_version}: {p.from_no}. {p.from_step}", f"{p.to_version}: {p.to_no}. {p.to_step}",
+             ", ".join(p.missing), due]
+        )  # fmt: skip
+    headers = [_("Case"), _("Title"), _("Stands at"), _("Will stand at") if dry_run else _("Now stands at")]
+    headers += [_("Missing"), _("Deadline")]
+    said = (
+        ngettext("{n} case would move; nothing was changed", "{n} cases would move; nothing was changed", len(plans))
+        if dry_run
+        else ngettext("{n} case moved", "{n} cases moved", len(plans))
+    ).format(n=len(plans))
+    return term.table(headers, body, flex=1, fixed={5: _moments([b[5] for b in body])}) + "\n" + said
+
+
 def history_table(events: list[HistoryEntry]) -> str:
     body = []
     for e in events:
         what = _action(e)
-        extra = "; ".join(x for x in [", ".join(e.documents), e.note or ""] if x)
+        extra = "; ".join(x for x in [_moved(e), ", ".join(e.documents), e.note or ""] if x)
         if e.voided_by is not None:  # the entry stays, struck through: a terminal says it in words
             extra = "; ".join(x for x in [_("VOIDED by #{seq}").format(seq=e.voided_by), extra] if x)
         when = format_stamp(e.at, e.timezone)

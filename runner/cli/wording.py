@@ -80,6 +80,20 @@ _HINTS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]] | None]]
     "no-signer": (N_("name one of its pelaksana in identity.disahkan_oleh.jabatan"), None),
     "pengesahan-needs-people": (N_('register yourself first: sop people add LOGIN --nama "..."'), None),
     "definition-unregistered": (N_("ask an admin to start its first case"), None),
+    "migrate-no-counterpart": (
+        N_("give it with --map {step}=STEP (--dry-run shows where each case would stand)"),
+        None,
+    ),
+    "migrate-unknown-step": (
+        N_("'sop show {sop}' lists the steps of the SOP file; 'sop diff' compares two versions"),
+        None,
+    ),
+    "nothing-to-migrate": (N_("'sop case list --sop {sop}' shows its open cases"), None),
+    "not-admin-to-migrate": (N_("ask an admin to move them"), None),
+    "void-across-migration": (
+        N_("'sop case history {case}' shows the move; to undo it, move the case back with sop case migrate"),
+        None,
+    ),
     "unknown-pelaksana": (N_("'sop show SOP' lists an SOP's pelaksana"), None),
     "not-saved": (N_("it is safe to do it again"), None),
     "clock": (N_("it is safe to do it again"), None),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..definition import END, SOP
 from ..i18n import N_, _, ngettext
+from ..l10n import format_stamp
 from ..store import Status
 
 if TYPE_CHECKING:
@@ -59,9 +60,10 @@ class Progress:
     overdue: bool = False
     transitions: set[tuple[int, int | str]] = field(default_factory=set)  # (from step no, to step no | "end")
     acted: str = ""  # every person who acted on the case, and at which steps (not only the last)
+    earlier: tuple[str, ...] = ()  # a case moved to this version: its path on the versions before, a line each
 
     def masthead(self) -> tuple[str, ...]:
-        return (self.heading, self.acted) if self.acted else (self.heading,)
+        return (self.heading, *((self.acted,) if self.acted else ()), *self.earlier)
 
     def fill(self, symbol: Symbol) -> str:
         if symbol.step is not None and symbol.step == self.current:
@@ -90,6 +92,10 @@ class Progress:
 def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Progress:
     """The overlay for a case, from its ``CaseView`` and its history."""
     history = list(history)  # read twice
+    moved = [i for i, e in enumerate(history) if e.action == "migrate" and e.voided_by is None]
+    earlier = _earlier(history, moved)
+    if moved:  # the chart is the version the case follows now: what it did before is said above it
+        history = history[moved[-1] + 1 :]
     number = sop.numbers
     done: set[int] = set()
     transitions: set[tuple[int, int | str]] = set()
@@ -105,7 +111,37 @@ def progress_of(sop: SOP, view: CaseView, history: Iterable[HistoryEntry]) -> Pr
     heading = _("Case {id}{title} ({status})").format(id=view.row.id, title=title, status=Status(view.row.status).word)
     if view.last:
         heading += _(" · last: {who}").format(who=view.last.who())
-    return Progress(heading, done, current, view.overdue, transitions, _acted(sop, history))
+    return Progress(heading, done, current, view.overdue, transitions, _acted(sop, history), earlier)
+
+
+def _earlier(history: list[HistoryEntry], moved: list[int]) -> tuple[str, ...]:
+    """A line for each move to another version: the steps done on the version before, and where it moved."""
+    lines, begin = [], 0
+    for i in moved:
+        m = history[i]
+        nos = sorted(
+            {e.step_no for e in history[begin:i] if e.action == "advance" and e.voided_by is None and e.step_no}
+        )
+        said = ngettext(
+            "On version {old}: step {numbers} done; moved {day} at step {no} to step {to} of version {new}",
+            "On version {old}: steps {numbers} done; moved {day} at step {no} to step {to} of version {new}",
+            len(nos),
+        )
+        if not nos:
+            said = _("On version {old}: no step done; moved {day} at step {no} to step {to} of version {new}")
+        day = format_stamp(m.at, m.timezone)
+        lines.append(
+            said.format(
+                old=m.version,
+                numbers=", ".join(map(str, nos)),
+                day=day,
+                no=m.step_no,
+                to=m.to_step_no,
+                new=m.to_version,
+            )
+        )
+        begin = i + 1
+    return tuple(lines)
 
 
 def _acted(sop: SOP, history: Iterable[HistoryEntry]) -> str:

@@ -302,6 +302,8 @@ class SopFigures(NamedTuple):
     events: int
     # the activities of rows of several (kegiatan), each its own durations; the rows above are the table's
     activities: list[ActivityFigures] = []
+    moved_out: int = 0  # cases moved from this version to another: counted there, their steps done here counted here
+    moved_in: int = 0  # cases moved here from another version
 
     @property
     def label(self) -> str:
@@ -326,6 +328,8 @@ class SopFigures(NamedTuple):
             "pelaksana": [p.to_json() for p in self.pelaksana],
             "kelengkapan": [k.to_json() for k in self.kelengkapan],
             "events_read": self.events,
+            "moved_out": self.moved_out,
+            "moved_in": self.moved_in,
         }
 
 
@@ -374,6 +378,15 @@ class Report(NamedTuple):
                     "own: {versions}."
                 ).format(sop=sop_id, n=len(versions), versions=", ".join(versions))
             )
+        for s in self.sections:
+            if s.moved_out:
+                said.append(
+                    ngettext(
+                        "{n} case was moved from {version} to another version: it is counted with the version it follows now, the steps it completed before the move with {version}.",
+                        "{n} cases were moved from {version} to another version: they are counted with the version they follow now, the steps they completed before the move with {version}.",
+                        s.moved_out,
+                    ).format(n=s.moved_out, version=s.label)
+                )
         for sop_id, nama in self.empty:
             said.append(_("No case of SOP {sop} ({nama}) started in this period.").format(sop=sop_id, nama=nama))
         return said
@@ -405,6 +418,37 @@ class _Plan(NamedTuple):
     output: tuple[str, ...]  # normalised
     outcomes: dict[str, str] | None
     next: str
+
+
+class _Carried(NamedTuple):
+    """What a case moved to another version carries into its next part: when it started, when it entered
+    its step, the step it stands at there, the documents at hand and the waktu allowed so far."""
+
+    started: datetime
+    entered: datetime
+    step: str
+    at_hand: dict[str, str]
+    allowed: float
+
+
+def _parts(events: list[tuple]) -> list[tuple[str, list[tuple], int]]:
+    """A case's events by the version they were done on: (digest, the events that stand, how many were read)
+    for each, split at its moves; each later part begins with the move that led to it."""
+    gone = {int(json.loads(e[7])["voids"]) - 1 for e in events if e[3] == "void"}
+    digest = str(json.loads(events[0][7])["definition"])
+    parts: list[tuple[str, list[tuple], int]] = []
+    kept: list[tuple] = []
+    read = 0
+    for i, e in enumerate(events):
+        if e[3] == "migrate" and i not in gone:
+            parts.append((digest, [*kept, e], read + 1))
+            digest, kept, read = str(json.loads(e[7])["to"]), [e], 0
+            continue
+        read += 1
+        if e[3] != "void" and i not in gone:
+            kept.append(e)
+    parts.append((digest, kept, read))
+    return parts
 
 
 class _Tally:
@@ -461,22 +505,34 @@ class _Tally:
         self.lead: Counter[int] = Counter()
         self.lead_waktu: Counter[int] = Counter()
         self.events = 0
+        self.moved_out = 0  # cases moved from this version to another (counted with that one)
+        self.moved_in = 0  # cases moved here from another version
 
-    def case(self, events: Sequence[tuple]) -> None:
+    def case(
+        self, events: Sequence[tuple], read: int | None = None, carried: _Carried | None = None
+    ) -> _Carried | None:
         """One case: (case_id, definition, at, action, step, outcome, role, data) rows in order (seq 1, 2, ...);
-        a voided action counts as never done, and the void itself not at all."""
-        self.events += len(events)
-        if any(e[3] == "void" for e in events):
+        a voided action counts as never done, and the void itself not at all. A case moved to another
+        version comes in parts (``_parts``): this version's events that stand (``read``: how many were
+        read), and ``carried`` from the part before; a part that ends in a move counts its steps done
+        here and gives what the next part carries on with, and the case is counted with its last version."""
+        self.events += len(events) if read is None else read
+        if read is None and any(e[3] == "void" for e in events):
             gone = {int(json.loads(e[7])["voids"]) - 1 for e in events if e[3] == "void"}
             events = [e for i, e in enumerate(events) if e[3] != "void" and i not in gone]
         plans, completed, loops, outcomes = self.plan, self.completed, self.loops, self.outcomes
         first = events[0]
-        started = entered = row_entered = datetime.fromisoformat(first[2])
-        step: str = first[4]
-        at_hand: dict[str, str] = {}
+        if carried is None:
+            started = entered = datetime.fromisoformat(first[2])
+            step: str = first[4]
+            at_hand: dict[str, str] = {}
+            allowed = 0.0
+        else:  # the part begins with the move that led here
+            started, entered, step, at_hand, allowed = carried
+            events = events[1:]
+        row_entered = entered  # a row of several activities is judged from when the case entered it
         taken: Counter[tuple[str, str]] = Counter()
         reached: set[str] = set()
-        allowed = 0.0
         status = Status.OPEN
         unit_of = self.unit
         for _case, _digest, at, action, ev_step, outcome, role, data in events:
@@ -486,6 +542,10 @@ class _Tally:
                 if action == "cancel":
                     status = Status.CANCELLED
                     break
+                if action == "migrate":
+                    moved = json.loads(data)  # the part ends: the next version goes on at the step mapped
+                    self.moved_out += 1
+                    return _Carried(started, entered, moved["to_step"], at_hand, allowed)
                 continue
             left = datetime.fromisoformat(at)
             p = plans[ev_step]
@@ -532,6 +592,7 @@ class _Tally:
         for (decision, outcome), counts in self.per_case.items():
             if decision in reached:
                 counts[taken[(decision, outcome)]] += 1
+        return None
 
     def _took(self, p: _Plan, since: datetime, until: datetime) -> int:
         """Seconds from ``since`` to ``until``: working seconds on the calendar when the waktu says kerja."""
@@ -643,6 +704,8 @@ class _Tally:
             kelengkapan=kelengkapan,
             events=self.events,
             activities=activities,
+            moved_out=self.moved_out,
+            moved_in=self.moved_in,
         )
 
 
@@ -691,12 +754,15 @@ def build_report(
         since, until = period.bounds(zone(tz))
         tallies: dict[str, _Tally] = {}
         for events in _cases(store.report_events(sop_id, iso(since), iso(until))):
-            digest = events[0][1]
-            tally = tallies.get(digest)
-            if tally is None:
-                tally = tallies[digest] = _Tally(definitions[digest], digest, now)
             try:
-                tally.case(events)
+                if not any(e[3] == "migrate" for e in events):
+                    _tally(tallies, definitions, events[0][1], now).case(events)
+                    continue
+                carried = None
+                for i, (digest, part, read) in enumerate(_parts(events)):
+                    tally = _tally(tallies, definitions, digest, now)
+                    tally.moved_in += bool(i)
+                    carried = tally.case(part, read, carried)
             except (ValueError, TypeError, KeyError, AttributeError):  # events written behind sop's back
                 raise damaged(
                     _("the events of case {id} hold values sop never wrote; 'sop case verify' finds them").format(
@@ -707,6 +773,13 @@ def build_report(
             empty.append((sop_id, nama))
         sections += [t.figures(len(tallies)) for t in tallies.values()]
     return Report(period, now, _without_password(store.url), sections, empty)
+
+
+def _tally(tallies: dict[str, _Tally], definitions: dict[str, SOP], digest: str, now: datetime) -> _Tally:
+    tally = tallies.get(digest)
+    if tally is None:
+        tally = tallies[digest] = _Tally(definitions[digest], digest, now)
+    return tally
 
 
 def _without_password(url: str) -> str:

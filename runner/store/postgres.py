@@ -415,6 +415,23 @@ class PostgresStore(SQLStore):
         )
         return self._written(row)
 
+    def migrate_cases(
+        self, definition: tuple[str, str, str, str | None], writes: list[tuple[CaseRow, Write]]
+    ) -> list[CaseRow]:
+        # one sop_migrate call a case, in one transaction: a refusal of any rolls back them all
+        digest, version, body, source = definition
+        self._last = None
+        moved = []
+        with self.transaction():
+            for case, w in writes:
+                check_write(w.at, w.note, w.title, w.documents)
+                row = self.execute(
+                    "SELECT * FROM sop_migrate(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (w.request, case.id, case.seq, w.note, w.data, w.at, digest, version, body, source),
+                ).fetchone()
+                moved.append(case_row(row))
+        return moved
+
     def sahkan(
         self,
         definition: tuple[str, str, str, str | None],

@@ -639,6 +639,11 @@ BEGIN
       jsonb_build_object('case', p_case, 'seq', v_target, 'last', v_last));
   END IF;
   SELECT * INTO v_voided FROM events WHERE case_id = p_case AND seq = v_target;
+  IF v_voided.action = 'migrate' THEN  -- the move stands: a void never goes back across it
+    PERFORM sop_refuse('void-across-migration',
+      format('the last action of case %s that stands is its move to another version (#%s)', p_case, v_target),
+      jsonb_build_object('case', p_case, 'seq', v_target, 'version', v_voided.data::jsonb ->> 'to_version'));
+  END IF;
   v_pelaksana := sop_step_pelaksana(v_def, v_voided.step);
   IF v_who.holder IS NOT NULL
      AND NOT sop_admin_or_holder(v_who.holder, v_pelaksana, v_case.sop, v_tz, CASE WHEN p_backdated THEN v_at ELSE v_now END)
@@ -656,7 +661,9 @@ BEGIN
      AND NOT EXISTS (SELECT 1 FROM events v WHERE v.case_id = p_case AND v.action = 'void'
                        AND (v.data::jsonb ->> 'voids')::int = e.seq)
    ORDER BY e.seq DESC LIMIT 1;
-  IF p_status <> 'open' OR p_step IS DISTINCT FROM v_voided.step OR p_entered_at IS DISTINCT FROM v_entering.at
+  -- (a move to another version keeps the time the step was entered: its data records it)
+  IF p_status <> 'open' OR p_step IS DISTINCT FROM v_voided.step
+     OR p_entered_at IS DISTINCT FROM coalesce(v_entering.data::jsonb ->> 'entered_at', v_entering.at)
      OR p_deadline IS DISTINCT FROM v_entering.data::jsonb ->> 'deadline'
      OR jsonb_typeof(p_available::jsonb) <> 'array' OR NOT v_case.available::jsonb @> p_available::jsonb THEN
     PERFORM sop_refuse('bad-data', 'a void brings the case back to where it stood before the action it voids', '{}'::jsonb);
@@ -681,6 +688,125 @@ BEGIN
 
   UPDATE cases SET status = 'open', step = p_step, entered_at = p_entered_at, deadline = p_deadline,
          available = p_available, seq = v_event.seq, head = v_event.hash, updated_at = sop_iso(v_at)
+   WHERE id = p_case RETURNING * INTO v_case;
+  RETURN v_case;
+END $$;
+
+-- Move an open case to another version of its SOP (p_digest, new to the store: registered with it): the
+-- event appended records both versions, the step map and both steps (data: from, from_version, to,
+-- to_version, map, to_step, entered_at, deadline); the case stands at the step the map names for its
+-- step, else at the one of the same id, entered when it entered its step, with the new step's deadline
+-- (its waktu on the working calendar: replayed by case verify). Only an administrator, once posts are
+-- enforced; onto the version in force today, once the SOP has a pengesahan. Several calls in one
+-- transaction move several cases, all or none. Mirrors SQLStore.migrate_cases.
+CREATE OR REPLACE FUNCTION sop_migrate(
+  p_request text, p_case text, p_seq integer, p_note text, p_data text, p_at text,
+  p_digest text, p_version text, p_body text, p_source text
+) RETURNS cases LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_at timestamptz := p_at::timestamptz;
+  v_data jsonb := p_data::jsonb;
+  v_case cases;
+  v_old jsonb;
+  v_new jsonb;
+  v_known boolean;
+  v_tz text;
+  v_step text;
+  v_who record;
+  v_event events;
+BEGIN
+  PERFORM sop_guard_session();
+  PERFORM sop_check_limits(p_at, v_at, p_note, NULL, NULL, NULL, NULL);
+  v_case := sop_lock_case(p_case);
+  IF v_case.id IS NULL THEN
+    PERFORM sop_refuse('unknown-case', format('no case %L', p_case), jsonb_build_object('case', p_case));
+  END IF;
+  IF v_case.seq <> p_seq THEN
+    PERFORM sop_refuse('concurrent-change', format('case %s was changed by someone else just now', p_case),
+      jsonb_build_object('case', p_case));
+  END IF;
+  SELECT body::jsonb INTO v_new FROM definitions WHERE digest = p_digest;
+  v_known := FOUND;
+  IF NOT v_known THEN
+    v_new := p_body::jsonb;
+  END IF;
+  v_tz := coalesce(v_new #>> '{calendar,timezone}', '{default_timezone}');
+  PERFORM sop_check_time(v_at, false, v_case.updated_at, v_now);
+  SELECT * INTO v_who FROM sop_authorize(NULL, NULL, v_case.sop, v_tz, v_now);
+  IF v_who.holder IS NOT NULL AND NOT EXISTS (SELECT 1 FROM people WHERE login = sop_me() AND admin = 1) THEN
+    PERFORM sop_refuse('not-admin-to-migrate', format('%s is not an admin of this store', sop_me()),
+      jsonb_build_object('login', sop_me()));
+  END IF;
+  IF v_case.status <> 'open' THEN
+    PERFORM sop_refuse('case-closed', format('case %s is %s', p_case, v_case.status),
+      jsonb_build_object('case', p_case, 'status', v_case.status));
+  END IF;
+  IF NOT v_known THEN
+    IF encode(sha256(convert_to(p_body, 'UTF8')), 'hex') <> p_digest
+       OR v_new ->> 'id' IS DISTINCT FROM v_case.sop OR v_new ->> 'version' IS DISTINCT FROM p_version THEN
+      PERFORM sop_refuse('bad-definition', 'the definition does not match its digest, id or version', '{}'::jsonb);
+    END IF;
+    INSERT INTO definitions (digest, sop, version, body, source) VALUES (p_digest, v_case.sop, p_version, p_body, p_source);
+  ELSIF v_new ->> 'id' IS DISTINCT FROM v_case.sop OR v_new ->> 'version' IS DISTINCT FROM p_version THEN
+    PERFORM sop_refuse('bad-definition', 'the definition is of another SOP or version', '{}'::jsonb);
+  END IF;
+  IF v_case.definition = p_digest THEN
+    PERFORM sop_refuse('migrate-same-version', format('case %s follows version %s already', p_case, p_version),
+      jsonb_build_object('case', p_case, 'version', p_version));
+  END IF;
+  PERFORM sop_check_in_force(v_case.sop, p_digest, p_version, to_char(v_now AT TIME ZONE v_tz, 'YYYY-MM-DD'));
+  SELECT body::jsonb INTO v_old FROM definitions WHERE digest = v_case.definition;
+
+  -- the step: the map's counterpart of the case's step, else the step of the same id
+  IF jsonb_typeof(v_data -> 'map') IS DISTINCT FROM 'object' THEN
+    PERFORM sop_refuse('bad-data', 'a move records its step map', '{}'::jsonb);
+  END IF;
+  v_step := coalesce(v_data -> 'map' ->> v_case.step, v_case.step);
+  IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(v_new -> 'steps') AS x(s) WHERE s ->> 'id' = v_step) THEN
+    IF (v_data -> 'map' -> v_case.step) IS NOT NULL THEN
+      PERFORM sop_refuse('migrate-unknown-step', format('the step map names %L, which is no step of the version', v_step),
+        jsonb_build_object('step', v_step, 'version', p_version, 'sop', v_case.sop));
+    END IF;
+    PERFORM sop_refuse('migrate-no-counterpart',
+      format('case %s stands at step %L, which version %s does not have', p_case, v_case.step, p_version),
+      jsonb_build_object('case', p_case, 'step', v_case.step, 'version', p_version, 'sop', v_case.sop));
+  END IF;
+  IF v_data - 'deadline' - 'map' IS DISTINCT FROM jsonb_build_object('documents', '[]'::jsonb,
+       'from', v_case.definition, 'from_version', v_old ->> 'version', 'to', p_digest, 'to_version', p_version,
+       'to_step', v_step, 'entered_at', v_case.entered_at) THEN
+    PERFORM sop_refuse('bad-data', 'a move records both versions, both steps and when the step was entered', '{}'::jsonb);
+  END IF;
+  IF (v_data -> 'deadline') IS NULL OR jsonb_typeof(v_data -> 'deadline') NOT IN ('null', 'string') THEN
+    PERFORM sop_refuse('bad-deadline', 'a move records the deadline of the step it stands at', '{}'::jsonb);
+  END IF;
+  IF jsonb_typeof(v_data -> 'deadline') = 'string' THEN
+    IF v_data ->> 'deadline' !~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$'
+       OR sop_iso((v_data ->> 'deadline')::timestamptz) <> v_data ->> 'deadline'
+       OR (v_data ->> 'deadline')::timestamptz < v_case.entered_at::timestamptz THEN
+      PERFORM sop_refuse('bad-deadline', 'a deadline is a stored time, after the step is entered', '{}'::jsonb);
+    END IF;
+  END IF;
+
+  v_event.case_id := p_case;
+  v_event.seq := v_case.seq + 1;
+  v_event.at := sop_iso(v_at);
+  v_event.action := 'migrate';
+  v_event.step := v_case.step;
+  v_event.operator := sop_me();
+  v_event.note := p_note;
+  v_event.data := p_data;
+  v_event.prev_hash := v_case.head;
+  v_event.holder := v_who.holder;
+  v_event.acting := v_who.acting;
+  v_event.recorded_at := sop_iso(v_now);
+  v_event.backdated := 0;
+  v_event.request := p_request;
+  v_event.format := 2;
+  v_event := sop_write_event(v_event, NULL, NULL, NULL);
+
+  UPDATE cases SET definition = p_digest, step = v_step, deadline = v_data ->> 'deadline',
+         seq = v_event.seq, head = v_event.hash, updated_at = sop_iso(v_at)
    WHERE id = p_case RETURNING * INTO v_case;
   RETURN v_case;
 END $$;

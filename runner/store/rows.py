@@ -18,7 +18,7 @@ from ..record import Record
 from .rules import ACTING
 
 # What an event of a case does; the store keeps it as text (`events.action`), verify names any other.
-ActionKind = Literal["start", "advance", "attach", "cancel", "void"]
+ActionKind = Literal["start", "advance", "attach", "cancel", "void", "migrate"]
 ACTIONS: tuple[str, ...] = get_args(ActionKind)
 
 

@@ -74,6 +74,19 @@ MESSAGES: dict[str, str] = {
     ),
     "nothing-to-void": N_("case {case} has no action left to void but its start; cancel the case instead"),
     "void-not-last": N_("event #{seq} of case {case} is not its last action that stands (#{last} is)"),
+    # moving running cases to another version of their SOP (runner/cases/service.py migrate, postgres.sql's sop_migrate)
+    "not-admin-to-migrate": N_(
+        "{login} is not an admin of this store; only an admin moves running cases to another version of their SOP"
+    ),
+    "migrate-no-counterpart": N_(
+        "case {case} stands at step '{step}', which version {version} of SOP {sop} does not have; it needs a counterpart in the step map"
+    ),
+    "migrate-unknown-step": N_("the step map names '{step}', which is no step of version {version} of SOP {sop}"),
+    "migrate-same-version": N_("case {case} follows version {version} of its SOP already"),
+    "nothing-to-migrate": N_("no open case of SOP {sop} stands on another version than {version}; nothing to move"),
+    "void-across-migration": N_(
+        "the last action of case {case} that stands is its move to version {version} (#{seq}); a void never goes back across a move to another version"
+    ),
     "definition-unregistered": N_(
         "version {version} of SOP {sop} is new to this store; only an admin may start its first case"
     ),

@@ -18,7 +18,18 @@ from .chain import FORMAT, GENESIS, NOW, event_hash
 from .clock import iso
 from .limits import check_nama, check_write
 from .people import _PERSON, _POST, _overlap, _stamp, local_day, post_refusal, post_row
-from .rows import CaseRow, DocumentRow, EventRow, PengesahanRow, PersonRow, PostRow, damaged, post_title, standing
+from .rows import (
+    CaseRow,
+    DocumentRow,
+    EventRow,
+    PengesahanRow,
+    PersonRow,
+    PostRow,
+    Status,
+    damaged,
+    post_title,
+    standing,
+)
 from .rules import VOID_SOON_HOURS, refusal
 from .sql import _PENGESAHAN, DEFAULT_TIMEZONE, SQLStore, _columns, _marks, case_values, in_force
 
@@ -178,6 +189,52 @@ class SQLiteWrites(SQLStore):
             raise self._concurrent(case.id) from None
         return updated
 
+    def migrate_cases(
+        self, definition: tuple[str, str, str, str | None], writes: list[tuple[CaseRow, Write]]
+    ) -> list[CaseRow]:
+        """Move cases to another version of their SOP (``definition``: digest, version, canonical JSON,
+        YAML source; registered when new): each ``migrate`` write on its case as it was read, all in one
+        transaction or none. Only an administrator, once posts are enforced; the version in force today,
+        once the SOP has a pengesahan. The checks are sop_migrate's in postgres.sql."""
+        digest, version, body, source = definition
+        updated = []
+        try:
+            with self.transaction():
+                for case, w in writes:
+                    check_write(w.at, w.note, w.title, w.documents)
+                    holder, acting = self.authorize(self.login, None, None, w.sop, w.timezone, w.at)
+                    if holder is not None:  # enforced: who acts is a registered person
+                        me = self.person(self.login)
+                        if me is None or not me.admin:
+                            raise refusal("not-admin-to-migrate", login=self.login)
+                    self.check_in_force(w.sop, digest, version, local_day(w.at, w.timezone))
+                    if not self.execute("SELECT 1 FROM definitions WHERE digest = ?", (digest,)).fetchone():
+                        self.execute(
+                            "INSERT INTO definitions (digest, sop, version, body, source) VALUES (?, ?, ?, ?, ?)",
+                            (digest, w.sop, version, body, source),
+                        )
+                    now = self.case(case.id)
+                    if now is None or now.seq != case.seq:
+                        raise self._concurrent(case.id)
+                    if now.status != Status.OPEN:
+                        raise refusal("case-closed", case=case.id, status=str(now.status))
+                    if now.definition == digest:
+                        raise refusal("migrate-same-version", case=case.id, version=version)
+                    event = self._chained(w, case.id, case.seq + 1, case.head, case.step, holder, acting)
+                    self._insert_event(event, w.documents)
+                    row = w.row_after(case, event)
+                    moved = self.execute(
+                        "UPDATE cases SET definition = ?, step = ?, deadline = ?, seq = ?, head = ?, updated_at = ?"
+                        " WHERE id = ? AND seq = ?",
+                        (row.definition, row.step, row.deadline, row.seq, row.head, row.updated_at, case.id, case.seq),
+                    ).rowcount
+                    if moved != 1:
+                        raise self._concurrent(case.id)
+                    updated.append(row)
+        except self.integrity_errors:
+            raise self._concurrent(writes[0][0].id if writes else "") from None
+        return updated
+
     def _check_void(self, case: CaseRow, w: Write, holder: str | None) -> None:
         """A void names the last action that stands, never the start, and is made by one who may."""
         events = self.events(case.id)
@@ -188,6 +245,9 @@ class SQLiteWrites(SQLStore):
         if live[-1] != target:
             raise refusal("void-not-last", case=case.id, seq=target, last=live[-1])
         voided = events[target - 1]
+        if voided.action == "migrate":  # as sop_void: the move stands; a void never goes back across it
+            moved_to = json.loads(voided.data).get("to_version")
+            raise refusal("void-across-migration", case=case.id, seq=target, version=moved_to)
         assert voided.step is not None  # an action after the start happens at a step
         pelaksana = self._step_pelaksana(case.id, case.definition, voided.step)
         self.check_void(self.login, holder, voided, pelaksana, w.sop, w.timezone, w.at, iso(self.clock()))

@@ -32,6 +32,11 @@ class Writes(Protocol):
         """Write the action ``w`` on ``case`` as it was read, if nobody wrote since."""
         ...
 
+    def migrate_cases(self, definition: Definition, writes: list[tuple[CaseRow, Write]]) -> list[CaseRow]:
+        """Move cases to another version of their SOP (``definition``, kept when new): each ``migrate`` write
+        on its case as it was read, all in one transaction or none; only by an administrator."""
+        ...
+
     def sahkan(
         self,
         definition: Definition,

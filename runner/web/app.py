@@ -76,6 +76,8 @@ def build(db: str | None, sop_dirs: tuple[str, ...]) -> Starlette:
         route("/cases/{case_id}", pages.case_page),
         route("/cases/{case_id}/act", pages.act, ("POST",)),
         route("/cases/{case_id}/attach", pages.attach, ("POST",)),
+        route("/cases/{case_id}/cancel", pages.cancel, ("POST",)),
+        route("/cases/{case_id}/void", pages.void, ("POST",)),
         route("/cases/{case_id}/chart.svg", pages.case_chart),
         route("/cases/{case_id}/sheet", pages.case_sheet),
         route("/cases/{case_id}/documents/{seq:int}/{name}", pages.document),

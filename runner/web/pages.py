@@ -318,9 +318,15 @@ def case_page(visit: Visit) -> Result:
     sop = view.sop
     data["status_word"] = view.row.status.word
     data["history"] = [
-        {**h.to_json(), "who": h.who(), "action_word": _action_word(h.action), "step_label": _step_label(sop, h.step)}
+        {
+            **h.to_json(), "who": h.who(), "action_word": _action_word(h.action),
+            "step_label": _step_label(visit.cases.definition(h.definition) if h.definition else sop, h.step),
+            "moved": _moved(h),
+        }
         for h in reversed(history)
-    ]
+    ]  # fmt: skip
+    cancel, void = visit.cases.may_correct(case_id)  # offered only to those the store would let
+    data["may"] = {"cancel": cancel, "void": void}
     data["timezone"] = sop.calendar.timezone
     me = visit.store.person(visit.login)
     data["records_for_others"] = bool(me and me.records_for_others)
@@ -362,7 +368,17 @@ def _action_word(action: str) -> str:
         "attach": _("attached"),
         "cancel": _("cancelled"),
         "void": _("voided"),
+        "migrate": _("moved to another version"),
     }.get(action, action)
+
+
+def _moved(h: runner.HistoryEntry) -> str | None:
+    """A move to another version, as the history says it: "dipindahkan ke versi 1.1, langkah 3"."""
+    if h.action != "migrate" or not h.to_version:
+        return None
+    return _("moved from version {old} to version {new}, step {no}").format(
+        old=h.version, new=h.to_version, no=h.to_step_no
+    )
 
 
 def _attachments(visit: Visit) -> list[runner.Attachment]:
@@ -414,6 +430,34 @@ def act(visit: Visit) -> Result:
         case_id, role, outcome=outcome, note=note, attach=_attachments(visit),
         at=at, for_person=for_person,
     )  # fmt: skip
+    return RedirectResponse(f"/cases/{case_id}", 303)
+
+
+def _same_case(visit: Visit, case_id: str) -> None:
+    """The case is as the page showed it: a cancel or a void decided on an older page is not sent."""
+    current, seq = visit.store.case(case_id), visit.field("seq")
+    if current is not None and seq is not None and str(current.seq) != seq:
+        raise runner.ConcurrentChange(
+            _(
+                "case {id} was changed by someone else while you had it open; nothing was saved — look at it as it is now"
+            ).format(id=case_id),
+            case_id,
+        )
+
+
+def cancel(visit: Visit) -> Result:
+    case_id = _case_id(visit)
+    _same_case(visit, case_id)
+    for_person, at = _on_behalf(visit)
+    visit.cases.cancel(case_id, visit.field("reason") or "", at=at, for_person=for_person)
+    return RedirectResponse(f"/cases/{case_id}", 303)
+
+
+def void(visit: Visit) -> Result:
+    case_id = _case_id(visit)
+    _same_case(visit, case_id)
+    for_person, at = _on_behalf(visit)
+    visit.cases.void(case_id, visit.field("reason") or "", at=at, for_person=for_person)
     return RedirectResponse(f"/cases/{case_id}", 303)
 
 

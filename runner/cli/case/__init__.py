@@ -20,11 +20,14 @@ from ..lazy import Group
         "advance": "runner.cli.case.advance.case_advance",
         "cancel": "runner.cli.case.cancel.case_cancel",
         "void": "runner.cli.case.void.case_void",
+        "migrate": "runner.cli.case.migrate.case_migrate",
         "history": "runner.cli.case.history.case_history",
         "verify": "runner.cli.case.verify.case_verify",
         "sheet": "runner.cli.case.sheet.case_sheet",
     },
-    help=N_("Run cases through an SOP: start, advance, attach, cancel, void, show, list, history, verify, sheet."),
+    help=N_(
+        "Run cases through an SOP: start, advance, attach, cancel, void, migrate, show, list, history, verify, sheet."
+    ),
 )
 def case() -> None:
     pass
