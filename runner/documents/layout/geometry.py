@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+# the sides of a symbol an arrow leaves or enters by (and of the table a corridor runs down)
+Side = Literal["left", "right", "top", "bottom"]
+Band = Literal["top", "bottom"]  # the band of off-page connectors over or under a page's steps
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from ...definition import END, Step
 from ...i18n import _
 from ..base import outcomes_to
 from .geometry import (
+    Band,
     Point,
     Rect,
+    Side,
     beside_label,
     segment_hits_rect,
     segments_overlap,
@@ -97,9 +99,9 @@ class _Job:
     priority: int  # routed in this order: joins, ends, next steps, jumps forward, loops back
     page: Page
     source: int  # symbol indexes on the page
-    sides: list[str]  # where it may leave the source, best first
+    sides: list[Side]  # where it may leave the source, best first
     target: int
-    entry: str
+    entry: Side
     label: str | None
     from_step: int
     to_step: int | str
@@ -122,7 +124,7 @@ class _Router:
         self.tracks = {crowded: [self._tracks(b, crowded) for b in range(len(self.bands))] for crowded in (False, True)}
         self.corridors = {side: self._corridor(side) for side in ("left", "right")}
         self.channels = self._channels()
-        self.exits: dict[int, set[str]] = {}  # symbol -> sides its arrows already leave from
+        self.exits: dict[int, set[Side]] = {}  # symbol -> sides its arrows already leave from
         self.index: _Index[tuple[str, int]] = _Index()  # ("symbol", symbol) and ("label", arrow)
         self.segments: _Index[tuple[int, int]] = _Index()  # (arrow, segment)
         self.lines: dict[tuple[bool, int], list[tuple[int, int]]] = {}  # (horizontal?, y or x) -> segments on it
@@ -161,7 +163,7 @@ class _Router:
             return row.h / 2, row.h / 2
         return min(b.y for b in mine) - row.y, row.bottom - max(b.bottom for b in mine)
 
-    def _corridor(self, side: str) -> list[float]:
+    def _corridor(self, side: Side) -> list[float]:
         x0, x1 = self.layout.lanes_x
         if side == "left":
             n = int((self.layout.lanes[0].x - x0 - 4) // CORRIDOR_STEP)
@@ -344,7 +346,7 @@ class _Router:
         self.reach.clear()
 
     def _labelled(
-        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck, near: bool = False
+        self, job: _Job, side: Side, tracks: list[list[float]], free: _SegmentCheck, near: bool = False
     ) -> Iterator[tuple[list[Point], Rect | None, int | None]]:
         """Clean routes leaving by ``side``, each with where its label stands (and beside which segment);
         ``near``: only the short ways of a loop back, in the lanes between its ends."""
@@ -403,7 +405,9 @@ class _Router:
         n = len(points) - 1
         return all(free(points[k], points[k + 1], k == 0, complete and k == n - 1) for k in range(skip, n))
 
-    def candidates(self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck) -> Iterator[list[Point]]:
+    def candidates(
+        self, job: _Job, side: Side, tracks: list[list[float]], free: _SegmentCheck
+    ) -> Iterator[list[Point]]:
         """The clean routes, best first; each part is checked once, and no route is built on a blocked part."""
         s, t = self.page.symbols[job.source], self.page.symbols[job.target]
         entry = job.entry
@@ -467,7 +471,7 @@ class _Router:
                     yield from self._via(x, start, stub_x, ex, ey, tracks[first_band], tracks[target_band], free, job)
 
     def _near_loops(
-        self, job: _Job, side: str, tracks: list[list[float]], free: _SegmentCheck
+        self, job: _Job, side: Side, tracks: list[list[float]], free: _SegmentCheck
     ) -> Iterator[list[Point]]:
         """The clean routes of a loop back that cross no lane outside the two its ends stand in, shortest first:
         beside the symbols into the target's side, or under the target into its bottom; never round the table.
@@ -574,7 +578,7 @@ def _label_size(label: str) -> tuple[float, float]:
     return len(label) * 4.6 + 4, 10.0
 
 
-def _label_rects(source: Rect, side: str, label: str) -> list[Rect]:
+def _label_rects(source: Rect, side: Side, label: str) -> list[Rect]:
     """Where a branch's outcome name may stand, best first: beside the start of its arrow."""
     w, h = _label_size(label)
     beside = {
@@ -620,7 +624,8 @@ def _connect_pages(
                 )
                 if step.decision and end is not None:
                     right = page.symbols[end].rect.cx > page.symbols[syms[-1]].rect.cx
-                    side, entry = ("right", "left") if right else ("left", "right")
+                    side: Side = "right" if right else "left"
+                    entry: Side = "left" if right else "right"
                     # its own vertex, its label beside it, even for a decision of many branches: the end is near
                     jobs.append(_Job(1, page, syms[-1], [side], end, entry, outcomes_to(step, END), no, END))
 
@@ -788,7 +793,7 @@ def _inside_row(page: Page, source: int, target: int, forward: bool, label: str 
     return _Job(4, page, source, ["bottom", "right", "left"], target, "top", label, no, no, bundle, True)
 
 
-def _sides(step: Step, target_no: int) -> list[str]:
+def _sides(step: Step, target_no: int) -> list[Side]:
     """Where an arrow may leave its step's symbol, best first: a decision's branches spread over its vertices."""
     if target_no == step.no + 1:
         return ["bottom", "right", "left"]
@@ -797,7 +802,7 @@ def _sides(step: Step, target_no: int) -> list[str]:
     return ["right", "left", "bottom"]  # loops go back around the right-hand side
 
 
-def _add_connector(layout: Layout, page: Page, band: str, lane: int, letter: str) -> int:
+def _add_connector(layout: Layout, page: Page, band: Band, lane: int, letter: str) -> int:
     """A connector in the band row, under (or over) its lane if free, else as near to it as it fits."""
     row = 0 if band == "top" else len(page.rows) - 1
     r = page.rows[row]
