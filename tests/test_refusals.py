@@ -134,3 +134,12 @@ def test_the_constants_both_sides_need_are_filled_in_from_the_python():
     assert f"'{GENESIS}'" in text and f"'{OPEN_END}'" in text
     assert f"interval '{int(NOW.total_seconds())} seconds'" in text
     assert all(f"'{mark}'" in text and f"'{title} '" in text for mark, title in ACTING.items())
+
+
+def test_the_type_of_the_refusal_kinds_names_exactly_the_table():
+    """mypy checks each refusal("...") of the code against RefusalKind: it must be the table's kinds."""
+    from typing import get_args
+
+    from runner.store.rules import MESSAGES, RefusalKind
+
+    assert set(get_args(RefusalKind)) == set(MESSAGES) and len(get_args(RefusalKind)) == len(MESSAGES)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .clock import EARLIEST, LATEST, iso
-from .rules import refusal
+from .rules import RefusalKind, refusal
 
 if TYPE_CHECKING:
     from .rows import DocumentRow
@@ -48,7 +48,7 @@ def check_time(at: str) -> None:
         raise refusal("time-out-of-range", at=at)
 
 
-def check_text(kind: str, value: str | None, limit: str, **details: object) -> None:
+def check_text(kind: RefusalKind, value: str | None, limit: str, **details: object) -> None:
     if value is not None and len(value) > LIMITS[limit]:
         raise refusal(kind, length=len(value), limit=LIMITS[limit], **details)
 

@@ -32,7 +32,7 @@ from .limits import check_write, sql_limits
 from .outbox import OUTBOX, OutboxMessage, OutboxRow
 from .people import _PERSON, _POST, person_row, post_row
 from .rows import CaseRow, PengesahanRow, PersonRow, PostRow
-from .rules import ACTING, EMAIL_MAX, LOGIN_PATTERN, OPEN_END, VOID_SOON_HOURS, refusal
+from .rules import ACTING, EMAIL_MAX, LOGIN_PATTERN, OPEN_END, VOID_SOON_HOURS, database_refusal
 from .sql import DEFAULT_TIMEZONE, OutcomeUnknown, SQLStore, _columns, case_row
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ class PostgresStore(SQLStore):
         if isinstance(e, pg.RaiseException) and e.diag.message_hint == "sop-runner":
             details = json.loads(e.diag.message_detail or "{}")
             details.setdefault("database_says", e.diag.message_primary)
-            return refusal(details.pop("kind"), **details)
+            return database_refusal(details.pop("kind"), **details)
         if isinstance(e, pg.LockNotAvailable):
             return UserError(
                 _("another clerk is changing the same case and did not finish in time; nothing was saved, try again"),

@@ -9,15 +9,99 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, cast
 
 from ..errors import ConcurrentChange, Refused, UserError
 from ..i18n import N_, _
 from ..l10n import format_moment_text
 from .clock import parse_day as day
 
+# Every kind a store refuses with, as a type: mypy checks each refusal("...") of the code against it, and a
+# test keeps it equal to the keys of MESSAGES (what PostgreSQL raises is read through database_refusal).
+RefusalKind = Literal[
+    "not-a-person",
+    "unknown-person",
+    "not-holder",
+    "post-ended",
+    "post-not-started",
+    "not-admin",
+    "last-admin",
+    "no-right-to-record-for-others",
+    "acting-overlap",
+    "already-a-person",
+    "already-holds",
+    "unknown-post",
+    "post-already-ended",
+    "post-dates",
+    "nobody-registered",
+    "first-person-self",
+    "not-allowed-to-cancel",
+    "version-not-in-force",
+    "not-yet-in-force",
+    "no-signer",
+    "no-tanggal-efektif",
+    "efektif-before-signed",
+    "already-disahkan",
+    "version-text-differs",
+    "efektif-taken",
+    "pengesahan-needs-people",
+    "day-in-future",
+    "not-allowed-to-cancel-named",
+    "not-allowed-to-void",
+    "nothing-to-void",
+    "void-not-last",
+    "not-admin-to-migrate",
+    "migrate-no-counterpart",
+    "migrate-unknown-step",
+    "migrate-same-version",
+    "nothing-to-migrate",
+    "void-across-migration",
+    "definition-unregistered",
+    "by-not-you",
+    "bad-login",
+    "nama-missing",
+    "bad-email",
+    "not-a-notifier",
+    "email-not-yours",
+    "bad-acting",
+    "time-in-future",
+    "clock",
+    "case-busy",
+    "store-busy-by",
+    "isolation",
+    "bad-checkpoint",
+    "time-out-of-range",
+    "note-too-long",
+    "title-too-long",
+    "nama-too-long",
+    "document-name-too-long",
+    "too-many-documents",
+    "document-too-large",
+    "document-not-yours",
+    "sign-in-failed",
+    "sign-in-limited",
+    "weak-password",
+    "same-password",
+    "password-in-database",
+    "gateway-without-person",
+    "time-before-last-event",
+    "unknown-case",
+    "concurrent-change",
+    "case-closed",
+    "wrong-pelaksana",
+    "outcome-missing",
+    "outcome-unknown",
+    "not-a-decision",
+    "bad-date",
+    "bad-action",
+    "bad-data",
+    "bad-deadline",
+    "bad-available",
+    "bad-definition",
+]
+
 # kind -> message template over the details (the CLI adds what to type: runner/cli/wording.py)
-MESSAGES: dict[str, str] = {
+MESSAGES: dict[RefusalKind, str] = {
     "not-a-person": N_("{login} is not registered in this store, so may not act in it"),
     "unknown-person": N_("no person '{login}' in this store"),
     "not-holder": N_("{login} does not hold the post '{pelaksana}' for SOP {sop} on {day}"),
@@ -252,7 +336,12 @@ def shown(login: str) -> str:
     return login.encode("ascii", "backslashreplace").decode("ascii")
 
 
-def refusal(kind: str, **details: Any) -> UserError:
+def database_refusal(kind: str, **details: Any) -> UserError:
+    """The refusal PostgreSQL raised, of a kind it names (a newer function may name one this client lacks)."""
+    return refusal(cast(RefusalKind, kind), **details)
+
+
+def refusal(kind: RefusalKind, **details: Any) -> UserError:
     """The refusal of ``kind``, worded from its details (what a store's check found)."""
     if kind == "bad-login":  # what cannot be seen must be shown
         details["login"] = shown(str(details.get("login")))

@@ -30,7 +30,7 @@ from .rows import (
     post_title,
     standing,
 )
-from .rules import VOID_SOON_HOURS, refusal
+from .rules import VOID_SOON_HOURS, RefusalKind, refusal
 from .sql import _PENGESAHAN, DEFAULT_TIMEZONE, SQLStore, _columns, _marks, case_values, in_force
 
 if TYPE_CHECKING:
@@ -429,7 +429,7 @@ class SQLiteWrites(SQLStore):
         in postgres.sql. A cancel ends the case: not for every registered person."""
         if holder is None or self._admin_or_holder(recorder, holder, pelaksana, sop, tz_name, at):
             return  # (None: posts are not enforced, anyone may, as before)
-        kind = "not-allowed-to-cancel-named" if named else "not-allowed-to-cancel"
+        kind: RefusalKind = "not-allowed-to-cancel-named" if named else "not-allowed-to-cancel"
         raise refusal(kind, login=holder, case=case_id, step=step, pelaksana=", ".join(pelaksana))
 
     def check_void(
