@@ -108,14 +108,14 @@ def test_a_row_needs_two_activities():
 
 
 @pytest.fixture
-def office(store):
+def penugasan(store):
     from runner import Cases
 
     return Cases(store), load_sop(PENUGASAN)
 
 
-def test_a_case_through_rows_of_activities_with_loops_inside_the_row(office, db_url):
-    cases, sop = office
+def test_a_case_through_rows_of_activities_with_loops_inside_the_row(penugasan, db_url):
+    cases, sop = penugasan
     t0 = datetime.now().astimezone().replace(microsecond=0) - timedelta(days=20)
     row = cases.start(sop, attach=[Attachment("Surat Masuk")], at=t0)
     case_id = row.id
@@ -175,13 +175,13 @@ def test_a_case_through_rows_of_activities_with_loops_inside_the_row(office, db_
     assert steps[3] == ("advance", "periksa-kasi", "koreksi")
 
 
-def test_a_deadline_moved_inside_the_row_is_refused_or_found(office, db_url):
+def test_a_deadline_moved_inside_the_row_is_refused_or_found(penugasan, db_url):
     """Between activities of a row the deadline stays: a moving event that records the waktu from
     the activity's entering instead (as a writer that ignored the row would) is refused by
     PostgreSQL's sop_act, and found by verify where the Python writes (SQLite)."""
     from runner.cases import engine
 
-    cases, sop = office
+    cases, sop = penugasan
     t0 = datetime.now().astimezone().replace(microsecond=0) - timedelta(days=20)
     row = cases.start(sop, attach=[Attachment("Surat Masuk")], at=t0)
     cases.advance(row.id, "kasat", at=t0 + timedelta(hours=1))
@@ -204,14 +204,14 @@ def test_a_deadline_moved_inside_the_row_is_refused_or_found(office, db_url):
     assert found == [(3, "deadline-differs")], found
 
 
-def test_postgresql_decides_the_activities_of_a_row_itself(office, db_url):
+def test_postgresql_decides_the_activities_of_a_row_itself(penugasan, db_url):
     """What a clerk with psql can send sop_act for a case inside a row: the database reads the
     activity's pelaksana and outcomes from the stored definition, and its targets."""
     if not db_url.startswith("postgresql"):
         pytest.skip("the functions of a shared store")
     import psycopg
 
-    cases, sop = office
+    cases, sop = penugasan
     t0 = datetime.now().astimezone().replace(microsecond=0) - timedelta(days=20)
     row = cases.start(sop, attach=[Attachment("Surat Masuk")], at=t0)
     cases.advance(row.id, "kasat", at=t0 + timedelta(hours=1))
@@ -240,12 +240,12 @@ def test_postgresql_decides_the_activities_of_a_row_itself(office, db_url):
     assert cases.verify(row.id) == []
 
 
-def test_the_report_judges_a_row_of_activities_as_one_row_and_times_each_activity(office, db_url):
+def test_the_report_judges_a_row_of_activities_as_one_row_and_times_each_activity(penugasan, db_url):
     """A row's waktu is for the whole row: its completion is the case leaving it, its duration from
     entering it (loops inside it included); each activity has its own durations besides."""
     from runner import Period, build_report
 
-    cases, sop = office
+    cases, sop = penugasan
     t0 = datetime(2026, 7, 6, 1, 0, tzinfo=datetime.now().astimezone().tzinfo).astimezone()  # a Monday
     row = cases.start(sop, attach=[Attachment("Surat Masuk")], at=t0)
     t = t0
@@ -323,8 +323,8 @@ def test_sop_show_prints_the_row_once_its_activities_lettered_under_the_sops_own
     assert [s["id"] for s in shown["steps"]][:3] == ["disposisi", "spt", "periksa-kasi"]
 
 
-def test_a_voided_move_inside_the_row_brings_the_case_back_with_the_rows_deadline(office, db_url):
-    cases, sop = office
+def test_a_voided_move_inside_the_row_brings_the_case_back_with_the_rows_deadline(penugasan, db_url):
+    cases, sop = penugasan
     t0 = datetime.now().astimezone().replace(microsecond=0) - timedelta(hours=5)
     row = cases.start(sop, attach=[Attachment("Surat Masuk")], at=t0)
     cases.advance(row.id, "kasat", at=t0 + timedelta(hours=1))
