@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..definition import SOP, discover_sops, load_sop
-from ..definition.dates import parse_signed_date
+from ..definition.identity import HEAD, LISTS, date_text
 from ..errors import UserError
 from ..files import unwritable
-from ..i18n import N_, _
+from ..i18n import _
 from ..l10n import format_date
 from ..record import Record
 from ..resources import resource_folder
@@ -35,26 +35,9 @@ MARKER = ".sop-site"  # in a folder `sop site` wrote: the one kind of folder it 
 SCRIPT = "catalogue.js"  # the search box's few lines, shared with sop serve's static files
 PUBLIC = ("in-force", "not-disahkan")  # the states the public catalogue shows
 
-# identity fields in the order of the SOP AP identity page; titles translated when shown
-_IDENTITY = [
-    (N_("SOP number"), "nomor"),
-    (N_("Date made"), "tanggal_pembuatan"),
-    (N_("Date revised"), "tanggal_revisi"),
-    (N_("Date effective"), "tanggal_efektif"),
-    (N_("Legal basis"), "dasar_hukum"),
-    (N_("Qualifications of the pelaksana"), "kualifikasi_pelaksana"),
-    (N_("Related SOPs"), "keterkaitan"),
-    (N_("Equipment and supplies"), "peralatan_perlengkapan"),
-    (N_("Warning"), "peringatan"),
-    (N_("Records and data"), "pencatatan_pendataan"),
-]
-
 
 def _day(text: str | None) -> str | None:
-    if not text:
-        return None
-    signed = parse_signed_date(str(text))
-    return signed.printed() if signed else str(text)
+    return date_text(text) if text else None
 
 
 class CatalogueEntry(Record):
@@ -92,7 +75,7 @@ class CatalogueEntry(Record):
         sop = self.sop
         identity = sop.identity or {}
         rows: list[dict[str, Any]] = []
-        for title, key in _IDENTITY:
+        for title, key in (*HEAD, *LISTS):  # the identity page's fields, in its order
             value = identity.get(key)
             if value in (None, "", []):
                 continue
